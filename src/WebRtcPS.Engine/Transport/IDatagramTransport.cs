@@ -1,0 +1,23 @@
+namespace WebRtcPS.Engine.Transport;
+
+/// <summary>
+/// A bidirectional, unreliable, message-preserving transport: the contract every layer above ICE
+/// is written against (DTLS over the selected ICE pair, SCTP over DTLS). One datagram per call.
+/// </summary>
+/// <remarks>
+/// Implementations may be called from one sender and one receiver concurrently; concurrent sends
+/// must be safe. A receive that returns 0 bytes is an empty datagram, not end of stream: closure
+/// surfaces as <see cref="ObjectDisposedException"/> or <see cref="OperationCanceledException"/>.
+/// </remarks>
+public interface IDatagramTransport : IAsyncDisposable
+{
+    /// <summary>Largest datagram the path carries without IP fragmentation (payload bytes).</summary>
+    int MaxDatagramSize { get; }
+
+    /// <summary>Sends one datagram. Loss is silent, as with UDP.</summary>
+    ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken = default);
+
+    /// <summary>Waits for the next datagram and copies it into <paramref name="buffer"/>; returns its
+    /// length. A datagram longer than the buffer is truncated, as with UDP.</summary>
+    ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
+}
