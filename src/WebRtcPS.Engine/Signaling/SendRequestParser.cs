@@ -1,0 +1,69 @@
+using System.Buffers;
+using System.Text.Json;
+
+namespace WebRtcPS.Engine.Signaling;
+
+/// <summary>
+/// Validates a /send body and produces the exact bytes forwarded on the addressee's stream:
+/// the same JSON object, compacted, newline-terminated (what Go's json.Encoder writes).
+/// Unknown properties are kept so clients may extend the protocol.
+/// </summary>
+internal static class SendRequestParser
+{
+    private static readonly string[] RequiredFields = ["type", "to"];
+    private static readonly string[] StringFields = ["type", "to", "from", "content"];
+
+    public readonly record struct Result(QueuedMessage? Message, string? Error, string? Field);
+
+    public static Result Parse(ReadOnlySpan<byte> body, int maxIdLength, DateTimeOffset now)
+    {
+        JsonDocument doc;
+        try
+        {
+            var reader = new Utf8JsonReader(body, new JsonReaderOptions { MaxDepth = 16 });
+            doc = JsonDocument.ParseValue(ref reader);
+            if (reader.Read()) // anything but whitespace after the object
+            {
+                doc.Dispose();
+                return Fail("body must hold exactly one JSON object", null);
+            }
+        }
+        catch (JsonException ex)
+        {
+            return Fail($"malformed JSON: {ex.Message}", null);
+        }
+
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object) return Fail("body must be a JSON object", null);
+
+            foreach (var name in StringFields)
+            {
+                if (root.TryGetProperty(name, out var value) && value.ValueKind is not (JsonValueKind.String or JsonValueKind.Null))
+                    return Fail($"field '{name}' must be a string", name);
+            }
+            foreach (var name in RequiredFields)
+            {
+                if (!root.TryGetProperty(name, out var value) || string.IsNullOrEmpty(value.GetString()))
+                    return Fail($"missing field '{name}'", name);
+            }
+
+            var type = root.GetProperty("type").GetString()!;
+            var to = root.GetProperty("to").GetString()!;
+            var from = root.TryGetProperty("from", out var f) ? f.GetString() ?? "" : "";
+            if (to.Length > maxIdLength) return Fail($"field 'to' is longer than {maxIdLength} characters", "to");
+            if (from.Length > maxIdLength) return Fail($"field 'from' is longer than {maxIdLength} characters", "from");
+
+            var buffer = new ArrayBufferWriter<byte>(body.Length + 1);
+            using (var writer = new Utf8JsonWriter(buffer))
+            {
+                root.WriteTo(writer);
+            }
+            buffer.Write("\n"u8);
+            return new Result(new QueuedMessage(type, from, to, buffer.WrittenSpan.ToArray(), now), null, null);
+        }
+    }
+
+    private static Result Fail(string error, string? field) => new(null, error, field);
+}

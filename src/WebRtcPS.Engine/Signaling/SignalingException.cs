@@ -1,0 +1,19 @@
+namespace WebRtcPS.Engine.Signaling;
+
+/// <summary>A signaling failure: the server refused a message, or the stream broke the protocol.</summary>
+public sealed class SignalingException : Exception
+{
+    public SignalingException(string message, Exception? inner = null) : base(message, inner) { }
+
+    public SignalingException(string message, int statusCode, string? field) : base(message)
+    {
+        StatusCode = statusCode;
+        Field = field;
+    }
+
+    /// <summary>The HTTP status the server answered with, when it answered.</summary>
+    public int? StatusCode { get; }
+
+    /// <summary>The request field the server named as wrong, if any.</summary>
+    public string? Field { get; }
+}

@@ -1,0 +1,137 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace WebRtcPS.Engine.Signaling;
+
+/// <summary>
+/// The mailboxes of every peer id, their limits and expiry, and the server's counters.
+/// Thread-safe: /send and /receive requests run concurrently on Kestrel's threads.
+/// </summary>
+internal sealed class SignalingRouter : IDisposable
+{
+    private readonly ConcurrentDictionary<string, Mailbox> _mailboxes = new(StringComparer.Ordinal);
+    private readonly SignalingServerOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly ITimer _sweeper;
+
+    private long _accepted, _delivered, _refused, _expired, _badRequests, _opened, _replaced, _heartbeats;
+
+    public SignalingRouter(SignalingServerOptions options, ILogger logger, TimeProvider time)
+    {
+        _options = options;
+        _logger = logger;
+        _time = time;
+        var period = TimeSpan.FromTicks(Math.Clamp(options.QueuedMessageLifetime.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(30).Ticks));
+        _sweeper = time.CreateTimer(_ => Sweep(), null, period, period);
+    }
+
+    public DateTimeOffset Now => _time.GetUtcNow();
+
+    public EnqueueResult Enqueue(QueuedMessage message)
+    {
+        while (true)
+        {
+            var mailbox = _mailboxes.GetOrAdd(message.To, id => new Mailbox(id));
+            var result = mailbox.TryEnqueue(message, _options.MaxQueuedMessagesPerId, _options.MaxQueuedBytesPerId);
+            switch (result)
+            {
+                case EnqueueResult.Retired:
+                    _mailboxes.TryRemove(new KeyValuePair<string, Mailbox>(message.To, mailbox));
+                    continue;
+                case EnqueueResult.QueueFull:
+                    Interlocked.Increment(ref _refused);
+                    var (count, bytes) = mailbox.Depth;
+                    SignalingLog.QueueFull(_logger, message.To, count, bytes, message.Type, message.From);
+                    return result;
+                default:
+                    Interlocked.Increment(ref _accepted);
+                    SignalingLog.Routed(_logger, message.Type, message.From, message.To, message.Payload.Length,
+                        mailbox.IsConnected ? "" : " (queued: not connected)");
+                    return result;
+            }
+        }
+    }
+
+    /// <summary>Opens the mailbox of <paramref name="receiver"/>'s id for it, ending any older stream.</summary>
+    public Mailbox Attach(Receiver receiver)
+    {
+        while (true)
+        {
+            var mailbox = _mailboxes.GetOrAdd(receiver.Id, id => new Mailbox(id));
+            if (!mailbox.TryAttach(receiver, out var replaced))
+            {
+                _mailboxes.TryRemove(new KeyValuePair<string, Mailbox>(receiver.Id, mailbox));
+                continue;
+            }
+            Interlocked.Increment(ref _opened);
+            if (replaced is not null) Interlocked.Increment(ref _replaced);
+            return mailbox;
+        }
+    }
+
+    public void OnDelivered(QueuedMessage message)
+    {
+        Interlocked.Increment(ref _delivered);
+        if (_logger.IsEnabled(LogLevel.Debug))
+            SignalingLog.Delivered(_logger, message.Type, message.From, message.To, (Now - message.AcceptedAt).TotalMilliseconds);
+    }
+
+    public void OnHeartbeat() => Interlocked.Increment(ref _heartbeats);
+
+    public void OnBadRequest() => Interlocked.Increment(ref _badRequests);
+
+    public SignalingHealth GetHealth(DateTimeOffset startTime)
+    {
+        var connected = new List<string>();
+        var queues = new SortedDictionary<string, int>(StringComparer.Ordinal);
+        int messages = 0;
+        long bytes = 0;
+        foreach (var (id, mailbox) in _mailboxes)
+        {
+            if (mailbox.IsConnected) connected.Add(id);
+            var (count, size) = mailbox.Depth;
+            if (count > 0) queues[id] = count;
+            messages += count;
+            bytes += size;
+        }
+        connected.Sort(StringComparer.Ordinal);
+        return new SignalingHealth
+        {
+            StartTime = startTime,
+            UptimeSeconds = Math.Round((Now - startTime).TotalSeconds, 3),
+            ConnectedIds = connected,
+            QueuedMessages = messages,
+            QueuedBytes = bytes,
+            Queues = queues,
+            Counts = new SignalingCounts
+            {
+                MessagesAccepted = Interlocked.Read(ref _accepted),
+                MessagesDelivered = Interlocked.Read(ref _delivered),
+                MessagesRefused = Interlocked.Read(ref _refused),
+                MessagesExpired = Interlocked.Read(ref _expired),
+                BadRequests = Interlocked.Read(ref _badRequests),
+                StreamsOpened = Interlocked.Read(ref _opened),
+                StreamsReplaced = Interlocked.Read(ref _replaced),
+                HeartbeatsSent = Interlocked.Read(ref _heartbeats),
+            },
+        };
+    }
+
+    /// <summary>Expires uncollected messages and forgets idle empty mailboxes.</summary>
+    internal void Sweep()
+    {
+        var cutoff = Now - _options.QueuedMessageLifetime;
+        foreach (var (id, mailbox) in _mailboxes)
+        {
+            foreach (var m in mailbox.ExpireBefore(cutoff))
+            {
+                Interlocked.Increment(ref _expired);
+                SignalingLog.Expired(_logger, m.Type, m.From, m.To, _options.QueuedMessageLifetime);
+            }
+            if (mailbox.TryRetire(cutoff)) _mailboxes.TryRemove(new KeyValuePair<string, Mailbox>(id, mailbox));
+        }
+    }
+
+    public void Dispose() => _sweeper.Dispose();
+}

@@ -1,0 +1,156 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace WebRtcPS.Engine.Signaling;
+
+/// <summary>
+/// The signaling server, wire-compatible with the original Go tool's: POST /send, a streamed
+/// GET /receive?id=, plus GET /health. Hosted on Kestrel inside the calling process.
+/// </summary>
+public sealed class SignalingServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly SignalingRouter _router;
+    private readonly CancellationTokenSource _stopping;
+    private readonly ILogger _logger;
+    private int _stopped;
+
+    private SignalingServer(WebApplication app, SignalingRouter router, CancellationTokenSource stopping, ILogger logger,
+        SignalingServerOptions options, DateTimeOffset startTime)
+    {
+        _app = app;
+        _router = router;
+        _stopping = stopping;
+        _logger = logger;
+        Options = options;
+        StartTime = startTime;
+    }
+
+    public SignalingServerOptions Options { get; }
+    public DateTimeOffset StartTime { get; }
+    public int Port { get; private set; }
+
+    /// <summary>The address listened on; <see cref="IPAddress.IPv6Any"/> for "every address".</summary>
+    public IPAddress ListenAddress { get; private set; } = IPAddress.IPv6Any;
+
+    /// <summary>A URL that reaches the server from this machine (loopback when listening on every address).</summary>
+    public Uri Url { get; private set; } = null!;
+
+    public bool IsRunning => Volatile.Read(ref _stopped) == 0;
+
+    /// <summary>Completes when the server has stopped.</summary>
+    public Task Completion => _completion.Task;
+    private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    public SignalingHealth GetHealth() => _router.GetHealth(StartTime);
+
+    public static async Task<SignalingServer> StartAsync(SignalingServerOptions options, ILoggerFactory? loggerFactory = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        loggerFactory ??= NullLoggerFactory.Instance;
+        var logger = loggerFactory.CreateLogger("WebRtcPS.Signaling");
+        var time = TimeProvider.System;
+
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
+        builder.Services.AddSingleton(loggerFactory);
+        builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
+        builder.Services.AddRoutingCore();
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            k.Limits.MaxRequestBodySize = null; // /send enforces MaxMessageBytes itself, with a JSON 413
+            if (options.ListenAddress is null) k.ListenAnyIP(options.Port);
+            else k.Listen(options.ListenAddress, options.Port);
+        });
+
+        var app = builder.Build();
+        var stopping = CancellationTokenSource.CreateLinkedTokenSource(app.Lifetime.ApplicationStopping);
+        var router = new SignalingRouter(options, logger, time);
+        var startTime = time.GetUtcNow();
+        var endpoints = new SignalingEndpoints(router, options, logger, startTime, stopping.Token);
+
+        app.Use(async (context, next) =>
+        {
+            // Browsers (a test page) may call the server from another origin.
+            context.Response.Headers.AccessControlAllowOrigin = "*";
+            if (HttpMethods.IsOptions(context.Request.Method))
+            {
+                context.Response.Headers.AccessControlAllowMethods = "GET, POST, OPTIONS";
+                context.Response.Headers.AccessControlAllowHeaders = "Content-Type";
+                context.Response.StatusCode = StatusCodes.Status204NoContent;
+                return;
+            }
+            await next(context);
+        });
+        app.UseRouting();
+        app.MapPost("/send", endpoints.SendAsync);
+        app.MapGet("/receive", endpoints.ReceiveAsync);
+        app.MapGet("/health", endpoints.HealthAsync);
+
+        try
+        {
+            await app.StartAsync(cancellationToken);
+        }
+        catch
+        {
+            router.Dispose();
+            stopping.Dispose();
+            await app.DisposeAsync();
+            throw;
+        }
+
+        var server = new SignalingServer(app, router, stopping, logger, options, startTime);
+        server.ReadBoundAddress();
+        SignalingLog.Listening(logger, server.Url.ToString());
+        return server;
+    }
+
+    private void ReadBoundAddress()
+    {
+        var addresses = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+        // Kestrel reports e.g. "http://[::]:43127" or "http://127.0.0.1:43127".
+        var bound = new Uri(addresses.First().Replace("//+:", "//[::]:").Replace("//*:", "//[::]:"));
+        Port = bound.Port;
+        ListenAddress = Options.ListenAddress ?? IPAddress.IPv6Any;
+        var host = ListenAddress.Equals(IPAddress.Any) ? "127.0.0.1"
+            : ListenAddress.Equals(IPAddress.IPv6Any) ? "127.0.0.1"
+            : ListenAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ListenAddress}]"
+            : ListenAddress.ToString();
+        Url = new Uri($"http://{host}:{Port}/");
+    }
+
+    /// <summary>Ends every stream and stops listening. Idempotent.</summary>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (Interlocked.Exchange(ref _stopped, 1) != 0)
+        {
+            await Completion;
+            return;
+        }
+        try
+        {
+            _stopping.Cancel();
+            await _app.StopAsync(cancellationToken);
+        }
+        finally
+        {
+            _router.Dispose();
+            await _app.DisposeAsync();
+            _stopping.Dispose();
+            SignalingLog.Stopped(_logger, DateTimeOffset.UtcNow - StartTime);
+            _completion.TrySetResult();
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await StopAsync();
+}
