@@ -152,36 +152,46 @@ public sealed class StunMessage : IEquatable<StunMessage>
     }
 
     /// <summary>
-    /// The first attribute of <paramref name="type"/> that counts: attributes after
-    /// MESSAGE-INTEGRITY other than MESSAGE-INTEGRITY-SHA256 and FINGERPRINT, after
-    /// MESSAGE-INTEGRITY-SHA256 other than FINGERPRINT, and after FINGERPRINT are ignored,
-    /// since they are not integrity-protected (RFC 8489 §14.5-§14.7).
+    /// The attributes that count, in order: those after MESSAGE-INTEGRITY other than
+    /// MESSAGE-INTEGRITY-SHA256 and FINGERPRINT, after MESSAGE-INTEGRITY-SHA256 other than
+    /// FINGERPRINT, and after FINGERPRINT are ignored, since they are not integrity-protected
+    /// (RFC 8489 §14.5-§14.7).
     /// </summary>
+    public IEnumerable<StunAttribute> EffectiveAttributes
+    {
+        get
+        {
+            int stage = 0; // 0: before MI, 1: after MI, 2: after MI-SHA256, 3: after FINGERPRINT
+            foreach (var a in _attributes)
+            {
+                bool counts = stage switch
+                {
+                    0 => true,
+                    1 => a.Type is StunAttributeType.MessageIntegritySha256 or StunAttributeType.Fingerprint,
+                    2 => a.Type is StunAttributeType.Fingerprint,
+                    _ => false,
+                };
+                if (!counts) continue;
+                yield return a;
+                stage = a.Type switch
+                {
+                    StunAttributeType.MessageIntegrity => Math.Max(stage, 1),
+                    StunAttributeType.MessageIntegritySha256 => Math.Max(stage, 2),
+                    StunAttributeType.Fingerprint => 3,
+                    _ => stage,
+                };
+            }
+        }
+    }
+
+    /// <summary>The first of the <see cref="EffectiveAttributes"/> of <paramref name="type"/>.</summary>
     public bool TryGetAttribute(StunAttributeType type, out StunAttribute attribute)
     {
-        int stage = 0; // 0: before MI, 1: after MI, 2: after MI-SHA256, 3: after FINGERPRINT
-        foreach (var a in _attributes)
+        foreach (var a in EffectiveAttributes)
         {
-            bool counts = stage switch
-            {
-                0 => true,
-                1 => a.Type is StunAttributeType.MessageIntegritySha256 or StunAttributeType.Fingerprint,
-                2 => a.Type is StunAttributeType.Fingerprint,
-                _ => false,
-            };
-            if (!counts) continue;
-            if (a.Type == type)
-            {
-                attribute = a;
-                return true;
-            }
-            stage = a.Type switch
-            {
-                StunAttributeType.MessageIntegrity => Math.Max(stage, 1),
-                StunAttributeType.MessageIntegritySha256 => Math.Max(stage, 2),
-                StunAttributeType.Fingerprint => 3,
-                _ => stage,
-            };
+            if (a.Type != type) continue;
+            attribute = a;
+            return true;
         }
         attribute = default;
         return false;
@@ -207,7 +217,7 @@ public sealed class StunMessage : IEquatable<StunMessage>
 
     /// <summary>
     /// Comprehension-required attribute types (0x0000-0x7FFF) not understood, in order of first
-    /// appearance: a request carrying any gets a 420 with UNKNOWN-ATTRIBUTES listing them, a
+    /// appearance among the <see cref="EffectiveAttributes"/>: a request carrying any gets a 420 with UNKNOWN-ATTRIBUTES listing them, a
     /// response carrying any is discarded (RFC 8489 §6.3.1, §6.3.3). Comprehension-optional
     /// types are ignored. <paramref name="isUnderstood"/> defaults to the engine's own codecs.
     /// </summary>
@@ -215,7 +225,7 @@ public sealed class StunMessage : IEquatable<StunMessage>
     {
         isUnderstood ??= StunAttributeTypeExtensions.IsUnderstood;
         List<StunAttributeType>? unknown = null;
-        foreach (var a in _attributes)
+        foreach (var a in EffectiveAttributes)
         {
             if (!a.Type.IsComprehensionRequired() || isUnderstood(a.Type)) continue;
             unknown ??= [];

@@ -6,8 +6,10 @@ namespace WebRtcPS.Engine.Tests.Ice;
 public sealed class IceCandidateTests
 {
     // Lines in the shapes Chrome, Firefox and pion put in SDP and onicecandidate.
-    public static TheoryData<string> RoundTripExactly => new()
-    {
+    public static TheoryData<string> RoundTripExactly => new(Lines);
+
+    internal static readonly string[] Lines =
+    [
         // Chrome: host (mDNS), srflx, relay, IPv6 host, TCP host with tcptype; generation/ufrag/network-* extensions.
         "candidate:3958423936 1 udp 2113937151 4a7a2bb4-52f0-4b7e-8b5a-f8e6a2fe86e1.local 54400 typ host generation 0 ufrag Yq2s network-cost 999",
         "candidate:842163049 1 udp 1677729535 203.0.113.77 54400 typ srflx raddr 0.0.0.0 rport 0 generation 0 ufrag Yq2s network-cost 999",
@@ -19,7 +21,7 @@ public sealed class IceCandidateTests
         "candidate:3540186405 1 udp 1694498815 203.0.113.9 60000 typ srflx raddr 0.0.0.0 rport 60000",
         "candidate:2386311474 1 udp 1845501695 203.0.113.9 61000 typ prflx raddr 10.0.0.1 rport 52745",
         "candidate:233762139 1 tcp 1671430143 10.0.0.1 8443 typ host tcptype passive",
-    };
+    ];
 
     [Theory]
     [MemberData(nameof(RoundTripExactly))]
@@ -126,5 +128,32 @@ public sealed class IceCandidateTests
         };
         Assert.Equal($"candidate:{c.Foundation} 1 udp 2130706431 10.0.0.1 5000 typ host", c.ToSdpString());
         Assert.Equal(c, RTCIceCandidate.Parse(c.ToSdpString()));
+    }
+}
+
+public sealed class IceCandidateFuzzTests
+{
+    [Fact]
+    public void RandomAndMutatedLines_NeverThrow_AndParsedOnesRoundTrip()
+    {
+        var random = new Random(8839);
+        var seeds = IceCandidateTests.Lines;
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz0123456789 :./+-_%\t\u00E9";
+        int parsed = 0;
+        for (int n = 0; n < 20000; n++)
+        {
+            var chars = seeds[n % seeds.Length].ToCharArray();
+            int edits = 1 + random.Next(4);
+            for (int k = 0; k < edits; k++) chars[random.Next(chars.Length)] = alphabet[random.Next(alphabet.Length)];
+            var line = n % 5 == 0 ? new string(chars, 0, random.Next(chars.Length)) : new string(chars);
+            if (!RTCIceCandidate.TryParse(line, out var candidate, out var error))
+            {
+                Assert.False(string.IsNullOrEmpty(error));
+                continue;
+            }
+            parsed++;
+            Assert.Equal(candidate, RTCIceCandidate.Parse(candidate.ToSdpString()));
+        }
+        Assert.True(parsed > 1000, $"only {parsed} lines parsed");
     }
 }

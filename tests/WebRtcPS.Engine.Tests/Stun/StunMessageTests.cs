@@ -125,6 +125,17 @@ public sealed class StunMessageTests
     }
 
     [Fact]
+    public void UnknownAttributesAfterIntegrity_DoNotCount()
+    {
+        var message = new StunMessageBuilder(StunMessageType.BindingRequest, StunTransactionId.NewId())
+            .AddMessageIntegrity("k"u8)
+            .Add((StunAttributeType)0x0031, [])
+            .Build();
+        Assert.Empty(message.GetUnknownComprehensionRequired());
+        Assert.Equal([StunAttributeType.MessageIntegrity], message.EffectiveAttributes.Select(a => a.Type));
+    }
+
+    [Fact]
     public void Builder_KeepsLengthFieldCurrentAndPads()
     {
         var builder = new StunMessageBuilder(StunMessageType.BindingRequest, StunTransactionId.NewId());
