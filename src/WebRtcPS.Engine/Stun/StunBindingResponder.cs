@@ -26,7 +26,7 @@ public sealed class StunBindingResponder
 
         // Indications and responses get no answer (RFC 8489 §6.3.2).
         if (request.Class != StunClass.Request) return null;
-        // A FINGERPRINT that fails means this is not really STUN, or was damaged: drop (§7.3).
+        // A FINGERPRINT that fails means this is not really STUN, or was damaged: drop (RFC 8489 §6.3, §7).
         if (Fingerprint.Verify(request) == StunIntegrityStatus.Invalid) return null;
 
         byte[]? key = null;

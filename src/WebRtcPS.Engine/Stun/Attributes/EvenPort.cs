@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>
-/// EVEN-PORT (RFC 8656 §18.4): asks for an even relayed port and, with R set, that the next
+/// EVEN-PORT (RFC 8656 §18.7): asks for an even relayed port and, with R set, that the next
 /// port be reserved too. One byte, padded to four on the wire.
 /// <code>
 /// |R|    RFFU     |

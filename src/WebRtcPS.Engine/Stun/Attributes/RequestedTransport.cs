@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>
-/// REQUESTED-TRANSPORT (RFC 8656 §18.7): the IP protocol between server and peer; 17 (UDP) or,
+/// REQUESTED-TRANSPORT (RFC 8656 §18.8): the IP protocol between server and peer; 17 (UDP) or,
 /// with RFC 6062, 6 (TCP). Other values parse, so the server can answer 442.
 /// <code>
 /// |    Protocol   |                    RFFU                       |
