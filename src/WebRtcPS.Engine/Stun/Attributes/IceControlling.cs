@@ -1,0 +1,25 @@
+using System.Buffers.Binary;
+
+namespace WebRtcPS.Engine.Stun.Attributes;
+
+/// <summary>ICE-CONTROLLING (RFC 8445 §7.1.3): the sender believes it is controlling; the value is its tie-breaker for role conflicts (§7.3.1.1).</summary>
+public readonly record struct IceControlling(ulong TieBreaker) : IStunAttribute<IceControlling>
+{
+    public static StunAttributeType AttributeType => StunAttributeType.IceControlling;
+
+    public int EncodedLength => 8;
+
+    public int Write(Span<byte> destination)
+    {
+        BinaryPrimitives.WriteUInt64BigEndian(destination, TieBreaker);
+        return 8;
+    }
+
+    public static bool TryParse(ReadOnlySpan<byte> value, out IceControlling attribute)
+    {
+        attribute = default;
+        if (value.Length != 8) return false;
+        attribute = new IceControlling(BinaryPrimitives.ReadUInt64BigEndian(value));
+        return true;
+    }
+}

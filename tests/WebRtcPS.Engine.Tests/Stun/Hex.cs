@@ -1,0 +1,7 @@
+namespace WebRtcPS.Engine.Tests.Stun;
+
+internal static class Hex
+{
+    /// <summary>Hex as RFCs print it (spaces, line breaks) to bytes.</summary>
+    public static byte[] Parse(string text) => Convert.FromHexString(string.Concat(text.Where(Uri.IsHexDigit)));
+}
