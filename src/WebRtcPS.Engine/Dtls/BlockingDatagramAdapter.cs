@@ -65,7 +65,8 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
             {
                 var n = await _lower.ReceiveAsync(buffer, _cts.Token).ConfigureAwait(false);
                 // RFC 7983: DTLS records start with 20..63; anything else (STUN, RTP) is not ours.
-                if (n < FlightBatcher.RecordHeaderLength || buffer[0] < 20 || buffer[0] > 63 || n > ReceiveLimit)
+                if (n < FlightBatcher.RecordHeaderLength || buffer[0] < 20 || buffer[0] > 63 || n > ReceiveLimit
+                    || !DtlsRecordFilter.IsAcceptable(buffer.AsSpan(0, n)))
                 {
                     Interlocked.Increment(ref _ignored);
                     DtlsLog.DatagramIgnored(_logger, n, n > 0 ? buffer[0] : -1);

@@ -2,7 +2,8 @@ using Org.BouncyCastle.Tls;
 
 namespace WebRtcPS.Engine.Dtls;
 
-/// <summary>The BouncyCastle DTLS 1.2 client: ECDHE with ECDSA (or RSA) server certificates,
+/// <summary>The BouncyCastle DTLS 1.2 client: ECDHE AES-GCM with ECDSA (or RSA) server certificates
+/// (GCM only: see <see cref="DtlsRecordFilter"/>),
 /// always presents our certificate, verifies the server's by fingerprint (DTLS-NOTES "BC settings").</summary>
 internal sealed class WebRtcDtlsClient : DefaultTlsClient
 {
@@ -10,7 +11,6 @@ internal sealed class WebRtcDtlsClient : DefaultTlsClient
     [
         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
         CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
         CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
     ];

@@ -2,7 +2,8 @@ using Org.BouncyCastle.Tls;
 
 namespace WebRtcPS.Engine.Dtls;
 
-/// <summary>The BouncyCastle DTLS 1.2 server: ECDHE_ECDSA suites only (BouncyCastle's default list
+/// <summary>The BouncyCastle DTLS 1.2 server: ECDHE_ECDSA AES-GCM suites only (GCM only: see
+/// <see cref="DtlsRecordFilter"/>) (BouncyCastle's default list
 /// picks ECDHE_RSA and fails with internal_error(80) for an ECDSA key), requires a client
 /// certificate and verifies it by fingerprint (DTLS-NOTES "BC settings").</summary>
 internal sealed class WebRtcDtlsServer : DefaultTlsServer
@@ -11,7 +12,6 @@ internal sealed class WebRtcDtlsServer : DefaultTlsServer
     [
         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
         CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
-        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
     ];
 
     private readonly DtlsPeerSession _session;
