@@ -164,7 +164,10 @@ public sealed class DtlsTransport : IDatagramTransport
             }
 
             MaxDatagramSize = _bc.GetSendLimit();
-            _receiveBufferSize = Math.Max(_bc.GetReceiveLimit(), 1);
+            // BouncyCastle allocates a record buffer of this size on every receive, so keep it to what a
+            // peer with an MTU-sized path sends (records larger than this are dropped, like
+            // oversize datagrams).
+            _receiveBufferSize = Math.Min(_bc.GetReceiveLimit(), Math.Max(_adapter.GetSendLimit(), 2048));
             CipherSuite = CipherSuiteName(context.SecurityParameters.CipherSuite);
             RemoteFingerprint = RTCDtlsFingerprint.Compute(RTCDtlsFingerprint.DefaultAlgorithm, _session.RemoteCertificate);
             DtlsLog.Connected(_logger, Role, stopwatch.ElapsedMilliseconds, CipherSuite, RemoteFingerprint);
