@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Org.BouncyCastle.Tls;
 using WebRtcPS.Engine.Transport;
@@ -9,12 +8,14 @@ namespace WebRtcPS.Engine.Dtls;
 /// BouncyCastle's blocking <see cref="DatagramTransport"/> over our async <see cref="IDatagramTransport"/>.
 /// </summary>
 /// <remarks>
-/// An async pump reads the lower transport and queues DTLS datagrams (first byte 20..63, RFC 7983)
-/// on a bounded channel; <see cref="Receive(Span{byte}, int)"/>, called only from the one DTLS
-/// thread, blocks on it and returns -1 on timeout, as BouncyCastle expects. Sends are serialized
+/// <see cref="Receive(Span{byte}, int)"/> is called only from the one DTLS thread. It reads the
+/// lower transport itself: a receive that is still pending when BouncyCastle's wait runs out is
+/// kept and awaited again by the next call, so a timeout (-1, as BouncyCastle expects) never loses
+/// a datagram and no pump thread sits in between. Datagrams that are not DTLS (RFC 7983: first
+/// byte 20..63) or that <see cref="DtlsRecordFilter"/> rejects are skipped. Sends are serialized
 /// and pass through a <see cref="FlightBatcher"/>. <see cref="Close"/> (called by BouncyCastle
-/// after close_notify, or by us) completes the queue so a blocked receive throws and the DTLS
-/// thread unwinds; the lower transport itself is not disposed: its owner does that.
+/// after close_notify, or by us) cancels the pending receive so a blocked DTLS thread unwinds; the
+/// lower transport itself is not disposed: its owner does that.
 /// </remarks>
 internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
 {
@@ -22,18 +23,14 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
     /// peer with a larger MTU than ours (openssl on loopback) still gets through.</summary>
     internal const int ReceiveLimit = (1 << 14) + 512;
 
-    private const int InboundCapacity = 1024;
-
     private readonly IDatagramTransport _lower;
     private readonly ILogger _logger;
-    private readonly Channel<byte[]> _inbound = Channel.CreateBounded<byte[]>(
-        new BoundedChannelOptions(InboundCapacity) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly CancellationTokenSource _cts = new();
     private readonly object _sendLock = new();
     private readonly FlightBatcher _batcher;
     private readonly byte[] _sendBuffer;
-    private Task<bool>? _pendingWait;
-    private Task _pump = Task.CompletedTask;
+    private readonly byte[] _receiveBuffer = new byte[ReceiveLimit + 1];
+    private Task<int>? _pendingReceive;
     private volatile bool _closed;
     private long _received, _sent, _ignored;
 
@@ -53,47 +50,6 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
     /// <summary>Why the lower transport stopped, if it did before we closed.</summary>
     public Exception? LowerFailure { get; private set; }
 
-    public void Start() => _pump = Task.Run(PumpAsync);
-
-    private async Task PumpAsync()
-    {
-        var buffer = new byte[ReceiveLimit + 1];
-        Exception? failure = null;
-        try
-        {
-            while (!_cts.IsCancellationRequested)
-            {
-                var n = await _lower.ReceiveAsync(buffer, _cts.Token).ConfigureAwait(false);
-                // RFC 7983: DTLS records start with 20..63; anything else (STUN, RTP) is not ours.
-                if (n < FlightBatcher.RecordHeaderLength || buffer[0] < 20 || buffer[0] > 63 || n > ReceiveLimit
-                    || !DtlsRecordFilter.IsAcceptable(buffer.AsSpan(0, n)))
-                {
-                    Interlocked.Increment(ref _ignored);
-                    DtlsLog.DatagramIgnored(_logger, n, n > 0 ? buffer[0] : -1);
-                    continue;
-                }
-                Interlocked.Increment(ref _received);
-                await _inbound.Writer.WriteAsync(buffer.AsSpan(0, n).ToArray(), _cts.Token).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
-        {
-        }
-        catch (ChannelClosedException)
-        {
-        }
-        catch (Exception ex)
-        {
-            failure = ex;
-            LowerFailure = ex;
-            DtlsLog.LowerTransportFailed(_logger, ex);
-        }
-        finally
-        {
-            _inbound.Writer.TryComplete(failure is null ? null : new IOException("The transport under DTLS failed.", failure));
-        }
-    }
-
     public int GetReceiveLimit() => ReceiveLimit;
 
     public int GetSendLimit() => _lower.MaxDatagramSize;
@@ -102,34 +58,57 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
 
     public int Receive(Span<byte> buffer, int waitMillis)
     {
-        // BouncyCastle always reads after sending a flight: the flight is complete.
-        lock (_sendLock) _batcher.Flush(SendDatagram);
+        // BouncyCastle always reads after sending a flight: the flight is complete. Only this
+        // thread leaves records pending (handshake records), so the unlocked check is safe and
+        // keeps the receive path off the send lock.
+        if (_batcher.Pending > 0)
+            lock (_sendLock) _batcher.Flush(SendDatagram);
 
-        if (!_inbound.Reader.TryRead(out var datagram))
+        var deadline = waitMillis <= 0 ? long.MaxValue : Environment.TickCount64 + waitMillis;
+        while (true)
         {
-            _pendingWait ??= _inbound.Reader.WaitToReadAsync().AsTask();
+            if (_closed) throw Closed(null);
+            var n = -1;
             try
             {
-                if (!_pendingWait.Wait(waitMillis <= 0 ? Timeout.Infinite : waitMillis)) return -1;
+                if (_pendingReceive is null)
+                {
+                    var pending = _lower.ReceiveAsync(_receiveBuffer, _cts.Token);
+                    if (pending.IsCompletedSuccessfully) n = pending.Result;
+                    else _pendingReceive = pending.AsTask();
+                }
+                if (_pendingReceive is not null)
+                {
+                    var remaining = deadline == long.MaxValue
+                        ? Timeout.Infinite
+                        : (int)Math.Max(0, deadline - Environment.TickCount64);
+                    if (!_pendingReceive.Wait(remaining)) return -1;
+                    var completed = _pendingReceive;
+                    _pendingReceive = null;
+                    n = completed.Result;
+                }
             }
-            catch (AggregateException ex)
+            catch (Exception ex)
             {
-                _pendingWait = null;
-                throw new IOException("The transport under DTLS failed.", ex.InnerException);
+                _pendingReceive = null;
+                throw Closed(ex is AggregateException { InnerException: { } inner } ? inner : ex);
             }
-            var more = _pendingWait.Result;
-            _pendingWait = null;
-            if (!more || !_inbound.Reader.TryRead(out datagram))
-            {
-                if (_closed || !more) throw new IOException("The DTLS transport is closed.");
-                return -1;
-            }
-        }
-        var n = Math.Min(datagram.Length, buffer.Length);
-        datagram.AsSpan(0, n).CopyTo(buffer);
-        return n;
-    }
 
+            var datagram = _receiveBuffer.AsSpan(0, Math.Min(n, ReceiveLimit + 1));
+            if (n < FlightBatcher.RecordHeaderLength || datagram[0] < 20 || datagram[0] > 63 || n > ReceiveLimit
+                || !DtlsRecordFilter.IsAcceptable(datagram))
+            {
+                Interlocked.Increment(ref _ignored);
+                DtlsLog.DatagramIgnored(_logger, n, n > 0 ? datagram[0] : -1);
+                if (Environment.TickCount64 >= deadline) return -1;
+                continue;
+            }
+            Interlocked.Increment(ref _received);
+            var length = Math.Min(n, buffer.Length);
+            datagram[..length].CopyTo(buffer);
+            return length;
+        }
+    }
     public void Send(byte[] buf, int off, int len) => Send(buf.AsSpan(off, len));
 
     public void Send(ReadOnlySpan<byte> buffer)
@@ -155,8 +134,8 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
         Interlocked.Increment(ref _sent);
     }
 
-    /// <summary>Stops the pump and wakes a blocked receive. Idempotent; BouncyCastle calls it after
-    /// sending close_notify.</summary>
+    /// <summary>Cancels the pending receive so a blocked DTLS thread unwinds. Idempotent;
+    /// BouncyCastle calls it after sending close_notify.</summary>
     public void Close()
     {
         if (_closed) return;
@@ -166,11 +145,19 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
             try { _batcher.Flush(SendDatagram); } catch (Exception) { /* best effort on close */ }
         }
         _cts.Cancel();
-        _inbound.Writer.TryComplete();
     }
 
-    /// <summary>Waits for the pump to end.</summary>
-    public Task Completion => _pump;
-
     public void Dispose() => Close();
+
+    private IOException Closed(Exception? cause)
+    {
+        if (cause is not null && !_closed && cause is not OperationCanceledException)
+        {
+            LowerFailure ??= cause;
+            DtlsLog.LowerTransportFailed(_logger, cause);
+        }
+        return _closed || cause is null
+            ? new IOException("The DTLS transport is closed.", cause)
+            : new IOException("The transport under DTLS failed.", cause);
+    }
 }

@@ -98,7 +98,6 @@ public sealed class DtlsTransport : IDatagramTransport
     {
         DtlsLog.HandshakeStarting(_logger, Role, _session.HandshakeTimeoutMillis, _adapter.GetSendLimit());
         SetState(RTCDtlsTransportState.Connecting);
-        _adapter.Start();
         var thread = new Thread(Run) { IsBackground = true, Name = $"DTLS {Role}" };
         thread.Start();
 
@@ -291,7 +290,6 @@ public sealed class DtlsTransport : IDatagramTransport
         _adapter.Close();
         _lifetime.Cancel();
         await _threadExit.Task.ConfigureAwait(false);
-        await _adapter.Completion.ConfigureAwait(false);
         _received.Writer.TryComplete();
         SetState(RTCDtlsTransportState.Closed);
     }
