@@ -12,8 +12,10 @@ namespace WebRtcPS.Engine.Dtls;
 /// lower transport itself: a receive that is still pending when BouncyCastle's wait runs out is
 /// kept and awaited again by the next call, so a timeout (-1, as BouncyCastle expects) never loses
 /// a datagram and no pump thread sits in between. Datagrams that are not DTLS (RFC 7983: first
-/// byte 20..63) or that <see cref="DtlsRecordFilter"/> rejects are skipped. Sends are serialized
-/// and pass through a <see cref="FlightBatcher"/>. <see cref="Close"/> (called by BouncyCastle
+/// byte 20..63) or that <see cref="DtlsRecordFilter"/> rejects are skipped. Sends pass through a
+/// <see cref="FlightBatcher"/> under a lock that must stay innermost: BouncyCastle calls
+/// <see cref="Send(ReadOnlySpan{byte})"/> while holding its own record-layer write lock, so no
+/// caller may hold this adapter's lock while calling into BouncyCastle. <see cref="Close"/> (called by BouncyCastle
 /// after close_notify, or by us) cancels the pending receive so a blocked DTLS thread unwinds; the
 /// lower transport itself is not disposed: its owner does that.
 /// </remarks>
@@ -114,13 +116,6 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
     public void Send(ReadOnlySpan<byte> buffer)
     {
         lock (_sendLock) _batcher.Add(buffer, SendDatagram);
-    }
-
-    /// <summary>Runs <paramref name="action"/> under the send lock (serializes record encryption with
-    /// BouncyCastle's own sends from the receive thread).</summary>
-    public void Serialize(Action action)
-    {
-        lock (_sendLock) action();
     }
 
     // Called under _sendLock.

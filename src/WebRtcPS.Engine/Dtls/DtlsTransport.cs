@@ -18,8 +18,8 @@ namespace WebRtcPS.Engine.Dtls;
 /// <remarks>
 /// BouncyCastle's DTLS is blocking, so each transport owns one dedicated thread: it runs the
 /// handshake and then, with no gap, the receive loop (BouncyCastle re-sends its final flight only
-/// from inside a receive). Decrypted records are queued for <see cref="ReceiveAsync"/>. Sends are
-/// serialized with BouncyCastle's own sends. The lower transport is not disposed with this one.
+/// from inside a receive). Decrypted records are queued for <see cref="ReceiveAsync"/>. Application
+/// sends are serialized; BouncyCastle's record layer orders them with its own sends. The lower transport is not disposed with this one.
 /// </remarks>
 public sealed class DtlsTransport : IDatagramTransport
 {
@@ -35,6 +35,10 @@ public sealed class DtlsTransport : IDatagramTransport
     private readonly TaskCompletionSource _threadExit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly object _stateLock = new();
+    // Serializes application sends and close. BouncyCastle's own sends from the DTLS thread
+    // (retransmitted final flight, close_notify reply) never take it, so the lock order is always
+    // this lock -> BouncyCastle's write lock -> the adapter's lock, and cannot invert.
+    private readonly object _sendLock = new();
     private Task _eventTail = Task.CompletedTask;
     private BcDtlsTransport? _bc;
     private volatile bool _closing;
@@ -236,7 +240,7 @@ public sealed class DtlsTransport : IDatagramTransport
         var bc = _bc!;
         try
         {
-            _adapter.Serialize(() => bc.Send(datagram.Span));
+            lock (_sendLock) bc.Send(datagram.Span);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -280,7 +284,7 @@ public sealed class DtlsTransport : IDatagramTransport
         {
             try
             {
-                _adapter.Serialize(_bc.Close); // close_notify, then closes the adapter
+                lock (_sendLock) _bc.Close(); // close_notify, then closes the adapter
             }
             catch (Exception ex)
             {

@@ -218,4 +218,43 @@ public class DtlsTransportTests
             await all.Within(Generous);
         }
     }
+
+    /// <summary>The peer's close_notify makes BouncyCastle reply from the DTLS thread while the
+    /// application is sending: the two send paths must not deadlock.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(4)]
+    [InlineData(5)]
+    public async Task PeerCloseWhileSendingDoesNotDeadlock(int round)
+    {
+        _ = round;
+        var link = new InMemoryDatagramLink();
+        var (client, server) = await DtlsTestPeers.ConnectAsync(link.A, link.B).Within(Generous);
+        await using (server)
+        {
+            using var stop = new CancellationTokenSource();
+            var sender = Task.Run(async () =>
+            {
+                var record = new byte[100];
+                try
+                {
+                    while (!stop.IsCancellationRequested) await server.SendAsync(record);
+                }
+                catch (ObjectDisposedException)
+                {
+                    // closed under us: expected
+                }
+            });
+            await Task.Delay(20);
+            await client.DisposeAsync().AsTask().Within(Generous);
+            var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            server.StateChanged += (_, s) => { if (s == RTCDtlsTransportState.Closed) closed.TrySetResult(); };
+            if (server.State == RTCDtlsTransportState.Closed) closed.TrySetResult();
+            await closed.Task.Within(Generous);
+            stop.Cancel();
+            await sender.Within(Generous);
+        }
+    }
 }
