@@ -29,6 +29,7 @@ public sealed class DtlsTransport : IDatagramTransport
     private readonly ILogger _logger;
     private readonly BlockingDatagramAdapter _adapter;
     private readonly DtlsPeerSession _session;
+    private readonly DtlsFailures _failures;
     private readonly Channel<byte[]> _received = Channel.CreateBounded<byte[]>(
         new BoundedChannelOptions(ReceivedCapacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -50,6 +51,7 @@ public sealed class DtlsTransport : IDatagramTransport
         _logger = parameters.Logger ?? NullLogger.Instance;
         _adapter = new BlockingDatagramAdapter(lower, _logger);
         _session = new DtlsPeerSession(parameters, new BcTlsCrypto(new SecureRandom()), _logger);
+        _failures = new DtlsFailures(_session, _adapter, parameters.HandshakeTimeout);
     }
 
     /// <summary>Client or server, from <c>a=setup</c>.</summary>
@@ -58,7 +60,9 @@ public sealed class DtlsTransport : IDatagramTransport
     /// <summary>The W3C state.</summary>
     public RTCDtlsTransportState State { get; private set; } = RTCDtlsTransportState.New;
 
-    /// <summary>Raised in order, off the DTLS thread, on every state change.</summary>
+    /// <summary>Raised in order, off the DTLS thread, on every state change. <see cref="StartAsync"/>
+    /// returns a connected transport, so a subscriber sees Closed or Failed; the handshake's own
+    /// outcome is the result of <see cref="StartAsync"/>.</summary>
     public event EventHandler<RTCDtlsTransportState>? StateChanged;
 
     /// <summary>Why the transport failed, when <see cref="State"/> is <see cref="RTCDtlsTransportState.Failed"/>.</summary>
@@ -126,12 +130,12 @@ public sealed class DtlsTransport : IDatagramTransport
                 await _threadExit.Task.ConfigureAwait(false);
                 if (cancellationToken.IsCancellationRequested && !timedOut)
                 {
-                    Fail(new DtlsException(DtlsError.ProtocolError, "The DTLS handshake was cancelled."), raise: true);
+                    Fail(new DtlsException(DtlsError.ProtocolError, "The DTLS handshake was cancelled."));
                     throw new OperationCanceledException("The DTLS handshake was cancelled.", ex, cancellationToken);
                 }
-                var error = timedOut ? TimeoutError(ex) : ex as DtlsException ?? MapHandshakeFailure(ex);
+                var error = timedOut ? _failures.Timeout(ex) : ex as DtlsException ?? _failures.MapHandshake(ex);
                 DtlsLog.HandshakeFailed(_logger, Role, error.Error, error.Message);
-                Fail(error, raise: true);
+                Fail(error);
                 throw error;
             }
         }
@@ -171,7 +175,7 @@ public sealed class DtlsTransport : IDatagramTransport
             // peer with an MTU-sized path sends (records larger than this are dropped, like
             // oversize datagrams).
             _receiveBufferSize = Math.Min(_bc.GetReceiveLimit(), Math.Max(_adapter.GetSendLimit(), 2048));
-            CipherSuite = CipherSuiteName(context.SecurityParameters.CipherSuite);
+            CipherSuite = DtlsFailures.CipherSuiteName(context.SecurityParameters.CipherSuite);
             RemoteFingerprint = RTCDtlsFingerprint.Compute(RTCDtlsFingerprint.DefaultAlgorithm, _session.RemoteCertificate);
             DtlsLog.Connected(_logger, Role, stopwatch.ElapsedMilliseconds, CipherSuite, RemoteFingerprint);
             SetState(RTCDtlsTransportState.Connected);
@@ -198,7 +202,7 @@ public sealed class DtlsTransport : IDatagramTransport
             {
                 if (_closing || _session.CloseNotifyReceived)
                     break;
-                Fail(MapConnectionFailure(ex), raise: true);
+                Fail(_failures.Map(ex));
                 return;
             }
             if (_session.CloseNotifyReceived || _closing) break;
@@ -244,9 +248,11 @@ public sealed class DtlsTransport : IDatagramTransport
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
+            if (_closing || _session.CloseNotifyReceived)
+                throw new ObjectDisposedException(nameof(DtlsTransport), "The DTLS transport is closed.");
             ThrowIfNotOpen();
-            var error = MapConnectionFailure(ex);
-            Fail(error, raise: true);
+            var error = _failures.Map(ex);
+            Fail(error);
             throw error;
         }
         return ValueTask.CompletedTask;
@@ -320,7 +326,7 @@ public sealed class DtlsTransport : IDatagramTransport
         }
     }
 
-    private void Fail(DtlsException error, bool raise)
+    private void Fail(DtlsException error)
     {
         lock (_stateLock)
         {
@@ -330,7 +336,7 @@ public sealed class DtlsTransport : IDatagramTransport
         if (State == RTCDtlsTransportState.Connected) DtlsLog.ConnectionFailed(_logger, error.Error, error.Message);
         _adapter.Close();
         _received.Writer.TryComplete();
-        if (raise) SetState(RTCDtlsTransportState.Failed);
+        SetState(RTCDtlsTransportState.Failed);
     }
 
     private void SetState(RTCDtlsTransportState state)
@@ -356,46 +362,4 @@ public sealed class DtlsTransport : IDatagramTransport
             DtlsLog.HandlerFailed(_logger, ex);
         }
     }
-
-    private DtlsException TimeoutError(Exception? inner) =>
-        new(DtlsError.HandshakeTimeout,
-            $"No DTLS handshake as {Role} within {_parameters.HandshakeTimeout.TotalSeconds:0.#} s: " +
-            $"{_adapter.DatagramsSent} datagrams sent, {_adapter.DatagramsReceived} DTLS datagrams received" +
-            (_adapter.DatagramsReceived == 0 ? " (the peer is silent or unreachable)." : "."), inner);
-
-    private DtlsException MapHandshakeFailure(Exception ex)
-    {
-        if (_session.FingerprintFailure is { } mismatch) return mismatch;
-        return ex switch
-        {
-            TlsTimeoutException => TimeoutError(ex),
-            _ => MapConnectionFailure(ex),
-        };
-    }
-
-    private DtlsException MapConnectionFailure(Exception ex)
-    {
-        if (_session.FingerprintFailure is { } mismatch) return mismatch;
-        if (ex is TlsFatalAlertReceived received)
-            return AlertError(DtlsError.AlertReceived, (TlsAlertDescription)received.AlertDescription, "The DTLS peer sent", ex);
-        if (_session.AlertReceived is { } peerAlert)
-            return AlertError(DtlsError.AlertReceived, peerAlert, "The DTLS peer sent", ex);
-        if (_adapter.LowerFailure is { } lower)
-            return new DtlsException(DtlsError.TransportClosed, "The transport under DTLS failed: " + lower.Message, lower);
-        if (ex is TlsFatalAlert raised && raised.AlertDescription != AlertDescription.internal_error)
-            return AlertError(DtlsError.AlertSent, (TlsAlertDescription)raised.AlertDescription, "This side sent", ex);
-        if (_adapter.IsClosed)
-            return new DtlsException(DtlsError.TransportClosed, "The transport under DTLS closed.", ex);
-        if (ex is TlsFatalAlert internalError)
-            return AlertError(DtlsError.AlertSent, (TlsAlertDescription)internalError.AlertDescription, "This side sent", ex);
-        return new DtlsException(DtlsError.ProtocolError, "DTLS failed: " + ex.Message, ex);
-    }
-
-    private static DtlsException AlertError(DtlsError error, TlsAlertDescription alert, string who, Exception inner) =>
-        new(error, $"{who} a fatal alert: {AlertDescription.GetText((short)alert)}.", inner) { Alert = alert };
-
-    private static string CipherSuiteName(int suite) =>
-        typeof(Org.BouncyCastle.Tls.CipherSuite).GetFields()
-            .FirstOrDefault(f => f.IsLiteral && f.FieldType == typeof(int) && (int)f.GetRawConstantValue()! == suite)?.Name
-        ?? $"0x{suite:X4}";
 }
