@@ -1,0 +1,158 @@
+using Microsoft.Extensions.Logging;
+using Org.BouncyCastle.Tls;
+using WebRtcPS.Engine.Transport;
+
+namespace WebRtcPS.Engine.Dtls;
+
+/// <summary>
+/// BouncyCastle's blocking <see cref="DatagramTransport"/> over our async <see cref="IDatagramTransport"/>.
+/// </summary>
+/// <remarks>
+/// <see cref="Receive(Span{byte}, int)"/> is called only from the one DTLS thread. It reads the
+/// lower transport itself: a receive that is still pending when BouncyCastle's wait runs out is
+/// kept and awaited again by the next call, so a timeout (-1, as BouncyCastle expects) never loses
+/// a datagram and no pump thread sits in between. Datagrams that are not DTLS (RFC 7983: first
+/// byte 20..63) or that <see cref="DtlsRecordFilter"/> rejects are skipped. Sends pass through a
+/// <see cref="FlightBatcher"/> under a lock that must stay innermost: BouncyCastle calls
+/// <see cref="Send(ReadOnlySpan{byte})"/> while holding its own record-layer write lock, so no
+/// caller may hold this adapter's lock while calling into BouncyCastle. <see cref="Close"/> (called by BouncyCastle
+/// after close_notify, or by us) cancels the pending receive so a blocked DTLS thread unwinds; the
+/// lower transport itself is not disposed: its owner does that.
+/// </remarks>
+internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
+{
+    /// <summary>Largest datagram accepted from the peer: a full 2^14 record plus expansion, so a
+    /// peer with a larger MTU than ours (openssl on loopback) still gets through.</summary>
+    internal const int ReceiveLimit = (1 << 14) + 512;
+
+    private readonly IDatagramTransport _lower;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _cts = new();
+    private readonly object _sendLock = new();
+    private readonly FlightBatcher _batcher;
+    private readonly byte[] _sendBuffer;
+    private readonly byte[] _receiveBuffer = new byte[ReceiveLimit + 1];
+    private Task<int>? _pendingReceive;
+    private volatile bool _closed;
+    private long _received, _sent, _ignored;
+
+    public BlockingDatagramAdapter(IDatagramTransport lower, ILogger logger)
+    {
+        _lower = lower;
+        _logger = logger;
+        _batcher = new FlightBatcher(lower.MaxDatagramSize);
+        _sendBuffer = new byte[Math.Max(lower.MaxDatagramSize, ReceiveLimit)];
+    }
+
+    public long DatagramsReceived => Interlocked.Read(ref _received);
+    public long DatagramsSent => Interlocked.Read(ref _sent);
+    public long DatagramsIgnored => Interlocked.Read(ref _ignored);
+    public bool IsClosed => _closed;
+
+    /// <summary>Why the lower transport stopped, if it did before we closed.</summary>
+    public Exception? LowerFailure { get; private set; }
+
+    public int GetReceiveLimit() => ReceiveLimit;
+
+    public int GetSendLimit() => _lower.MaxDatagramSize;
+
+    public int Receive(byte[] buf, int off, int len, int waitMillis) => Receive(buf.AsSpan(off, len), waitMillis);
+
+    public int Receive(Span<byte> buffer, int waitMillis)
+    {
+        // BouncyCastle always reads after sending a flight: the flight is complete. Only this
+        // thread leaves records pending (handshake records), so the unlocked check is safe and
+        // keeps the receive path off the send lock.
+        if (_batcher.Pending > 0)
+            lock (_sendLock) _batcher.Flush(SendDatagram);
+
+        var deadline = waitMillis <= 0 ? long.MaxValue : Environment.TickCount64 + waitMillis;
+        while (true)
+        {
+            if (_closed) throw Closed(null);
+            var n = -1;
+            try
+            {
+                if (_pendingReceive is null)
+                {
+                    var pending = _lower.ReceiveAsync(_receiveBuffer, _cts.Token);
+                    if (pending.IsCompletedSuccessfully) n = pending.Result;
+                    else _pendingReceive = pending.AsTask();
+                }
+                if (_pendingReceive is not null)
+                {
+                    var remaining = deadline == long.MaxValue
+                        ? Timeout.Infinite
+                        : (int)Math.Max(0, deadline - Environment.TickCount64);
+                    if (!_pendingReceive.Wait(remaining)) return -1;
+                    var completed = _pendingReceive;
+                    _pendingReceive = null;
+                    n = completed.Result;
+                }
+            }
+            catch (Exception ex)
+            {
+                _pendingReceive = null;
+                throw Closed(ex is AggregateException { InnerException: { } inner } ? inner : ex);
+            }
+
+            var datagram = _receiveBuffer.AsSpan(0, Math.Min(n, ReceiveLimit + 1));
+            if (n < FlightBatcher.RecordHeaderLength || datagram[0] < 20 || datagram[0] > 63 || n > ReceiveLimit
+                || !DtlsRecordFilter.IsAcceptable(datagram))
+            {
+                Interlocked.Increment(ref _ignored);
+                DtlsLog.DatagramIgnored(_logger, n, n > 0 ? datagram[0] : -1);
+                if (Environment.TickCount64 >= deadline) return -1;
+                continue;
+            }
+            Interlocked.Increment(ref _received);
+            var length = Math.Min(n, buffer.Length);
+            datagram[..length].CopyTo(buffer);
+            return length;
+        }
+    }
+    public void Send(byte[] buf, int off, int len) => Send(buf.AsSpan(off, len));
+
+    public void Send(ReadOnlySpan<byte> buffer)
+    {
+        lock (_sendLock) _batcher.Add(buffer, SendDatagram);
+    }
+
+    // Called under _sendLock.
+    private void SendDatagram(ReadOnlySpan<byte> datagram)
+    {
+        if (_closed && LowerFailure is not null) throw new IOException("The transport under DTLS failed.", LowerFailure);
+        datagram.CopyTo(_sendBuffer);
+        var pending = _lower.SendAsync(_sendBuffer.AsMemory(0, datagram.Length), CancellationToken.None);
+        if (pending.IsCompletedSuccessfully) pending.GetAwaiter().GetResult();
+        else pending.AsTask().GetAwaiter().GetResult();
+        Interlocked.Increment(ref _sent);
+    }
+
+    /// <summary>Cancels the pending receive so a blocked DTLS thread unwinds. Idempotent;
+    /// BouncyCastle calls it after sending close_notify.</summary>
+    public void Close()
+    {
+        if (_closed) return;
+        _closed = true;
+        lock (_sendLock)
+        {
+            try { _batcher.Flush(SendDatagram); } catch (Exception) { /* best effort on close */ }
+        }
+        _cts.Cancel();
+    }
+
+    public void Dispose() => Close();
+
+    private IOException Closed(Exception? cause)
+    {
+        if (cause is not null && !_closed && cause is not OperationCanceledException)
+        {
+            LowerFailure ??= cause;
+            DtlsLog.LowerTransportFailed(_logger, cause);
+        }
+        return _closed || cause is null
+            ? new IOException("The DTLS transport is closed.", cause)
+            : new IOException("The transport under DTLS failed.", cause);
+    }
+}

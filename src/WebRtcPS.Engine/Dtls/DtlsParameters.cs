@@ -1,0 +1,46 @@
+using Microsoft.Extensions.Logging;
+
+namespace WebRtcPS.Engine.Dtls;
+
+/// <summary>What <see cref="DtlsTransport.StartAsync"/> needs: the role from <c>a=setup</c>, our
+/// certificate and the peer's <c>a=fingerprint</c> lines.</summary>
+public sealed class DtlsParameters
+{
+    /// <summary>Default handshake timeout, 10 s.</summary>
+    public static readonly TimeSpan DefaultHandshakeTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>Client (<c>a=setup:active</c>) or server (<c>a=setup:passive</c>).</summary>
+    public required DtlsRole Role { get; init; }
+
+    /// <summary>Our certificate; its fingerprint is what our SDP advertises.</summary>
+    public required RTCCertificate Certificate { get; init; }
+
+    /// <summary>The peer's fingerprints from its SDP. At least one must use a supported hash, and
+    /// every one with a supported hash must match the certificate the peer presents.</summary>
+    public required IReadOnlyList<RTCDtlsFingerprint> RemoteFingerprints { get; init; }
+
+    /// <summary>How long the whole handshake may take; default 10 s.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = DefaultHandshakeTimeout;
+
+    /// <summary>Optional logger; none by default.</summary>
+    public ILogger? Logger { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the bad property.</summary>
+    public void Validate()
+    {
+        if (!Enum.IsDefined(Role))
+            throw new ArgumentException($"Role {Role} is not Client or Server.", nameof(Role));
+        if (Certificate is null)
+            throw new ArgumentException("A local certificate is required; use RTCCertificate.Generate().", nameof(Certificate));
+        if (Certificate.Expires <= DateTimeOffset.UtcNow)
+            throw new ArgumentException($"The local certificate expired at {Certificate.Expires:u}; generate a new one.", nameof(Certificate));
+        if (RemoteFingerprints is null || !FingerprintVerifier.HasSupported(RemoteFingerprints))
+            throw new ArgumentException(
+                "The remote fingerprints must include at least one with a supported algorithm (" +
+                string.Join(", ", RTCDtlsFingerprint.SupportedAlgorithms) + "); got: " +
+                (RemoteFingerprints is null || RemoteFingerprints.Count == 0 ? "none" : string.Join(", ", RemoteFingerprints)) + ".",
+                nameof(RemoteFingerprints));
+        if (HandshakeTimeout <= TimeSpan.Zero || HandshakeTimeout.TotalMilliseconds > int.MaxValue / 2)
+            throw new ArgumentException($"HandshakeTimeout {HandshakeTimeout} must be positive and under 12 days.", nameof(HandshakeTimeout));
+    }
+}

@@ -1,0 +1,365 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Tls;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+using WebRtcPS.Engine.Transport;
+using BcDtlsTransport = Org.BouncyCastle.Tls.DtlsTransport;
+
+namespace WebRtcPS.Engine.Dtls;
+
+/// <summary>
+/// DTLS 1.2 over an <see cref="IDatagramTransport"/> (the selected ICE pair), and itself an
+/// <see cref="IDatagramTransport"/> for SCTP: one send is one encrypted record, one receive one
+/// decrypted record. The engine's counterpart of the W3C <c>RTCDtlsTransport</c>.
+/// </summary>
+/// <remarks>
+/// BouncyCastle's DTLS is blocking, so each transport owns one dedicated thread: it runs the
+/// handshake and then, with no gap, the receive loop (BouncyCastle re-sends its final flight only
+/// from inside a receive). Decrypted records are queued for <see cref="ReceiveAsync"/>. Application
+/// sends are serialized; BouncyCastle's record layer orders them with its own sends. The lower transport is not disposed with this one.
+/// </remarks>
+public sealed class DtlsTransport : IDatagramTransport
+{
+    private const int ReceivedCapacity = 1024;
+
+    private readonly DtlsParameters _parameters;
+    private readonly ILogger _logger;
+    private readonly BlockingDatagramAdapter _adapter;
+    private readonly DtlsPeerSession _session;
+    private readonly DtlsFailures _failures;
+    private readonly Channel<byte[]> _received = Channel.CreateBounded<byte[]>(
+        new BoundedChannelOptions(ReceivedCapacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+    private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _threadExit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly object _stateLock = new();
+    // Serializes application sends and close. BouncyCastle's own sends from the DTLS thread
+    // (retransmitted final flight, close_notify reply) never take it, so the lock order is always
+    // this lock -> BouncyCastle's write lock -> the adapter's lock, and cannot invert.
+    private readonly object _sendLock = new();
+    private Task _eventTail = Task.CompletedTask;
+    private BcDtlsTransport? _bc;
+    private volatile bool _closing;
+    private int _receiveBufferSize;
+
+    private DtlsTransport(IDatagramTransport lower, DtlsParameters parameters)
+    {
+        _parameters = parameters;
+        _logger = parameters.Logger ?? NullLogger.Instance;
+        _adapter = new BlockingDatagramAdapter(lower, _logger);
+        _session = new DtlsPeerSession(parameters, new BcTlsCrypto(new SecureRandom()), _logger);
+        _failures = new DtlsFailures(_session, _adapter, parameters.HandshakeTimeout);
+    }
+
+    /// <summary>Client or server, from <c>a=setup</c>.</summary>
+    public DtlsRole Role => _parameters.Role;
+
+    /// <summary>The W3C state.</summary>
+    public RTCDtlsTransportState State { get; private set; } = RTCDtlsTransportState.New;
+
+    /// <summary>Raised in order, off the DTLS thread, on every state change. <see cref="StartAsync"/>
+    /// returns a connected transport, so a subscriber sees Closed or Failed; the handshake's own
+    /// outcome is the result of <see cref="StartAsync"/>.</summary>
+    public event EventHandler<RTCDtlsTransportState>? StateChanged;
+
+    /// <summary>Why the transport failed, when <see cref="State"/> is <see cref="RTCDtlsTransportState.Failed"/>.</summary>
+    public DtlsException? Error { get; private set; }
+
+    /// <summary>The peer's certificate (DER) as verified during the handshake.</summary>
+    public ReadOnlyMemory<byte> RemoteCertificate => _session.RemoteCertificate;
+
+    /// <summary>sha-256 fingerprint of <see cref="RemoteCertificate"/>.</summary>
+    public RTCDtlsFingerprint RemoteFingerprint { get; private set; } = null!;
+
+    /// <summary>Negotiated cipher suite, e.g. <c>TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256</c>.</summary>
+    public string CipherSuite { get; private set; } = "";
+
+    /// <summary>Largest plaintext that fits one datagram of the lower transport: its MTU minus the
+    /// record header and cipher overhead (37 bytes for AES-GCM).</summary>
+    public int MaxDatagramSize { get; private set; }
+
+    /// <summary>Datagrams handed to / taken from the lower transport, and those ignored as not DTLS.</summary>
+    public long DatagramsSent => _adapter.DatagramsSent;
+    public long DatagramsReceived => _adapter.DatagramsReceived;
+    public long DatagramsIgnored => _adapter.DatagramsIgnored;
+
+    /// <summary>Runs the handshake over <paramref name="lower"/> and returns the connected transport.</summary>
+    /// <exception cref="DtlsException">Handshake timeout, fingerprint mismatch, alert, lower failure.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    public static async Task<DtlsTransport> StartAsync(IDatagramTransport lower, DtlsParameters parameters,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(lower);
+        ArgumentNullException.ThrowIfNull(parameters);
+        parameters.Validate();
+        cancellationToken.ThrowIfCancellationRequested();
+
+        var transport = new DtlsTransport(lower, parameters);
+        await transport.HandshakeAsync(cancellationToken).ConfigureAwait(false);
+        return transport;
+    }
+
+    private async Task HandshakeAsync(CancellationToken cancellationToken)
+    {
+        DtlsLog.HandshakeStarting(_logger, Role, _session.HandshakeTimeoutMillis, _adapter.GetSendLimit());
+        SetState(RTCDtlsTransportState.Connecting);
+        var thread = new Thread(Run) { IsBackground = true, Name = $"DTLS {Role}" };
+        thread.Start();
+
+        // BouncyCastle enforces the handshake timeout itself; this guard (a little later) also
+        // covers a handshake stuck where BouncyCastle does not look at its clock.
+        var timedOut = false;
+        using var guard = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        guard.CancelAfter(_parameters.HandshakeTimeout + TimeSpan.FromSeconds(2));
+        await using (guard.Token.Register(() =>
+        {
+            timedOut = !cancellationToken.IsCancellationRequested;
+            _adapter.Close();
+        }).ConfigureAwait(false))
+        {
+            try
+            {
+                await _handshake.Task.ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex)
+            {
+                await _threadExit.Task.ConfigureAwait(false);
+                if (cancellationToken.IsCancellationRequested && !timedOut)
+                {
+                    Fail(new DtlsException(DtlsError.ProtocolError, "The DTLS handshake was cancelled."));
+                    throw new OperationCanceledException("The DTLS handshake was cancelled.", ex, cancellationToken);
+                }
+                var error = timedOut ? _failures.Timeout(ex) : ex as DtlsException ?? _failures.MapHandshake(ex);
+                DtlsLog.HandshakeFailed(_logger, Role, error.Error, error.Message);
+                Fail(error);
+                throw error;
+            }
+        }
+    }
+
+    // The one DTLS thread: handshake, then the receive loop.
+    private void Run()
+    {
+        try
+        {
+            var stopwatch = Stopwatch.StartNew();
+            TlsContext context;
+            try
+            {
+                if (Role == DtlsRole.Client)
+                {
+                    var client = new WebRtcDtlsClient(_session);
+                    _bc = new DtlsClientProtocol().Connect(client, _adapter);
+                    context = client.Context;
+                }
+                else
+                {
+                    var server = new WebRtcDtlsServer(_session);
+                    _bc = new DtlsServerProtocol().Accept(server, _adapter);
+                    context = server.Context;
+                }
+            }
+            catch (Exception ex)
+            {
+                _adapter.Close();
+                _handshake.TrySetException(ex);
+                return;
+            }
+
+            MaxDatagramSize = _bc.GetSendLimit();
+            // BouncyCastle allocates a record buffer of this size on every receive, so keep it to what a
+            // peer with an MTU-sized path sends (records larger than this are dropped, like
+            // oversize datagrams).
+            _receiveBufferSize = Math.Min(_bc.GetReceiveLimit(), Math.Max(_adapter.GetSendLimit(), 2048));
+            CipherSuite = DtlsFailures.CipherSuiteName(context.SecurityParameters.CipherSuite);
+            RemoteFingerprint = RTCDtlsFingerprint.Compute(RTCDtlsFingerprint.DefaultAlgorithm, _session.RemoteCertificate);
+            DtlsLog.Connected(_logger, Role, stopwatch.ElapsedMilliseconds, CipherSuite, RemoteFingerprint);
+            SetState(RTCDtlsTransportState.Connected);
+            _handshake.TrySetResult();
+            ReceiveLoop(_bc);
+        }
+        finally
+        {
+            _threadExit.TrySetResult();
+        }
+    }
+
+    private void ReceiveLoop(BcDtlsTransport bc)
+    {
+        var buffer = new byte[_receiveBufferSize];
+        while (true)
+        {
+            int n;
+            try
+            {
+                n = bc.Receive(buffer, 0, buffer.Length, 0); // 0: no timeout; Close() wakes it
+            }
+            catch (Exception ex)
+            {
+                if (_closing || _session.CloseNotifyReceived)
+                    break;
+                Fail(_failures.Map(ex));
+                return;
+            }
+            if (_session.CloseNotifyReceived || _closing) break;
+            if (n < 0)
+            {
+                if (_adapter.IsClosed) break;
+                continue;
+            }
+            var record = buffer.AsSpan(0, n).ToArray();
+            if (!_received.Writer.TryWrite(record))
+            {
+                try
+                {
+                    _received.Writer.WriteAsync(record, _lifetime.Token).AsTask().GetAwaiter().GetResult();
+                }
+                catch (Exception) when (_lifetime.IsCancellationRequested)
+                {
+                    break;
+                }
+            }
+        }
+
+        if (_session.CloseNotifyReceived && !_closing)
+        {
+            _adapter.Close();
+            _received.Writer.TryComplete();
+            SetState(RTCDtlsTransportState.Closed);
+        }
+    }
+
+    /// <summary>Encrypts and sends one record (at most 16,384 bytes; keep to
+    /// <see cref="MaxDatagramSize"/> to avoid IP fragmentation).</summary>
+    public ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfNotOpen();
+        if (datagram.Length > 1 << 14)
+            throw new ArgumentOutOfRangeException(nameof(datagram), datagram.Length, "A DTLS record carries at most 16384 bytes.");
+        var bc = _bc!;
+        try
+        {
+            lock (_sendLock) bc.Send(datagram.Span);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            if (_closing || _session.CloseNotifyReceived)
+                throw new ObjectDisposedException(nameof(DtlsTransport), "The DTLS transport is closed.");
+            ThrowIfNotOpen();
+            var error = _failures.Map(ex);
+            Fail(error);
+            throw error;
+        }
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>Waits for the next decrypted record. Throws <see cref="ObjectDisposedException"/>
+    /// once closed (by us or by the peer's close_notify) and the queue is drained, or the
+    /// <see cref="DtlsException"/> that failed the transport.</summary>
+    public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        byte[] record;
+        try
+        {
+            record = await _received.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            if (Error is not null) throw Error;
+            throw new ObjectDisposedException(nameof(DtlsTransport), "The DTLS transport is closed.");
+        }
+        var n = Math.Min(record.Length, buffer.Length);
+        record.AsSpan(0, n).CopyTo(buffer.Span);
+        return n;
+    }
+
+    /// <summary>Sends close_notify and closes. Idempotent.</summary>
+    public async Task CloseAsync()
+    {
+        lock (_stateLock)
+        {
+            if (_closing) return;
+            _closing = true;
+        }
+        if (_bc is not null && State == RTCDtlsTransportState.Connected)
+        {
+            try
+            {
+                lock (_sendLock) _bc.Close(); // close_notify, then closes the adapter
+            }
+            catch (Exception ex)
+            {
+                DtlsLog.LowerTransportFailed(_logger, ex);
+            }
+        }
+        _adapter.Close();
+        _lifetime.Cancel();
+        await _threadExit.Task.ConfigureAwait(false);
+        _received.Writer.TryComplete();
+        SetState(RTCDtlsTransportState.Closed);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CloseAsync().ConfigureAwait(false);
+        await _eventTail.ConfigureAwait(false);
+        _lifetime.Dispose();
+    }
+
+    private void ThrowIfNotOpen()
+    {
+        switch (State)
+        {
+            case RTCDtlsTransportState.Connected when !_closing:
+                return;
+            case RTCDtlsTransportState.Failed when Error is not null:
+                throw Error;
+            case RTCDtlsTransportState.New or RTCDtlsTransportState.Connecting:
+                throw new InvalidOperationException("The DTLS handshake has not completed.");
+            default:
+                throw new ObjectDisposedException(nameof(DtlsTransport), "The DTLS transport is closed.");
+        }
+    }
+
+    private void Fail(DtlsException error)
+    {
+        lock (_stateLock)
+        {
+            if (State is RTCDtlsTransportState.Closed or RTCDtlsTransportState.Failed) return;
+            Error = error;
+        }
+        if (State == RTCDtlsTransportState.Connected) DtlsLog.ConnectionFailed(_logger, error.Error, error.Message);
+        _adapter.Close();
+        _received.Writer.TryComplete();
+        SetState(RTCDtlsTransportState.Failed);
+    }
+
+    private void SetState(RTCDtlsTransportState state)
+    {
+        lock (_stateLock)
+        {
+            if (State == state || State is RTCDtlsTransportState.Closed or RTCDtlsTransportState.Failed) return;
+            State = state;
+            DtlsLog.StateChanged(_logger, state);
+            _eventTail = _eventTail.ContinueWith(_ => Raise(state), CancellationToken.None,
+                TaskContinuationOptions.None, TaskScheduler.Default);
+        }
+    }
+
+    private void Raise(RTCDtlsTransportState state)
+    {
+        try
+        {
+            StateChanged?.Invoke(this, state);
+        }
+        catch (Exception ex)
+        {
+            DtlsLog.HandlerFailed(_logger, ex);
+        }
+    }
+}

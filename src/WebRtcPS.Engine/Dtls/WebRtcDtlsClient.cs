@@ -1,0 +1,51 @@
+using Org.BouncyCastle.Tls;
+
+namespace WebRtcPS.Engine.Dtls;
+
+/// <summary>The BouncyCastle DTLS 1.2 client: ECDHE AES-GCM with ECDSA (or RSA) server certificates
+/// (GCM only: see <see cref="DtlsRecordFilter"/>),
+/// always presents our certificate, verifies the server's by fingerprint (DTLS-NOTES "BC settings").</summary>
+internal sealed class WebRtcDtlsClient : DefaultTlsClient
+{
+    private static readonly int[] Suites =
+    [
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
+    ];
+
+    private readonly DtlsPeerSession _session;
+
+    public WebRtcDtlsClient(DtlsPeerSession session) : base(session.Crypto)
+    {
+        _session = session;
+    }
+
+    public TlsContext Context => m_context;
+
+    public override ProtocolVersion[] GetProtocolVersions() => ProtocolVersion.DTLSv12.Only();
+
+    protected override int[] GetSupportedCipherSuites() => Suites;
+
+    public override int GetHandshakeTimeoutMillis() => _session.HandshakeTimeoutMillis;
+
+    public override bool IgnoreCorruptDtlsRecords => true;
+
+    public override TlsAuthentication GetAuthentication() => new Authentication(this);
+
+    public override void NotifyAlertRaised(short alertLevel, short alertDescription, string message, Exception cause) =>
+        _session.OnAlertRaised(alertLevel, alertDescription, message);
+
+    public override void NotifyAlertReceived(short alertLevel, short alertDescription) =>
+        _session.OnAlertReceived(alertLevel, alertDescription);
+
+    private sealed class Authentication(WebRtcDtlsClient client) : TlsAuthentication
+    {
+        public void NotifyServerCertificate(TlsServerCertificate serverCertificate) =>
+            client._session.VerifyPeer(serverCertificate.Certificate);
+
+        public TlsCredentials GetClientCredentials(CertificateRequest certificateRequest) =>
+            client._session.CreateSigner(client.m_context);
+    }
+}
