@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs, as root, what the test suite needs beyond the .NET SDK: Go and pion (interop peer),
+# aiortc (interop peer), coturn and openssl (STUN/TURN server and its certificate).
+# Idempotent: packages already present are not fetched again. Called by `build.ps1 -Task Deps`.
+set -euo pipefail
+
+packages=(
+  golang-go golang-github-pion-webrtc.v3-dev
+  python3-aiortc python3-aiohttp
+  coturn openssl
+  iproute2 curl
+)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "deps: missing ${missing[*]}; run as root (apt-get)" >&2
+  exit 1
+fi
+
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# coturn's package starts nothing by default; tests start their own instance on loopback.
+echo "deps: done"
