@@ -20,7 +20,11 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 
     public void OnImport() => AssemblyLoadContext.Default.Resolving += Resolve;
 
-    public void OnRemove(PSModuleInfo psModuleInfo) => AssemblyLoadContext.Default.Resolving -= Resolve;
+    public void OnRemove(PSModuleInfo psModuleInfo)
+    {
+        Signaling.SignalingServerRegistry.StopAll();
+        AssemblyLoadContext.Default.Resolving -= Resolve;
+    }
 
     private static Assembly? Resolve(AssemblyLoadContext context, AssemblyName name)
     {

@@ -1,0 +1,207 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Builds, tests, documents, demonstrates and benchmarks WebRtcPS.
+
+.DESCRIPTION
+    Run with the pinned PowerShell:  dotnet tool restore; dotnet pwsh ./build.ps1 -Task <Task>
+
+    Build    assemble a loadable module folder in out/WebRtcPS (manifest, assemblies, formats, help)
+    Docs     compile docs/cmdlets/*.md (platyPS schema) into MAML help (part of Build)
+    Test     Deps (when root), Build, then xunit engine tests and Pester module tests; ends with ONE
+             line "N passed, N failed, N skipped" summed over both; exit code 1 on any failure
+    Demo     the main job: a signaling server on this machine, shown serving
+    Bench    the benchmarks under bench/
+    Install  copy the built module into the user's module path (Import-Module WebRtcPS by name)
+    Deps     as root: apt-get install what the tests need (coturn, Go + pion, aiortc); idempotent
+    Clean    remove build output
+#>
+[CmdletBinding()]
+param(
+    [ValidateSet('Build', 'Docs', 'Test', 'Demo', 'Bench', 'Install', 'Deps', 'Clean')]
+    [string[]] $Task = 'Build',
+
+    [ValidateSet('Debug', 'Release')]
+    [string] $Configuration = 'Release',
+
+    # Test: only xunit tests whose name matches this dotnet-test filter.
+    [string] $Filter,
+
+    # Test: skip the engine (xunit) or module (Pester) half.
+    [switch] $SkipEngineTests,
+    [switch] $SkipModuleTests
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version 3.0
+
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$ModuleOut = Join-Path $Out 'WebRtcPS'
+$ResultsDir = Join-Path $Out 'test-results'
+$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
+$env:DOTNET_NOLOGO = '1'
+
+function Invoke-Native {
+    param([string] $Command, [string[]] $Arguments, [switch] $AllowFailure)
+    Write-Host "> $Command $($Arguments -join ' ')" -ForegroundColor DarkGray
+    & $Command @Arguments | Out-Host
+    if ($LASTEXITCODE -ne 0 -and -not $AllowFailure) { throw "$Command exited with $LASTEXITCODE" }
+    return $LASTEXITCODE
+}
+
+# This same pwsh, whether it is a native pwsh or the dotnet tool (dotnet <tools>/pwsh.dll).
+function Get-PwshCommand {
+    $process = [Environment]::ProcessPath
+    if ($process -match 'dotnet(\.exe)?$') { return @($process, [Reflection.Assembly]::GetEntryAssembly().Location) }
+    return @($process)
+}
+
+function Test-IsRoot { (& id -u) -eq '0' }
+
+function Invoke-Deps {
+    $script = Join-Path $Root 'tools/deps.sh'
+    if (-not (Test-IsRoot)) {
+        Write-Warning 'Deps: not root; external peers (Go/pion, aiortc, coturn) are installed only as root. Tests that need them will skip outside CI.'
+        return
+    }
+    $null = Invoke-Native bash @($script)
+}
+
+function Invoke-Docs {
+    $helpDir = Join-Path $ModuleOut 'en-US'
+    New-Item -ItemType Directory -Force -Path $helpDir | Out-Null
+    & (Join-Path $Root 'tools/Build-Help.ps1') -DocsPath (Join-Path $Root 'docs/cmdlets') -OutputPath $helpDir
+}
+
+function Invoke-Build {
+    $null = Invoke-Native dotnet @('build', (Join-Path $Root 'src/WebRtcPS/WebRtcPS.csproj'), '-c', $Configuration, '-nologo', '-v', 'q', '-clp:ErrorsOnly;NoSummary')
+    $bin = Join-Path $Root "src/WebRtcPS/bin/$Configuration/net10.0"
+    if (Test-Path $ModuleOut) { Remove-Item -Recurse -Force $ModuleOut }
+    New-Item -ItemType Directory -Force -Path $ModuleOut | Out-Null
+    # Only our assemblies and private dependencies: pwsh supplies System.Management.Automation and
+    # the module initializer resolves ASP.NET Core from the shared framework.
+    foreach ($name in 'WebRtcPS.dll', 'WebRtcPS.Engine.dll', 'BouncyCastle.Cryptography.dll', 'WebRtcPS.pdb', 'WebRtcPS.Engine.pdb') {
+        $file = Join-Path $bin $name
+        if (Test-Path $file) { Copy-Item $file $ModuleOut }
+    }
+    Copy-Item (Join-Path $Root 'module/*') $ModuleOut
+    Invoke-Docs
+    Write-Host "Built module: $ModuleOut" -ForegroundColor Green
+}
+
+function Get-PesterPath {
+    $nugetRoot = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+    $manifest = Join-Path $nugetRoot 'pester/5.7.1/tools/Pester.psd1'
+    if (-not (Test-Path $manifest)) {
+        $null = Invoke-Native dotnet @('restore', (Join-Path $Root 'tools/Pester.Download.csproj'), '-nologo', '-v', 'q')
+    }
+    if (-not (Test-Path $manifest)) { throw "Pester 5.7.1 not found at $manifest after restore" }
+    return $manifest
+}
+
+function Read-TrxCounts([string] $Path) {
+    [xml] $trx = Get-Content -Raw $Path
+    $c = $trx.TestRun.ResultSummary.Counters
+    [pscustomobject]@{ Passed = [int] $c.passed; Failed = [int] $c.failed + [int] $c.error + [int] $c.timeout + [int] $c.aborted; Skipped = [int] $c.notExecuted }
+}
+
+function Invoke-EngineTests {
+    $trx = Join-Path $ResultsDir 'engine.trx'
+    Remove-Item $trx -ErrorAction SilentlyContinue
+    $testArgs = @('test', (Join-Path $Root 'tests/WebRtcPS.Engine.Tests/WebRtcPS.Engine.Tests.csproj'), '-c', $Configuration, '-nologo',
+        '--logger', 'trx;LogFileName=engine.trx', '--logger', 'console;verbosity=normal', '--results-directory', $ResultsDir,
+        '--blame-hang-timeout', '5m')
+    if ($Filter) { $testArgs += @('--filter', $Filter) }
+    $code = Invoke-Native dotnet $testArgs -AllowFailure
+    if (-not (Test-Path $trx)) {
+        Write-Warning "xunit run produced no results (exit $code)"
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    $counts = Read-TrxCounts $trx
+    if ($code -ne 0 -and $counts.Failed -eq 0) { $counts.Failed = 1 } # the run itself broke (crash, hang)
+    return $counts
+}
+
+function Invoke-ModuleTests {
+    $pester = Get-PesterPath
+    $resultFile = Join-Path $ResultsDir 'pester.json'
+    Remove-Item $resultFile -ErrorAction SilentlyContinue
+    # A fresh process: the module under test is loaded once, as a user would load it.
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$pester' -Force
+`$env:WRTC_MODULE_PATH = '$(Join-Path $ModuleOut 'WebRtcPS.psd1')'
+`$config = New-PesterConfiguration
+`$config.Run.Path = '$(Join-Path $Root 'tests/Pester')'
+`$config.Run.PassThru = `$true
+`$config.Output.Verbosity = 'Detailed'
+`$config.TestResult.Enabled = `$true
+`$config.TestResult.OutputPath = '$(Join-Path $ResultsDir 'pester.xml')'
+`$r = Invoke-Pester -Configuration `$config
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount } |
+    ConvertTo-Json | Set-Content -Path '$resultFile'
+"@
+    $pwsh = @(Get-PwshCommand)
+    $pwshArgs = @($pwsh | Select-Object -Skip 1) + @('-NoProfile', '-NonInteractive', '-Command', $script)
+    $code = Invoke-Native $pwsh[0] $pwshArgs -AllowFailure
+    if (-not (Test-Path $resultFile)) {
+        Write-Warning "Pester run produced no results (exit $code)"
+        return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 }
+    }
+    return Get-Content -Raw $resultFile | ConvertFrom-Json
+}
+
+function Invoke-Test {
+    if (Test-IsRoot) { Invoke-Deps }
+    Invoke-Build
+    New-Item -ItemType Directory -Force -Path $ResultsDir | Out-Null
+    $total = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
+    $parts = @()
+    if (-not $SkipEngineTests) { $parts += , @('engine (xunit)', (Invoke-EngineTests)) }
+    if (-not $SkipModuleTests) { $parts += , @('module (Pester)', (Invoke-ModuleTests)) }
+    foreach ($part in $parts) {
+        $c = $part[1]
+        Write-Host ("{0,-16} {1} passed, {2} failed, {3} skipped" -f $part[0], $c.Passed, $c.Failed, $c.Skipped)
+        $total.Passed += $c.Passed; $total.Failed += $c.Failed; $total.Skipped += $c.Skipped
+    }
+    Write-Host ("{0} passed, {1} failed, {2} skipped" -f $total.Passed, $total.Failed, $total.Skipped)
+    if ($total.Failed -gt 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    & (Join-Path $Root 'tools/Demo.ps1') -ModulePath (Join-Path $ModuleOut 'WebRtcPS.psd1')
+}
+
+function Invoke-Bench {
+    $benches = Get-ChildItem (Join-Path $Root 'bench') -Filter *.csproj -Recurse
+    foreach ($b in $benches) {
+        Write-Host "== $($b.Directory.Name)" -ForegroundColor Cyan
+        $null = Invoke-Native dotnet @('run', '-c', 'Release', '--project', $b.FullName) | Out-Null
+    }
+}
+
+function Invoke-Install {
+    Invoke-Build
+    $userModules = ($env:PSModulePath -split [IO.Path]::PathSeparator | Where-Object { $_ -like "$HOME*" } | Select-Object -First 1)
+    if (-not $userModules) { $userModules = Join-Path $HOME '.local/share/powershell/Modules' }
+    $target = Join-Path $userModules 'WebRtcPS/0.1.0'
+    if (Test-Path $target) { Remove-Item -Recurse -Force $target }
+    New-Item -ItemType Directory -Force -Path $target | Out-Null
+    Copy-Item (Join-Path $ModuleOut '*') $target -Recurse
+    Write-Host "Installed to $target; now: Import-Module WebRtcPS" -ForegroundColor Green
+}
+
+foreach ($t in $Task) {
+    switch ($t) {
+        'Deps' { Invoke-Deps }
+        'Build' { Invoke-Build }
+        'Docs' { Invoke-Docs }
+        'Test' { Invoke-Test }
+        'Demo' { Invoke-Demo }
+        'Bench' { Invoke-Bench }
+        'Install' { Invoke-Install }
+        'Clean' { if (Test-Path $Out) { Remove-Item -Recurse -Force $Out } }
+    }
+}

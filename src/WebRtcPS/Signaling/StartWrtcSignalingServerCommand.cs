@@ -1,0 +1,138 @@
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using WebRtcPS.Commands.Infrastructure;
+using WebRtcPS.Engine.Signaling;
+
+namespace WebRtcPS.Commands.Signaling;
+
+/// <summary>
+/// Starts the seed-compatible signaling server in this session. With -Wait it stays in the
+/// foreground, writing what it routes to -Verbose, until Ctrl+C stops it.
+/// </summary>
+[Cmdlet(VerbsLifecycle.Start, "WrtcSignalingServer")]
+[OutputType(typeof(SignalingServerInfo))]
+public sealed class StartWrtcSignalingServerCommand : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+
+    /// <summary>TCP port; 0 picks a free one.</summary>
+    [Parameter(Position = 0)]
+    [ValidateRange(0, 65535)]
+    public int Port { get; set; } = 8080;
+
+    /// <summary>Address to listen on; every address (IPv6 and IPv4) when omitted.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? ListenAddress { get; set; }
+
+    [Parameter]
+    [ValidateRange(0.05, 3600)]
+    public double HeartbeatIntervalSec { get; set; } = 10;
+
+    [Parameter]
+    [ValidateRange(1, 1_000_000)]
+    public int MaxQueuedMessages { get; set; } = 1000;
+
+    [Parameter]
+    [ValidateRange(1, 86_400)]
+    public double QueuedMessageLifetimeSec { get; set; } = 600;
+
+    /// <summary>Stay in the foreground until Ctrl+C, then stop the server.</summary>
+    [Parameter]
+    public SwitchParameter Wait { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        IPAddress? address = null;
+        if (ListenAddress is not null && !IPAddress.TryParse(ListenAddress, out address))
+        {
+            ThrowTerminatingError(new ErrorRecord(
+                new ArgumentException($"'{ListenAddress}' is not an IP address."),
+                "InvalidListenAddress", ErrorCategory.InvalidArgument, ListenAddress)
+            {
+                ErrorDetails = new ErrorDetails($"'{ListenAddress}' is not an IP address.")
+                {
+                    RecommendedAction = "Give an IPv4 or IPv6 address such as 0.0.0.0, 127.0.0.1 or ::, or omit -ListenAddress to listen on every address.",
+                },
+            });
+        }
+
+        var options = new SignalingServerOptions
+        {
+            Port = Port,
+            ListenAddress = address,
+            HeartbeatInterval = TimeSpan.FromSeconds(HeartbeatIntervalSec),
+            MaxQueuedMessagesPerId = MaxQueuedMessages,
+            QueuedMessageLifetime = TimeSpan.FromSeconds(QueuedMessageLifetimeSec),
+        };
+
+        var log = new PipelineLog();
+        using var queue = new BlockingCollection<LogEntry>();
+        log.Attach(queue);
+        // Lives as long as the server (the registry disposes it on stop): Kestrel logs through it.
+        var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(log));
+
+        SignalingServer server;
+        try
+        {
+            server = SignalingServer.StartAsync(options, loggerFactory, _stop.Token).GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is IOException or SocketException || ex.InnerException is SocketException)
+        {
+            loggerFactory.Dispose();
+            var where = $"{address?.ToString() ?? "*"}:{Port}";
+            ThrowTerminatingError(new ErrorRecord(ex, "SignalingServerBindFailed", ErrorCategory.ResourceUnavailable, where)
+            {
+                ErrorDetails = new ErrorDetails($"Cannot listen on {where}: {ex.Message}")
+                {
+                    RecommendedAction = "Choose another -Port (0 picks a free one) or stop what holds this one (Get-WrtcSignalingServer).",
+                },
+            });
+            return;
+        }
+        catch (OperationCanceledException)
+        {
+            loggerFactory.Dispose();
+            return;
+        }
+
+        SignalingServerRegistry.Add(server, log, loggerFactory);
+        Drain(queue);
+        WriteObject(new SignalingServerInfo(server));
+
+        if (!Wait)
+        {
+            log.Detach(queue);
+            return;
+        }
+
+        // Foreground: write what the server logs, from this thread, until Ctrl+C (StopProcessing).
+        try
+        {
+            while (!_stop.IsCancellationRequested)
+            {
+                if (queue.TryTake(out var entry, Timeout.Infinite, _stop.Token)) this.WriteLog(entry);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        finally
+        {
+            log.Detach(queue);
+            SignalingServerRegistry.StopAsync(server).GetAwaiter().GetResult();
+        }
+    }
+
+    private void Drain(BlockingCollection<LogEntry> queue)
+    {
+        while (queue.TryTake(out var entry)) this.WriteLog(entry);
+    }
+
+    protected override void StopProcessing() => _stop.Cancel();
+
+    public void Dispose() => _stop.Dispose();
+}
