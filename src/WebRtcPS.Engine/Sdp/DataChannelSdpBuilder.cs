@@ -106,6 +106,8 @@ public static class DataChannelSdpBuilder
     /// <summary>RFC 8829 §5.3.1: a rejected section keeps media and proto, has port 0, one offered format and the mid.</summary>
     private static SdpMediaDescription Rejected(SdpMediaDescription offered)
     {
+        if (offered.Formats.Count == 0)
+            throw new SdpParseException(offered.LineNumber, "m=" + offered.MediaLine, "the m= line has no media format (RFC 8866 §5.14 requires one).");
         var m = new SdpMediaDescription
         {
             Media = offered.Media,

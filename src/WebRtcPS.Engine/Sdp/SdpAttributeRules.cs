@@ -12,7 +12,8 @@ namespace WebRtcPS.Engine.Sdp;
 /// </summary>
 internal static class SdpAttributeRules
 {
-    // Only meaningful for the session as a whole (RFC 5888 §5, RFC 8839 §5.3, RFC 8830 §… msid-semantic).
+    // Only meaningful for the session as a whole (group: RFC 5888 §5; ice-lite: RFC 8839 §5.3;
+    // msid-semantic: draft-ietf-mmusic-msid, still written by browsers and aiortc).
     private static readonly HashSet<string> SessionOnly = ["group", "msid-semantic", "ice-lite"];
 
     // Describe one media section (RFC 5888 §4 mid, RFC 8841 §5/§6, RFC 8839 §5.1, RFC 8866 §6.6 rtpmap…).

@@ -41,7 +41,6 @@ internal static class SdpParser
         SdpMediaDescription? media = null;
         var seen = new HashSet<char>();
         var sessionName = (string?)null;
-        var version = 0;
 
         for (var i = 0; i < lines.Count; i++)
         {
@@ -68,7 +67,7 @@ internal static class SdpParser
             {
                 if (type != 'o') throw Error("the second line must be the origin \"o=\".");
                 if (!SdpOrigin.TryParse(value, out var origin, out var originError)) throw Error(originError);
-                session = new SdpSessionDescription { Origin = origin, Version = version };
+                session = new SdpSessionDescription { Origin = origin };
                 continue;
             }
             if (number == 3)

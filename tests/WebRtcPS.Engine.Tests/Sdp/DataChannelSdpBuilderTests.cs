@@ -179,6 +179,41 @@ public sealed class DataChannelSdpBuilderTests
         Assert.Equal((2, "2"), (d.MediaIndex, d.Mid));
     }
 
+    [Fact]
+    public void CreateAnswer_AcceptsOnlyTheFirstUsableDataSection()
+    {
+        // A disabled data section (port 0) first, then a usable one, then a second SCTP section.
+        var offer = SdpSessionDescription.Parse(Crlf("""
+            v=0
+            o=- 1 1 IN IP4 0.0.0.0
+            s=-
+            t=0 0
+            a=group:BUNDLE b c
+            a=ice-ufrag:sess
+            a=ice-pwd:sessionpasswordsessionpw
+            a=fingerprint:sha-256 36:63:7F:C9:C8:A4:8F:D6:D1:5E:70:02:4C:6E:40:27:7B:87:21:66:4D:B0:9E:E6:21:1D:35:42:E4:CA:BF:19
+            a=setup:actpass
+            m=application 0 UDP/DTLS/SCTP webrtc-datachannel
+            a=mid:a
+            m=application 9 UDP/DTLS/SCTP webrtc-datachannel
+            c=IN IP4 0.0.0.0
+            a=mid:b
+            a=sctp-port:5000
+            m=application 9 TCP/DTLS/SCTP webrtc-datachannel
+            c=IN IP4 0.0.0.0
+            a=mid:c
+            a=sctp-port:5000
+
+            """));
+        var answer = DataChannelSdpBuilder.CreateAnswer(offer, Options());
+
+        Assert.Equal(["b"], answer.BundleMids);
+        Assert.Equal([0, 9, 0], answer.MediaDescriptions.Select(m => m.Port));
+        Assert.Equal(["a", "b", "c"], answer.MediaDescriptions.Select(m => m.Mid));
+        Assert.Equal("TCP/DTLS/SCTP", answer.MediaDescriptions[2].Proto);
+        Assert.Equal((1, "b"), (DataChannelSessionDescription.FromSdp(answer).MediaIndex, DataChannelSessionDescription.FromSdp(answer).Mid));
+    }
+
     [Theory]
     [InlineData("active", SdpSetupRole.Passive)]
     [InlineData("passive", SdpSetupRole.Active)]
