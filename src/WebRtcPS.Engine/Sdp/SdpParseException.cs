@@ -18,7 +18,7 @@ public sealed class SdpParseException : FormatException
     /// <summary>1-based line number; 0 when the fault is in the description as a whole.</summary>
     public int LineNumber { get; }
 
-    /// <summary>The offending line as received (control characters escaped), or null.</summary>
+    /// <summary>The offending line as received, or null; <see cref="Exception.Message"/> shows it with control characters escaped.</summary>
     public string? LineText { get; }
 
     /// <summary>What is wrong, without the line location.</summary>
