@@ -1,0 +1,32 @@
+namespace WebRtcPS.Engine.Sdp;
+
+/// <summary>
+/// The W3C RTCSessionDescriptionInit / RTCSessionDescription (webrtc-pc §4.8.1): a type and the SDP
+/// text as it travels in signaling. A rollback carries no SDP (an empty string).
+/// </summary>
+public sealed record RTCSessionDescription
+{
+    public RTCSessionDescription(RTCSdpType type, string? sdp)
+    {
+        if (type != RTCSdpType.Rollback && string.IsNullOrEmpty(sdp))
+            throw new ArgumentException($"An {type.ToWireName()} needs SDP text.", nameof(sdp));
+        Type = type;
+        Sdp = sdp ?? string.Empty;
+    }
+
+    public RTCSdpType Type { get; }
+
+    public string Sdp { get; }
+
+    /// <summary>Wraps a built description (serialized with CRLF line ends).</summary>
+    public static RTCSessionDescription From(RTCSdpType type, SdpSessionDescription description) =>
+        new(type, description.ToString());
+
+    /// <summary>Parses <see cref="Sdp"/>; throws <see cref="SdpParseException"/> naming the bad line.</summary>
+    public SdpSessionDescription Parse() => SdpSessionDescription.Parse(Sdp);
+
+    /// <summary>The data-channel view of <see cref="Sdp"/>; throws <see cref="SdpParseException"/>.</summary>
+    public DataChannelSessionDescription ToDataChannelDescription() => DataChannelSessionDescription.FromSdp(Parse());
+
+    public override string ToString() => $"{Type.ToWireName()} ({Sdp.Length} chars)";
+}
