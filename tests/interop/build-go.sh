@@ -23,7 +23,7 @@ for name in "${names[@]}"; do
   [ -f "$src/main.go" ] || { echo "build-go.sh: no program $src/main.go" >&2; exit 2; }
   ln -sfn "$src" "$gopath/src/$name"
   out="$here/bin/$name"
-  if [ -x "$out" ] && [ -z "$(find "$src" -name '*.go' -newer "$out" -print -quit)" ]; then
+  if [ -x "$out" ] && [ -z "$(find "$src" \( -name '*.go' -o -name go.mod \) -newer "$out" -print -quit)" ]; then
     echo "$out"; continue
   fi
   (cd "$gopath/src/$name" && go build -o "$out.tmp" . ) >&2
