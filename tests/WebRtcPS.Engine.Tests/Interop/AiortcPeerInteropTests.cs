@@ -85,4 +85,44 @@ public class AiortcPeerInteropTests
         Assert.Equal(3_000_000, received.GetProperty("bytes").GetInt32());
         Assert.Equal(sent.GetProperty("sha256").GetString(), received.GetProperty("sha256").GetString());
     }
+
+    [SkippableFact]
+    public async Task AiortcEchoesPionPingsAndSeesTheChannelClose()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        await using var echo = await StartAiortcAsync(harness.Server, "answerer", "-mode", "echo");
+        await echo.WaitForEventAsync("ready");
+        await using var ping = await PionPeerInteropTests.StartPionAsync(harness.Server, "offerer", "-mode", "ping", "-count", "50",
+            "-msg-size", "1200");
+        var r = await PionPeerInteropTests.ResultAsync(ping);
+        Assert.Equal(50, r.GetProperty("count").GetInt32());
+        Assert.Equal(50, (await PionPeerInteropTests.ResultAsync(echo)).GetProperty("echoed").GetInt32());
+    }
+
+    [SkippableFact]
+    public async Task BulkFromAnAiortcOffererArrivesIntactAtPion()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        await using var receiver = await PionPeerInteropTests.StartPionAsync(harness.Server, "answerer", "-mode", "bulk");
+        await receiver.WaitForEventAsync("ready");
+        await using var sender = await StartAiortcAsync(harness.Server, "offerer", "-mode", "bulk", "-bytes", "3000000", "-msg-size", "65535");
+        var sent = await PionPeerInteropTests.ResultAsync(sender);
+        var received = await PionPeerInteropTests.ResultAsync(receiver);
+        Assert.Equal(3_000_000, received.GetProperty("bytes").GetInt32());
+        Assert.Equal(sent.GetProperty("sha256").GetString(), received.GetProperty("sha256").GetString());
+    }
+
+    [SkippableFact]
+    public async Task TwoAiortcPeersExchangeTheGreetings()
+    {
+        await using var harness = await ServerHarness.StartAsync();
+        await using var answerer = await StartAiortcAsync(harness.Server, "answerer");
+        await answerer.WaitForEventAsync("ready");
+        await using var offerer = await StartAiortcAsync(harness.Server, "offerer");
+        await PionPeerInteropTests.ResultAsync(offerer);
+        await PionPeerInteropTests.ResultAsync(answerer);
+        PionPeerInteropTests.AssertGreetings(offerer, answerer);
+        PionPeerInteropTests.AssertLoopbackConnection(offerer);
+        PionPeerInteropTests.AssertLoopbackConnection(answerer);
+    }
 }

@@ -304,12 +304,27 @@ class Peer:
             self.selected_pair()
             asyncio.ensure_future(mode.open())
 
+        ended = []
+
         def on_close():
             emit("channel_close", label=dc.label)
-            mode.closed()
+            if not ended:
+                ended.append(True)
+                mode.closed()
+
+        dtls = self.pc.sctp.transport
+
+        def on_dtls_state():
+            # aiortc 1.4 does not close its data channels when the remote ends DTLS (close_notify);
+            # without this the channel would look open until ICE consent fails ~30 s later.
+            emit("state", kind="dtls", state=dtls.state)
+            if dtls.state in ("closed", "failed") and not ended:
+                ended.append(True)
+                mode.closed()
 
         dc.on("message", mode.message)
         dc.on("close", on_close)
+        dtls.on("statechange", on_dtls_state)
         if dc.readyState == "open":  # the answerer's channel arrives already open
             on_open()
         else:

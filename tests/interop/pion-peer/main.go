@@ -591,7 +591,12 @@ func (m *pingMode) open(dc *webrtc.DataChannel) {
 	m.mu.Unlock()
 	sorted := append([]float64(nil), rtts...)
 	sort.Float64s(sorted)
+	// Close the channel (an SCTP stream reset) and give the reset a moment to complete, so the
+	// echo peer sees its channel close rather than only the connection going away.
 	dc.Close()
+	for deadline := time.Now().Add(2 * time.Second); dc.ReadyState() != webrtc.DataChannelStateClosed && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
 	m.p.finish(map[string]interface{}{"ok": true, "count": len(rtts), "msg_size": m.p.o.msgSize,
 		"rtt_p50_ms": percentile(sorted, 0.50), "rtt_p99_ms": percentile(sorted, 0.99), "rtt_max_ms": sorted[len(sorted)-1]})
 }
