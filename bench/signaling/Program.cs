@@ -3,7 +3,8 @@
 //
 //   flood:     N pairs; each peer posts M messages to its partner as fast as it can (one POST at a
 //              time) while reading its own /receive stream: messages/s and delivery latency.
-//   ping-pong: N pairs; each pair does R round trips, one message in flight per pair: latency.
+//   ping-pong: N pairs; each pair does R round trips, one message in flight per pair: latency;
+//              then one pair alone, 500 round trips: latency of the server otherwise idle.
 //   idle:      K idle /receive streams opened by a child process (so that only the server is
 //              measured): server working set and GC heap, before and after.
 //
@@ -35,16 +36,18 @@ internal static class Program
         await Flood.RunAsync(pairs: 10, messages: 50); // warm-up: JIT, connection pools
         var flood = await Flood.RunAsync(pairs, messages);
         var ping = await PingPong.RunAsync(pairs, roundTrips);
+        var single = await PingPong.RunAsync(1, 500); // latency of a lone pair: the server idle otherwise
 
         Console.WriteLine();
-        Console.WriteLine($"{"measurement",-44} {"value",14}");
-        Console.WriteLine(new string('-', 59));
-        void Row(string name, string value) => Console.WriteLine($"{name,-44} {value,14}");
+        Console.WriteLine($"{"measurement",-52} {"value",14}");
+        Console.WriteLine(new string('-', 67));
+        void Row(string name, string value) => Console.WriteLine($"{name,-52} {value,14}");
         Row($"flood: {pairs} pairs x 2 x {messages} msgs, msgs/s", $"{flood.MessagesPerSecond:N0}");
         Row("flood: delivery latency p50 / p99 (ms)", $"{flood.P50:0.00} / {flood.P99:0.00}");
         Row("flood: duration (s)", $"{flood.Seconds:0.00}");
         Row($"ping-pong: {pairs} pairs x {roundTrips} round trips, msgs/s", $"{ping.MessagesPerSecond:N0}");
         Row("ping-pong: delivery latency p50 / p99 (ms)", $"{ping.P50:0.00} / {ping.P99:0.00}");
+        Row("ping-pong: 1 pair x 500 round trips, p50 / p99 (ms)", $"{single.P50:0.00} / {single.P99:0.00}");
         Row($"idle: {idle} /receive streams open", $"{memory.Streams}");
         Row("idle: server working set before / after (MiB)", $"{Mib(memory.WorkingSetBefore):0.0} / {Mib(memory.WorkingSetAfter):0.0}");
         Row("idle: server GC heap before / after (MiB)", $"{Mib(memory.HeapBefore):0.0} / {Mib(memory.HeapAfter):0.0}");
@@ -59,6 +62,7 @@ internal static class Program
             ["cores"] = Environment.ProcessorCount,
             ["flood"] = flood,
             ["pingPong"] = ping,
+            ["pingPongSinglePair"] = single,
             ["idle"] = memory,
             ["totalSeconds"] = Math.Round(total.Elapsed.TotalSeconds, 1),
         };
