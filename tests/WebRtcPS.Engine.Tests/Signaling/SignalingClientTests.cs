@@ -1,0 +1,133 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using WebRtcPS.Engine.Signaling;
+
+namespace WebRtcPS.Engine.Tests.Signaling;
+
+public class SignalingClientTests
+{
+    private static SignalingClientOptions Fast => new()
+    {
+        InitialReconnectDelay = TimeSpan.FromMilliseconds(20),
+        MaxReconnectDelay = TimeSpan.FromMilliseconds(100),
+        IdleTimeout = TimeSpan.FromSeconds(30),
+    };
+
+    /// <summary>
+    /// A bare HTTP/1.1 server whose n-th /receive connection answers with one message and then
+    /// ends the stream (or, for <paramref name="silentOn"/>, answers headers and goes silent).
+    /// </summary>
+    private static async Task ServeAsync(TcpListener listener, int connections, int silentOn, List<int> seen, CancellationToken ct)
+    {
+        var held = new List<Socket>();
+        for (var n = 1; n <= connections; n++)
+        {
+            var socket = await listener.AcceptSocketAsync(ct);
+            var stream = new NetworkStream(socket);
+            await ReadRequestHeadAsync(stream, ct);
+            lock (seen) seen.Add(n);
+            var headers = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n";
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(headers), ct);
+            if (n == silentOn)
+            {
+                held.Add(socket); // open, but never another byte
+                continue;
+            }
+            var body = $"{{\"type\":\"heartbeat\"}}{{\"type\":\"candidate\",\"content\":\"#{n}\",\"to\":\"me\",\"from\":\"x\"}}\n";
+            await stream.WriteAsync(Encoding.UTF8.GetBytes(body), ct);
+            socket.Shutdown(SocketShutdown.Both);
+            socket.Dispose();
+        }
+        foreach (var socket in held) socket.Dispose();
+    }
+
+    private static async Task ReadRequestHeadAsync(Stream stream, CancellationToken ct)
+    {
+        var head = new List<byte>();
+        var one = new byte[1];
+        while (!(head.Count >= 4 && head[^4] == '\r' && head[^3] == '\n' && head[^2] == '\r' && head[^1] == '\n'))
+        {
+            if (await stream.ReadAsync(one, ct) == 0) return;
+            head.Add(one[0]);
+        }
+    }
+
+    [Fact]
+    public async Task ReconnectsWhenTheStreamEndsAndSkipsHeartbeats()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var seen = new List<int>();
+        var server = ServeAsync(listener, 3, silentOn: 0, seen, cts.Token);
+        using var client = new SignalingClient(new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}"), "me", Fast);
+
+        var got = new List<string>();
+        await foreach (var m in client.ReceiveAsync(cts.Token))
+        {
+            got.Add(m.Content);
+            if (got.Count == 3) break;
+        }
+        Assert.Equal(["#1", "#2", "#3"], got);
+        await server;
+        listener.Stop();
+    }
+
+    [Fact]
+    public async Task ASilentStreamIsReopenedAfterTheIdleTimeout()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var seen = new List<int>();
+        var server = ServeAsync(listener, 2, silentOn: 1, seen, cts.Token);
+        var options = Fast;
+        options.IdleTimeout = TimeSpan.FromMilliseconds(300);
+        using var client = new SignalingClient(new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}"), "me", options);
+
+        await foreach (var m in client.ReceiveAsync(cts.Token))
+        {
+            Assert.Equal("#2", m.Content);
+            break;
+        }
+        Assert.Equal([1, 2], seen);
+        cts.Cancel();
+        listener.Stop();
+        await server.ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    [Fact]
+    public async Task ARefusedSendSaysWhyAndNamesTheField()
+    {
+        await using var h = await ServerHarness.StartAsync(o => o.MaxQueuedMessagesPerId = 1);
+        using var client = new SignalingClient(h.Server.Url, "a");
+        await client.SendAsync("b", "offer", "x");
+        var ex = await Assert.ThrowsAsync<SignalingException>(() => client.SendAsync("b", "offer", "y"));
+        Assert.Equal(429, ex.StatusCode);
+        Assert.Contains("full", ex.Message);
+
+        ex = await Assert.ThrowsAsync<SignalingException>(() => client.SendAsync(new SignalingMessage { Type = "offer", To = "" }));
+        Assert.Equal(400, ex.StatusCode);
+        Assert.Equal("to", ex.Field);
+    }
+
+    [Fact]
+    public async Task AnUnreachableServerIsASignalingExceptionNotAHang()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop(); // nothing listens there now
+        using var client = new SignalingClient(new Uri($"http://127.0.0.1:{port}"), "a");
+        var ex = await Assert.ThrowsAsync<SignalingException>(() => client.SendAsync("b", "offer", "x"));
+        Assert.Contains("failed", ex.Message);
+    }
+
+    [Fact]
+    public void RejectsNonHttpUris()
+    {
+        Assert.Throws<ArgumentException>(() => new SignalingClient(new Uri("ftp://127.0.0.1/"), "a"));
+        Assert.Throws<ArgumentException>(() => new SignalingClient(new Uri("http://127.0.0.1/"), ""));
+    }
+}
