@@ -250,13 +250,13 @@ public sealed partial class IceAgent
             PrioritySent = priority,
             RoleSent = _role,
         };
+        StartTransaction(transaction, now);
         if (kind == IceTransactionKind.Check)
         {
             if (pair.Transaction is { } previous) previous.Cancelled = true;
             pair.Transaction = transaction;
             if (pair.State != RTCIceCandidatePairState.Succeeded) SetPairState(pair, RTCIceCandidatePairState.InProgress);
         }
-        StartTransaction(transaction, now);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
@@ -466,8 +466,13 @@ public sealed partial class IceAgent
         if (higherPending && now < (_firstValidAt ?? now) + _options.NominationTimeout) return;
         _nominating = best;
         best.UseCandidateNext = true;
-        // Ahead of other triggered checks, still paced by Ta.
         _triggered.Remove(best);
+        if (_options.NominateWithoutPacing)
+        {
+            SendCheck(best, now, triggered: true, IceTransactionKind.Check);
+            return;
+        }
+        // Ahead of other triggered checks, still paced by Ta.
         _triggered.AddFirst(best);
     }
 

@@ -23,7 +23,12 @@ public sealed partial class IceAgent
         _lastRemoteActivity = now;
         var held = _heldRemoteCandidates.ToList();
         _heldRemoteCandidates.Clear();
-        foreach (var candidate in held) OnRemoteCandidate(candidate);
+        foreach (var candidate in held)
+        {
+            if (candidate.UsernameFragment is { } ufrag && ufrag != parameters.UsernameFragment)
+                Reject(candidate, $"ufrag '{ufrag}' is not the remote ufrag '{parameters.UsernameFragment}' (another ICE generation)");
+            else OnRemoteCandidate(candidate);
+        }
     }
 
     private void OnRemoteEndOfCandidates()
@@ -54,7 +59,9 @@ public sealed partial class IceAgent
         }
         if (candidate.UsernameFragment is { } ufrag && ufrag != _remote.UsernameFragment)
         {
-            Reject(candidate, $"ufrag '{ufrag}' is not the current remote ufrag '{_remote.UsernameFragment}' (another ICE generation)");
+            // Another generation: a restarted peer's candidate racing its new credentials is
+            // held for them; an old one is rejected when they come.
+            _heldRemoteCandidates.Add(candidate);
             return;
         }
         if (candidate.IsMdns)

@@ -99,7 +99,7 @@ public sealed partial class IceAgent
         }
         if (_checkingSince is null) return;
         bool pending = _pairs.Any(p => p.State is RTCIceCandidatePairState.Frozen or RTCIceCandidatePairState.Waiting or RTCIceCandidatePairState.InProgress || p.Valid)
-                       || _triggered.Count > 0 || _pendingResolutions > 0 || _heldRemoteCandidates.Count > 0;
+                       || _triggered.Count > 0 || _pendingResolutions > 0;
         if (!pending)
         {
             bool remoteDone = _remoteEndOfCandidates || now >= _lastRemoteActivity + _options.EndOfCandidatesTimeout;
@@ -226,7 +226,6 @@ public sealed partial class IceAgent
         _pairs.Clear();
         _triggered.Clear();
         _remotes.Clear();
-        _heldRemoteCandidates.Clear();
         _remoteEndOfCandidates = false;
         _nominating = null;
         _firstValidAt = null;
