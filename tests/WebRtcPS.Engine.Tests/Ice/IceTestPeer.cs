@@ -105,12 +105,37 @@ internal sealed class IceTestPeer : IAsyncDisposable
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
         try
         {
-            return await Agent.WaitForStateAsync(condition, cts.Token);
+            var state = await Agent.WaitForStateAsync(condition, cts.Token);
+            // Let the pump catch up, so every event up to this state change is in Events.
+            if (state != RTCIceTransportState.New)
+            {
+                while (!_events.Any(e => e is IceStateChangedEvent c && c.NewState == state)) await Task.Delay(2, cts.Token);
+            }
+            return state;
         }
         catch (OperationCanceledException)
         {
             var diagnostics = await Agent.GetDiagnosticsAsync();
             throw new Xunit.Sdk.XunitException($"{Name}: state condition not met in {timeoutSeconds} s; now {Agent.State}.\n{diagnostics}");
+        }
+    }
+
+    /// <summary>Waits until the pump has seen an event matching <paramref name="match"/>.</summary>
+    public async Task<T> WaitForEventAsync<T>(Func<T, bool>? match = null, int timeoutSeconds = 30) where T : IceEvent
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(timeoutSeconds));
+        while (true)
+        {
+            var found = _events.OfType<T>().FirstOrDefault(e => match?.Invoke(e) ?? true);
+            if (found is not null) return found;
+            try
+            {
+                await Task.Delay(5, cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new Xunit.Sdk.XunitException($"{Name}: no {typeof(T).Name} in {timeoutSeconds} s.\n{await Agent.GetDiagnosticsAsync()}");
+            }
         }
     }
 
