@@ -314,7 +314,16 @@ public sealed partial class IceAgent : IAsyncDisposable
                 if (stop.IsCancellationRequested) return;
                 continue;
             }
-            Demultiplex(local, buffer.AsSpan(0, received.Length), received.RemoteEndPoint);
+            try
+            {
+                Demultiplex(local, buffer.AsSpan(0, received.Length), received.RemoteEndPoint);
+            }
+            catch (Exception ex)
+            {
+                // Peer input never stops the receive loop; a bug here is reported in diagnostics.
+                var text = $"receive on {local.Socket.LocalEndPoint}: {ex.GetType().Name}: {ex.Message}";
+                _inputs.Writer.TryWrite(new Command(() => _internalErrors.Add(text)));
+            }
         }
     }
 
