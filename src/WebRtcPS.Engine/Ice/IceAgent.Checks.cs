@@ -162,7 +162,9 @@ public sealed partial class IceAgent
     {
         if (_triggered.Count > 0) return true;
         if (_selected is not null && !_restarting) return false;
-        return _pairs.Any(p => p.State is RTCIceCandidatePairState.Waiting or RTCIceCandidatePairState.Frozen);
+        // What SendNextCheck could send: a Waiting pair, or a Frozen one it would unfreeze.
+        return _pairs.Any(p => p.State == RTCIceCandidatePairState.Waiting ||
+                               (p.State == RTCIceCandidatePairState.Frozen && !_pairs.Any(o => o.Foundation == p.Foundation && o.State == RTCIceCandidatePairState.InProgress)));
     }
 
     /// <summary>One check per Ta: a triggered one first, else the highest-priority Waiting pair,

@@ -54,23 +54,25 @@ public sealed partial class IceAgent
     /// <summary>The earliest time <see cref="Service"/> has something to do.</summary>
     private TimeSpan? NextDeadline()
     {
+        var now = Now;
         TimeSpan? next = null;
         void Consider(TimeSpan at) => next = next is { } n && n <= at ? n : at;
 
         foreach (var t in _transactions.Values) Consider(t.NextAt);
         if (_remote is not null && HasCheckWork()) Consider(_nextCheckAt);
-        if (_options.Role == RTCIceRole.Controlling || _role == RTCIceRole.Controlling)
-        {
-            if (_role == RTCIceRole.Controlling && _nominating is null && (_selected is null || _restarting) && _firstValidAt is { } first)
-                Consider(first + _options.NominationTimeout);
-        }
+        if (_role == RTCIceRole.Controlling && _nominating is null && (_selected is null || _restarting) && _firstValidAt is { } first && now < first + _options.NominationTimeout)
+            Consider(first + _options.NominationTimeout);
         if (_selected is not null && !_restarting && _state is not (RTCIceTransportState.Failed or RTCIceTransportState.Closed))
         {
             Consider(_nextConsentAt);
             Consider(_lastConsentAt + (_state == RTCIceTransportState.Disconnected ? _options.ConsentTimeout : _options.DisconnectedTimeout));
         }
         if (_selected is null && _checkingSince is not null && _state == RTCIceTransportState.Checking)
-            Consider(_lastRemoteActivity + _options.EndOfCandidatesTimeout);
+        {
+            // Only while it lies ahead: once passed, failure waits on the pairs, not the clock.
+            var giveUp = _lastRemoteActivity + _options.EndOfCandidatesTimeout;
+            if (giveUp > now) Consider(giveUp);
+        }
         return next;
     }
 

@@ -27,6 +27,7 @@ public sealed partial class IceAgent : IAsyncDisposable
     private readonly Task _loop;
     private readonly List<Task> _receivers = [];
     private readonly List<(IIcePacketSocket Socket, byte[] Data, IPEndPoint To)> _outbox = [];
+    private readonly List<Action> _afterBatch = [];
     private readonly Random _random = new();
     private readonly ulong _tieBreaker;
 
@@ -139,7 +140,8 @@ public sealed partial class IceAgent : IAsyncDisposable
     {
         if (_finalDiagnostics is { } final) return Task.FromResult(final);
         var tcs = new TaskCompletionSource<IceDiagnostics>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_inputs.Writer.TryWrite(new Command(() => tcs.TrySetResult(BuildDiagnostics()))))
+        // Answered after the batch is serviced, so the snapshot includes what the batch caused.
+        if (!_inputs.Writer.TryWrite(new Command(() => _afterBatch.Add(() => tcs.TrySetResult(BuildDiagnostics())))))
         {
             return _loop.ContinueWith(_ => _finalDiagnostics ?? throw new ObjectDisposedException(nameof(IceAgent)), TaskScheduler.Default);
         }
@@ -211,11 +213,15 @@ public sealed partial class IceAgent : IAsyncDisposable
                 if (_state != RTCIceTransportState.Closed) Service(Now);
                 await FlushAsync().ConfigureAwait(false);
                 ArmTimer();
+                foreach (var action in _afterBatch) action();
+                _afterBatch.Clear();
             }
         }
         finally
         {
             _finalDiagnostics = BuildDiagnostics();
+            foreach (var action in _afterBatch) action();
+            _afterBatch.Clear();
             foreach (var waiter in _waiters) waiter.Completion.TrySetResult(_state);
             _waiters.Clear();
         }
@@ -235,10 +241,11 @@ public sealed partial class IceAgent : IAsyncDisposable
                     break;
             }
         }
-        catch (Exception ex) when (input is StunReceived)
+        catch (Exception ex)
         {
-            // Peer input never takes the agent down; a bug here is counted and reported.
-            _internalErrors.Add(ex.GetType().Name + ": " + ex.Message);
+            // Neither peer input nor a malformed API argument takes the loop down; a bug here is
+            // reported in the diagnostics.
+            _internalErrors.Add($"{input.GetType().Name}: {ex.GetType().Name}: {ex.Message}");
         }
     }
 
