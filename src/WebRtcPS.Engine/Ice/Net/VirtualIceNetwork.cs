@@ -56,6 +56,11 @@ public sealed class VirtualIceNetwork
         }
     }
 
+    /// <summary>Delivers <paramref name="datagram"/> to <paramref name="to"/> as if sent from
+    /// <paramref name="from"/> (a spoofed source, for robustness tests); no loss applied.</summary>
+    public bool Inject(IPEndPoint from, IPEndPoint to, ReadOnlyMemory<byte> datagram) =>
+        _sockets.TryGetValue(Normalize(to), out var target) && target.Deliver(datagram.ToArray(), from);
+
     private VirtualSocket Bind(IPEndPoint local)
     {
         lock (_gate)
