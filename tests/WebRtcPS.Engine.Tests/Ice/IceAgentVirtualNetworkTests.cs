@@ -110,9 +110,10 @@ public sealed class IceAgentVirtualNetworkTests(ITestOutputHelper output)
         var net = new VirtualIceNetwork();
         var options = Options(RTCIceRole.Controlling) with
         {
-            ConsentInterval = TimeSpan.FromMilliseconds(50),
-            DisconnectedTimeout = TimeSpan.FromMilliseconds(300),
-            ConsentTimeout = TimeSpan.FromMilliseconds(900),
+            // Short, but with room for a loaded 2-core machine running other tests.
+            ConsentInterval = TimeSpan.FromMilliseconds(100),
+            DisconnectedTimeout = TimeSpan.FromMilliseconds(1000),
+            ConsentTimeout = TimeSpan.FromMilliseconds(3000),
         };
         await using var a = new IceTestPeer("a", options, net.CreateHost(A1));
         await using var b = new IceTestPeer("b", options with { Role = RTCIceRole.Controlled }, net.CreateHost(B1));
@@ -121,7 +122,7 @@ public sealed class IceAgentVirtualNetworkTests(ITestOutputHelper output)
         await b.WaitConnectedAsync();
 
         // Consent keeps it up for several intervals.
-        for (int i = 0; i < 3; i++) await a.WaitForEventAsync<IceCheckSucceededEvent>(e => e.Kind == IceCheckKind.Consent && a.EventsOf<IceCheckSucceededEvent>().Count(c => c.Kind == IceCheckKind.Consent) > i);
+        await a.WaitForEventAsync<IceCheckSucceededEvent>(_ => a.EventsOf<IceCheckSucceededEvent>().Count(c => c.Kind == IceCheckKind.Consent) >= 3);
         net.Blackhole(B1);   // the peer stops answering
 
         await a.WaitForEventAsync<IceStateChangedEvent>(e => e.NewState == RTCIceTransportState.Disconnected);
