@@ -245,7 +245,7 @@ public sealed partial class IceAgent : IAsyncDisposable
         {
             // Neither peer input nor a malformed API argument takes the loop down; a bug here is
             // reported in the diagnostics.
-            _internalErrors.Add($"{input.GetType().Name}: {ex.GetType().Name}: {ex.Message}");
+            ReportInternalError($"{input.GetType().Name}: {ex.GetType().Name}: {ex.Message}");
         }
     }
 
@@ -290,6 +290,27 @@ public sealed partial class IceAgent : IAsyncDisposable
     {
         if (_history.Count < MaxHistory) _history.Add(e);
         _events.Writer.TryWrite(e);
+        if (_options.Logger is { } logger) Log(logger, e);
+    }
+
+    private static void Log(Microsoft.Extensions.Logging.ILogger logger, IceEvent e)
+    {
+        switch (e)
+        {
+            case IceStateChangedEvent s: IceLog.StateChanged(logger, s.OldState, s.NewState, s.Reason); break;
+            case IceCandidateGatheredEvent g: IceLog.CandidateGathered(logger, g.Candidate.ToSdpString()); break;
+            case IceSelectedCandidatePairChangedEvent p: IceLog.SelectedPairChanged(logger, p.Pair); break;
+            case IceRoleChangedEvent r: IceLog.RoleChanged(logger, r.OldRole, r.NewRole, r.Reason); break;
+            case IceCheckFailedEvent f: IceLog.CheckFailed(logger, f.Pair, f.Reason); break;
+            case IceRemoteCandidateRejectedEvent j: IceLog.RemoteCandidateRejected(logger, j.Candidate.ToSdpString(), j.Reason); break;
+            case IceCandidateErrorEvent c: IceLog.CandidateError(logger, c.Url, $"{c.ErrorCode} {c.ErrorText}"); break;
+        }
+    }
+
+    private void ReportInternalError(string error)
+    {
+        _internalErrors.Add(error);
+        if (_options.Logger is { } logger) IceLog.InternalError(logger, error);
     }
 
     private DateTimeOffset Stamp => _time.GetUtcNow();
@@ -329,7 +350,7 @@ public sealed partial class IceAgent : IAsyncDisposable
             {
                 // Peer input never stops the receive loop; a bug here is reported in diagnostics.
                 var text = $"receive on {local.Socket.LocalEndPoint}: {ex.GetType().Name}: {ex.Message}";
-                _inputs.Writer.TryWrite(new Command(() => _internalErrors.Add(text)));
+                _inputs.Writer.TryWrite(new Command(() => ReportInternalError(text)));
             }
         }
     }

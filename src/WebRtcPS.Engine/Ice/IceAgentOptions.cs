@@ -77,6 +77,9 @@ public sealed record IceAgentOptions
     /// <summary>Cap on the checklist (RFC 8445 §6.1.2.5 suggests 100).</summary>
     public int MaxPairs { get; init; } = 100;
 
+    /// <summary>Milestones and anomalies (event ids 2000-2099); everything is also in the event stream.</summary>
+    public Microsoft.Extensions.Logging.ILogger? Logger { get; init; }
+
     /// <summary>Fixed tie-breaker for tests; random when null (RFC 8445 §6.1.1: 64 bits).</summary>
     public ulong? TieBreaker { get; init; }
 

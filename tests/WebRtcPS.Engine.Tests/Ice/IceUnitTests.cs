@@ -207,4 +207,22 @@ public sealed class VirtualIceNetworkTests
         await agent.DisposeAsync();   // idempotent
         Assert.Equal(RTCIceTransportState.Closed, (await agent.GetDiagnosticsAsync()).State);
     }
+
+    [Fact]
+    public async Task Logger_GetsMilestones_WithIceEventIds()
+    {
+        var logger = new WebRtcPS.Engine.Tests.Dtls.ListLogger();
+        var net = new VirtualIceNetwork();
+        await using (var agent = new IceAgent(new IceAgentOptions { Logger = logger }, net.CreateHost(IPAddress.Parse("198.18.0.1"))))
+        {
+            agent.StartGathering();
+            agent.SetRemoteParameters(RTCIceParameters.Generate());
+            agent.AddRemoteCandidate(RTCIceCandidate.Parse("candidate:1 1 tcp 1 198.18.0.2 9 typ host tcptype active"));
+            await agent.GetDiagnosticsAsync();
+        }
+        Assert.Contains(logger.Entries, e => e.Id.Id == 2001 && e.Message.Contains("198.18.0.1"));
+        Assert.Contains(logger.Entries, e => e.Id.Id == 2005 && e.Message.Contains("TCP"));
+        Assert.Contains(logger.Entries, e => e.Id.Id == 2000 && e.Message.Contains("Closed"));
+        Assert.All(logger.Entries, e => Assert.InRange(e.Id.Id, 2000, 2099));
+    }
 }
