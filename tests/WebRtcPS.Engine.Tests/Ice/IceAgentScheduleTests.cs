@@ -61,5 +61,11 @@ public sealed class IceAgentScheduleTests
         var failed = events.OfType<IceCheckFailedEvent>().First(e => e.Pair.Remote.Port == 4000);
         Assert.Equal(1650, (int)failed.Elapsed.TotalMilliseconds);
         Assert.Equal("timeout after 5 request(s)", failed.Reason);
+
+        // Every pair failed after end-of-candidates: failed, and nothing left to wake up for
+        // (no timer spinning on a passed deadline).
+        var state = Assert.IsType<IceStateChangedEvent>(events.Last(e => e is IceStateChangedEvent));
+        Assert.Equal(RTCIceTransportState.Failed, state.NewState);
+        Assert.Equal(0, time.ActiveTimerCount);
     }
 }
