@@ -18,6 +18,7 @@ public sealed partial class IceAgent
         if (_remote == parameters) return;
         var now = Now;
         _remote = parameters;
+        _publishedRemote = parameters;
         _remoteKey = StunCredentials.ShortTermKey(parameters.Password);
         _checkingSince ??= now;
         _lastRemoteActivity = now;
@@ -104,6 +105,8 @@ public sealed partial class IceAgent
         }));
     }
 
+    private void PublishRemoteCandidates() => _publishedRemoteCandidates = _remotes.Select(r => r.Candidate).ToArray();
+
     private void Reject(RTCIceCandidate candidate, string reason) => Emit(new IceRemoteCandidateRejectedEvent(Stamp, Now, candidate, reason));
 
     private void AddRemoteCandidate(RTCIceCandidate candidate, IPAddress address)
@@ -125,6 +128,7 @@ public sealed partial class IceAgent
                 // The signalled candidate for an address first learned from a check: same pairs,
                 // now with the real type and priority.
                 existing.Candidate = candidate;
+                PublishRemoteCandidates();
                 foreach (var pair in _pairs.Where(p => ReferenceEquals(p.Remote, existing)))
                     pair.Priority = CandidatePairPriority.Compute(_role, pair.Local.Candidate.Priority, candidate.Priority);
                 Emit(new IceRemoteCandidateAddedEvent(Stamp, now, candidate, address.ToString()));
@@ -133,6 +137,7 @@ public sealed partial class IceAgent
         }
         var remote = new RemoteCandidate(candidate, endPoint);
         _remotes.Add(remote);
+        PublishRemoteCandidates();
         Emit(new IceRemoteCandidateAddedEvent(Stamp, now, candidate, address.ToString()));
         foreach (var local in _locals.Where(l => l.IsPairable).ToList()) AddPair(local, remote, out _);
     }
@@ -154,6 +159,7 @@ public sealed partial class IceAgent
         };
         var remote = new RemoteCandidate(candidate, from);
         _remotes.Add(remote);
+        PublishRemoteCandidates();
         Emit(new IcePeerReflexiveCandidateEvent(Stamp, Now, candidate, IsLocal: false));
         return remote;
     }

@@ -223,11 +223,13 @@ public sealed partial class IceAgent
         _local = RTCIceParameters.Generate();
         _publishedLocal = _local;
         _remote = null;
+        _publishedRemote = null;
         _remoteKey = null;
         foreach (var id in _transactions.Where(kv => kv.Value.Kind != IceTransactionKind.Gather).Select(kv => kv.Key).ToList()) _transactions.Remove(id);
         _pairs.Clear();
         _triggered.Clear();
         _remotes.Clear();
+        PublishRemoteCandidates();
         _remoteEndOfCandidates = false;
         _nominating = null;
         _firstValidAt = null;

@@ -36,6 +36,8 @@ public sealed partial class IceAgent : IAsyncDisposable
     private volatile SelectedRoute? _route;
     private volatile RTCIceParameters _publishedLocal;
     private volatile IReadOnlyList<RTCIceCandidate> _publishedLocalCandidates = [];
+    private volatile IReadOnlyList<RTCIceCandidate> _publishedRemoteCandidates = [];
+    private volatile RTCIceParameters? _publishedRemote;
     private volatile RTCIceTransportState _publishedState;
     private volatile RTCIceGatheringState _publishedGatheringState;
     private volatile RTCIceRole _publishedRole;
@@ -71,8 +73,15 @@ public sealed partial class IceAgent : IAsyncDisposable
     /// <summary>Our ice-ufrag and ice-pwd to signal; new after <see cref="RestartAsync"/>.</summary>
     public RTCIceParameters LocalParameters => _publishedLocal;
 
-    /// <summary>Local candidates gathered so far (with the current ufrag).</summary>
+    /// <summary>Local candidates gathered so far (with the current ufrag); peer-reflexive ones,
+    /// which are never signalled, are in the diagnostics.</summary>
     public IReadOnlyList<RTCIceCandidate> LocalCandidates => _publishedLocalCandidates;
+
+    /// <summary>The peer's credentials, once given (null again after a restart until new ones come).</summary>
+    public RTCIceParameters? RemoteParameters => _publishedRemote;
+
+    /// <summary>Remote candidates in use: signalled (and resolved) ones and peer-reflexive ones learned from checks.</summary>
+    public IReadOnlyList<RTCIceCandidate> RemoteCandidates => _publishedRemoteCandidates;
 
     public RTCIceTransportState State => _publishedState;
     public RTCIceGatheringState GatheringState => _publishedGatheringState;

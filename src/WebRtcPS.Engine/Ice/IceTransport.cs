@@ -31,6 +31,18 @@ public sealed class IceTransport : IDatagramTransport
     /// <summary>W3C getSelectedCandidatePair().</summary>
     public RTCIceCandidatePair? GetSelectedCandidatePair() => _agent.GetSelectedCandidatePair();
 
+    /// <summary>W3C getLocalParameters().</summary>
+    public RTCIceParameters GetLocalParameters() => _agent.LocalParameters;
+
+    /// <summary>W3C getRemoteParameters(): null until the peer's are set.</summary>
+    public RTCIceParameters? GetRemoteParameters() => _agent.RemoteParameters;
+
+    /// <summary>W3C getLocalCandidates().</summary>
+    public IReadOnlyList<RTCIceCandidate> GetLocalCandidates() => _agent.LocalCandidates;
+
+    /// <summary>W3C getRemoteCandidates().</summary>
+    public IReadOnlyList<RTCIceCandidate> GetRemoteCandidates() => _agent.RemoteCandidates;
+
     /// <summary>1200 bytes: what WebRTC stacks assume fits any path (DTLS, SCTP size their packets to it).</summary>
     public int MaxDatagramSize => 1200;
 

@@ -37,6 +37,12 @@ public sealed class IceAgentLoopbackTests(ITestOutputHelper output)
         var diagnostics = await a.Agent.GetDiagnosticsAsync();
         Assert.Empty(diagnostics.InternalErrors);
         Assert.Contains(diagnostics.Pairs, p => p.Selected && p.Nominated && p.ResponsesReceived > 0);
+        // The W3C accessors on the transport agree with the agents.
+        Assert.Equal(b.Agent.LocalParameters, a.Agent.Transport.GetRemoteParameters());
+        Assert.Equal(a.Agent.LocalParameters, a.Agent.Transport.GetLocalParameters());
+        Assert.Equal(b.Agent.LocalCandidates.Select(c => c.Port).Order(), a.Agent.Transport.GetRemoteCandidates().Select(c => c.Port).Order());
+        Assert.Equal(a.Agent.LocalCandidates, a.Agent.Transport.GetLocalCandidates());
+        Assert.Equal(pa, a.Agent.Transport.GetSelectedCandidatePair());
         output.WriteLine(diagnostics.ToString());
         foreach (var e in a.Events) output.WriteLine($"a {e.Elapsed.TotalMilliseconds,8:0.000} {e}");
         foreach (var e in b.Events) output.WriteLine($"b {e.Elapsed.TotalMilliseconds,8:0.000} {e}");
