@@ -219,7 +219,15 @@ public sealed partial class IceAgent : IAsyncDisposable
                 {
                     Handle(input);
                 }
-                if (_state != RTCIceTransportState.Closed) Service(Now);
+                try
+                {
+                    if (_state != RTCIceTransportState.Closed) Service(Now);
+                }
+                catch (Exception ex)
+                {
+                    // A bug must not stop the loop (the agent would hang silently); it is reported.
+                    ReportInternalError($"service: {ex.GetType().Name}: {ex.Message}");
+                }
                 await FlushAsync().ConfigureAwait(false);
                 ArmTimer();
                 foreach (var action in _afterBatch) action();
@@ -269,9 +277,10 @@ public sealed partial class IceAgent : IAsyncDisposable
             {
                 await socket.SendToAsync(data, to).ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or InvalidOperationException)
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or InvalidOperationException or ArgumentException)
             {
-                // Unreachable destination or a closed socket: as lost as a dropped datagram.
+                // Unreachable destination, a closed socket or an address of the wrong family:
+                // as lost as a dropped datagram.
             }
         }
     }

@@ -305,6 +305,33 @@ public sealed class IceAgentVirtualNetworkTests(ITestOutputHelper output)
         Assert.Empty((await a.Agent.GetDiagnosticsAsync()).InternalErrors);
     }
 
+    [Fact]
+    public async Task PeerRestart_NewRemoteCredentials_RestartThisSideToo()
+    {
+        var net = new VirtualIceNetwork();
+        await using var a = new IceTestPeer("a", Options(RTCIceRole.Controlling), net.CreateHost(A1));
+        await using var b = new IceTestPeer("b", Options(RTCIceRole.Controlled), net.CreateHost(B1));
+        await IceTestPeer.ConnectAsync(a, b);
+        await a.WaitConnectedAsync();
+        await b.WaitConnectedAsync();
+        var oldB = b.Agent.LocalParameters;
+
+        var pa = await a.Agent.RestartAsync();
+        b.Agent.SetRemoteParameters(pa);   // b learns of the restart only from the new offer
+        var restart = await b.WaitForEventAsync<IceRestartEvent>();
+        Assert.NotEqual(oldB.UsernameFragment, restart.UsernameFragment);
+        Assert.Equal(restart.UsernameFragment, b.Agent.LocalParameters.UsernameFragment);
+        a.Agent.SetRemoteParameters(b.Agent.LocalParameters);
+
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        while (a.EventsOf<IceSelectedCandidatePairChangedEvent>().Count < 2 || b.EventsOf<IceSelectedCandidatePairChangedEvent>().Count < 2)
+        {
+            await Task.Delay(10, wait.Token);
+        }
+        Assert.Equal(pa, b.Agent.RemoteParameters);
+        Assert.True(a.Agent.State is RTCIceTransportState.Connected or RTCIceTransportState.Completed);
+    }
+
     private sealed class FakeMdnsResolver : Dictionary<string, IPAddress>, IMdnsResolver
     {
         public List<string> Queries { get; } = [];
