@@ -130,7 +130,8 @@ public sealed partial class IceAgent : IAsyncDisposable
     /// Local candidates are announced again with the new ufrag.</summary>
     public Task<RTCIceParameters> RestartAsync() => InvokeAsync(DoRestart);
 
-    /// <summary>Completes when the state satisfies <paramref name="condition"/> (at once if it does now).</summary>
+    /// <summary>Completes when the state satisfies <paramref name="condition"/> (at once if it
+    /// does now), or with the last state when the agent closes first.</summary>
     public Task<RTCIceTransportState> WaitForStateAsync(Func<RTCIceTransportState, bool> condition, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(condition);
