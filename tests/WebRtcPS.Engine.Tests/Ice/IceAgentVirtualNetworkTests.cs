@@ -211,6 +211,32 @@ public sealed class IceAgentVirtualNetworkTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task ChecksBeforeOurRemoteCredentials_AreAnswered_ThenTriggeredOnceTheyCome()
+    {
+        var net = new VirtualIceNetwork();
+        await using var a = new IceTestPeer("a", Options(RTCIceRole.Controlling), net.CreateHost(A1));
+        await using var b = new IceTestPeer("b", Options(RTCIceRole.Controlled), net.CreateHost(B1));
+        // b knows everything about a; a knows nothing about b yet (its answer is still travelling).
+        b.Agent.SetRemoteParameters(a.Agent.LocalParameters);
+        a.TrickleTo(b);
+        a.Agent.StartGathering();
+        b.Agent.StartGathering();
+
+        // a answers b's checks with its own password and learns b as peer-reflexive...
+        var learned = await a.WaitForEventAsync<IcePeerReflexiveCandidateEvent>(e => !e.IsLocal);
+        await b.WaitForEventAsync<IceCheckSucceededEvent>();
+        // ...but cannot check back without b's password.
+        Assert.Empty(a.EventsOf<IceCheckSentEvent>());
+        Assert.Null(a.Agent.GetSelectedCandidatePair());
+
+        a.Agent.SetRemoteParameters(b.Agent.LocalParameters);
+        await a.WaitConnectedAsync();
+        await b.WaitConnectedAsync();
+        Assert.Equal(learned.Candidate.Port, a.Agent.GetSelectedCandidatePair()!.Remote.Port);
+        Assert.True(a.EventsOf<IceCheckSentEvent>()[0].Triggered);
+    }
+
+    [Fact]
     public async Task MdnsRemoteCandidate_ResolvedByTheResolver()
     {
         var net = new VirtualIceNetwork();
