@@ -1,0 +1,33 @@
+using System.Net;
+
+namespace WebRtcPS.Engine.Ice;
+
+/// <summary>
+/// Where relayed candidates come from (RFC 8445 §5.1.1.2). The TURN client (RFC 8656) will
+/// implement it: each allocation is presented as an <see cref="IIcePacketSocket"/> whose
+/// SendToAsync relays to a peer (Send indication or ChannelData, after CreatePermission) and
+/// whose ReceiveFromAsync yields what peers sent (Data indication or ChannelData) with the peer's
+/// address. The agent then treats a relayed candidate like any other.
+/// </summary>
+public interface IRelayCandidateSource
+{
+    /// <summary>Allocates relayed addresses, yielding each as it is ready; ends when all
+    /// allocations have succeeded or failed. Failures are reported, not thrown.</summary>
+    IAsyncEnumerable<RelayAllocation> AllocateAsync(IIceNetwork network, CancellationToken cancellationToken);
+}
+
+/// <summary>One relayed transport address and the socket that sends and receives through it.</summary>
+/// <param name="Socket">Sends and receives via the relay; <see cref="IIcePacketSocket.LocalEndPoint"/>
+/// is the relayed address.</param>
+/// <param name="RelayedAddress">XOR-RELAYED-ADDRESS from the Allocate response.</param>
+/// <param name="MappedAddress">XOR-MAPPED-ADDRESS from the same response (raddr/rport).</param>
+/// <param name="ServerAddress">The TURN server, part of the foundation (RFC 8445 §5.1.1.3).</param>
+/// <param name="ServerTransport">Client-to-server transport (udp, tcp; tls counts as tcp).</param>
+/// <param name="Error">Set instead of the others when the allocation failed: why.</param>
+public sealed record RelayAllocation(
+    IIcePacketSocket? Socket,
+    IPEndPoint? RelayedAddress,
+    IPEndPoint? MappedAddress,
+    IPAddress? ServerAddress,
+    RTCIceProtocol ServerTransport = RTCIceProtocol.Udp,
+    string? Error = null);

@@ -1,0 +1,46 @@
+namespace WebRtcPS.Engine.Ice;
+
+// Snapshots for stats and failure diagnostics, built on the loop.
+public sealed partial class IceAgent
+{
+    private IceDiagnostics BuildDiagnostics() => new()
+    {
+        State = _state,
+        StateReason = _stateReason,
+        GatheringState = _gatheringState,
+        Role = _role,
+        LocalCandidates = _locals.Select(l => l.Candidate).ToArray(),
+        RemoteCandidates = _remotes.Select(r => r.Candidate).ToArray(),
+        RemoteEndOfCandidates = _remoteEndOfCandidates,
+        Pairs = _pairs.Select(PairStats).ToArray(),
+        SelectedPair = _selected?.Snapshot,
+        Problems = _history.Select(e => e switch
+        {
+            IceCandidateErrorEvent c => $"{c.Url} from {c.LocalAddress}: {c.ErrorCode} {c.ErrorText}",
+            IceRemoteCandidateRejectedEvent r => $"remote candidate {r.Candidate.Address}:{r.Candidate.Port} rejected: {r.Reason}",
+            _ => null,
+        }).OfType<string>().ToArray(),
+        InternalErrors = _internalErrors.ToArray(),
+    };
+
+    private RTCIceCandidatePairStats PairStats(CandidatePair p) => new()
+    {
+        Pair = p.Snapshot,
+        State = p.State,
+        Priority = p.Priority,
+        Nominated = p.Nominated,
+        Selected = ReferenceEquals(p, _selected),
+        RequestsSent = p.RequestsSent,
+        RequestsReceived = p.RequestsReceived,
+        ResponsesSent = p.ResponsesSent,
+        ResponsesReceived = p.ResponsesReceived,
+        ConsentRequestsSent = p.ConsentRequestsSent,
+        CurrentRoundTripTime = p.CurrentRoundTripTime,
+        TotalRoundTripTime = p.TotalRoundTripTime,
+        PacketsSent = Interlocked.Read(ref p.Traffic.PacketsSent),
+        PacketsReceived = Interlocked.Read(ref p.Traffic.PacketsReceived),
+        BytesSent = Interlocked.Read(ref p.Traffic.BytesSent),
+        BytesReceived = Interlocked.Read(ref p.Traffic.BytesReceived),
+        LastResult = p.LastResult,
+    };
+}

@@ -1,0 +1,115 @@
+namespace WebRtcPS.Engine.Ice;
+
+/// <summary>
+/// Configuration of an <see cref="IceAgent"/>. Timer defaults follow the RFCs; tests and our
+/// own deployments may shorten them (a Ta of 5-20 ms between our own peers is fine).
+/// </summary>
+public sealed record IceAgentOptions
+{
+    /// <summary>Initial role; the offerer is controlling (RFC 8445 §6.1.1). A conflict with the
+    /// peer is resolved at run time (§7.3.1.1).</summary>
+    public RTCIceRole Role { get; init; } = RTCIceRole.Controlling;
+
+    /// <summary>STUN servers for server-reflexive candidates, as stun: URIs (turn: URIs are
+    /// ignored here; relayed candidates come from <see cref="RelaySource"/>).</summary>
+    public IReadOnlyList<string> IceServers { get; init; } = [];
+
+    /// <summary>Gather loopback host candidates even when other interfaces exist (loopback is
+    /// always used when it is the only interface).</summary>
+    public bool IncludeLoopback { get; init; }
+
+    /// <summary>Gather IPv6 host candidates (link-local ones never are).</summary>
+    public bool EnableIPv6 { get; init; } = true;
+
+    /// <summary>Optional filter: return false to skip an interface address.</summary>
+    public Func<IceNetworkAddress, bool>? InterfaceFilter { get; init; }
+
+    /// <summary>Relayed candidates (TURN); none when null.</summary>
+    public IRelayCandidateSource? RelaySource { get; init; }
+
+    /// <summary>Resolver for remote ".local" candidates; when null they are rejected.</summary>
+    public IMdnsResolver? MdnsResolver { get; init; }
+
+    /// <summary>Ta: the pace of new check transactions (RFC 8445 §14.2 recommends 50 ms).</summary>
+    public TimeSpan Ta { get; init; } = TimeSpan.FromMilliseconds(50);
+
+    /// <summary>Initial retransmission timeout of a connectivity check (RFC 8445 §14.3 floor: 500 ms);
+    /// doubles after each retransmission up to <see cref="MaxCheckRto"/>.</summary>
+    public TimeSpan CheckRto { get; init; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Upper bound of the doubling check RTO.</summary>
+    public TimeSpan MaxCheckRto { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Requests per check transaction before it times out (Rc, RFC 8489 §6.2.1).</summary>
+    public int MaxCheckRequests { get; init; } = 7;
+
+    /// <summary>Initial RTO of a Binding request to a STUN server while gathering.</summary>
+    public TimeSpan StunRto { get; init; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Requests to a STUN server before giving up on it.</summary>
+    public int MaxStunRequests { get; init; } = 4;
+
+    /// <summary>How long the controlling agent waits, after its first valid pair, for
+    /// higher-priority pairs still being checked before it nominates (RFC 8445 §8.1.1).</summary>
+    public TimeSpan NominationTimeout { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>
+    /// Send the controlling agent's USE-CANDIDATE check at once instead of at the next Ta slot.
+    /// It goes to a pair that has just answered, so it probes no new path and adds no load worth
+    /// pacing; it saves up to one Ta of setup time. RFC 8445 §6.1.4.2 paces every check, so this
+    /// is off by default: for deployments between our own peers.
+    /// </summary>
+    public bool NominateWithoutPacing { get; init; }
+
+    /// <summary>Mean interval of consent checks (RFC 7675 §5.1: 5 s, randomized ±20%).</summary>
+    public TimeSpan ConsentInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>No consent response for this long: disconnected (may recover).</summary>
+    public TimeSpan DisconnectedTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>No consent response for this long: consent expired, failed (RFC 7675 §5.1: 30 s).</summary>
+    public TimeSpan ConsentTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>When every pair has failed and the peer has not sent end-of-candidates, how long
+    /// after its last candidate the agent still waits for more before failing (RFC 8838 §8).</summary>
+    public TimeSpan EndOfCandidatesTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Cap on the checklist (RFC 8445 §6.1.2.5 suggests 100).</summary>
+    public int MaxPairs { get; init; } = 100;
+
+    /// <summary>Milestones and anomalies (event ids 2000-2099); everything is also in the event stream.</summary>
+    public Microsoft.Extensions.Logging.ILogger? Logger { get; init; }
+
+    /// <summary>Fixed tie-breaker for tests; random when null (RFC 8445 §6.1.1: 64 bits).</summary>
+    public ulong? TieBreaker { get; init; }
+
+    /// <summary>Local credentials; generated when null (RFC 8445 §5.3).</summary>
+    public RTCIceParameters? LocalParameters { get; init; }
+
+    public IceAgentOptions Validate()
+    {
+        static void Positive(TimeSpan value, string name)
+        {
+            if (value <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(name, value, "Must be positive.");
+        }
+        Positive(Ta, nameof(Ta));
+        Positive(CheckRto, nameof(CheckRto));
+        Positive(MaxCheckRto, nameof(MaxCheckRto));
+        Positive(StunRto, nameof(StunRto));
+        Positive(ConsentInterval, nameof(ConsentInterval));
+        Positive(DisconnectedTimeout, nameof(DisconnectedTimeout));
+        Positive(ConsentTimeout, nameof(ConsentTimeout));
+        Positive(EndOfCandidatesTimeout, nameof(EndOfCandidatesTimeout));
+        if (NominationTimeout < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(NominationTimeout), NominationTimeout, "Must not be negative.");
+        if (MaxCheckRequests < 1) throw new ArgumentOutOfRangeException(nameof(MaxCheckRequests), MaxCheckRequests, "At least one request.");
+        if (MaxStunRequests < 1) throw new ArgumentOutOfRangeException(nameof(MaxStunRequests), MaxStunRequests, "At least one request.");
+        if (MaxPairs < 1) throw new ArgumentOutOfRangeException(nameof(MaxPairs), MaxPairs, "At least one pair.");
+        if (ConsentTimeout < DisconnectedTimeout) throw new ArgumentOutOfRangeException(nameof(ConsentTimeout), ConsentTimeout, "Must not be shorter than DisconnectedTimeout.");
+        foreach (var server in IceServers)
+        {
+            if (!IceServerUri.TryParse(server, out _, out var error)) throw new ArgumentException($"IceServers: \"{server}\": {error}", nameof(IceServers));
+        }
+        LocalParameters?.Validate();
+        return this;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Net.Sockets;
+using System.Threading.Channels;
+using WebRtcPS.Engine.Transport;
+
+namespace WebRtcPS.Engine.Ice;
+
+/// <summary>
+/// W3C RTCIceTransport: the agent's state and selected pair, and the
+/// <see cref="IDatagramTransport"/> DTLS runs over. Sends go out on the selected pair; receives
+/// yield the non-STUN datagrams (RFC 7983: first byte 20-63) from any peer address that has
+/// proved it knows the ICE credentials, so a change of selected pair loses nothing.
+/// </summary>
+public sealed class IceTransport : IDatagramTransport
+{
+    private readonly IceAgent _agent;
+    // Bounded like a socket buffer: when nobody reads, datagrams drop, as UDP would.
+    private readonly Channel<byte[]> _received = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(4096)
+    {
+        SingleReader = false,
+        FullMode = BoundedChannelFullMode.DropWrite,
+    });
+    private long _sendsDropped;
+
+    internal IceTransport(IceAgent agent) => _agent = agent;
+
+    public IceAgent Agent => _agent;
+    public RTCIceTransportState State => _agent.State;
+    public RTCIceGatheringState GatheringState => _agent.GatheringState;
+    public RTCIceRole Role => _agent.Role;
+
+    /// <summary>W3C getSelectedCandidatePair().</summary>
+    public RTCIceCandidatePair? GetSelectedCandidatePair() => _agent.GetSelectedCandidatePair();
+
+    /// <summary>W3C getLocalParameters().</summary>
+    public RTCIceParameters GetLocalParameters() => _agent.LocalParameters;
+
+    /// <summary>W3C getRemoteParameters(): null until the peer's are set.</summary>
+    public RTCIceParameters? GetRemoteParameters() => _agent.RemoteParameters;
+
+    /// <summary>W3C getLocalCandidates().</summary>
+    public IReadOnlyList<RTCIceCandidate> GetLocalCandidates() => _agent.LocalCandidates;
+
+    /// <summary>W3C getRemoteCandidates().</summary>
+    public IReadOnlyList<RTCIceCandidate> GetRemoteCandidates() => _agent.RemoteCandidates;
+
+    /// <summary>1200 bytes: what WebRTC stacks assume fits any path (DTLS, SCTP size their packets to it).</summary>
+    public int MaxDatagramSize => 1200;
+
+    /// <summary>Sends dropped because no pair was selected, consent had expired or the socket refused.</summary>
+    public long SendsDropped => Interlocked.Read(ref _sendsDropped);
+
+    public async ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken = default)
+    {
+        if (_agent.State == RTCIceTransportState.Closed) throw new ObjectDisposedException(nameof(IceTransport));
+        cancellationToken.ThrowIfCancellationRequested();
+        var route = _agent.Route;
+        if (route is null || !route.Usable)
+        {
+            Interlocked.Increment(ref _sendsDropped);
+            return;
+        }
+        try
+        {
+            await route.Socket.SendToAsync(datagram, route.Remote, cancellationToken).ConfigureAwait(false);
+            route.Traffic.AddSent(datagram.Length);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            if (_agent.State == RTCIceTransportState.Closed) throw new ObjectDisposedException(nameof(IceTransport));
+            Interlocked.Increment(ref _sendsDropped);
+        }
+    }
+
+    public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        byte[] datagram;
+        try
+        {
+            datagram = await _received.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (ChannelClosedException)
+        {
+            throw new ObjectDisposedException(nameof(IceTransport));
+        }
+        int n = Math.Min(datagram.Length, buffer.Length);
+        datagram.AsSpan(0, n).CopyTo(buffer.Span);
+        return n;
+    }
+
+    /// <summary>Closes the agent (W3C stop()).</summary>
+    public ValueTask DisposeAsync() => _agent.DisposeAsync();
+
+    internal bool Deliver(byte[] datagram) => _received.Writer.TryWrite(datagram);
+
+    internal void Complete() => _received.Writer.TryComplete();
+}
