@@ -36,7 +36,7 @@ public class ChunkCodecTests
         Assert.Equal("00070012" + "00000001" + "00020003" + "00000033" + "6869", Hex(data));
         Assert.True(DataChunk.TryParse(Convert.FromHexString(Hex(data)), out var back));
         Assert.True(back.Unordered && back.Beginning && back.Ending && !back.Immediate);
-        Assert.Equal("hi"u8.ToArray(), back.UserData);
+        Assert.Equal("hi"u8.ToArray(), back.UserData.ToArray());
     }
 
     [Fact]
@@ -77,8 +77,8 @@ public class ChunkCodecTests
 
     private static readonly Dictionary<string, ISctpChunk> Samples = new()
     {
-        ["data"] = new DataChunk(0xFFFFFFFF, 7, 65535, 53, [1, 2, 3], Beginning: false),
-        ["data-empty"] = new DataChunk(1, 0, 0, 56, []),
+        ["data"] = new DataChunk(0xFFFFFFFF, 7, 65535, 53, new byte[] { 1, 2, 3 }, Beginning: false),
+        ["data-empty"] = new DataChunk(1, 0, 0, 56, Array.Empty<byte>()),
         ["init"] = new InitChunk(new InitBody(1, 2, 3, 4, 5, [new SupportedExtensionsParameter([130, 192]), new ForwardTsnSupportedParameter()])),
         ["init-ack"] = new InitAckChunk(new InitBody(9, 8, 7, 6, 5, [new StateCookieParameter([1, 2, 3, 4, 5]), new UnknownParameter(0x8123, [9])])),
         ["sack"] = new SackChunk(1, 2, [new GapAckBlock(2, 4)], [7, 8]),

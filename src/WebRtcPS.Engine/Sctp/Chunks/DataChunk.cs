@@ -12,7 +12,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// |                 User Data (seq n of Stream S)                 |  ... padding
 /// </code>
 /// U = unordered, B = first fragment, E = last fragment, I = SACK immediately (RFC 7053).</remarks>
-public sealed record DataChunk(uint Tsn, ushort StreamId, ushort StreamSequence, uint Ppid, byte[] UserData,
+public sealed record DataChunk(uint Tsn, ushort StreamId, ushort StreamSequence, uint Ppid, ReadOnlyMemory<byte> UserData,
     bool Unordered = false, bool Beginning = true, bool Ending = true, bool Immediate = false) : ISctpChunk
 {
     public const int HeaderLength = 16;
@@ -39,7 +39,7 @@ public sealed record DataChunk(uint Tsn, ushort StreamId, ushort StreamSequence,
         BinaryPrimitives.WriteUInt16BigEndian(destination[8..], StreamId);
         BinaryPrimitives.WriteUInt16BigEndian(destination[10..], StreamSequence);
         BinaryPrimitives.WriteUInt32BigEndian(destination[12..], Ppid);
-        UserData.CopyTo(destination[16..]);
+        UserData.Span.CopyTo(destination[16..]);
         return EncodedLength;
     }
 }

@@ -1,0 +1,8 @@
+namespace WebRtcPS.Engine.Sctp;
+
+/// <summary>A stream's bufferedAmount went down (its queued data was handed to the network or abandoned).</summary>
+public sealed class BufferedAmountEventArgs(ushort streamId, long bufferedAmount) : EventArgs
+{
+    public ushort StreamId { get; } = streamId;
+    public long BufferedAmount { get; } = bufferedAmount;
+}
