@@ -11,7 +11,7 @@ internal sealed class SctpPair : IAsyncDisposable
     public static SctpAssociationOptions FastOptions(bool sendInit = true) => new()
     {
         RtoInitial = TimeSpan.FromMilliseconds(100),
-        RtoMin = TimeSpan.FromMilliseconds(30),
+        RtoMin = TimeSpan.FromMilliseconds(50),
         RtoMax = TimeSpan.FromSeconds(2),
         MaxAssociationRetransmits = 50,
         MaxInitRetransmits = 50,
@@ -49,6 +49,21 @@ internal sealed class SctpPair : IAsyncDisposable
         MaxInitRetransmits = o.MaxInitRetransmits, MaxMessageSize = o.MaxMessageSize, ReceiveWindow = o.ReceiveWindow,
         MaxBufferedAmount = o.MaxBufferedAmount, SendInit = sendInit,
     };
+
+    /// <summary>Reads B's next message; on timeout fails with both cores' state.</summary>
+    public async Task<SctpMessage> ReadAtBAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? Generous);
+        try
+        {
+            return await B.Messages.ReadAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"no message: A {A.Describe()} | B {B.Describe()}");
+            throw;
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -79,8 +79,19 @@ public sealed class SctpAssociation : IAsyncDisposable
     public long PacketsReceived => Interlocked.Read(ref _packetsReceived);
     /// <summary>Datagrams that failed to parse (bad checksum, malformed) and were dropped.</summary>
     public long PacketsDropped => Interlocked.Read(ref _packetsDropped);
+    /// <summary>DATA chunks sent again (fast retransmit or T3).</summary>
+    public long Retransmissions => _core.Retransmissions;
+    /// <summary>T3-rtx expiries.</summary>
+    public long Timeouts => _core.Timeouts;
+
     /// <summary>Bugs caught on the loop (should stay 0; tests assert it).</summary>
     public long InternalErrors => Interlocked.Read(ref _internalErrors);
+
+    /// <summary>The core's state summary, read off-loop (racy; diagnostics only).</summary>
+    internal string Describe() => _core.Describe();
+
+    /// <summary>Our verification tag (tests use it to craft packets the association will not discard).</summary>
+    internal uint LocalVerificationTag => _core.LocalVerificationTag;
 
     /// <summary>Bytes queued with Send and not yet handed to the network, across all streams.</summary>
     public long BufferedAmount => Interlocked.Read(ref _totalBuffered);
@@ -197,7 +208,6 @@ public sealed class SctpAssociation : IAsyncDisposable
                         }
                     }
                     Dispatch();
-                    if (_core.State == AssociationState.Closed && _state == SctpTransportState.Closed) return;
                     Arm();
                 }
             }
@@ -209,7 +219,7 @@ public sealed class SctpAssociation : IAsyncDisposable
         {
             ArrayPool<byte>.Shared.Return(buffer);
             _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            CloseEverything(_core.CloseReason ?? "association stopped");
+            CloseEverything(_core.State == AssociationState.Closed ? _core.CloseReason : "association stopped");
         }
     }
 
@@ -256,7 +266,7 @@ public sealed class SctpAssociation : IAsyncDisposable
                     break;
                 case StateChangedEvent { State: AssociationState.Closed } closed:
                     CloseReason = closed.Reason;
-                    CloseEverything(closed.Reason ?? "closed");
+                    CloseEverything(closed.Reason);
                     break;
                 case StreamResetEvent reset:
                     _events.Writer.TryWrite(() => StreamReset?.Invoke(this, reset.Args));
@@ -273,12 +283,12 @@ public sealed class SctpAssociation : IAsyncDisposable
         _events.Writer.TryWrite(() => StateChanged?.Invoke(this, state));
     }
 
-    private void CloseEverything(string reason)
+    private void CloseEverything(string? reason)
     {
         if (_state != SctpTransportState.Closed) SetPublicState(SctpTransportState.Closed);
         CloseReason ??= reason;
         _messages.Writer.TryComplete();
-        _connected.TrySetException(new IOException($"SCTP association closed: {reason}"));
+        _connected.TrySetException(new IOException($"SCTP association closed: {reason ?? "shut down"}"));
         _closed.TrySetResult();
         ReleaseSenders();
         _events.Writer.TryComplete();

@@ -276,6 +276,7 @@ internal sealed partial class SctpAssociationCore
             Fail("peer unreachable: too many retransmissions");
             return;
         }
+        Timeouts++;
         _rto.Backoff();
         _cc.OnRetransmissionTimeout();
         for (var i = 0; i < _inflight.Count; i++)
@@ -300,9 +301,10 @@ internal sealed partial class SctpAssociationCore
     private void UpdateAdvancedPeerAckPoint()
     {
         if (!_peerForwardTsn) return;
-        var point = _advancedPeerAckPoint;
-        if (Tsn.Lt(point, _cumAckPoint)) point = _cumAckPoint;
-        for (var i = (int)(point - _cumAckPoint); i < _inflight.Count; i++)
+        var point = Tsn.Gt(_advancedPeerAckPoint, _cumAckPoint) ? _advancedPeerAckPoint : _cumAckPoint;
+        var start = point - _cumAckPoint;
+        if (start > (uint)_inflight.Count) start = (uint)_inflight.Count;
+        for (var i = (int)start; i < _inflight.Count; i++)
         {
             var c = _inflight[i];
             if (!c.Abandoned && !c.Acked) break;

@@ -41,6 +41,7 @@ internal sealed partial class SctpAssociationCore
         _nextTsn = _localInitialTsn;
         _inflight = new InflightQueue(_localInitialTsn);
         _cumAckPoint = _localInitialTsn - 1;
+        _advancedPeerAckPoint = _cumAckPoint;
         _nextRequestSequence = _localInitialTsn;
         _rto = new RtoCalculator(options.RtoInitial, options.RtoMin, options.RtoMax);
         _t1Rto = options.RtoInitial;
@@ -68,12 +69,28 @@ internal sealed partial class SctpAssociationCore
     public int Cwnd => _cc.Cwnd;
     public TimeSpan Rto => _rto.Rto;
     public long Retransmissions { get; private set; }
+    public long Timeouts { get; private set; }
     public long DroppedPackets { get; private set; }
+
+    /// <summary>A one-line summary of the protocol state, for diagnostics.</summary>
+    public string Describe() =>
+        $"state={State} nextTsn={_nextTsn} cumAck={_cumAckPoint} advAck={_advancedPeerAckPoint} inflight={_inflight.Count} " +
+        $"marked={_markedForRetransmit} flight={_flightSize} cwnd={_cc.Cwnd} ssthresh={_cc.Ssthresh} peerRwnd={_peerRwnd} " +
+        $"pending={_pendingChunks}/{_pending.Count} rto={_rto.Rto.TotalMilliseconds}ms t3={_t3} recvCum={_recv.CumulativeTsn} " +
+        $"gaps={_recv.HasGaps} reasmBytes={_reassembly.BufferedBytes} errors={_errorCount} fwdTsn={_peerForwardTsn}";
 
     /// <summary>Handles one received (checksum-verified) packet.</summary>
     public List<SctpPacket> HandlePacket(SctpPacket packet)
     {
-        if (_closedForGood || packet.Chunks.Count == 0) return Flush();
+        if (packet.Chunks.Count == 0) return Flush();
+        if (_closedForGood)
+        {
+            // Out of the blue (RFC 9260 §8.4 rule 5): a retransmitted SHUTDOWN-ACK means our
+            // SHUTDOWN-COMPLETE was lost; answer it, reflecting the tag.
+            if (packet.VerificationTag == _localTag && packet.Chunks.Any(c => c is ShutdownAckChunk))
+                _standalone.Add(Packet(packet.VerificationTag, new ShutdownCompleteChunk(TagReflected: true)));
+            return Flush();
+        }
         if (packet.Chunks[0] is InitChunk init)
         {
             if (packet.Chunks.Count == 1 && packet.VerificationTag == 0) HandleInit(init);
