@@ -74,6 +74,8 @@ public sealed class SctpAssociation : IAsyncDisposable
     public event EventHandler<SctpTransportState>? StateChanged;
     public event EventHandler<StreamResetEventArgs>? StreamReset;
     public event EventHandler<BufferedAmountEventArgs>? BufferedAmountDecreased;
+    /// <summary>Raised per message when <see cref="SctpAssociationOptions.DeliverMessagesAsEvents"/> is set.</summary>
+    public event EventHandler<SctpMessage>? MessageReceived;
 
     public long PacketsSent => Interlocked.Read(ref _packetsSent);
     public long PacketsReceived => Interlocked.Read(ref _packetsReceived);
@@ -241,7 +243,11 @@ public sealed class SctpAssociation : IAsyncDisposable
     /// decreases, state changes and stream resets.</summary>
     private void Dispatch()
     {
-        foreach (var message in _core.Delivered) _messages.Writer.TryWrite(message);
+        foreach (var message in _core.Delivered)
+        {
+            if (_options.DeliverMessagesAsEvents) _events.Writer.TryWrite(() => MessageReceived?.Invoke(this, message));
+            else _messages.Writer.TryWrite(message);
+        }
         _core.Delivered.Clear();
         if (_core.DrainedBytes.Count > 0)
         {
@@ -250,7 +256,7 @@ public sealed class SctpAssociation : IAsyncDisposable
                 var box = _buffered.GetOrAdd(stream, _ => new StrongBox<long>());
                 var now = Interlocked.Add(ref box.Value, -bytes);
                 Interlocked.Add(ref _totalBuffered, -bytes);
-                var args = new BufferedAmountEventArgs(stream, now);
+                var args = new BufferedAmountEventArgs(stream, now, bytes);
                 _events.Writer.TryWrite(() => BufferedAmountDecreased?.Invoke(this, args));
             }
             _core.DrainedBytes.Clear();

@@ -36,6 +36,12 @@ public sealed class SctpAssociationOptions
     /// <summary>Send INIT at start (active open). Both WebRTC peers do; the collision is resolved per RFC 9260 §5.2.4.</summary>
     public bool SendInit { get; init; } = true;
 
+    /// <summary>When true, received messages are raised through <see cref="SctpAssociation.MessageReceived"/>
+    /// on the same ordered event queue as stream resets and state changes (what the data channel
+    /// layer needs so a message never overtakes the close of its channel), instead of
+    /// <see cref="SctpAssociation.Messages"/>. Subscribe before <see cref="SctpAssociation.Start"/>.</summary>
+    public bool DeliverMessagesAsEvents { get; init; }
+
     public void Validate()
     {
         if (MaxMessageSize <= 0) throw new ArgumentOutOfRangeException(nameof(MaxMessageSize));
