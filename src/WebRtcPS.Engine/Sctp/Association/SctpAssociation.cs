@@ -31,6 +31,8 @@ public sealed class SctpAssociation : IAsyncDisposable
     private TaskCompletionSource? _roomWaiter;
     private TimeSpan? _armedDeadline;
     private long _totalBuffered;
+    private long _unconsumed;
+    private readonly CountingReader _messageReader;
     private long _packetsSent, _packetsReceived, _packetsDropped, _internalErrors;
     private Task? _loopTask, _receiveTask, _eventTask;
     private volatile SctpTransportState _state = SctpTransportState.Connecting;
@@ -41,7 +43,8 @@ public sealed class SctpAssociation : IAsyncDisposable
         _transport = transport ?? throw new ArgumentNullException(nameof(transport));
         _options = options ?? new SctpAssociationOptions();
         var time = timeProvider ?? TimeProvider.System;
-        _core = new SctpAssociationCore(_options, transport.MaxDatagramSize, time);
+        _core = new SctpAssociationCore(_options, transport.MaxDatagramSize, time, () => Interlocked.Read(ref _unconsumed));
+        _messageReader = new CountingReader(_messages.Reader, this);
         _timer = time.CreateTimer(_ => Post(OnTimerFired), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
@@ -69,7 +72,10 @@ public sealed class SctpAssociation : IAsyncDisposable
     public string? CloseReason { get; private set; }
 
     /// <summary>Complete messages received, in delivery order; completes when the association closes.</summary>
-    public ChannelReader<SctpMessage> Messages => _messages.Reader;
+    public ChannelReader<SctpMessage> Messages => _messageReader;
+
+    /// <summary>Bytes received and delivered but not yet read (or handled); they shrink our advertised window.</summary>
+    public long UnconsumedBytes => Interlocked.Read(ref _unconsumed);
 
     public event EventHandler<SctpTransportState>? StateChanged;
     public event EventHandler<StreamResetEventArgs>? StreamReset;
@@ -245,7 +251,19 @@ public sealed class SctpAssociation : IAsyncDisposable
     {
         foreach (var message in _core.Delivered)
         {
-            if (_options.DeliverMessagesAsEvents) _events.Writer.TryWrite(() => MessageReceived?.Invoke(this, message));
+            Interlocked.Add(ref _unconsumed, message.Data.Length);
+            if (_options.DeliverMessagesAsEvents)
+                _events.Writer.TryWrite(() =>
+                {
+                    try
+                    {
+                        MessageReceived?.Invoke(this, message);
+                    }
+                    finally
+                    {
+                        Consumed(message.Data.Length);
+                    }
+                });
             else _messages.Writer.TryWrite(message);
         }
         _core.Delivered.Clear();
@@ -280,6 +298,34 @@ public sealed class SctpAssociation : IAsyncDisposable
             }
         }
         _core.Events.Clear();
+    }
+
+    /// <summary>The application took <paramref name="bytes"/> off our hands; once less than half the
+    /// window is held by the application again, a window-update SACK is sent.</summary>
+    private void Consumed(int bytes)
+    {
+        var after = Interlocked.Add(ref _unconsumed, -bytes);
+        var half = _options.ReceiveWindow / 2;
+        if (after + bytes > half && after <= half) Post(core => core.WindowUpdate());
+    }
+
+    /// <summary>The Messages reader, counting what the application reads for flow control.</summary>
+    private sealed class CountingReader(ChannelReader<SctpMessage> inner, SctpAssociation owner) : ChannelReader<SctpMessage>
+    {
+        public override Task Completion => inner.Completion;
+        public override bool CanCount => inner.CanCount;
+        public override int Count => inner.Count;
+        public override bool CanPeek => inner.CanPeek;
+        public override bool TryPeek([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out SctpMessage item) => inner.TryPeek(out item);
+
+        public override bool TryRead([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out SctpMessage item)
+        {
+            if (!inner.TryRead(out item)) return false;
+            owner.Consumed(item.Data.Length);
+            return true;
+        }
+
+        public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) => inner.WaitToReadAsync(cancellationToken);
     }
 
     private void SetPublicState(SctpTransportState state)

@@ -10,7 +10,14 @@ internal sealed partial class SctpAssociationCore
     private int _dataPacketsSinceSack;
     private bool _sackNow;
 
-    private uint AdvertisedRwnd => (uint)Math.Max(0, _options.ReceiveWindow - _reassembly.BufferedBytes);
+    private uint AdvertisedRwnd => (uint)Math.Max(0, _options.ReceiveWindow - _reassembly.BufferedBytes - _unconsumedBytes());
+
+    /// <summary>The application consumed received data: tell the peer the window reopened.</summary>
+    public List<SctpPacket> WindowUpdate()
+    {
+        if (AcceptsData(State) && State != AssociationState.CookieEchoed) _sackNow = true;
+        return Flush();
+    }
 
     private static bool AcceptsData(AssociationState state) => state is AssociationState.CookieEchoed or AssociationState.Established
         or AssociationState.ShutdownPending or AssociationState.ShutdownSent or AssociationState.ShutdownReceived;
@@ -25,7 +32,12 @@ internal sealed partial class SctpAssociationCore
             return;
         }
         if (!_recv.InWindow(data.Tsn)) return;
-        if (_reassembly.BufferedBytes + data.UserData.Length > _options.ReceiveWindow && data.Tsn != _recv.CumulativeTsn + 1) return;
+        // Flow control (RFC 9260 §6.2): beyond our window, drop; only the next in-sequence TSN may
+        // still come in, so that a message half reassembled can complete, unless the application
+        // itself is sitting on a full window.
+        var unconsumed = _unconsumedBytes();
+        if (_reassembly.BufferedBytes + unconsumed + data.UserData.Length > _options.ReceiveWindow
+            && (data.Tsn != _recv.CumulativeTsn + 1 || unconsumed >= _options.ReceiveWindow)) return;
         _recv.Mark(data.Tsn);
         if (data.Immediate) _sackNow = true;
         if (data.UserData.Length == 0) return;   // "No User Data": acknowledged and ignored

@@ -215,8 +215,10 @@ internal sealed partial class SctpAssociationCore
         {
             _cc.OnCumulativeAckAdvanced(bytesAcked, flightBefore);
             _cc.OnCumulativeAck(cumulative);
-            _errorCount = 0;
         }
+        // The peer is alive: acknowledged data, or SACKs while it has no window (RFC 9260 §6.1:
+        // unanswered zero-window probes must not count as errors).
+        if (advanced || bytesAcked > 0 || aRwnd < _mtu) _errorCount = 0;
         _peerRwnd = (uint)Math.Max(0, (long)aRwnd - _flightSize);
 
         if (_inflight.Count == 0)

@@ -28,8 +28,13 @@ internal sealed partial class SctpAssociationCore
     private bool _closedForGood;
     private int _errorCount;
 
-    public SctpAssociationCore(SctpAssociationOptions options, int maxDatagramSize, TimeProvider time)
+    private readonly Func<long> _unconsumedBytes;
+
+    /// <param name="unconsumedBytes">Bytes delivered to the application and not yet consumed by it;
+    /// they count against our advertised receiver window (flow control towards a slow reader).</param>
+    public SctpAssociationCore(SctpAssociationOptions options, int maxDatagramSize, TimeProvider time, Func<long>? unconsumedBytes = null)
     {
+        _unconsumedBytes = unconsumedBytes ?? (() => 0);
         options.Validate();
         _options = options;
         _time = time;

@@ -46,6 +46,7 @@ public sealed class SctpAssociationOptions
     {
         if (MaxMessageSize <= 0) throw new ArgumentOutOfRangeException(nameof(MaxMessageSize));
         if (ReceiveWindow < 1500) throw new ArgumentOutOfRangeException(nameof(ReceiveWindow));
+        if (ReceiveWindow < MaxMessageSize) throw new ArgumentOutOfRangeException(nameof(ReceiveWindow), "The receive window must hold a whole message of MaxMessageSize.");
         if (OutboundStreams == 0) throw new ArgumentOutOfRangeException(nameof(OutboundStreams));
         if (InboundStreams == 0) throw new ArgumentOutOfRangeException(nameof(InboundStreams));
         if (RtoMin <= TimeSpan.Zero || RtoMax < RtoMin || RtoInitial < RtoMin) throw new ArgumentOutOfRangeException(nameof(RtoInitial));
