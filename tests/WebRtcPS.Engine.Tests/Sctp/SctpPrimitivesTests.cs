@@ -158,3 +158,50 @@ public class SctpPrimitivesTests
         Assert.False(StateCookie.TryVerify(bytes.AsSpan(1), key, out _));
     }
 }
+
+public class OutboundSchedulerTests
+{
+    private static OutboundMessage Message(ushort stream, int fragments, OutboundScheduler scheduler)
+    {
+        var message = new OutboundMessage { StreamId = stream, Ppid = 53, Options = default };
+        for (var i = 0; i < fragments; i++)
+        {
+            var chunk = new OutboundChunk { Message = message, Payload = new byte[1], Beginning = i == 0, Ending = i == fragments - 1 };
+            message.Fragments.Add(chunk);
+            scheduler.Enqueue(chunk);
+        }
+        return message;
+    }
+
+    private static List<(ushort Stream, bool Beginning)> Drain(OutboundScheduler scheduler)
+    {
+        var order = new List<(ushort, bool)>();
+        while (scheduler.TryPeek(out var c))
+        {
+            order.Add((c.Message.StreamId, c.Beginning));
+            scheduler.Dequeue();
+        }
+        return order;
+    }
+
+    [Fact]
+    public void StreamsTakeTurnsOneWholeMessageAtATime()
+    {
+        var s = new OutboundScheduler();
+        Message(1, 3, s);
+        Message(1, 1, s);
+        Message(2, 1, s);
+        Message(3, 2, s);
+        Assert.Equal([(1, true), (1, false), (1, false), (2, true), (3, true), (3, false), (1, true)], Drain(s));
+    }
+
+    [Fact]
+    public void AbandonedMessagesAreSkipped()
+    {
+        var s = new OutboundScheduler();
+        Message(1, 2, s).Abandoned = true;
+        Message(2, 1, s);
+        Message(1, 1, s);
+        Assert.Equal([(1, true), (2, true)], Drain(s));
+    }
+}

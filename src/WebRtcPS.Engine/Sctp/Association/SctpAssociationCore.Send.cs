@@ -5,7 +5,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// miss indications, T3-rtx, congestion and flow control, and PR-SCTP abandonment with FORWARD-TSN.</summary>
 internal sealed partial class SctpAssociationCore
 {
-    private readonly Queue<OutboundChunk> _pending = new();
+    private readonly OutboundScheduler _pending = new();
     private readonly Dictionary<ushort, int> _pendingPerStream = [];
     private readonly Dictionary<ushort, ushort> _nextSsn = [];
     private readonly InflightQueue _inflight;
@@ -62,7 +62,7 @@ internal sealed partial class SctpAssociationCore
 
     private void DropAllPending()
     {
-        while (_pending.TryDequeue(out var chunk))
+        foreach (var chunk in _pending.Clear())
             if (!chunk.Abandoned) AddDrained(chunk.Message.StreamId, chunk.Length);
         _pendingChunks = 0;
         _pendingPerStream.Clear();
@@ -88,14 +88,8 @@ internal sealed partial class SctpAssociationCore
             Retransmissions++;
         }
 
-        while (_pending.Count > 0 && _flightSize < _cc.Cwnd)
+        while (_flightSize < _cc.Cwnd && _pending.TryPeek(out var c))
         {
-            var c = _pending.Peek();
-            if (c.Abandoned)
-            {
-                _pending.Dequeue();
-                continue;
-            }
             if (c.Message.ExpiresAt is { } expiry && now >= expiry)
             {
                 Abandon(c.Message);

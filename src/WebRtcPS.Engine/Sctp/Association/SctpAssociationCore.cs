@@ -81,7 +81,7 @@ internal sealed partial class SctpAssociationCore
     public string Describe() =>
         $"state={State} nextTsn={_nextTsn} cumAck={_cumAckPoint} advAck={_advancedPeerAckPoint} inflight={_inflight.Count} " +
         $"marked={_markedForRetransmit} flight={_flightSize} cwnd={_cc.Cwnd} ssthresh={_cc.Ssthresh} peerRwnd={_peerRwnd} " +
-        $"pending={_pendingChunks}/{_pending.Count} rto={_rto.Rto.TotalMilliseconds}ms t3={_t3} recvCum={_recv.CumulativeTsn} " +
+        $"pending={_pendingChunks} rto={_rto.Rto.TotalMilliseconds}ms t3={_t3} recvCum={_recv.CumulativeTsn} " +
         $"gaps={_recv.HasGaps} reasmBytes={_reassembly.BufferedBytes} errors={_errorCount} fwdTsn={_peerForwardTsn}";
 
     /// <summary>Handles one received (checksum-verified) packet.</summary>
