@@ -45,4 +45,27 @@ public class SctpAssociationTests
         Assert.Throws<ArgumentOutOfRangeException>(() => pair.A.Send(1, 53, new byte[262145]));
         Assert.Throws<ArgumentOutOfRangeException>(() => pair.A.Send(1, 53, Array.Empty<byte>()));
     }
+
+    [Fact]
+    public async Task ConnectAsyncReturnsAnEstablishedAssociation()
+    {
+        var link = new InMemoryDatagramLink();
+        await using var passive = new SctpAssociation(link.B, SctpPair.FastOptions(sendInit: false));
+        passive.Start();
+        using var cts = new CancellationTokenSource(SctpPair.Generous);
+        await using var active = await SctpAssociation.ConnectAsync(link.A, SctpPair.FastOptions(), cancellationToken: cts.Token);
+        Assert.Equal(SctpTransportState.Connected, active.State);
+    }
+
+    [Fact]
+    public async Task ConnectAsyncFailsWhenNobodyAnswers()
+    {
+        var link = new InMemoryDatagramLink();
+        var options = new SctpAssociationOptions
+        {
+            RtoInitial = TimeSpan.FromMilliseconds(20), RtoMin = TimeSpan.FromMilliseconds(20), MaxInitRetransmits = 2,
+        };
+        var error = await Assert.ThrowsAsync<IOException>(() => SctpAssociation.ConnectAsync(link.A, options));
+        Assert.Contains("timed out", error.Message);
+    }
 }

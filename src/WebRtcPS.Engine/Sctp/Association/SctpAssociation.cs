@@ -2,6 +2,8 @@ using System.Buffers;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using WebRtcPS.Engine.Transport;
 
 namespace WebRtcPS.Engine.Sctp;
@@ -27,6 +29,7 @@ public sealed class SctpAssociation : IAsyncDisposable
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _cts = new();
     private readonly ITimer _timer;
+    private readonly ILogger _logger;
     private readonly object _roomGate = new();
     private TaskCompletionSource? _roomWaiter;
     private TimeSpan? _armedDeadline;
@@ -38,8 +41,10 @@ public sealed class SctpAssociation : IAsyncDisposable
     private volatile SctpTransportState _state = SctpTransportState.Connecting;
     private int _started;
 
-    public SctpAssociation(IDatagramTransport transport, SctpAssociationOptions? options = null, TimeProvider? timeProvider = null)
+    public SctpAssociation(IDatagramTransport transport, SctpAssociationOptions? options = null, TimeProvider? timeProvider = null,
+        ILogger? logger = null)
     {
+        _logger = logger ?? NullLogger.Instance;
         _transport = transport ?? throw new ArgumentNullException(nameof(transport));
         _options = options ?? new SctpAssociationOptions();
         var time = timeProvider ?? TimeProvider.System;
@@ -50,9 +55,9 @@ public sealed class SctpAssociation : IAsyncDisposable
 
     /// <summary>Creates an association, starts it and waits until it is established.</summary>
     public static async Task<SctpAssociation> ConnectAsync(IDatagramTransport transport, SctpAssociationOptions? options = null,
-        TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
+        TimeProvider? timeProvider = null, ILogger? logger = null, CancellationToken cancellationToken = default)
     {
-        var association = new SctpAssociation(transport, options, timeProvider);
+        var association = new SctpAssociation(transport, options, timeProvider, logger);
         association.Start();
         try
         {
@@ -190,8 +195,9 @@ public sealed class SctpAssociation : IAsyncDisposable
                     {
                         outbound = input(_core);
                     }
-                    catch (Exception)
+                    catch (Exception ex)
                     {
+                        SctpLog.InternalError(_logger, ex);
                         Interlocked.Increment(ref _internalErrors);
                         outbound = [];
                     }
@@ -211,6 +217,7 @@ public sealed class SctpAssociation : IAsyncDisposable
                         }
                         catch (ObjectDisposedException)
                         {
+                            SctpLog.TransportClosed(_logger);
                             _core.TransportClosed();
                             break;
                         }
@@ -282,6 +289,9 @@ public sealed class SctpAssociation : IAsyncDisposable
         }
         foreach (var e in _core.Events)
         {
+            if (e is StateChangedEvent changed) SctpLog.StateChanged(_logger, changed.State, changed.Reason is null ? "" : $": {changed.Reason}");
+            if (e is StreamResetEvent r)
+                SctpLog.StreamReset(_logger, r.Args.Direction, string.Join(",", r.Args.StreamIds), r.Args.Succeeded ? "done" : "refused");
             switch (e)
             {
                 case StateChangedEvent { State: AssociationState.Established }:
@@ -380,7 +390,10 @@ public sealed class SctpAssociation : IAsyncDisposable
             if (SctpPacket.TryParse(buffer.AsSpan(0, n), out var packet) && packet.DestinationPort == _options.LocalPort)
                 Post(core => core.HandlePacket(packet));
             else
+            {
                 Interlocked.Increment(ref _packetsDropped);
+                SctpLog.DatagramDropped(_logger, n, _options.LocalPort);
+            }
         }
     }
 
