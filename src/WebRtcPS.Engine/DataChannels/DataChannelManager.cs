@@ -74,7 +74,8 @@ public sealed class DataChannelManager
 
     private ushort AllocateId()
     {
-        for (int id = _isDtlsClient ? 0 : 1; id < 65535; id += 2)
+        var limit = Association.StreamCount > 0 ? Association.StreamCount : 65535;
+        for (int id = _isDtlsClient ? 0 : 1; id < limit; id += 2)
             if (!_channels.ContainsKey((ushort)id)) return (ushort)id;
         throw new InvalidOperationException("No free SCTP stream id (OperationError).");
     }

@@ -136,6 +136,19 @@ public class SctpPrimitivesTests
     }
 
     [Fact]
+    public void ForwardTsnStillDeliversCompleteMessagesBelowTheSkippedSsn()
+    {
+        var q = new ReassemblyQueue(1000);
+        var delivered = new List<SctpMessage>();
+        q.Add(Fragment(11, 3, 1, true, true, 1), delivered);                      // SSN 1 whole, waiting for SSN 0
+        q.Add(Fragment(13, 3, 2, true, false, 2), delivered);                     // SSN 2 incomplete
+        q.Add(Fragment(16, 3, 3, true, true, 3), delivered);                      // SSN 3 after the skip
+        q.Skip(15, [new ForwardTsnStream(3, 2)], delivered);
+        Assert.Equal([new byte[] { 1, 1 }, new byte[] { 3, 3 }], delivered.Select(m => m.Data));
+        Assert.Equal(0, q.BufferedBytes);
+    }
+
+    [Fact]
     public void ReassemblyRefusesMessagesAboveTheMaximum()
     {
         var q = new ReassemblyQueue(3);

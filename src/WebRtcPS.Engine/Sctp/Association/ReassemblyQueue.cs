@@ -45,10 +45,16 @@ public sealed class ReassemblyQueue
         foreach (var s in streams)
         {
             var stream = Stream(s.StreamId);
-            foreach (var ssn in stream.Pending.Keys.Where(k => !Tsn.Lt(s.StreamSequence, k)).ToList())
+            // Messages up to the skipped SSN that did arrive whole are still delivered, in order
+            // (RFC 3758 §3.6); the incomplete ones are dropped.
+            var skipped = stream.Pending.Keys.Where(k => !Tsn.Lt(s.StreamSequence, k))
+                .OrderBy(k => (ushort)(k - stream.NextSsn)).ToList();
+            foreach (var ssn in skipped)
             {
-                foreach (var f in stream.Pending[ssn]) BufferedBytes -= f.UserData.Length;
+                var fragments = stream.Pending[ssn];
                 stream.Pending.Remove(ssn);
+                if (IsComplete(fragments)) delivered.Add(Join(s.StreamId, fragments, unordered: false));
+                else foreach (var f in fragments) BufferedBytes -= f.UserData.Length;
             }
             if (!Tsn.Lt((ushort)(s.StreamSequence + 1), stream.NextSsn)) stream.NextSsn = (ushort)(s.StreamSequence + 1);
             DeliverOrdered(s.StreamId, stream, delivered);

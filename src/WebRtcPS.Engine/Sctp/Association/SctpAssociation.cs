@@ -73,6 +73,8 @@ public sealed class SctpAssociation : IAsyncDisposable
 
     public SctpTransportState State => _state;
     public int MaxMessageSize => _options.MaxMessageSize;
+    /// <summary>Stream ids 0..StreamCount-1 are usable both ways (negotiated in INIT/INIT-ACK; 0 before).</summary>
+    public int StreamCount => _core.StreamCount;
     /// <summary>Why the association closed, once it has.</summary>
     public string? CloseReason { get; private set; }
 

@@ -16,6 +16,9 @@ internal sealed partial class SctpAssociationCore
     private int _t1Count;
     private CookieEchoChunk? _cookieEcho;
 
+    /// <summary>Streams usable in both directions once the peer is known (0 before).</summary>
+    public int StreamCount => _peerTag == 0 ? 0 : Math.Min(_outboundStreams, _inboundStreams);
+
     /// <summary>Active open: sends INIT and enters COOKIE-WAIT.</summary>
     public List<SctpPacket> Connect()
     {
