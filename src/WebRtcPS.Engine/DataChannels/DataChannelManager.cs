@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using WebRtcPS.Engine.Sctp;
 
 namespace WebRtcPS.Engine.DataChannels;
@@ -10,12 +9,18 @@ namespace WebRtcPS.Engine.DataChannels;
 /// The association must be created with <see cref="SctpAssociationOptions.DeliverMessagesAsEvents"/>
 /// and this manager constructed before the association starts.
 /// </summary>
+/// <remarks>
+/// Every user event (open, message, closing, close, error, bufferedamountlow, datachannel) runs on
+/// the association's single event task, in order, never under a lock and never on the SCTP loop.
+/// OnMessage handlers run inline there, so a slow handler holds back the SCTP receive window (flow
+/// control reaches the sender).
+/// </remarks>
 public sealed class DataChannelManager
 {
     private readonly object _gate = new();
     private readonly Dictionary<ushort, RTCDataChannel> _channels = [];
     private readonly List<(RTCDataChannel Channel, ushort? RequestedId)> _awaitingTransport = [];
-    private readonly Channel<Action> _userEvents = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
+    private List<Action> _raised = [];
     private readonly bool _isDtlsClient;
     private bool _connected;
     private bool _closed;
@@ -24,12 +29,15 @@ public sealed class DataChannelManager
     {
         Association = association ?? throw new ArgumentNullException(nameof(association));
         _isDtlsClient = isDtlsClient;
-        association.MessageReceived += (_, m) => OnSctpMessage(m);
-        association.StreamReset += (_, e) => OnStreamReset(e);
-        association.StateChanged += (_, s) => OnTransportState(s);
-        association.BufferedAmountDecreased += (_, e) => OnBufferedAmountDecreased(e);
-        _ = Task.Run(PumpEventsAsync);
-        if (association.State == SctpTransportState.Connected) OnTransportState(SctpTransportState.Connected);
+        association.MessageReceived += (_, m) => OnEventThread(() => OnSctpMessage(m));
+        association.StreamReset += (_, e) => OnEventThread(() => OnStreamReset(e));
+        association.StateChanged += (_, s) => OnEventThread(() => OnTransportState(s));
+        association.BufferedAmountDecreased += (_, e) => OnEventThread(() => OnBufferedAmountDecreased(e));
+        if (association.State == SctpTransportState.Connected)
+        {
+            OnTransportState(SctpTransportState.Connected);
+            DeliverRaised(onEventThread: false);
+        }
     }
 
     public SctpAssociation Association { get; }
@@ -53,10 +61,11 @@ public sealed class DataChannelManager
         init ??= new RTCDataChannelInit();
         init.Validate();
         if (System.Text.Encoding.UTF8.GetByteCount(label) > 65535) throw new ArgumentException("label is too long.", nameof(label));
+        RTCDataChannel channel;
         lock (_gate)
         {
             if (_closed) throw new InvalidOperationException("The SCTP transport is closed (InvalidStateError).");
-            var channel = new RTCDataChannel(this, label, init, null);
+            channel = new RTCDataChannel(this, label, init, null);
             if (!_connected && init.Id is null)
             {
                 _awaitingTransport.Add((channel, null));
@@ -68,8 +77,9 @@ public sealed class DataChannelManager
             _channels[id] = channel;
             if (!_connected) _awaitingTransport.Add((channel, id));
             else Announce(channel);
-            return channel;
         }
+        DeliverRaised(onEventThread: false);
+        return channel;
     }
 
     private ushort AllocateId()
@@ -124,7 +134,6 @@ public sealed class DataChannelManager
                 }
                 _channels.Clear();
                 _awaitingTransport.Clear();
-                _userEvents.Writer.TryComplete();
             }
         }
     }
@@ -189,10 +198,10 @@ public sealed class DataChannelManager
                 if (channel.Id is { } pendingId) _channels.Remove(pendingId);
                 channel.ReadyState = RTCDataChannelState.Closed;
                 Raise(channel.RaiseClose);
-                return;
             }
-            BeginClosing(channel);
+            else BeginClosing(channel);
         }
+        DeliverRaised(onEventThread: false);
     }
 
     private void BeginClosing(RTCDataChannel channel)
@@ -240,11 +249,34 @@ public sealed class DataChannelManager
         }
     }
 
-    private void Raise(Action action) => _userEvents.Writer.TryWrite(action);
+    /// <summary>Queues a user event; called under the lock, delivered by <see cref="DeliverRaised"/> after it.</summary>
+    private void Raise(Action action) => _raised.Add(action);
 
-    private async Task PumpEventsAsync()
+    /// <summary>Runs an association event handler, then the user events it raised, on the association's event task.</summary>
+    private void OnEventThread(Action handler)
     {
-        await foreach (var action in _userEvents.Reader.ReadAllAsync().ConfigureAwait(false))
+        handler();
+        DeliverRaised(onEventThread: true);
+    }
+
+    /// <summary>Delivers raised user events: inline when already on the association's event task,
+    /// else queued onto it so that they stay in order with the events coming from the association.</summary>
+    private void DeliverRaised(bool onEventThread)
+    {
+        List<Action> batch;
+        lock (_gate)
+        {
+            if (_raised.Count == 0) return;
+            batch = _raised;
+            _raised = [];
+        }
+        if (onEventThread) Invoke(batch);
+        else Association.PostEvent(() => Invoke(batch));
+    }
+
+    private static void Invoke(List<Action> batch)
+    {
+        foreach (var action in batch)
         {
             try
             {

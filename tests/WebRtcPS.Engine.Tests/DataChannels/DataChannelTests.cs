@@ -227,4 +227,28 @@ public class DataChannelTests
         await closed;
         Assert.Equal(RTCDataChannelState.Closed, b.ReadyState);
     }
+
+    [Fact]
+    public async Task ASlowOnMessageHandlerThrottlesTheSender()
+    {
+        await using var pair = await DataChannelPair.ConnectAsync();
+        var (a, b) = await pair.OpenAsync("slow");
+        using var gate = new ManualResetEventSlim(false);
+        long got = 0;
+        var all = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        const int count = 64;
+        b.OnMessage += (_, m) =>
+        {
+            gate.Wait();
+            if (Interlocked.Add(ref got, m.Data.Length) == count * 65536L) all.TrySetResult();
+        };
+        for (var i = 0; i < count; i++) a.Send(new byte[65536]);   // 4 MiB, four receive windows
+        using (var cts = new CancellationTokenSource(SctpPair.Generous))
+            while (pair.AssociationB.UnconsumedBytes < 512 * 1024) await Task.Delay(10, cts.Token);
+        await Task.Delay(500);
+        Assert.InRange(pair.AssociationB.UnconsumedBytes, 0, 1024 * 1024 + 262144);
+        Assert.True(a.BufferedAmount > 0 || Interlocked.Read(ref got) == 0);
+        gate.Set();
+        await all.Task.WaitAsync(SctpPair.Generous);
+    }
 }

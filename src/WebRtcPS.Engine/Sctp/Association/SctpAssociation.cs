@@ -23,7 +23,7 @@ public sealed class SctpAssociation : IAsyncDisposable
     private readonly Channel<Func<SctpAssociationCore, List<SctpPacket>>> _inputs =
         Channel.CreateUnbounded<Func<SctpAssociationCore, List<SctpPacket>>>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<SctpMessage> _messages = Channel.CreateUnbounded<SctpMessage>(new UnboundedChannelOptions { SingleWriter = true });
-    private readonly Channel<Action> _events = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly Channel<Action> _events = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<ushort, StrongBox<long>> _buffered = new();
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -179,6 +179,10 @@ public sealed class SctpAssociation : IAsyncDisposable
         _armedDeadline = null;   // the OS timer is spent; Arm() must set it again
         return core.OnTimer();
     }
+
+    /// <summary>Runs <paramref name="action"/> on the event task, after the events already queued
+    /// (layers above use it to keep their own events in order with ours). Dropped once closed.</summary>
+    internal void PostEvent(Action action) => _events.Writer.TryWrite(action);
 
     private void Post(Func<SctpAssociationCore, List<SctpPacket>> input) => _inputs.Writer.TryWrite(input);
 
