@@ -61,19 +61,3 @@ internal static class Wire
         return padded;
     }
 }
-
-internal static class WireParameter
-{
-    /// <summary>Validates a parameter header; <paramref name="element"/> is exactly the bytes its
-    /// Length field covers.</summary>
-    public static bool TryRead(ReadOnlySpan<byte> element, ushort expectedType, int minValueLength, out ReadOnlySpan<byte> value)
-    {
-        value = default;
-        if (element.Length < 4) return false;
-        if (System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(element) != expectedType) return false;
-        int length = System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(element[2..]);
-        if (length != element.Length || length - 4 < minValueLength) return false;
-        value = element[4..];
-        return true;
-    }
-}

@@ -210,4 +210,60 @@ public class SctpCoreTests
         Assert.Contains(pair.AToB, p => p.Chunks.Any(c => c is HeartbeatChunk));
         Assert.Contains(pair.BToA, p => p.Chunks.Any(c => c is HeartbeatAckChunk));
     }
+
+    [Fact]
+    public void APeerThatGoesSilentIsDeclaredUnreachable()
+    {
+        var pair = new CorePair(new SctpAssociationOptions { HeartbeatInterval = TimeSpan.FromSeconds(1), MaxAssociationRetransmits = 3 });
+        pair.Establish();
+        pair.DropAToB = _ => true;
+        pair.DropBToA = _ => true;
+        for (var i = 0; i < 20 && pair.A.State != AssociationState.Closed; i++) pair.Advance(TimeSpan.FromSeconds(5));
+        Assert.Equal(AssociationState.Closed, pair.A.State);
+        Assert.Contains("unreachable", pair.A.CloseReason);
+    }
+
+    [Fact]
+    public void DataThatIsNeverAcknowledgedEndsTheAssociation()
+    {
+        var pair = new CorePair(new SctpAssociationOptions { MaxAssociationRetransmits = 4, HeartbeatInterval = TimeSpan.FromHours(1) });
+        pair.Establish();
+        pair.DropAToB = _ => true;
+        pair.Pump(pair.A.Enqueue(1, 51, Hundred, default));
+        for (var i = 0; i < 10 && pair.A.State != AssociationState.Closed; i++) pair.Advance(TimeSpan.FromSeconds(60));
+        Assert.Equal(AssociationState.Closed, pair.A.State);
+        Assert.Equal(4, pair.A.Timeouts);
+    }
+
+    [Fact]
+    public void UnknownInitParametersAreReportedWhenAsked()
+    {
+        var core = new SctpAssociationCore(new SctpAssociationOptions(), 1200, new ManualClock());
+        var init = new SctpPacket(5000, 5000, 0, [new InitChunk(new InitBody(7, 65536, 10, 10, 100,
+            [new UnknownParameter(0xC123, [1, 2, 3, 4]), new UnknownParameter(0x8124, [5])]))]);
+        var initAck = Only<InitAckChunk>(core.HandlePacket(CorePair.OverTheWire(init))).Body;
+        var reported = Assert.Single(initAck.Parameters.OfType<UnknownParameter>(), p => p.Type == ParameterType.UnrecognizedParameter);
+        Assert.Equal("C123000801020304", Convert.ToHexString(reported.Value));
+    }
+
+    [Fact]
+    public void InitOnAnEstablishedAssociationIsIgnored()
+    {
+        var pair = new CorePair();
+        pair.Establish();
+        var init = new SctpPacket(5000, 5000, 0, [new InitChunk(new InitBody(7, 65536, 10, 10, 100, []))]);
+        Assert.Empty(pair.B.HandlePacket(CorePair.OverTheWire(init)));
+        Assert.Equal(AssociationState.Established, pair.B.State);
+    }
+
+    [Fact]
+    public void PacketsWithTheWrongVerificationTagAreDropped()
+    {
+        var pair = new CorePair();
+        pair.Establish();
+        var data = pair.A.Enqueue(1, 51, Hundred, default).Single();
+        Assert.Empty(pair.B.HandlePacket(CorePair.OverTheWire(data with { VerificationTag = data.VerificationTag + 1 })));
+        Assert.Empty(pair.B.Delivered);
+        Assert.Equal(1, pair.B.DroppedPackets);
+    }
 }
