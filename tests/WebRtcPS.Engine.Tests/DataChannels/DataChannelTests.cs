@@ -83,7 +83,8 @@ public class DataChannelTests
         await using var pair = await DataChannelPair.ConnectAsync();
         pair.AssociationB.Abort("peer gone");   // no ACK will ever come
         var channel = pair.A.CreateDataChannel("never");
-        if (channel.ReadyState != RTCDataChannelState.Open) Assert.Throws<InvalidOperationException>(() => channel.Send("x"));
+        Assert.NotEqual(RTCDataChannelState.Open, channel.ReadyState);
+        Assert.Throws<InvalidOperationException>(() => channel.Send("x"));
     }
 
     [Theory]
@@ -250,5 +251,28 @@ public class DataChannelTests
         Assert.True(a.BufferedAmount > 0 || Interlocked.Read(ref got) == 0);
         gate.Set();
         await all.Task.WaitAsync(SctpPair.Generous);
+    }
+
+    [Fact]
+    public async Task ChannelsCreatedBeforeTheAssociationIsUpOpenOnceItIs()
+    {
+        var link = new InMemoryDatagramLink();
+        var options = new WebRtcPS.Engine.Sctp.SctpAssociationOptions { DeliverMessagesAsEvents = true };
+        await using var a = new WebRtcPS.Engine.Sctp.SctpAssociation(link.A, options);
+        await using var b = new WebRtcPS.Engine.Sctp.SctpAssociation(link.B, options);
+        var managerA = new DataChannelManager(a, isDtlsClient: true);
+        var managerB = new DataChannelManager(b, isDtlsClient: false);
+        var incoming = new TaskCompletionSource<RTCDataChannel>(TaskCreationOptions.RunContinuationsAsynchronously);
+        managerB.OnDataChannel += (_, c) => incoming.TrySetResult(c);
+        var early = managerA.CreateDataChannel("early");
+        var negotiatedA = managerA.CreateDataChannel("neg", new RTCDataChannelInit { Negotiated = true, Id = 7 });
+        var negotiatedB = managerB.CreateDataChannel("neg", new RTCDataChannelInit { Negotiated = true, Id = 7 });
+        Assert.Null(early.Id);
+        Assert.Equal(RTCDataChannelState.Connecting, early.ReadyState);
+        a.Start();
+        b.Start();
+        await Task.WhenAll(DataChannelPair.WhenOpen(early), DataChannelPair.WhenOpen(negotiatedA), DataChannelPair.WhenOpen(negotiatedB));
+        Assert.Equal("early", (await incoming.Task.WaitAsync(SctpPair.Generous)).Label);
+        Assert.Equal((ushort)0, early.Id);
     }
 }
