@@ -222,7 +222,12 @@ public sealed class DataChannelManager
             foreach (var id in e.StreamIds)
             {
                 if (!_channels.TryGetValue(id, out var channel)) continue;
-                if (e.Direction == StreamResetDirection.Outgoing) channel.OutgoingResetDone = true;
+                if (e.Direction == StreamResetDirection.Outgoing)
+                {
+                    channel.OutgoingResetDone = true;
+                    // A peer that cannot reset streams (no RE-CONFIG) will not reset its side either.
+                    if (!e.Succeeded) channel.IncomingResetDone = true;
+                }
                 else
                 {
                     channel.IncomingResetDone = true;
