@@ -89,8 +89,8 @@ public sealed class RTCDataChannel
     private (DataChannelPpid, ReadOnlyMemory<byte>) Frame(ReadOnlyMemory<byte> data, bool isText)
     {
         if (ReadyState != RTCDataChannelState.Open) throw new InvalidOperationException($"The data channel '{Label}' is {ReadyState}, not open (InvalidStateError).");
-        if (data.Length > _manager.Association.MaxMessageSize)
-            throw new ArgumentException($"The message is {data.Length} bytes; the maximum is {_manager.Association.MaxMessageSize} (TypeError).", nameof(data));
+        if (data.Length > _manager.Association.MaxSendMessageSize)
+            throw new ArgumentException($"The message is {data.Length} bytes; the maximum is {_manager.Association.MaxSendMessageSize} (TypeError).", nameof(data));
         // SCTP cannot carry an empty DATA chunk: an empty message is one ignored byte with its own PPID (RFC 8831 §6.6).
         if (data.Length == 0) return (isText ? DataChannelPpid.StringEmpty : DataChannelPpid.BinaryEmpty, new byte[1]);
         return (isText ? DataChannelPpid.String : DataChannelPpid.Binary, data);

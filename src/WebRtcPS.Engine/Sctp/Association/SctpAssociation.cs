@@ -72,7 +72,10 @@ public sealed class SctpAssociation : IAsyncDisposable
     }
 
     public SctpTransportState State => _state;
+    /// <summary>Largest message we accept (our a=max-message-size).</summary>
     public int MaxMessageSize => _options.MaxMessageSize;
+    /// <summary>Largest message we may send (the peer's a=max-message-size).</summary>
+    public int MaxSendMessageSize => _options.RemoteMaxMessageSize switch { null => _options.MaxMessageSize, 0 => int.MaxValue, var n => n.Value };
     /// <summary>Stream ids 0..StreamCount-1 are usable both ways (negotiated in INIT/INIT-ACK; 0 before).</summary>
     public int StreamCount => _core.StreamCount;
     /// <summary>Why the association closed, once it has.</summary>
@@ -131,8 +134,8 @@ public sealed class SctpAssociation : IAsyncDisposable
     /// <summary>Queues a message without waiting (the W3C send()); bufferedAmount grows by its size.</summary>
     public void Send(ushort streamId, uint ppid, ReadOnlyMemory<byte> payload, SctpSendOptions options = default)
     {
-        if (payload.Length == 0 || payload.Length > _options.MaxMessageSize)
-            throw new ArgumentOutOfRangeException(nameof(payload), payload.Length, $"An SCTP message carries 1 to {_options.MaxMessageSize} bytes.");
+        if (payload.Length == 0 || payload.Length > MaxSendMessageSize)
+            throw new ArgumentOutOfRangeException(nameof(payload), payload.Length, $"An SCTP message carries 1 to {MaxSendMessageSize} bytes.");
         if (_state == SctpTransportState.Closed) throw new InvalidOperationException("The SCTP association is closed.");
         var copy = payload.ToArray();
         Interlocked.Add(ref _buffered.GetOrAdd(streamId, _ => new StrongBox<long>()).Value, copy.Length);

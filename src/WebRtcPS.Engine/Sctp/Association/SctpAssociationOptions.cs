@@ -10,6 +10,10 @@ public sealed class SctpAssociationOptions
     /// <summary>Largest user message sent or accepted (SDP a=max-message-size). Default 262144.</summary>
     public int MaxMessageSize { get; init; } = 262144;
 
+    /// <summary>The peer's a=max-message-size (RFC 8841 §6), limiting what we send; 0 means no limit;
+    /// null means the same as <see cref="MaxMessageSize"/>.</summary>
+    public int? RemoteMaxMessageSize { get; init; }
+
     /// <summary>Our advertised receiver window (a_rwnd) in bytes.</summary>
     public uint ReceiveWindow { get; init; } = 1024 * 1024;
 
@@ -45,6 +49,7 @@ public sealed class SctpAssociationOptions
     public void Validate()
     {
         if (MaxMessageSize <= 0) throw new ArgumentOutOfRangeException(nameof(MaxMessageSize));
+        if (RemoteMaxMessageSize < 0) throw new ArgumentOutOfRangeException(nameof(RemoteMaxMessageSize));
         if (ReceiveWindow < 1500) throw new ArgumentOutOfRangeException(nameof(ReceiveWindow));
         if (ReceiveWindow < MaxMessageSize) throw new ArgumentOutOfRangeException(nameof(ReceiveWindow), "The receive window must hold a whole message of MaxMessageSize.");
         if (OutboundStreams == 0) throw new ArgumentOutOfRangeException(nameof(OutboundStreams));
