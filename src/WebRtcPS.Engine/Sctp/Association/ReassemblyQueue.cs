@@ -6,10 +6,16 @@ namespace WebRtcPS.Engine.Sctp;
 public sealed class ReassemblyQueue
 {
     private readonly int _maxMessageSize;
+    private readonly int _maxFragments;
     private readonly Dictionary<ushort, OrderedStream> _ordered = [];
     private readonly Dictionary<uint, DataChunk> _unordered = [];
 
-    public ReassemblyQueue(int maxMessageSize) => _maxMessageSize = maxMessageSize;
+    public ReassemblyQueue(int maxMessageSize)
+    {
+        _maxMessageSize = maxMessageSize;
+        // Bounds the work a peer can cause with tiny fragments (each one costs a walk).
+        _maxFragments = Math.Max(1024, maxMessageSize / 64);
+    }
 
     /// <summary>Payload bytes held, waiting for missing fragments or earlier messages.</summary>
     public long BufferedBytes { get; private set; }
@@ -21,14 +27,15 @@ public sealed class ReassemblyQueue
         if (chunk.Unordered) return AddUnordered(chunk, delivered);
         var stream = Stream(chunk.StreamId);
         if (Tsn.Lt(chunk.StreamSequence, stream.NextSsn)) return true;   // already delivered or skipped
-        if (!stream.Pending.TryGetValue(chunk.StreamSequence, out var fragments))
-            stream.Pending[chunk.StreamSequence] = fragments = [];
-        var index = fragments.FindIndex(f => Tsn.Gt(f.Tsn, chunk.Tsn));
-        fragments.Insert(index < 0 ? fragments.Count : index, chunk);
+        if (!stream.Pending.TryGetValue(chunk.StreamSequence, out var message))
+            stream.Pending[chunk.StreamSequence] = message = new PendingMessage();
+        var fragments = message.Fragments;
+        var index = fragments.Count;   // fragments mostly arrive in order: search from the end
+        while (index > 0 && Tsn.Gt(fragments[index - 1].Tsn, chunk.Tsn)) index--;
+        fragments.Insert(index, chunk);
         BufferedBytes += chunk.UserData.Length;
-        long size = 0;
-        foreach (var f in fragments) size += f.UserData.Length;
-        if (size > _maxMessageSize) return false;
+        message.Size += chunk.UserData.Length;
+        if (message.Size > _maxMessageSize || fragments.Count > _maxFragments) return false;
         DeliverOrdered(chunk.StreamId, stream, delivered);
         return true;
     }
@@ -51,7 +58,7 @@ public sealed class ReassemblyQueue
                 .OrderBy(k => (ushort)(k - stream.NextSsn)).ToList();
             foreach (var ssn in skipped)
             {
-                var fragments = stream.Pending[ssn];
+                var fragments = stream.Pending[ssn].Fragments;
                 stream.Pending.Remove(ssn);
                 if (IsComplete(fragments)) delivered.Add(Join(s.StreamId, fragments, unordered: false));
                 else foreach (var f in fragments) BufferedBytes -= f.UserData.Length;
@@ -67,7 +74,7 @@ public sealed class ReassemblyQueue
         foreach (var id in streamIds)
         {
             if (!_ordered.TryGetValue(id, out var stream)) continue;
-            foreach (var list in stream.Pending.Values) foreach (var f in list) BufferedBytes -= f.UserData.Length;
+            foreach (var message in stream.Pending.Values) BufferedBytes -= message.Size;
             _ordered.Remove(id);
         }
     }
@@ -80,8 +87,9 @@ public sealed class ReassemblyQueue
 
     private void DeliverOrdered(ushort streamId, OrderedStream stream, List<SctpMessage> delivered)
     {
-        while (stream.Pending.TryGetValue(stream.NextSsn, out var fragments) && IsComplete(fragments))
+        while (stream.Pending.TryGetValue(stream.NextSsn, out var message) && IsComplete(message.Fragments))
         {
+            var fragments = message.Fragments;
             stream.Pending.Remove(stream.NextSsn);
             stream.NextSsn++;
             delivered.Add(Join(streamId, fragments, unordered: false));
@@ -100,12 +108,13 @@ public sealed class ReassemblyQueue
         BufferedBytes += chunk.UserData.Length;
         var first = chunk.Tsn;
         long size = chunk.UserData.Length;
+        var count = 1;
         while (!_unordered[first].Beginning)
         {
             if (!_unordered.TryGetValue(first - 1, out var previous) || previous.Ending || previous.StreamId != chunk.StreamId) return true;
             first--;
             size += previous.UserData.Length;
-            if (size > _maxMessageSize) return false;
+            if (size > _maxMessageSize || ++count > _maxFragments) return false;
         }
         var last = chunk.Tsn;
         while (!_unordered[last].Ending)
@@ -113,7 +122,7 @@ public sealed class ReassemblyQueue
             if (!_unordered.TryGetValue(last + 1, out var next) || next.Beginning || next.StreamId != chunk.StreamId) return true;
             last++;
             size += next.UserData.Length;
-            if (size > _maxMessageSize) return false;
+            if (size > _maxMessageSize || ++count > _maxFragments) return false;
         }
         var fragments = new List<DataChunk>();
         for (var t = first; ; t++)
@@ -144,6 +153,12 @@ public sealed class ReassemblyQueue
     private sealed class OrderedStream
     {
         public ushort NextSsn;
-        public readonly Dictionary<ushort, List<DataChunk>> Pending = [];
+        public readonly Dictionary<ushort, PendingMessage> Pending = [];
+    }
+
+    private sealed class PendingMessage
+    {
+        public readonly List<DataChunk> Fragments = [];
+        public long Size;
     }
 }
