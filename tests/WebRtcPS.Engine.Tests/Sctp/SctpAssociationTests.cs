@@ -68,4 +68,19 @@ public class SctpAssociationTests
         var error = await Assert.ThrowsAsync<IOException>(() => SctpAssociation.ConnectAsync(link.A, options));
         Assert.Contains("timed out", error.Message);
     }
+
+    [Fact]
+    public async Task StatisticsReflectTheTraffic()
+    {
+        await using var pair = await SctpPair.ConnectAsync();
+        await pair.A.SendAsync(1, 53, new byte[10_000]);
+        await pair.ReadAtBAsync();
+        var stats = await pair.A.GetStatisticsAsync();
+        Assert.Equal(AssociationState.Established, stats.State);
+        Assert.True(stats.PacketsSent >= 9);
+        Assert.True(stats.CongestionWindow >= 1200);
+        Assert.True(stats.Rto > TimeSpan.Zero);
+        await pair.A.DisposeAsync();
+        Assert.Equal(AssociationState.Closed, (await pair.A.GetStatisticsAsync()).State);
+    }
 }

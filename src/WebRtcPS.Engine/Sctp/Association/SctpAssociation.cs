@@ -40,6 +40,7 @@ public sealed class SctpAssociation : IAsyncDisposable
     private Task? _loopTask, _receiveTask, _eventTask;
     private volatile SctpTransportState _state = SctpTransportState.Connecting;
     private int _started;
+    private int _disposed;
 
     public SctpAssociation(IDatagramTransport transport, SctpAssociationOptions? options = null, TimeProvider? timeProvider = null,
         ILogger? logger = null)
@@ -160,6 +161,28 @@ public sealed class SctpAssociation : IAsyncDisposable
         }
         Send(streamId, ppid, payload, options);
     }
+
+    /// <summary>A consistent snapshot of the association's statistics, taken on its loop.</summary>
+    public Task<SctpStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
+    {
+        var tcs = new TaskCompletionSource<SctpStatistics>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_inputs.Writer.TryWrite(core =>
+            {
+                tcs.TrySetResult(Complete(core.Snapshot()));
+                return [];
+            }))
+            tcs.TrySetResult(Complete(_core.Snapshot()));   // the loop has ended: nothing changes any more
+        return tcs.Task.WaitAsync(cancellationToken);
+    }
+
+    private SctpStatistics Complete(SctpStatistics core) => core with
+    {
+        PacketsSent = PacketsSent,
+        PacketsReceived = PacketsReceived,
+        PacketsDropped = core.PacketsDropped + PacketsDropped,
+        BufferedAmount = BufferedAmount,
+        UnconsumedBytes = UnconsumedBytes,
+    };
 
     /// <summary>Resets our outgoing side of the streams (RFC 6525); the answer arrives as <see cref="StreamReset"/>.</summary>
     public void ResetStreams(params ushort[] streamIds)
@@ -421,8 +444,10 @@ public sealed class SctpAssociation : IAsyncDisposable
         }
     }
 
+    /// <summary>Aborts the association if still open and stops its tasks; idempotent. The transport is not disposed.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         if (_started == 1 && _state != SctpTransportState.Closed) Abort("disposed");
         _inputs.Writer.TryComplete();
         if (_loopTask is not null) await _loopTask.ConfigureAwait(false);

@@ -77,6 +77,21 @@ internal sealed partial class SctpAssociationCore
     public long Timeouts { get; private set; }
     public long DroppedPackets { get; private set; }
 
+    /// <summary>The protocol half of <see cref="SctpStatistics"/>; the driver adds its counters.</summary>
+    public SctpStatistics Snapshot() => new()
+    {
+        State = State,
+        PacketsDropped = DroppedPackets,
+        DataRetransmissions = Retransmissions,
+        RetransmissionTimeouts = Timeouts,
+        CongestionWindow = _cc.Cwnd,
+        SlowStartThreshold = _cc.Ssthresh,
+        PeerReceiveWindow = _peerRwnd,
+        BytesInFlight = _flightSize,
+        Rto = _rto.Rto,
+        SmoothedRtt = _rto.Srtt,
+    };
+
     /// <summary>A one-line summary of the protocol state, for diagnostics.</summary>
     public string Describe() =>
         $"state={State} nextTsn={_nextTsn} cumAck={_cumAckPoint} advAck={_advancedPeerAckPoint} inflight={_inflight.Count} " +
