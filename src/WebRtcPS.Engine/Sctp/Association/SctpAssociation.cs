@@ -253,6 +253,11 @@ public sealed class SctpAssociation : IAsyncDisposable
                             _core.TransportClosed();
                             break;
                         }
+                        catch (Exception ex) when (ex is not OperationCanceledException)
+                        {
+                            // A failed send is a lost packet (e.g. ICMP unreachable on UDP): retransmission copes.
+                            SctpLog.SendFailed(_logger, ex);
+                        }
                     }
                     Dispatch();
                     Arm();

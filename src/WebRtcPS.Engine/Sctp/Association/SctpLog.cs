@@ -19,4 +19,7 @@ internal static partial class SctpLog
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "SCTP transport closed under the association")]
     public static partial void TransportClosed(ILogger logger);
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Sending an SCTP packet failed; treated as lost")]
+    public static partial void SendFailed(ILogger logger, Exception exception);
 }
