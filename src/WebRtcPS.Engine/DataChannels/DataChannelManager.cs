@@ -7,7 +7,9 @@ namespace WebRtcPS.Engine.DataChannels;
 /// channels, pre-negotiated channels, stream ids by DTLS role (client even, server odd —
 /// RFC 8832 §6), PPID framing, and closing by stream reset in both directions (RFC 8831 §6.7).
 /// The association must be created with <see cref="SctpAssociationOptions.DeliverMessagesAsEvents"/>
-/// and this manager constructed before the association starts.
+/// and this manager constructed (or attached) before the association starts. A peer connection
+/// creates the manager detached, so that channels can be created before negotiation (W3C
+/// createDataChannel before createOffer), and attaches the association once DTLS is up.
 /// </summary>
 /// <remarks>
 /// Every user event (open, message, closing, close, error, bufferedamountlow, datachannel) runs on
@@ -21,14 +23,31 @@ public sealed class DataChannelManager
     private readonly Dictionary<ushort, RTCDataChannel> _channels = [];
     private readonly List<(RTCDataChannel Channel, ushort? RequestedId)> _awaitingTransport = [];
     private List<Action> _raised = [];
-    private readonly bool _isDtlsClient;
+    private SctpAssociation? _association;
+    private bool _isDtlsClient;
     private bool _connected;
     private bool _closed;
 
     public DataChannelManager(SctpAssociation association, bool isDtlsClient)
     {
-        Association = association ?? throw new ArgumentNullException(nameof(association));
-        _isDtlsClient = isDtlsClient;
+        ArgumentNullException.ThrowIfNull(association);
+        Attach(association, isDtlsClient);
+    }
+
+    /// <summary>A manager without an association yet: channels wait (connecting) until <see cref="Attach"/>.</summary>
+    internal DataChannelManager()
+    {
+    }
+
+    /// <summary>Binds the association (once); stream ids of waiting channels follow the DTLS role.</summary>
+    internal void Attach(SctpAssociation association, bool isDtlsClient)
+    {
+        lock (_gate)
+        {
+            if (_association is not null) throw new InvalidOperationException("The manager already has an association.");
+            _association = association;
+            _isDtlsClient = isDtlsClient;
+        }
         association.MessageReceived += (_, m) => OnEventThread(() => OnSctpMessage(m));
         association.StreamReset += (_, e) => OnEventThread(() => OnStreamReset(e));
         association.StateChanged += (_, s) => OnEventThread(() => OnTransportState(s));
@@ -40,7 +59,17 @@ public sealed class DataChannelManager
         }
     }
 
-    public SctpAssociation Association { get; }
+    public SctpAssociation Association => _association ?? throw new InvalidOperationException("The SCTP association is not up yet (InvalidStateError).");
+
+    internal long GetBufferedAmount(ushort streamId) => _association?.GetBufferedAmount(streamId) ?? 0;
+
+    /// <summary>Closes every channel (with an error event when <paramref name="reason"/> is given):
+    /// used when the peer connection closes or fails, with or without an association.</summary>
+    internal void CloseAll(string? reason)
+    {
+        lock (_gate) MarkClosed(reason);
+        DeliverRaised(onEventThread: false);
+    }
 
     /// <summary>W3C ondatachannel: the peer opened a channel with DATA_CHANNEL_OPEN.</summary>
     public event EventHandler<RTCDataChannel>? OnDataChannel;
@@ -121,21 +150,27 @@ public sealed class DataChannelManager
                 }
                 _awaitingTransport.Clear();
             }
-            else if (state == SctpTransportState.Closed && !_closed)
+            else if (state == SctpTransportState.Closed)
             {
-                _closed = true;
-                var reason = Association.CloseReason;
-                foreach (var channel in _channels.Values.Concat(_awaitingTransport.Select(a => a.Channel)).Distinct())
-                {
-                    if (channel.ReadyState == RTCDataChannelState.Closed) continue;
-                    channel.ReadyState = RTCDataChannelState.Closed;
-                    if (reason is not null) Raise(() => channel.RaiseError($"SCTP association closed: {reason}"));
-                    Raise(channel.RaiseClose);
-                }
-                _channels.Clear();
-                _awaitingTransport.Clear();
+                MarkClosed(Association.CloseReason);
             }
         }
+    }
+
+    /// <summary>Under the lock: every channel closed, once.</summary>
+    private void MarkClosed(string? reason)
+    {
+        if (_closed) return;
+        _closed = true;
+        foreach (var channel in _channels.Values.Concat(_awaitingTransport.Select(a => a.Channel)).Distinct())
+        {
+            if (channel.ReadyState == RTCDataChannelState.Closed) continue;
+            channel.ReadyState = RTCDataChannelState.Closed;
+            if (reason is not null) Raise(() => channel.RaiseError($"SCTP association closed: {reason}"));
+            Raise(channel.RaiseClose);
+        }
+        _channels.Clear();
+        _awaitingTransport.Clear();
     }
 
     private void OnSctpMessage(SctpMessage message)
@@ -276,7 +311,8 @@ public sealed class DataChannelManager
             _raised = [];
         }
         if (onEventThread) Invoke(batch);
-        else Association.PostEvent(() => Invoke(batch));
+        else if (_association is { } association) association.PostEvent(() => Invoke(batch));
+        else ThreadPool.QueueUserWorkItem(static b => Invoke(b), batch, preferLocal: false);
     }
 
     private static void Invoke(List<Action> batch)
