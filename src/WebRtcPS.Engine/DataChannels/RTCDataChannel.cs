@@ -13,6 +13,7 @@ public sealed class RTCDataChannel
 {
     private readonly DataChannelManager _manager;
     private long _bufferedAmountLowThreshold;
+    private long _messagesSent, _bytesSent, _messagesReceived, _bytesReceived;
 
     internal RTCDataChannel(DataChannelManager manager, string label, RTCDataChannelInit init, ushort? id)
     {
@@ -39,7 +40,7 @@ public sealed class RTCDataChannel
     public RTCDataChannelState ReadyState { get; internal set; } = RTCDataChannelState.Connecting;
 
     /// <summary>Bytes queued with Send and not yet handed to the network.</summary>
-    public long BufferedAmount => Id is { } id ? _manager.Association.GetBufferedAmount(id) : 0;
+    public long BufferedAmount => Id is { } id ? _manager.GetBufferedAmount(id) : 0;
 
     /// <summary>OnBufferedAmountLow fires when BufferedAmount falls from above this to at or below it.</summary>
     public long BufferedAmountLowThreshold
@@ -47,6 +48,12 @@ public sealed class RTCDataChannel
         get => Interlocked.Read(ref _bufferedAmountLowThreshold);
         set => Interlocked.Exchange(ref _bufferedAmountLowThreshold, value);
     }
+
+    /// <summary>Messages and payload bytes handed to SCTP / delivered to OnMessage (W3C RTCDataChannelStats).</summary>
+    public long MessagesSent => Interlocked.Read(ref _messagesSent);
+    public long BytesSent => Interlocked.Read(ref _bytesSent);
+    public long MessagesReceived => Interlocked.Read(ref _messagesReceived);
+    public long BytesReceived => Interlocked.Read(ref _bytesReceived);
 
     public event EventHandler? OnOpen;
     public event EventHandler<RTCDataChannelMessage>? OnMessage;
@@ -78,12 +85,20 @@ public sealed class RTCDataChannel
     {
         var (ppid, payload) = Frame(data, isText);
         _manager.Association.Send(Id!.Value, (uint)ppid, payload, SendOptions);
+        CountSent(data.Length);
     }
 
-    private ValueTask SendAsync(ReadOnlyMemory<byte> data, bool isText, CancellationToken cancellationToken)
+    private async ValueTask SendAsync(ReadOnlyMemory<byte> data, bool isText, CancellationToken cancellationToken)
     {
         var (ppid, payload) = Frame(data, isText);
-        return _manager.Association.SendAsync(Id!.Value, (uint)ppid, payload, SendOptions, cancellationToken);
+        await _manager.Association.SendAsync(Id!.Value, (uint)ppid, payload, SendOptions, cancellationToken).ConfigureAwait(false);
+        CountSent(data.Length);
+    }
+
+    private void CountSent(int bytes)
+    {
+        Interlocked.Increment(ref _messagesSent);
+        Interlocked.Add(ref _bytesSent, bytes);
     }
 
     private (DataChannelPpid, ReadOnlyMemory<byte>) Frame(ReadOnlyMemory<byte> data, bool isText)
@@ -97,7 +112,12 @@ public sealed class RTCDataChannel
     }
 
     internal void RaiseOpen() => OnOpen?.Invoke(this, EventArgs.Empty);
-    internal void RaiseMessage(RTCDataChannelMessage message) => OnMessage?.Invoke(this, message);
+    internal void RaiseMessage(RTCDataChannelMessage message)
+    {
+        Interlocked.Increment(ref _messagesReceived);
+        Interlocked.Add(ref _bytesReceived, message.Data.Length);
+        OnMessage?.Invoke(this, message);
+    }
     internal void RaiseClosing() => OnClosing?.Invoke(this, EventArgs.Empty);
     internal void RaiseClose() => OnClose?.Invoke(this, EventArgs.Empty);
     internal void RaiseError(string message) => OnError?.Invoke(this, new RTCErrorEventArgs(message));
