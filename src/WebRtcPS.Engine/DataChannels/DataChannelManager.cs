@@ -1,0 +1,296 @@
+using WebRtcPS.Engine.Sctp;
+
+namespace WebRtcPS.Engine.DataChannels;
+
+/// <summary>
+/// Data channels over one SCTP association (RFC 8831, RFC 8832): DCEP open/ack for in-band
+/// channels, pre-negotiated channels, stream ids by DTLS role (client even, server odd —
+/// RFC 8832 §6), PPID framing, and closing by stream reset in both directions (RFC 8831 §6.7).
+/// The association must be created with <see cref="SctpAssociationOptions.DeliverMessagesAsEvents"/>
+/// and this manager constructed before the association starts.
+/// </summary>
+/// <remarks>
+/// Every user event (open, message, closing, close, error, bufferedamountlow, datachannel) runs on
+/// the association's single event task, in order, never under a lock and never on the SCTP loop.
+/// OnMessage handlers run inline there, so a slow handler holds back the SCTP receive window (flow
+/// control reaches the sender).
+/// </remarks>
+public sealed class DataChannelManager
+{
+    private readonly object _gate = new();
+    private readonly Dictionary<ushort, RTCDataChannel> _channels = [];
+    private readonly List<(RTCDataChannel Channel, ushort? RequestedId)> _awaitingTransport = [];
+    private List<Action> _raised = [];
+    private readonly bool _isDtlsClient;
+    private bool _connected;
+    private bool _closed;
+
+    public DataChannelManager(SctpAssociation association, bool isDtlsClient)
+    {
+        Association = association ?? throw new ArgumentNullException(nameof(association));
+        _isDtlsClient = isDtlsClient;
+        association.MessageReceived += (_, m) => OnEventThread(() => OnSctpMessage(m));
+        association.StreamReset += (_, e) => OnEventThread(() => OnStreamReset(e));
+        association.StateChanged += (_, s) => OnEventThread(() => OnTransportState(s));
+        association.BufferedAmountDecreased += (_, e) => OnEventThread(() => OnBufferedAmountDecreased(e));
+        if (association.State == SctpTransportState.Connected)
+        {
+            OnTransportState(SctpTransportState.Connected);
+            DeliverRaised(onEventThread: false);
+        }
+    }
+
+    public SctpAssociation Association { get; }
+
+    /// <summary>W3C ondatachannel: the peer opened a channel with DATA_CHANNEL_OPEN.</summary>
+    public event EventHandler<RTCDataChannel>? OnDataChannel;
+
+    public IReadOnlyList<RTCDataChannel> Channels
+    {
+        get
+        {
+            lock (_gate) return [.. _channels.Values];
+        }
+    }
+
+    /// <summary>W3C createDataChannel. In-band channels open when the peer's DATA_CHANNEL_ACK arrives;
+    /// negotiated ones as soon as the SCTP association is up.</summary>
+    public RTCDataChannel CreateDataChannel(string label, RTCDataChannelInit? init = null)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        init ??= new RTCDataChannelInit();
+        init.Validate();
+        if (System.Text.Encoding.UTF8.GetByteCount(label) > 65535) throw new ArgumentException("label is too long.", nameof(label));
+        RTCDataChannel channel;
+        lock (_gate)
+        {
+            if (_closed) throw new InvalidOperationException("The SCTP transport is closed (InvalidStateError).");
+            channel = new RTCDataChannel(this, label, init, null);
+            if (!_connected && init.Id is null)
+            {
+                _awaitingTransport.Add((channel, null));
+                return channel;
+            }
+            var id = init.Id ?? AllocateId();
+            if (_channels.ContainsKey(id)) throw new InvalidOperationException($"Stream id {id} is in use (OperationError).");
+            channel.Id = id;
+            _channels[id] = channel;
+            if (!_connected) _awaitingTransport.Add((channel, id));
+            else Announce(channel);
+        }
+        DeliverRaised(onEventThread: false);
+        return channel;
+    }
+
+    private ushort AllocateId()
+    {
+        var limit = Association.StreamCount > 0 ? Association.StreamCount : 65535;
+        for (int id = _isDtlsClient ? 0 : 1; id < limit; id += 2)
+            if (!_channels.ContainsKey((ushort)id)) return (ushort)id;
+        throw new InvalidOperationException("No free SCTP stream id (OperationError).");
+    }
+
+    /// <summary>Called under the lock once the association is up and the channel has an id.</summary>
+    private void Announce(RTCDataChannel channel)
+    {
+        if (channel.Negotiated)
+        {
+            channel.ReadyState = RTCDataChannelState.Open;
+            Raise(channel.RaiseOpen);
+            return;
+        }
+        var open = DataChannelOpenMessage.For(channel.Label, channel.Protocol, channel.Ordered, channel.MaxRetransmits, channel.MaxPacketLifeTime, channel.Priority);
+        Association.Send(channel.Id!.Value, (uint)DataChannelPpid.Dcep, open.ToArray());
+    }
+
+    private void OnTransportState(SctpTransportState state)
+    {
+        lock (_gate)
+        {
+            if (state == SctpTransportState.Connected && !_connected)
+            {
+                _connected = true;
+                foreach (var (channel, requested) in _awaitingTransport)
+                {
+                    if (requested is null)
+                    {
+                        channel.Id = AllocateId();
+                        _channels[channel.Id.Value] = channel;
+                    }
+                    Announce(channel);
+                }
+                _awaitingTransport.Clear();
+            }
+            else if (state == SctpTransportState.Closed && !_closed)
+            {
+                _closed = true;
+                var reason = Association.CloseReason;
+                foreach (var channel in _channels.Values.Concat(_awaitingTransport.Select(a => a.Channel)).Distinct())
+                {
+                    if (channel.ReadyState == RTCDataChannelState.Closed) continue;
+                    channel.ReadyState = RTCDataChannelState.Closed;
+                    if (reason is not null) Raise(() => channel.RaiseError($"SCTP association closed: {reason}"));
+                    Raise(channel.RaiseClose);
+                }
+                _channels.Clear();
+                _awaitingTransport.Clear();
+            }
+        }
+    }
+
+    private void OnSctpMessage(SctpMessage message)
+    {
+        lock (_gate)
+        {
+            if ((DataChannelPpid)message.Ppid == DataChannelPpid.Dcep)
+            {
+                HandleDcep(message);
+                return;
+            }
+            if (!_channels.TryGetValue(message.StreamId, out var channel) || channel.ReadyState is RTCDataChannelState.Closed or RTCDataChannelState.Connecting)
+                return;
+            RTCDataChannelMessage? m = (DataChannelPpid)message.Ppid switch
+            {
+                DataChannelPpid.String or DataChannelPpid.StringPartial => new RTCDataChannelMessage(true, message.Data),
+                DataChannelPpid.Binary or DataChannelPpid.BinaryPartial => new RTCDataChannelMessage(false, message.Data),
+                DataChannelPpid.StringEmpty => new RTCDataChannelMessage(true, []),
+                DataChannelPpid.BinaryEmpty => new RTCDataChannelMessage(false, []),
+                _ => null,
+            };
+            if (m is not null) Raise(() => channel.RaiseMessage(m));
+        }
+    }
+
+    private void HandleDcep(SctpMessage message)
+    {
+        if (DataChannelOpenMessage.TryParse(message.Data, out var open))
+        {
+            if (_channels.ContainsKey(message.StreamId)) return;   // a glare we cannot resolve: keep ours
+            var channel = new RTCDataChannel(this, open.Label, new RTCDataChannelInit
+            {
+                Ordered = open.Ordered, MaxRetransmits = open.MaxRetransmits, MaxPacketLifeTime = open.MaxPacketLifeTime,
+                Protocol = open.Protocol, Priority = open.Priority,
+            }, message.StreamId);
+            _channels[message.StreamId] = channel;
+            var ack = new byte[1];
+            new DataChannelAckMessage().Write(ack);
+            Association.Send(message.StreamId, (uint)DataChannelPpid.Dcep, ack);
+            channel.ReadyState = RTCDataChannelState.Open;
+            Raise(() => OnDataChannel?.Invoke(this, channel));
+            Raise(channel.RaiseOpen);
+        }
+        else if (DataChannelAckMessage.TryParse(message.Data, out _)
+                 && _channels.TryGetValue(message.StreamId, out var channel) && channel.ReadyState == RTCDataChannelState.Connecting)
+        {
+            channel.ReadyState = RTCDataChannelState.Open;
+            Raise(channel.RaiseOpen);
+        }
+    }
+
+    internal void CloseChannel(RTCDataChannel channel)
+    {
+        lock (_gate)
+        {
+            if (channel.ReadyState is RTCDataChannelState.Closing or RTCDataChannelState.Closed) return;
+            if (channel.Id is not { } id || !_channels.ContainsKey(id) || !_connected)
+            {
+                _awaitingTransport.RemoveAll(a => a.Channel == channel);
+                if (channel.Id is { } pendingId) _channels.Remove(pendingId);
+                channel.ReadyState = RTCDataChannelState.Closed;
+                Raise(channel.RaiseClose);
+            }
+            else BeginClosing(channel);
+        }
+        DeliverRaised(onEventThread: false);
+    }
+
+    private void BeginClosing(RTCDataChannel channel)
+    {
+        channel.ReadyState = RTCDataChannelState.Closing;
+        Raise(channel.RaiseClosing);
+        if (!channel.ResetRequested)
+        {
+            channel.ResetRequested = true;
+            Association.ResetStreams(channel.Id!.Value);
+        }
+    }
+
+    private void OnStreamReset(StreamResetEventArgs e)
+    {
+        lock (_gate)
+        {
+            foreach (var id in e.StreamIds)
+            {
+                if (!_channels.TryGetValue(id, out var channel)) continue;
+                if (e.Direction == StreamResetDirection.Outgoing)
+                {
+                    channel.OutgoingResetDone = true;
+                    // A peer that cannot reset streams (no RE-CONFIG) will not reset its side either.
+                    if (!e.Succeeded) channel.IncomingResetDone = true;
+                }
+                else
+                {
+                    channel.IncomingResetDone = true;
+                    // The peer closed: close our side too (RFC 8831 §6.7).
+                    if (channel.ReadyState is RTCDataChannelState.Open or RTCDataChannelState.Connecting) BeginClosing(channel);
+                }
+                if (channel.OutgoingResetDone && channel.IncomingResetDone)
+                {
+                    _channels.Remove(id);
+                    channel.ReadyState = RTCDataChannelState.Closed;
+                    Raise(channel.RaiseClose);
+                }
+            }
+        }
+    }
+
+    private void OnBufferedAmountDecreased(BufferedAmountEventArgs e)
+    {
+        lock (_gate)
+        {
+            if (!_channels.TryGetValue(e.StreamId, out var channel)) return;
+            var threshold = channel.BufferedAmountLowThreshold;
+            if (e.BufferedAmount + e.Decrease > threshold && e.BufferedAmount <= threshold) Raise(channel.RaiseBufferedAmountLow);
+        }
+    }
+
+    /// <summary>Queues a user event; called under the lock, delivered by <see cref="DeliverRaised"/> after it.</summary>
+    private void Raise(Action action) => _raised.Add(action);
+
+    /// <summary>Runs an association event handler, then the user events it raised, on the association's event task.</summary>
+    private void OnEventThread(Action handler)
+    {
+        handler();
+        DeliverRaised(onEventThread: true);
+    }
+
+    /// <summary>Delivers raised user events: inline when already on the association's event task,
+    /// else queued onto it so that they stay in order with the events coming from the association.</summary>
+    private void DeliverRaised(bool onEventThread)
+    {
+        List<Action> batch;
+        lock (_gate)
+        {
+            if (_raised.Count == 0) return;
+            batch = _raised;
+            _raised = [];
+        }
+        if (onEventThread) Invoke(batch);
+        else Association.PostEvent(() => Invoke(batch));
+    }
+
+    private static void Invoke(List<Action> batch)
+    {
+        foreach (var action in batch)
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception)
+            {
+                // A user handler's exception must not stop event delivery.
+            }
+        }
+    }
+}

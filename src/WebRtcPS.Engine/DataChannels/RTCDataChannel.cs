@@ -1,0 +1,117 @@
+using System.Text;
+using WebRtcPS.Engine.Sctp;
+
+namespace WebRtcPS.Engine.DataChannels;
+
+/// <summary>
+/// W3C RTCDataChannel over one SCTP stream pair (RFC 8831). Created by
+/// <see cref="DataChannelManager.CreateDataChannel"/> or announced by the peer through
+/// <see cref="DataChannelManager.OnDataChannel"/>. Events are raised in order on the manager's
+/// event task, never on the SCTP loop.
+/// </summary>
+public sealed class RTCDataChannel
+{
+    private readonly DataChannelManager _manager;
+    private long _bufferedAmountLowThreshold;
+
+    internal RTCDataChannel(DataChannelManager manager, string label, RTCDataChannelInit init, ushort? id)
+    {
+        _manager = manager;
+        Label = label;
+        Protocol = init.Protocol;
+        Ordered = init.Ordered;
+        MaxRetransmits = init.MaxRetransmits;
+        MaxPacketLifeTime = init.MaxPacketLifeTime;
+        Negotiated = init.Negotiated;
+        Priority = init.Priority;
+        Id = id;
+    }
+
+    public string Label { get; }
+    public string Protocol { get; }
+    public bool Ordered { get; }
+    public ushort? MaxRetransmits { get; }
+    public ushort? MaxPacketLifeTime { get; }
+    public bool Negotiated { get; }
+    public ushort Priority { get; }
+    /// <summary>The SCTP stream id (null until allocated).</summary>
+    public ushort? Id { get; internal set; }
+    public RTCDataChannelState ReadyState { get; internal set; } = RTCDataChannelState.Connecting;
+
+    /// <summary>Bytes queued with Send and not yet handed to the network.</summary>
+    public long BufferedAmount => Id is { } id ? _manager.Association.GetBufferedAmount(id) : 0;
+
+    /// <summary>OnBufferedAmountLow fires when BufferedAmount falls from above this to at or below it.</summary>
+    public long BufferedAmountLowThreshold
+    {
+        get => Interlocked.Read(ref _bufferedAmountLowThreshold);
+        set => Interlocked.Exchange(ref _bufferedAmountLowThreshold, value);
+    }
+
+    public event EventHandler? OnOpen;
+    public event EventHandler<RTCDataChannelMessage>? OnMessage;
+    public event EventHandler? OnClosing;
+    public event EventHandler? OnClose;
+    public event EventHandler<RTCErrorEventArgs>? OnError;
+    public event EventHandler? OnBufferedAmountLow;
+
+    internal SctpSendOptions SendOptions => new(!Ordered, MaxRetransmits,
+        MaxPacketLifeTime is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
+
+    /// <summary>Sends text (PPID 51, or 56 when empty). Throws InvalidOperationException unless open.</summary>
+    public void Send(string text) => Send(Encoding.UTF8.GetBytes(text), isText: true);
+
+    /// <summary>Sends binary data (PPID 53, or 57 when empty). The byte[] overload exists for
+    /// PowerShell, whose binder would otherwise be tempted to turn a byte[] into a string.</summary>
+    public void Send(byte[] data) => Send((data ?? throw new ArgumentNullException(nameof(data))).AsMemory(), isText: false);
+
+    /// <inheritdoc cref="Send(byte[])"/>
+    public void Send(ReadOnlyMemory<byte> data) => Send(data, isText: false);
+
+    /// <summary>Like Send, but waits while the association's send buffer is full (backpressure).</summary>
+    public ValueTask SendAsync(string text, CancellationToken cancellationToken = default) =>
+        SendAsync(Encoding.UTF8.GetBytes(text), isText: true, cancellationToken);
+
+    public ValueTask SendAsync(byte[] data, CancellationToken cancellationToken = default) =>
+        SendAsync((data ?? throw new ArgumentNullException(nameof(data))).AsMemory(), isText: false, cancellationToken);
+
+    public ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
+        SendAsync(data, isText: false, cancellationToken);
+
+    /// <summary>Closes the channel: queued data is sent, then the stream is reset in both directions (RFC 8831 §6.7).</summary>
+    public void Close() => _manager.CloseChannel(this);
+
+    private void Send(ReadOnlyMemory<byte> data, bool isText)
+    {
+        var (ppid, payload) = Frame(data, isText);
+        _manager.Association.Send(Id!.Value, (uint)ppid, payload, SendOptions);
+    }
+
+    private ValueTask SendAsync(ReadOnlyMemory<byte> data, bool isText, CancellationToken cancellationToken)
+    {
+        var (ppid, payload) = Frame(data, isText);
+        return _manager.Association.SendAsync(Id!.Value, (uint)ppid, payload, SendOptions, cancellationToken);
+    }
+
+    private (DataChannelPpid, ReadOnlyMemory<byte>) Frame(ReadOnlyMemory<byte> data, bool isText)
+    {
+        if (ReadyState != RTCDataChannelState.Open) throw new InvalidOperationException($"The data channel '{Label}' is {ReadyState}, not open (InvalidStateError).");
+        if (data.Length > _manager.Association.MaxSendMessageSize)
+            throw new ArgumentException($"The message is {data.Length} bytes; the maximum is {_manager.Association.MaxSendMessageSize} (TypeError).", nameof(data));
+        // SCTP cannot carry an empty DATA chunk: an empty message is one ignored byte with its own PPID (RFC 8831 §6.6).
+        if (data.Length == 0) return (isText ? DataChannelPpid.StringEmpty : DataChannelPpid.BinaryEmpty, new byte[1]);
+        return (isText ? DataChannelPpid.String : DataChannelPpid.Binary, data);
+    }
+
+    internal void RaiseOpen() => OnOpen?.Invoke(this, EventArgs.Empty);
+    internal void RaiseMessage(RTCDataChannelMessage message) => OnMessage?.Invoke(this, message);
+    internal void RaiseClosing() => OnClosing?.Invoke(this, EventArgs.Empty);
+    internal void RaiseClose() => OnClose?.Invoke(this, EventArgs.Empty);
+    internal void RaiseError(string message) => OnError?.Invoke(this, new RTCErrorEventArgs(message));
+    internal void RaiseBufferedAmountLow() => OnBufferedAmountLow?.Invoke(this, EventArgs.Empty);
+
+    // Close handshake bookkeeping, guarded by the manager's lock.
+    internal bool OutgoingResetDone { get; set; }
+    internal bool IncomingResetDone { get; set; }
+    internal bool ResetRequested { get; set; }
+}

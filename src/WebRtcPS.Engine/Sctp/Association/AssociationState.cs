@@ -1,0 +1,38 @@
+namespace WebRtcPS.Engine.Sctp;
+
+/// <summary>The RFC 9260 §4 association states (internal protocol state).</summary>
+public enum AssociationState
+{
+    Closed,
+    CookieWait,
+    CookieEchoed,
+    Established,
+    ShutdownPending,
+    ShutdownSent,
+    ShutdownReceived,
+    ShutdownAckSent,
+}
+
+/// <summary>The W3C RTCSctpTransportState, the public face of <see cref="AssociationState"/>.</summary>
+public enum SctpTransportState
+{
+    Connecting,
+    Connected,
+    Closed,
+}
+
+/// <summary>Which direction of a stream a reset concerned (RFC 6525).</summary>
+public enum StreamResetDirection
+{
+    /// <summary>The peer reset its outgoing stream: nothing more will arrive on it.</summary>
+    Incoming,
+    /// <summary>Our outgoing reset request was answered.</summary>
+    Outgoing,
+}
+
+public sealed class StreamResetEventArgs(ushort[] streamIds, StreamResetDirection direction, bool succeeded) : EventArgs
+{
+    public ushort[] StreamIds { get; } = streamIds;
+    public StreamResetDirection Direction { get; } = direction;
+    public bool Succeeded { get; } = succeeded;
+}

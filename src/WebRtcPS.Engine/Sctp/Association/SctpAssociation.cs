@@ -1,0 +1,466 @@
+using System.Buffers;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using WebRtcPS.Engine.Transport;
+
+namespace WebRtcPS.Engine.Sctp;
+
+/// <summary>
+/// An SCTP association over an <see cref="IDatagramTransport"/> (RFC 9260 / RFC 8261, the WebRTC
+/// data channel transport). All protocol state lives in one <see cref="SctpAssociationCore"/>
+/// driven by a single loop fed through a Channel (received packets, user calls, timer ticks); its
+/// handlers return packets, which the loop sends. User events are queued and raised in order on
+/// their own task, never on the loop.
+/// </summary>
+public sealed class SctpAssociation : IAsyncDisposable
+{
+    private readonly IDatagramTransport _transport;
+    private readonly SctpAssociationOptions _options;
+    private readonly SctpAssociationCore _core;
+    private readonly Channel<Func<SctpAssociationCore, List<SctpPacket>>> _inputs =
+        Channel.CreateUnbounded<Func<SctpAssociationCore, List<SctpPacket>>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<SctpMessage> _messages = Channel.CreateUnbounded<SctpMessage>(new UnboundedChannelOptions { SingleWriter = true });
+    private readonly Channel<Action> _events = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<ushort, StrongBox<long>> _buffered = new();
+    private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _cts = new();
+    private readonly ITimer _timer;
+    private readonly ILogger _logger;
+    private readonly object _roomGate = new();
+    private TaskCompletionSource? _roomWaiter;
+    private TimeSpan? _armedDeadline;
+    private long _totalBuffered;
+    private long _unconsumed;
+    private readonly CountingReader _messageReader;
+    private long _packetsSent, _packetsReceived, _packetsDropped, _internalErrors;
+    private Task? _loopTask, _receiveTask, _eventTask;
+    private volatile SctpTransportState _state = SctpTransportState.Connecting;
+    private int _started;
+    private int _disposed;
+
+    public SctpAssociation(IDatagramTransport transport, SctpAssociationOptions? options = null, TimeProvider? timeProvider = null,
+        ILogger? logger = null)
+    {
+        _logger = logger ?? NullLogger.Instance;
+        _transport = transport ?? throw new ArgumentNullException(nameof(transport));
+        _options = options ?? new SctpAssociationOptions();
+        var time = timeProvider ?? TimeProvider.System;
+        _core = new SctpAssociationCore(_options, transport.MaxDatagramSize, time, () => Interlocked.Read(ref _unconsumed));
+        _messageReader = new CountingReader(_messages.Reader, this);
+        _timer = time.CreateTimer(_ => Post(OnTimerFired), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Creates an association, starts it and waits until it is established.</summary>
+    public static async Task<SctpAssociation> ConnectAsync(IDatagramTransport transport, SctpAssociationOptions? options = null,
+        TimeProvider? timeProvider = null, ILogger? logger = null, CancellationToken cancellationToken = default)
+    {
+        var association = new SctpAssociation(transport, options, timeProvider, logger);
+        association.Start();
+        try
+        {
+            await association.WaitConnectedAsync(cancellationToken).ConfigureAwait(false);
+            return association;
+        }
+        catch
+        {
+            await association.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    public SctpTransportState State => _state;
+    /// <summary>Largest message we accept (our a=max-message-size).</summary>
+    public int MaxMessageSize => _options.MaxMessageSize;
+    /// <summary>Largest message we may send (the peer's a=max-message-size).</summary>
+    public int MaxSendMessageSize => _options.RemoteMaxMessageSize switch { null => _options.MaxMessageSize, 0 => int.MaxValue, var n => n.Value };
+    /// <summary>Stream ids 0..StreamCount-1 are usable both ways (negotiated in INIT/INIT-ACK; 0 before).</summary>
+    public int StreamCount => _core.StreamCount;
+    /// <summary>Why the association closed, once it has.</summary>
+    public string? CloseReason { get; private set; }
+
+    /// <summary>Complete messages received, in delivery order; completes when the association closes.</summary>
+    public ChannelReader<SctpMessage> Messages => _messageReader;
+
+    /// <summary>Bytes received and delivered but not yet read (or handled); they shrink our advertised window.</summary>
+    public long UnconsumedBytes => Interlocked.Read(ref _unconsumed);
+
+    public event EventHandler<SctpTransportState>? StateChanged;
+    public event EventHandler<StreamResetEventArgs>? StreamReset;
+    public event EventHandler<BufferedAmountEventArgs>? BufferedAmountDecreased;
+    /// <summary>Raised per message when <see cref="SctpAssociationOptions.DeliverMessagesAsEvents"/> is set.</summary>
+    public event EventHandler<SctpMessage>? MessageReceived;
+
+    public long PacketsSent => Interlocked.Read(ref _packetsSent);
+    public long PacketsReceived => Interlocked.Read(ref _packetsReceived);
+    /// <summary>Datagrams that failed to parse (bad checksum, malformed) and were dropped.</summary>
+    public long PacketsDropped => Interlocked.Read(ref _packetsDropped);
+    /// <summary>DATA chunks sent again (fast retransmit or T3).</summary>
+    public long Retransmissions => _core.Retransmissions;
+    /// <summary>T3-rtx expiries.</summary>
+    public long Timeouts => _core.Timeouts;
+
+    /// <summary>Bugs caught on the loop (should stay 0; tests assert it).</summary>
+    public long InternalErrors => Interlocked.Read(ref _internalErrors);
+
+    /// <summary>The core's state summary, read off-loop (racy; diagnostics only).</summary>
+    internal string Describe() => _core.Describe();
+
+    /// <summary>Our verification tag (tests use it to craft packets the association will not discard).</summary>
+    internal uint LocalVerificationTag => _core.LocalVerificationTag;
+
+    /// <summary>Bytes queued with Send and not yet handed to the network, across all streams.</summary>
+    public long BufferedAmount => Interlocked.Read(ref _totalBuffered);
+
+    public long GetBufferedAmount(ushort streamId) => _buffered.TryGetValue(streamId, out var box) ? Interlocked.Read(ref box.Value) : 0;
+
+    /// <summary>Starts the loops; sends INIT unless <see cref="SctpAssociationOptions.SendInit"/> is false.</summary>
+    public void Start()
+    {
+        if (Interlocked.Exchange(ref _started, 1) != 0) return;
+        _loopTask = Task.Run(RunLoopAsync);
+        _receiveTask = Task.Run(ReceiveLoopAsync);
+        _eventTask = Task.Run(EventLoopAsync);
+        if (_options.SendInit) Post(core => core.Connect());
+    }
+
+    public Task WaitConnectedAsync(CancellationToken cancellationToken = default) => _connected.Task.WaitAsync(cancellationToken);
+
+    /// <summary>Completes when the association has closed (shutdown, abort or failure).</summary>
+    public Task Completion => _closed.Task;
+
+    /// <summary>Queues a message without waiting (the W3C send()); bufferedAmount grows by its size.</summary>
+    public void Send(ushort streamId, uint ppid, ReadOnlyMemory<byte> payload, SctpSendOptions options = default)
+    {
+        if (payload.Length == 0 || payload.Length > MaxSendMessageSize)
+            throw new ArgumentOutOfRangeException(nameof(payload), payload.Length, $"An SCTP message carries 1 to {MaxSendMessageSize} bytes.");
+        if (_state == SctpTransportState.Closed) throw new InvalidOperationException("The SCTP association is closed.");
+        var copy = payload.ToArray();
+        Interlocked.Add(ref _buffered.GetOrAdd(streamId, _ => new StrongBox<long>()).Value, copy.Length);
+        Interlocked.Add(ref _totalBuffered, copy.Length);
+        Post(core => core.Enqueue(streamId, ppid, copy, options));
+    }
+
+    /// <summary>Queues a message, first waiting while more than MaxBufferedAmount bytes are queued (backpressure).</summary>
+    public async ValueTask SendAsync(ushort streamId, uint ppid, ReadOnlyMemory<byte> payload, SctpSendOptions options = default,
+        CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            Task wait;
+            lock (_roomGate)
+            {
+                if (_state == SctpTransportState.Closed || Interlocked.Read(ref _totalBuffered) < _options.MaxBufferedAmount) break;
+                _roomWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                wait = _roomWaiter.Task;
+            }
+            await wait.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        Send(streamId, ppid, payload, options);
+    }
+
+    /// <summary>A consistent snapshot of the association's statistics, taken on its loop.</summary>
+    public Task<SctpStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
+    {
+        var tcs = new TaskCompletionSource<SctpStatistics>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_inputs.Writer.TryWrite(core =>
+            {
+                tcs.TrySetResult(Complete(core.Snapshot()));
+                return [];
+            }))
+            tcs.TrySetResult(Complete(_core.Snapshot()));   // the loop has ended: nothing changes any more
+        return tcs.Task.WaitAsync(cancellationToken);
+    }
+
+    private SctpStatistics Complete(SctpStatistics core) => core with
+    {
+        PacketsSent = PacketsSent,
+        PacketsReceived = PacketsReceived,
+        PacketsDropped = core.PacketsDropped + PacketsDropped,
+        BufferedAmount = BufferedAmount,
+        UnconsumedBytes = UnconsumedBytes,
+    };
+
+    /// <summary>Resets our outgoing side of the streams (RFC 6525); the answer arrives as <see cref="StreamReset"/>.</summary>
+    public void ResetStreams(params ushort[] streamIds)
+    {
+        var ids = streamIds.ToArray();
+        Post(core => core.ResetStreams(ids));
+    }
+
+    /// <summary>Graceful SHUTDOWN once queued data is acknowledged; completes when closed.</summary>
+    public async Task ShutdownAsync(CancellationToken cancellationToken = default)
+    {
+        Post(core => core.Shutdown());
+        await _closed.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    public void Abort(string reason = "aborted") => Post(core => core.Abort(reason));
+
+    private List<SctpPacket> OnTimerFired(SctpAssociationCore core)
+    {
+        _armedDeadline = null;   // the OS timer is spent; Arm() must set it again
+        return core.OnTimer();
+    }
+
+    /// <summary>Runs <paramref name="action"/> on the event task, after the events already queued
+    /// (layers above use it to keep their own events in order with ours). Dropped once closed.</summary>
+    internal void PostEvent(Action action) => _events.Writer.TryWrite(action);
+
+    private void Post(Func<SctpAssociationCore, List<SctpPacket>> input) => _inputs.Writer.TryWrite(input);
+
+    private async Task RunLoopAsync()
+    {
+        var reader = _inputs.Reader;
+        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        try
+        {
+            while (await reader.WaitToReadAsync(_cts.Token).ConfigureAwait(false))
+            {
+                while (reader.TryRead(out var input))
+                {
+                    List<SctpPacket> outbound;
+                    try
+                    {
+                        outbound = input(_core);
+                    }
+                    catch (Exception ex)
+                    {
+                        SctpLog.InternalError(_logger, ex);
+                        Interlocked.Increment(ref _internalErrors);
+                        outbound = [];
+                    }
+                    foreach (var packet in outbound)
+                    {
+                        var length = packet.EncodedLength;
+                        if (length > buffer.Length)
+                        {
+                            ArrayPool<byte>.Shared.Return(buffer);
+                            buffer = ArrayPool<byte>.Shared.Rent(length);
+                        }
+                        packet.Write(buffer);
+                        try
+                        {
+                            await _transport.SendAsync(buffer.AsMemory(0, length), _cts.Token).ConfigureAwait(false);
+                            Interlocked.Increment(ref _packetsSent);
+                        }
+                        catch (ObjectDisposedException)
+                        {
+                            SctpLog.TransportClosed(_logger);
+                            _core.TransportClosed();
+                            break;
+                        }
+                        catch (Exception ex) when (ex is not OperationCanceledException)
+                        {
+                            // A failed send is a lost packet (e.g. ICMP unreachable on UDP): retransmission copes.
+                            SctpLog.SendFailed(_logger, ex);
+                        }
+                    }
+                    Dispatch();
+                    Arm();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            CloseEverything(_core.State == AssociationState.Closed ? _core.CloseReason : "association stopped");
+        }
+    }
+
+    private void Arm()
+    {
+        var deadline = _core.NextDeadline;
+        if (deadline == _armedDeadline) return;
+        _armedDeadline = deadline;
+        if (deadline is not { } d)
+        {
+            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+            return;
+        }
+        var due = d - _core.Now;
+        _timer.Change(due < TimeSpan.Zero ? TimeSpan.Zero : due + TimeSpan.FromMilliseconds(1), Timeout.InfiniteTimeSpan);
+    }
+
+    /// <summary>Moves what the core produced in the last step to the user: messages, bufferedAmount
+    /// decreases, state changes and stream resets.</summary>
+    private void Dispatch()
+    {
+        foreach (var message in _core.Delivered)
+        {
+            Interlocked.Add(ref _unconsumed, message.Data.Length);
+            if (_options.DeliverMessagesAsEvents)
+                _events.Writer.TryWrite(() =>
+                {
+                    try
+                    {
+                        MessageReceived?.Invoke(this, message);
+                    }
+                    finally
+                    {
+                        Consumed(message.Data.Length);
+                    }
+                });
+            else _messages.Writer.TryWrite(message);
+        }
+        _core.Delivered.Clear();
+        if (_core.DrainedBytes.Count > 0)
+        {
+            foreach (var (stream, bytes) in _core.DrainedBytes)
+            {
+                var box = _buffered.GetOrAdd(stream, _ => new StrongBox<long>());
+                var now = Interlocked.Add(ref box.Value, -bytes);
+                Interlocked.Add(ref _totalBuffered, -bytes);
+                var args = new BufferedAmountEventArgs(stream, now, bytes);
+                _events.Writer.TryWrite(() => BufferedAmountDecreased?.Invoke(this, args));
+            }
+            _core.DrainedBytes.Clear();
+            ReleaseSenders();
+        }
+        foreach (var e in _core.Events)
+        {
+            if (e is StateChangedEvent changed) SctpLog.StateChanged(_logger, changed.State, changed.Reason is null ? "" : $": {changed.Reason}");
+            if (e is StreamResetEvent r)
+                SctpLog.StreamReset(_logger, r.Args.Direction, string.Join(",", r.Args.StreamIds), r.Args.Succeeded ? "done" : "refused");
+            switch (e)
+            {
+                case StateChangedEvent { State: AssociationState.Established }:
+                    SetPublicState(SctpTransportState.Connected);
+                    _connected.TrySetResult();
+                    break;
+                case StateChangedEvent { State: AssociationState.Closed } closed:
+                    CloseReason = closed.Reason;
+                    CloseEverything(closed.Reason);
+                    break;
+                case StreamResetEvent reset:
+                    _events.Writer.TryWrite(() => StreamReset?.Invoke(this, reset.Args));
+                    break;
+            }
+        }
+        _core.Events.Clear();
+    }
+
+    /// <summary>The application took <paramref name="bytes"/> off our hands; once less than half the
+    /// window is held by the application again, a window-update SACK is sent.</summary>
+    private void Consumed(int bytes)
+    {
+        var after = Interlocked.Add(ref _unconsumed, -bytes);
+        var half = _options.ReceiveWindow / 2;
+        if (after + bytes > half && after <= half) Post(core => core.WindowUpdate());
+    }
+
+    /// <summary>The Messages reader, counting what the application reads for flow control.</summary>
+    private sealed class CountingReader(ChannelReader<SctpMessage> inner, SctpAssociation owner) : ChannelReader<SctpMessage>
+    {
+        public override Task Completion => inner.Completion;
+        public override bool CanCount => inner.CanCount;
+        public override int Count => inner.Count;
+        public override bool CanPeek => inner.CanPeek;
+        public override bool TryPeek([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out SctpMessage item) => inner.TryPeek(out item);
+
+        public override bool TryRead([System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out SctpMessage item)
+        {
+            if (!inner.TryRead(out item)) return false;
+            owner.Consumed(item.Data.Length);
+            return true;
+        }
+
+        public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) => inner.WaitToReadAsync(cancellationToken);
+    }
+
+    private void SetPublicState(SctpTransportState state)
+    {
+        if (_state == state) return;
+        _state = state;
+        _events.Writer.TryWrite(() => StateChanged?.Invoke(this, state));
+    }
+
+    private void CloseEverything(string? reason)
+    {
+        if (_state != SctpTransportState.Closed) SetPublicState(SctpTransportState.Closed);
+        CloseReason ??= reason;
+        _messages.Writer.TryComplete();
+        _connected.TrySetException(new IOException($"SCTP association closed: {reason ?? "shut down"}"));
+        _closed.TrySetResult();
+        ReleaseSenders();
+        _events.Writer.TryComplete();
+    }
+
+    private void ReleaseSenders()
+    {
+        lock (_roomGate)
+        {
+            if (_roomWaiter is null) return;
+            if (_state != SctpTransportState.Closed && Interlocked.Read(ref _totalBuffered) >= _options.MaxBufferedAmount) return;
+            _roomWaiter.TrySetResult();
+            _roomWaiter = null;
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        var buffer = new byte[64 * 1024];
+        while (!_cts.IsCancellationRequested)
+        {
+            int n;
+            try
+            {
+                n = await _transport.ReceiveAsync(buffer, _cts.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (ObjectDisposedException)
+            {
+                Post(core => core.TransportClosed());
+                return;
+            }
+            Interlocked.Increment(ref _packetsReceived);
+            if (SctpPacket.TryParse(buffer.AsSpan(0, n), out var packet) && packet.DestinationPort == _options.LocalPort)
+                Post(core => core.HandlePacket(packet));
+            else
+            {
+                Interlocked.Increment(ref _packetsDropped);
+                SctpLog.DatagramDropped(_logger, n, _options.LocalPort);
+            }
+        }
+    }
+
+    private async Task EventLoopAsync()
+    {
+        await foreach (var action in _events.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception)
+            {
+                // A user handler's exception must not stop event delivery.
+            }
+        }
+    }
+
+    /// <summary>Aborts the association if still open and stops its tasks; idempotent. The transport is not disposed.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
+        if (_started == 1 && _state != SctpTransportState.Closed) Abort("disposed");
+        _inputs.Writer.TryComplete();
+        if (_loopTask is not null) await _loopTask.ConfigureAwait(false);
+        await _cts.CancelAsync().ConfigureAwait(false);
+        if (_receiveTask is not null) await _receiveTask.ConfigureAwait(false);
+        if (_eventTask is not null) await _eventTask.ConfigureAwait(false);
+        await _timer.DisposeAsync().ConfigureAwait(false);
+        CloseEverything("disposed");
+        _cts.Dispose();
+    }
+}

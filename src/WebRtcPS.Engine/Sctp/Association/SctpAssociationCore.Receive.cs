@@ -1,0 +1,76 @@
+namespace WebRtcPS.Engine.Sctp;
+
+/// <summary>The data receiver (RFC 9260 §6.2, §6.5, §6.9; RFC 3758 §3.6): TSN bookkeeping,
+/// reassembly, our advertised window, and when to SACK (at once on gaps or duplicates, else every
+/// second DATA packet or after the delayed-SACK time).</summary>
+internal sealed partial class SctpAssociationCore
+{
+    private ReceivedTsnTracker _recv;
+    private readonly ReassemblyQueue _reassembly;
+    private int _dataPacketsSinceSack;
+    private bool _sackNow;
+
+    private uint AdvertisedRwnd => (uint)Math.Max(0, _options.ReceiveWindow - _reassembly.BufferedBytes - _unconsumedBytes());
+
+    /// <summary>The application consumed received data: tell the peer the window reopened.</summary>
+    public List<SctpPacket> WindowUpdate()
+    {
+        if (AcceptsData(State) && State != AssociationState.CookieEchoed) _sackNow = true;
+        return Flush();
+    }
+
+    private static bool AcceptsData(AssociationState state) => state is AssociationState.CookieEchoed or AssociationState.Established
+        or AssociationState.ShutdownPending or AssociationState.ShutdownSent or AssociationState.ShutdownReceived;
+
+    private void HandleData(DataChunk data)
+    {
+        if (!AcceptsData(State)) return;
+        if (State == AssociationState.CookieEchoed) EnterEstablished();   // the peer is established: our COOKIE-ACK was overtaken
+        if (_recv.IsDuplicate(data.Tsn))
+        {
+            _recv.Mark(data.Tsn);
+            return;
+        }
+        if (!_recv.InWindow(data.Tsn)) return;
+        // Flow control (RFC 9260 §6.2): beyond our window, drop; only the next in-sequence TSN may
+        // still come in, so that a message half reassembled can complete, unless the application
+        // itself is sitting on a full window.
+        var unconsumed = _unconsumedBytes();
+        if (_reassembly.BufferedBytes + unconsumed + data.UserData.Length > _options.ReceiveWindow
+            && (data.Tsn != _recv.CumulativeTsn + 1 || unconsumed >= _options.ReceiveWindow)) return;
+        _recv.Mark(data.Tsn);
+        if (data.Immediate) _sackNow = true;
+        if (data.UserData.Length == 0) return;   // "No User Data": acknowledged and ignored
+        if (data.StreamId >= _inboundStreams)
+        {
+            var info = new byte[4];
+            System.Buffers.Binary.BinaryPrimitives.WriteUInt16BigEndian(info, data.StreamId);
+            _control.Add(new ErrorChunk([new ErrorCause(ErrorCauseCode.InvalidStreamIdentifier, info)]));
+            return;
+        }
+        if (!_reassembly.Add(data, Delivered)) Fail($"message on stream {data.StreamId} exceeds the maximum message size {_options.MaxMessageSize}");
+    }
+
+    private void AfterDataPacket()
+    {
+        _dataPacketsSinceSack++;
+        if (_recv.HasGaps || _recv.HasDuplicates || _dataPacketsSinceSack >= 2) _sackNow = true;
+        else _sackTimer ??= Now + _options.DelayedSackTime;
+        TryPerformDeferredReset();
+    }
+
+    private SackChunk BuildSack()
+    {
+        return new SackChunk(_recv.CumulativeTsn, AdvertisedRwnd, _recv.GapAckBlocks(), _recv.TakeDuplicates());
+    }
+
+    private void HandleForwardTsn(ForwardTsnChunk forward)
+    {
+        if (!AcceptsData(State)) return;
+        _sackNow = true;
+        if (Tsn.Lte(forward.NewCumulativeTsn, _recv.CumulativeTsn) || !_recv.InWindow(forward.NewCumulativeTsn)) return;
+        _recv.ForwardTo(forward.NewCumulativeTsn);
+        _reassembly.Skip(forward.NewCumulativeTsn, forward.Streams, Delivered);
+        TryPerformDeferredReset();
+    }
+}

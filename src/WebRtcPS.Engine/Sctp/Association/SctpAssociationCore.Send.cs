@@ -1,0 +1,324 @@
+namespace WebRtcPS.Engine.Sctp;
+
+/// <summary>The data sender (RFC 9260 §6.1-§6.3, §7.2; RFC 3758): fragmentation, TSN/SSN
+/// assignment at first transmission, SACK processing with gap blocks, fast retransmit after three
+/// miss indications, T3-rtx, congestion and flow control, and PR-SCTP abandonment with FORWARD-TSN.</summary>
+internal sealed partial class SctpAssociationCore
+{
+    private readonly OutboundScheduler _pending = new();
+    private readonly Dictionary<ushort, int> _pendingPerStream = [];
+    private readonly Dictionary<ushort, ushort> _nextSsn = [];
+    private readonly InflightQueue _inflight;
+    private readonly RtoCalculator _rto;
+    private CongestionController _cc;
+    private uint _nextTsn;
+    private uint _cumAckPoint;
+    private uint _advancedPeerAckPoint;
+    private uint _peerRwnd;
+    private int _flightSize;
+    private int _pendingChunks;
+    private int _markedForRetransmit;
+    private bool _fastRetransmitPending;
+    private bool _forwardTsnNeeded;
+
+    private static bool SendsData(AssociationState state) => state is AssociationState.Established
+        or AssociationState.ShutdownPending or AssociationState.ShutdownReceived;
+
+    /// <summary>Queues one user message (already validated by the driver: 1..MaxMessageSize bytes).</summary>
+    public List<SctpPacket> Enqueue(ushort streamId, uint ppid, ReadOnlyMemory<byte> payload, SctpSendOptions options)
+    {
+        var accepts = State is AssociationState.Closed or AssociationState.CookieWait or AssociationState.CookieEchoed or AssociationState.Established;
+        if (_closedForGood || !accepts || _resettingStreams.Contains(streamId) || payload.Length == 0
+            || (_peerTag != 0 && streamId >= _outboundStreams))
+        {
+            AddDrained(streamId, payload.Length);
+            return Flush();
+        }
+        var message = new OutboundMessage
+        {
+            StreamId = streamId, Ppid = ppid, Options = options,
+            ExpiresAt = options.MaxLifetime is { } lifetime ? Now + lifetime : null,
+        };
+        for (var offset = 0; offset < payload.Length; offset += _maxFragment)
+        {
+            var length = Math.Min(_maxFragment, payload.Length - offset);
+            var chunk = new OutboundChunk
+            {
+                Message = message, Payload = payload.Slice(offset, length),
+                Beginning = offset == 0, Ending = offset + length == payload.Length,
+            };
+            message.Fragments.Add(chunk);
+            _pending.Enqueue(chunk);
+        }
+        _pendingChunks += message.Fragments.Count;
+        _pendingPerStream[streamId] = _pendingPerStream.GetValueOrDefault(streamId) + message.Fragments.Count;
+        return Flush();
+    }
+
+    private void AddDrained(ushort streamId, long bytes)
+    {
+        if (bytes != 0) DrainedBytes[streamId] = DrainedBytes.GetValueOrDefault(streamId) + bytes;
+    }
+
+    private void DropAllPending()
+    {
+        foreach (var chunk in _pending.Clear())
+            if (!chunk.Abandoned) AddDrained(chunk.Message.StreamId, chunk.Length);
+        _pendingChunks = 0;
+        _pendingPerStream.Clear();
+    }
+
+    private List<ISctpChunk> CollectData()
+    {
+        var chunks = new List<ISctpChunk>();
+        if (!SendsData(State)) return chunks;
+        var now = Now;
+        var bypass = _fastRetransmitPending ? _mtu - SctpPacket.CommonHeaderLength : 0;
+        _fastRetransmitPending = false;
+
+        for (var i = 0; i < _inflight.Count && _markedForRetransmit > 0; i++)
+        {
+            var c = _inflight[i];
+            if (!c.MarkedForRetransmit) continue;
+            if (bypass >= c.EncodedLength) bypass -= c.EncodedLength;
+            else if (_flightSize >= _cc.Cwnd) break;
+            c.MarkedForRetransmit = false;
+            _markedForRetransmit--;
+            Transmit(c, now, chunks);
+            Retransmissions++;
+        }
+
+        while (_flightSize < _cc.Cwnd && _pending.TryPeek(out var c))
+        {
+            if (c.Message.ExpiresAt is { } expiry && now >= expiry)
+            {
+                Abandon(c.Message);
+                continue;
+            }
+            if (_peerRwnd < c.Length && _flightSize > 0) break;
+            _pending.Dequeue();
+            _pendingChunks--;
+            _pendingPerStream[c.Message.StreamId]--;
+            if (c.Beginning && !c.Message.Options.Unordered)
+            {
+                var ssn = _nextSsn.GetValueOrDefault(c.Message.StreamId);
+                c.Message.Ssn = ssn;
+                _nextSsn[c.Message.StreamId] = (ushort)(ssn + 1);
+            }
+            c.Tsn = _nextTsn++;
+            _inflight.Add(c);
+            AddDrained(c.Message.StreamId, c.Length);
+            Transmit(c, now, chunks);
+        }
+        if (chunks.Count > 0) _t3 ??= now + _rto.Rto;
+        return chunks;
+    }
+
+    private void Transmit(OutboundChunk c, TimeSpan now, List<ISctpChunk> chunks)
+    {
+        c.Transmissions++;
+        c.LastSent = now;
+        c.InFlight = true;
+        c.MissIndications = 0;
+        _flightSize += c.Length;
+        _peerRwnd = (uint)Math.Max(0, (long)_peerRwnd - c.Length);
+        chunks.Add(c.ToDataChunk());
+    }
+
+    private void TakeOutOfFlight(OutboundChunk c)
+    {
+        if (!c.InFlight) return;
+        c.InFlight = false;
+        _flightSize -= c.Length;
+    }
+
+    private bool ShouldAbandon(OutboundChunk c, TimeSpan now) =>
+        (c.Message.Options.MaxRetransmits is { } max && c.Transmissions > max) || (c.Message.ExpiresAt is { } expiry && now >= expiry);
+
+    /// <summary>PR-SCTP (RFC 3758 §3.5): gives up on every fragment of a message.</summary>
+    private void Abandon(OutboundMessage message)
+    {
+        if (message.Abandoned) return;
+        message.Abandoned = true;
+        foreach (var c in message.Fragments)
+        {
+            if (c.Transmissions == 0)
+            {
+                _pendingChunks--;
+                _pendingPerStream[message.StreamId]--;
+                AddDrained(message.StreamId, c.Length);
+                continue;
+            }
+            TakeOutOfFlight(c);
+            if (c.MarkedForRetransmit)
+            {
+                c.MarkedForRetransmit = false;
+                _markedForRetransmit--;
+            }
+        }
+        UpdateAdvancedPeerAckPoint();
+    }
+
+    private void HandleSack(uint cumulative, uint aRwnd, GapAckBlock[] gaps)
+    {
+        if (!SendsData(State) && State is not AssociationState.ShutdownSent) return;
+        if (Tsn.Lt(cumulative, _cumAckPoint) || Tsn.Gte(cumulative, _nextTsn)) return;
+        var now = Now;
+        var flightBefore = _flightSize;
+        var bytesAcked = 0;
+        var rttTaken = false;
+        uint? highestNewlyAcked = null;
+        var advanced = Tsn.Gt(cumulative, _cumAckPoint);
+
+        while (_inflight.Count > 0 && Tsn.Lte(_inflight.FirstTsn, cumulative))
+        {
+            var c = _inflight.RemoveFirst();
+            if (c.MarkedForRetransmit)
+            {
+                c.MarkedForRetransmit = false;
+                _markedForRetransmit--;
+            }
+            if (c.Acked || c.Abandoned) continue;
+            Acknowledge(c, now, ref bytesAcked, ref rttTaken);
+            highestNewlyAcked = c.Tsn;
+        }
+        _cumAckPoint = cumulative;
+        if (Tsn.Lt(_advancedPeerAckPoint, _cumAckPoint)) _advancedPeerAckPoint = _cumAckPoint;
+
+        foreach (var block in gaps)
+        {
+            if (block.End < block.Start || block.Start == 0) continue;
+            var last = Math.Min(block.End, _inflight.Count);
+            for (int offset = block.Start; offset <= last; offset++)
+            {
+                var c = _inflight[offset - 1];
+                if (c.Acked || c.Abandoned) continue;
+                if (c.MarkedForRetransmit)
+                {
+                    c.MarkedForRetransmit = false;
+                    _markedForRetransmit--;
+                }
+                Acknowledge(c, now, ref bytesAcked, ref rttTaken);
+                if (highestNewlyAcked is not { } h || Tsn.Gt(c.Tsn, h)) highestNewlyAcked = c.Tsn;
+            }
+        }
+
+        if (highestNewlyAcked is { } htna && gaps.Length > 0) CountMissIndications(htna, now);
+
+        if (advanced)
+        {
+            _cc.OnCumulativeAckAdvanced(bytesAcked, flightBefore);
+            _cc.OnCumulativeAck(cumulative);
+        }
+        // The peer is alive: acknowledged data, or SACKs while it has no window (RFC 9260 §6.1:
+        // unanswered zero-window probes must not count as errors).
+        if (advanced || bytesAcked > 0 || aRwnd < _mtu) _errorCount = 0;
+        _peerRwnd = (uint)Math.Max(0, (long)aRwnd - _flightSize);
+
+        if (_inflight.Count == 0)
+        {
+            _t3 = null;
+            _cc.OnAllAcked();
+        }
+        else if (advanced) _t3 = now + _rto.Rto;
+        UpdateAdvancedPeerAckPoint();
+    }
+
+    private void Acknowledge(OutboundChunk c, TimeSpan now, ref int bytesAcked, ref bool rttTaken)
+    {
+        c.Acked = true;
+        TakeOutOfFlight(c);
+        bytesAcked += c.Length;
+        if (!rttTaken && c.Transmissions == 1)
+        {
+            _rto.AddMeasurement(now - c.LastSent);
+            rttTaken = true;
+        }
+    }
+
+    /// <summary>RFC 9260 §7.2.4 with the HTNA rule: each outstanding TSN below the highest newly
+    /// acknowledged one gets a miss indication; the third triggers one fast retransmission.</summary>
+    private void CountMissIndications(uint highestNewlyAcked, TimeSpan now)
+    {
+        var any = false;
+        for (var i = 0; i < _inflight.Count; i++)
+        {
+            var c = _inflight[i];
+            if (!Tsn.Lt(c.Tsn, highestNewlyAcked)) break;
+            if (c.Acked || c.Abandoned || !c.InFlight) continue;
+            if (++c.MissIndications < 3 || c.FastRetransmitted) continue;
+            if (ShouldAbandon(c, now))
+            {
+                Abandon(c.Message);
+                continue;
+            }
+            c.FastRetransmitted = true;
+            TakeOutOfFlight(c);
+            c.MarkedForRetransmit = true;
+            _markedForRetransmit++;
+            any = true;
+        }
+        if (!any) return;
+        _cc.OnFastRetransmit(_nextTsn - 1);
+        _fastRetransmitPending = true;
+    }
+
+    private void OnT3(TimeSpan now)
+    {
+        _t3 = null;
+        if (_inflight.Count == 0 || !SendsData(State) && State != AssociationState.ShutdownSent) return;
+        if (++_errorCount > _options.MaxAssociationRetransmits)
+        {
+            Fail("peer unreachable: too many retransmissions");
+            return;
+        }
+        Timeouts++;
+        _rto.Backoff();
+        _cc.OnRetransmissionTimeout();
+        for (var i = 0; i < _inflight.Count; i++)
+        {
+            var c = _inflight[i];
+            if (c.Acked || c.Abandoned || c.MarkedForRetransmit) continue;
+            if (ShouldAbandon(c, now))
+            {
+                Abandon(c.Message);
+                continue;
+            }
+            TakeOutOfFlight(c);
+            c.MarkedForRetransmit = true;
+            _markedForRetransmit++;
+        }
+        UpdateAdvancedPeerAckPoint();
+        _t3 = now + _rto.Rto;
+    }
+
+    /// <summary>RFC 3758 §3.5 C1-C3: move the advanced ack point over abandoned chunks and, if it
+    /// passed the cumulative ack, send FORWARD-TSN.</summary>
+    private void UpdateAdvancedPeerAckPoint()
+    {
+        if (!_peerForwardTsn) return;
+        var point = Tsn.Gt(_advancedPeerAckPoint, _cumAckPoint) ? _advancedPeerAckPoint : _cumAckPoint;
+        var start = point - _cumAckPoint;
+        if (start > (uint)_inflight.Count) start = (uint)_inflight.Count;
+        for (var i = (int)start; i < _inflight.Count; i++)
+        {
+            var c = _inflight[i];
+            if (!c.Abandoned && !c.Acked) break;
+            point = c.Tsn;
+        }
+        _advancedPeerAckPoint = point;
+        if (Tsn.Gt(point, _cumAckPoint)) _forwardTsnNeeded = true;
+    }
+
+    private ForwardTsnChunk BuildForwardTsn()
+    {
+        var streams = new Dictionary<ushort, ushort>();
+        for (var i = 0; i < _inflight.Count && Tsn.Lte(_inflight[i].Tsn, _advancedPeerAckPoint); i++)
+        {
+            var m = _inflight[i].Message;
+            if (!m.Abandoned || m.Options.Unordered) continue;
+            if (!streams.TryGetValue(m.StreamId, out var ssn) || Tsn.Lt(ssn, m.Ssn)) streams[m.StreamId] = m.Ssn;
+        }
+        return new ForwardTsnChunk(_advancedPeerAckPoint, [.. streams.Select(kv => new ForwardTsnStream(kv.Key, kv.Value))]);
+    }
+}

@@ -1,0 +1,61 @@
+namespace WebRtcPS.Engine.Sctp;
+
+/// <summary>Settings of an <see cref="SctpAssociation"/>. Defaults follow RFC 9260 §16 and the
+/// WebRTC profile (RFC 8831 §6.2: port 5000, max message size 256 KiB as advertised in SDP).</summary>
+public sealed class SctpAssociationOptions
+{
+    public ushort LocalPort { get; init; } = 5000;
+    public ushort RemotePort { get; init; } = 5000;
+
+    /// <summary>Largest user message sent or accepted (SDP a=max-message-size). Default 262144.</summary>
+    public int MaxMessageSize { get; init; } = 262144;
+
+    /// <summary>The peer's a=max-message-size (RFC 8841 §6), limiting what we send; 0 means no limit;
+    /// null means the same as <see cref="MaxMessageSize"/>.</summary>
+    public int? RemoteMaxMessageSize { get; init; }
+
+    /// <summary>Our advertised receiver window (a_rwnd) in bytes.</summary>
+    public uint ReceiveWindow { get; init; } = 1024 * 1024;
+
+    public ushort OutboundStreams { get; init; } = 65535;
+    public ushort InboundStreams { get; init; } = 65535;
+
+    public TimeSpan RtoInitial { get; init; } = TimeSpan.FromSeconds(1);
+    /// <summary>RTO.Min. RFC 9260 suggests 1 s; WebRTC stacks use less, hence 200 ms.</summary>
+    public TimeSpan RtoMin { get; init; } = TimeSpan.FromMilliseconds(200);
+    public TimeSpan RtoMax { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Delayed SACK timeout (RFC 9260 §6.2: at most 500 ms; every second packet is acked at once).</summary>
+    public TimeSpan DelayedSackTime { get; init; } = TimeSpan.FromMilliseconds(200);
+
+    public TimeSpan HeartbeatInterval { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan CookieLifetime { get; init; } = TimeSpan.FromSeconds(60);
+    public int MaxInitRetransmits { get; init; } = 8;
+    /// <summary>Association.Max.Retrans: consecutive timeouts before the peer is declared unreachable.</summary>
+    public int MaxAssociationRetransmits { get; init; } = 10;
+
+    /// <summary>Bytes queued and not yet first transmitted above which SendAsync waits.</summary>
+    public long MaxBufferedAmount { get; init; } = 4 * 1024 * 1024;
+
+    /// <summary>Send INIT at start (active open). Both WebRTC peers do; the collision is resolved per RFC 9260 §5.2.4.</summary>
+    public bool SendInit { get; init; } = true;
+
+    /// <summary>When true, received messages are raised through <see cref="SctpAssociation.MessageReceived"/>
+    /// on the same ordered event queue as stream resets and state changes (what the data channel
+    /// layer needs so a message never overtakes the close of its channel), instead of
+    /// <see cref="SctpAssociation.Messages"/>. Subscribe before <see cref="SctpAssociation.Start"/>.</summary>
+    public bool DeliverMessagesAsEvents { get; init; }
+
+    public void Validate()
+    {
+        if (MaxMessageSize <= 0) throw new ArgumentOutOfRangeException(nameof(MaxMessageSize));
+        if (RemoteMaxMessageSize < 0) throw new ArgumentOutOfRangeException(nameof(RemoteMaxMessageSize));
+        if (ReceiveWindow < 1500) throw new ArgumentOutOfRangeException(nameof(ReceiveWindow));
+        if (ReceiveWindow < MaxMessageSize) throw new ArgumentOutOfRangeException(nameof(ReceiveWindow), "The receive window must hold a whole message of MaxMessageSize.");
+        if (OutboundStreams == 0) throw new ArgumentOutOfRangeException(nameof(OutboundStreams));
+        if (InboundStreams == 0) throw new ArgumentOutOfRangeException(nameof(InboundStreams));
+        if (RtoMin <= TimeSpan.Zero || RtoMax < RtoMin || RtoInitial < RtoMin) throw new ArgumentOutOfRangeException(nameof(RtoInitial));
+        if (DelayedSackTime < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(DelayedSackTime));
+        if (MaxBufferedAmount <= 0) throw new ArgumentOutOfRangeException(nameof(MaxBufferedAmount));
+    }
+}

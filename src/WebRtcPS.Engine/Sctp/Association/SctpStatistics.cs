@@ -1,0 +1,22 @@
+namespace WebRtcPS.Engine.Sctp;
+
+/// <summary>A snapshot of an association's counters and transport state (for getStats-style
+/// reporting), taken on the association's loop so the values are consistent with each other.</summary>
+public sealed record SctpStatistics
+{
+    public AssociationState State { get; init; }
+    public long PacketsSent { get; init; }
+    public long PacketsReceived { get; init; }
+    /// <summary>Datagrams dropped before the state machine (bad checksum, malformed, wrong port) or by it (wrong tag).</summary>
+    public long PacketsDropped { get; init; }
+    public long DataRetransmissions { get; init; }
+    public long RetransmissionTimeouts { get; init; }
+    public int CongestionWindow { get; init; }
+    public int SlowStartThreshold { get; init; }
+    public uint PeerReceiveWindow { get; init; }
+    public int BytesInFlight { get; init; }
+    public TimeSpan Rto { get; init; }
+    public TimeSpan? SmoothedRtt { get; init; }
+    public long BufferedAmount { get; init; }
+    public long UnconsumedBytes { get; init; }
+}
