@@ -13,6 +13,7 @@
         'Start-WrtcSignalingServer'
         'Get-WrtcSignalingServer'
         'Stop-WrtcSignalingServer'
+        'Get-WrtcIceCandidate'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -1,0 +1,120 @@
+using System.Management.Automation;
+using WebRtcPS.Commands.Infrastructure;
+using WebRtcPS.Engine.Ice;
+
+namespace WebRtcPS.Commands.Ice;
+
+/// <summary>
+/// Gathers ICE candidates like the WebRTC "Trickle ICE" page: one object per candidate as it is
+/// found, then a summary with the gathering time and each server's result.
+/// </summary>
+[Cmdlet(VerbsCommon.Get, "WrtcIceCandidate")]
+[OutputType(typeof(IceCandidateEvent), typeof(IceGatheringSummary))]
+public sealed class GetWrtcIceCandidateCommand : AsyncPipelineCmdlet
+{
+    /// <summary>STUN (and, with the TURN support, TURN) server URIs.</summary>
+    [Parameter(Position = 0)]
+    [ValidateNotNullOrEmpty]
+    public string[]? IceServer { get; set; }
+
+    /// <summary>User name and password for TURN servers.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Also gather on loopback (127.0.0.1, ::1).</summary>
+    [Parameter]
+    public SwitchParameter IncludeLoopback { get; set; }
+
+    /// <summary>Gather only on these interfaces (names such as eth0, or addresses).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string[]? Interface { get; set; }
+
+    /// <summary>Longest time to wait for gathering to complete.</summary>
+    [Parameter]
+    [ValidateRange(1, 300)]
+    public int TimeoutSec { get; set; } = 10;
+
+    /// <summary>Candidates only, no summary object (for Export-Csv).</summary>
+    [Parameter]
+    public SwitchParameter NoSummary { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var servers = IceParameterHelpers.ParseIceServers(this, IceServer);
+        foreach (var turn in servers.Where(s => !s.IsStun))
+        {
+            WriteError(new ErrorRecord(new NotSupportedException($"TURN relay gathering is not available in this version: {turn}"),
+                "TurnNotSupported", ErrorCategory.NotImplemented, turn.ToString()));
+        }
+        var stun = servers.Where(s => s.IsStun).ToList();
+        var options = new IceAgentOptions
+        {
+            IceServers = stun.Select(s => s.ToString()).ToList(),
+            IncludeLoopback = IncludeLoopback || IceParameterHelpers.NamesLoopback(Interface),
+            InterfaceFilter = IceParameterHelpers.InterfaceFilter(Interface),
+        };
+
+        var summary = RunToCompletion(ct => GatherAsync(options, stun, ct));
+        if (!summary.Completed)
+            WriteWarning($"Gathering did not complete within {TimeoutSec} s; the candidates above are those found so far.");
+        if (!NoSummary) WriteObject(summary);
+    }
+
+    private async Task<IceGatheringSummary> GatherAsync(IceAgentOptions options, IReadOnlyList<IceServerUri> servers, CancellationToken ct)
+    {
+        await using var agent = new IceAgent(options);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(TimeoutSec));
+        var mapped = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        var errors = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        int host = 0, srflx = 0, relay = 0;
+        var completed = false;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        agent.StartGathering();
+        try
+        {
+            await foreach (var e in agent.Events.ReadAllAsync(timeout.Token).ConfigureAwait(false))
+            {
+                switch (e)
+                {
+                    case IceCandidateGatheredEvent g:
+                        PostObject(new IceCandidateEvent(g.Candidate, CandidateDirection.Local, g.Timestamp, g.Elapsed, g.Url));
+                        switch (g.Candidate.Type)
+                        {
+                            case RTCIceCandidateType.Host: host++; break;
+                            case RTCIceCandidateType.Srflx: srflx++; break;
+                            case RTCIceCandidateType.Relay: relay++; break;
+                        }
+                        if (g.Url is not null) mapped.TryAdd(g.Url, $"{g.Candidate.Address}:{g.Candidate.Port}");
+                        break;
+                    case IceCandidateErrorEvent err:
+                        if (!errors.TryGetValue(err.Url, out var list)) errors[err.Url] = list = [];
+                        list.Add(err.ErrorCode is { } code ? $"{code} {err.ErrorText} (from {err.LocalAddress})" : $"{err.ErrorText} (from {err.LocalAddress})");
+                        PostVerbose($"{err.Url}: {err.ErrorText} (from {err.LocalAddress})");
+                        break;
+                    case IceGatheringStateChangedEvent { State: RTCIceGatheringState.Complete }:
+                        completed = true;
+                        break;
+                }
+                if (completed) break;
+            }
+        }
+        catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+        {
+            // the timeout: report what was found
+        }
+
+        var results = servers.Select(s =>
+        {
+            var url = s.ToString();
+            return mapped.TryGetValue(url, out var address)
+                ? new IceServerGatheringResult(url, true, address, null)
+                : new IceServerGatheringResult(url, false, null,
+                    errors.TryGetValue(url, out var list) ? string.Join("; ", list.Distinct()) : "no answer before gathering ended");
+        }).ToList();
+        return new IceGatheringSummary(Math.Round(clock.Elapsed.TotalMilliseconds, 1), completed, host, srflx, relay, results);
+    }
+}
