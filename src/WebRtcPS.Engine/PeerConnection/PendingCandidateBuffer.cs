@@ -1,0 +1,91 @@
+namespace WebRtcPS.Engine.PeerConnection;
+
+/// <summary>
+/// Holds remote candidates that arrive before the remote description, as the seed protocol's
+/// peers do (W3C addIceCandidate would reject them with InvalidStateError), and applies them, in
+/// arrival order, right after the description is set.
+/// </summary>
+/// <example>
+/// <code>
+/// var pending = new PendingCandidateBuffer(pc);
+/// // signaling loop:
+/// case "candidate": pending.Add(message.Content); break;
+/// case "offer": pc.SetRemoteDescription(offer); pending.Flush(); ...
+/// </code>
+/// </example>
+public sealed class PendingCandidateBuffer
+{
+    private readonly object _gate = new();
+    private readonly RTCPeerConnection _connection;
+    private readonly List<RTCIceCandidateInit?> _held = [];
+
+    public PendingCandidateBuffer(RTCPeerConnection connection)
+    {
+        _connection = connection ?? throw new ArgumentNullException(nameof(connection));
+    }
+
+    /// <summary>Candidates held so far (not yet applied).</summary>
+    public int Count
+    {
+        get
+        {
+            lock (_gate) return _held.Count;
+        }
+    }
+
+    /// <summary>Applies the candidate now when the remote description is set (after any held ones),
+    /// else holds it. Returns true when applied. Errors other than the missing description
+    /// (a bad candidate: <see cref="OperationError"/>) are thrown.</summary>
+    public bool Add(RTCIceCandidateInit? candidate)
+    {
+        lock (_gate)
+        {
+            if (_connection.RemoteDescription is null || _held.Count > 0 && !TryFlushLocked())
+            {
+                _held.Add(candidate);
+                return false;
+            }
+            _connection.AddIceCandidate(candidate);
+            return true;
+        }
+    }
+
+    /// <summary>A bare "candidate:..." line (the seed protocol's content); null or empty is end-of-candidates.</summary>
+    public bool Add(string? candidateLine) =>
+        Add(string.IsNullOrWhiteSpace(candidateLine) ? null : new RTCIceCandidateInit(candidateLine));
+
+    /// <summary>Applies every held candidate; call right after setRemoteDescription. Returns how many were applied.
+    /// A candidate that fails (it does not parse) is dropped and its error rethrown after the rest are applied.</summary>
+    public int Flush()
+    {
+        lock (_gate)
+        {
+            if (_connection.RemoteDescription is null) return 0;
+            var count = _held.Count;
+            TryFlushLocked();
+            return count;
+        }
+    }
+
+    private bool TryFlushLocked()
+    {
+        if (_connection.RemoteDescription is null) return false;
+        var held = _held.ToList();
+        _held.Clear();
+        List<Exception>? errors = null;
+        foreach (var candidate in held)
+        {
+            try
+            {
+                _connection.AddIceCandidate(candidate);
+            }
+            catch (OperationError ex)
+            {
+                (errors ??= []).Add(ex);
+            }
+        }
+        if (errors is { Count: 1 }) throw errors[0];
+        if (errors is not null) throw new AggregateException("Some held candidates could not be added.", errors);
+        return true;
+    }
+}

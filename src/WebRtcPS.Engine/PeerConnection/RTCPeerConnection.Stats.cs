@@ -1,0 +1,211 @@
+using System.Globalization;
+using WebRtcPS.Engine.Ice;
+
+namespace WebRtcPS.Engine.PeerConnection;
+
+public sealed partial class RTCPeerConnection
+{
+    private const string TransportId = "T01";
+
+    /// <summary>W3C getStats: peer-connection, transport, candidate pairs, local and remote candidates, data channels.</summary>
+    public async Task<RTCStatsReport> GetStatsAsync(CancellationToken cancellationToken = default)
+    {
+        IceAgent? agent;
+        Dtls.DtlsTransport? dtls;
+        Sctp.SctpAssociation? sctp;
+        List<DataChannels.RTCDataChannel> channels;
+        int opened, closed;
+        RTCIceConnectionState iceState;
+        Dtls.RTCDtlsTransportState dtlsState;
+        Dtls.DtlsRole? dtlsRole;
+        lock (_gate)
+        {
+            agent = _agent;
+            dtls = _dtls;
+            sctp = _sctp;
+            channels = [.. _allChannels];
+            opened = _channelsOpened;
+            closed = _channelsClosed;
+            iceState = _iceConnectionState;
+            dtlsState = _dtlsState;
+            dtlsRole = _dtlsRole;
+        }
+        var now = _time.GetUtcNow();
+        var entries = new List<RTCStats>
+        {
+            new RTCPeerConnectionStats { Id = "P", Timestamp = now, DataChannelsOpened = opened, DataChannelsClosed = closed },
+        };
+
+        IceDiagnostics? ice = null;
+        if (agent is not null)
+        {
+            try
+            {
+                ice = await agent.GetDiagnosticsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+        Sctp.SctpStatistics? sctpStats = null;
+        if (sctp is not null)
+        {
+            try
+            {
+                sctpStats = await sctp.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is ObjectDisposedException or InvalidOperationException)
+            {
+            }
+        }
+
+        var candidateIds = new Dictionary<RTCIceCandidate, string>();
+        string CandidateId(RTCIceCandidate c, bool remote)
+        {
+            if (!candidateIds.TryGetValue(c, out var id))
+            {
+                id = (remote ? "RC" : "LC") + (candidateIds.Count + 1).ToString(CultureInfo.InvariantCulture);
+                candidateIds[c] = id;
+                entries.Add(new RTCIceCandidateStats(remote)
+                {
+                    Id = id,
+                    Timestamp = now,
+                    TransportId = TransportId,
+                    Address = c.Address,
+                    Port = c.Port,
+                    Protocol = c.Protocol.ToString().ToLowerInvariant(),
+                    CandidateType = c.Type.ToString().ToLowerInvariant(),
+                    Priority = c.Priority,
+                    RelatedAddress = c.RelatedAddress,
+                    RelatedPort = c.RelatedPort,
+                    Foundation = c.Foundation,
+                });
+            }
+            return id;
+        }
+
+        string? selectedId = null;
+        long bytesSent = 0, bytesReceived = 0, packetsSent = 0, packetsReceived = 0;
+        if (ice is not null)
+        {
+            foreach (var c in ice.LocalCandidates) CandidateId(c, remote: false);
+            foreach (var c in ice.RemoteCandidates) CandidateId(c, remote: true);
+            var n = 0;
+            foreach (var p in ice.Pairs)
+            {
+                var id = "CP" + (++n).ToString(CultureInfo.InvariantCulture);
+                var local = CandidateId(p.Pair.Local, remote: false);
+                var remoteId = CandidateId(p.Pair.Remote, remote: true);
+                if (p.Selected)
+                {
+                    selectedId = id;
+                }
+                bytesSent += p.BytesSent;
+                bytesReceived += p.BytesReceived;
+                packetsSent += p.PacketsSent;
+                packetsReceived += p.PacketsReceived;
+                entries.Add(new RTCCandidatePairStats
+                {
+                    Id = id,
+                    Timestamp = now,
+                    TransportId = TransportId,
+                    LocalCandidateId = local,
+                    RemoteCandidateId = remoteId,
+                    State = p.State,
+                    Nominated = p.Nominated,
+                    Selected = p.Selected,
+                    Priority = p.Priority,
+                    PacketsSent = p.PacketsSent,
+                    PacketsReceived = p.PacketsReceived,
+                    BytesSent = p.BytesSent,
+                    BytesReceived = p.BytesReceived,
+                    CurrentRoundTripTime = p.CurrentRoundTripTime,
+                    TotalRoundTripTime = p.TotalRoundTripTime,
+                    RequestsSent = p.RequestsSent,
+                    RequestsReceived = p.RequestsReceived,
+                    ResponsesSent = p.ResponsesSent,
+                    ResponsesReceived = p.ResponsesReceived,
+                    ConsentRequestsSent = p.ConsentRequestsSent,
+                    LastResult = p.LastResult,
+                });
+            }
+        }
+
+        entries.Add(new RTCTransportStats
+        {
+            Id = TransportId,
+            Timestamp = now,
+            PacketsSent = dtls?.DatagramsSent ?? packetsSent,
+            PacketsReceived = dtls?.DatagramsReceived ?? packetsReceived,
+            BytesSent = bytesSent,
+            BytesReceived = bytesReceived,
+            IceRole = ice?.Role ?? RTCIceRole.Controlling,
+            IceLocalUsernameFragment = _localIce.UsernameFragment,
+            IceState = iceState,
+            DtlsState = dtlsState,
+            DtlsRole = dtlsRole,
+            DtlsCipher = dtls?.CipherSuite,
+            SelectedCandidatePairId = selectedId,
+            LocalCertificateFingerprint = _certificate.GetFingerprints()[0].ToString(),
+            RemoteCertificateFingerprint = dtls?.RemoteFingerprint?.ToString(),
+            SctpRetransmissions = sctpStats?.DataRetransmissions ?? 0,
+            SctpSmoothedRoundTripTime = sctpStats?.SmoothedRtt,
+            SctpCongestionWindow = sctpStats?.CongestionWindow,
+        });
+
+        var k = 0;
+        foreach (var channel in channels)
+        {
+            entries.Add(new RTCDataChannelStats
+            {
+                Id = "D" + (++k).ToString(CultureInfo.InvariantCulture),
+                Timestamp = now,
+                Label = channel.Label,
+                Protocol = channel.Protocol,
+                DataChannelIdentifier = channel.Id,
+                State = channel.ReadyState,
+                MessagesSent = channel.MessagesSent,
+                BytesSent = channel.BytesSent,
+                MessagesReceived = channel.MessagesReceived,
+                BytesReceived = channel.BytesReceived,
+            });
+        }
+        return new RTCStatsReport(entries);
+    }
+
+    /// <summary>The diagnosis of the connection as it stands: every layer's last state, the failure
+    /// reason, and ICE's candidates and pairs with what each check got back.</summary>
+    public async Task<PeerConnectionDiagnostics> GetDiagnosticsAsync(CancellationToken cancellationToken = default)
+    {
+        IceAgent? agent;
+        lock (_gate) agent = _agent;
+        IceDiagnostics? ice = null;
+        if (agent is not null)
+        {
+            try
+            {
+                ice = await agent.GetDiagnosticsAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            }
+            catch (ObjectDisposedException)
+            {
+            }
+        }
+        lock (_gate)
+        {
+            return new PeerConnectionDiagnostics
+            {
+                SignalingState = _signalingState,
+                ConnectionState = _connectionState,
+                IceConnectionState = _iceConnectionState,
+                IceGatheringState = _iceGatheringState,
+                DtlsState = _dtlsState,
+                DtlsRole = _dtlsRole,
+                SctpState = _sctpState,
+                FailureReason = _failureReason,
+                HasRemoteDescription = _remoteDescription is not null,
+                Ice = ice,
+                DataChannels = [.. _allChannels.Select(c => $"'{c.Label}' id {c.Id?.ToString(CultureInfo.InvariantCulture) ?? "-"} {c.ReadyState.ToString().ToLowerInvariant()}, {c.MessagesSent}/{c.MessagesReceived} messages sent/received")],
+            };
+        }
+    }
+}

@@ -1,0 +1,289 @@
+using Microsoft.Extensions.Logging;
+using WebRtcPS.Engine.Dtls;
+using WebRtcPS.Engine.Ice;
+using WebRtcPS.Engine.Sctp;
+
+namespace WebRtcPS.Engine.PeerConnection;
+
+public sealed partial class RTCPeerConnection
+{
+    /// <summary>Under the lock: the agent, created once with the role of the first description
+    /// (RFC 8445 §6.1.1: the offerer controls; a conflict is still resolved at run time).</summary>
+    private void EnsureAgent(RTCIceRole role)
+    {
+        if (_agent is not null) return;
+        _agent = new IceAgent(_config.ToIceAgentOptions(role, _localIce), _network, _time);
+        var agent = _agent;
+        _icePump = Task.Run(() => PumpIceEventsAsync(agent));
+    }
+
+    private async Task PumpIceEventsAsync(IceAgent agent)
+    {
+        await foreach (var e in agent.Events.ReadAllAsync().ConfigureAwait(false))
+        {
+            _events.Writer.TryWrite(new PeerConnectionIceEvent(e.Timestamp, e.Elapsed, e));
+            lock (_gate)
+            {
+                if (_closed) continue;
+                switch (e)
+                {
+                    case IceCandidateGatheredEvent g:
+                        Raise(OnIceCandidate, new RTCPeerConnectionIceEventArgs(g.Candidate, _remote?.Mid ?? DefaultMid, g.Url));
+                        break;
+                    case IceEndOfCandidatesEvent:
+                        Raise(OnIceCandidate, new RTCPeerConnectionIceEventArgs(null, _remote?.Mid ?? DefaultMid, null));
+                        break;
+                    case IceGatheringStateChangedEvent gs:
+                        _iceGatheringState = gs.State;
+                        Raise(OnIceGatheringStateChange, gs.State);
+                        break;
+                    case IceStateChangedEvent s:
+                        _iceStateReason = s.Reason;
+                        var state = (RTCIceConnectionState)(int)s.NewState;
+                        if (state != _iceConnectionState)
+                        {
+                            _iceConnectionState = state;
+                            Publish(now => new IceConnectionStateChangedEvent(now.Time, now.Elapsed, state));
+                            Raise(OnIceConnectionStateChange, state);
+                        }
+                        UpdateConnectionState();
+                        break;
+                }
+            }
+        }
+    }
+
+    /// <summary>Under the lock, once stable: DTLS, SCTP and the data channels start in the background.</summary>
+    private void StartTransportsIfReady()
+    {
+        if (_transportTask is not null || _agent is null || _remote is null || _dtlsRole is null) return;
+        var agent = _agent;
+        var remote = _remote;
+        var role = _dtlsRole.Value;
+        var ct = _cts.Token;
+        _transportTask = Task.Run(() => RunTransportsAsync(agent, remote, role, ct));
+    }
+
+    private async Task RunTransportsAsync(IceAgent agent, Sdp.DataChannelSessionDescription remote, DtlsRole role, CancellationToken ct)
+    {
+        try
+        {
+            // DTLS waits for a selected pair: a ClientHello sent before would be dropped and cost a retransmission (1 s).
+            var iceState = await agent.WaitForStateAsync(s => s is RTCIceTransportState.Connected or RTCIceTransportState.Completed
+                or RTCIceTransportState.Failed or RTCIceTransportState.Closed, ct).ConfigureAwait(false);
+            if (iceState is not (RTCIceTransportState.Connected or RTCIceTransportState.Completed)) return;
+
+            SetDtlsState(RTCDtlsTransportState.Connecting, role, null);
+            DtlsTransport dtls;
+            try
+            {
+                dtls = await DtlsTransport.StartAsync(agent.Transport, new DtlsParameters
+                {
+                    Role = role,
+                    Certificate = _certificate,
+                    RemoteFingerprints = remote.Fingerprints,
+                    HandshakeTimeout = _config.DtlsHandshakeTimeout,
+                    Logger = _config.Logger,
+                }, ct).ConfigureAwait(false);
+            }
+            catch (DtlsException ex)
+            {
+                SetDtlsState(RTCDtlsTransportState.Failed, role, $"DTLS {ex.Error}: {ex.Message}");
+                return;
+            }
+
+            bool closed;
+            lock (_gate)
+            {
+                closed = _closed;
+                if (!closed) _dtls = dtls;
+            }
+            if (closed)
+            {
+                await dtls.DisposeAsync().ConfigureAwait(false);
+                return;
+            }
+            dtls.StateChanged += (_, s) => SetDtlsState(s, role, s == RTCDtlsTransportState.Failed ? $"DTLS {dtls.Error?.Error}: {dtls.Error?.Message}" : null);
+            SetDtlsState(RTCDtlsTransportState.Connected, role, $"{role}, {dtls.CipherSuite}, peer certificate {dtls.RemoteFingerprint}");
+
+            var remoteMax = remote.MaxMessageSize switch { 0 => 0, > int.MaxValue => int.MaxValue, var n => (int)n };
+            var sctp = new SctpAssociation(dtls, new SctpAssociationOptions
+            {
+                LocalPort = (ushort)Sdp.SctpMediaSection.DefaultSctpPort,
+                RemotePort = (ushort)remote.SctpPort,
+                MaxMessageSize = _config.MaxMessageSize,
+                RemoteMaxMessageSize = remoteMax,
+                ReceiveWindow = (uint)Math.Max(1024 * 1024, _config.MaxMessageSize),
+                DeliverMessagesAsEvents = true,
+            }, logger: _config.Logger);
+            sctp.StateChanged += (_, s) =>
+            {
+                lock (_gate) _sctpState = s;
+                Publish(now => new SctpStateChangedEvent(now.Time, now.Elapsed, s, s == SctpTransportState.Closed ? sctp.CloseReason : null));
+            };
+            lock (_gate)
+            {
+                closed = _closed;
+                if (!closed)
+                {
+                    _sctp = sctp;
+                    _sctpState = SctpTransportState.Connecting;
+                }
+            }
+            if (closed)
+            {
+                await sctp.DisposeAsync().ConfigureAwait(false);
+                return;
+            }
+            Publish(now => new SctpStateChangedEvent(now.Time, now.Elapsed, SctpTransportState.Connecting, $"ports {Sdp.SctpMediaSection.DefaultSctpPort} -> {remote.SctpPort}, peer max-message-size {remote.MaxMessageSize}"));
+            _channels.Attach(sctp, role == Dtls.DtlsRole.Client);
+            sctp.Start();
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception ex)
+        {
+            _config.Logger?.LogError(ex, "Setting up DTLS/SCTP failed");
+            SetDtlsState(RTCDtlsTransportState.Failed, role, $"internal error: {ex.Message}");
+        }
+    }
+
+    private void SetDtlsState(RTCDtlsTransportState state, DtlsRole role, string? detail)
+    {
+        lock (_gate)
+        {
+            if (_closed || _dtlsState == state) return;
+            _dtlsState = state;
+            if (state == RTCDtlsTransportState.Failed) _failureReason ??= detail;
+            Publish(now => new DtlsStateChangedEvent(now.Time, now.Elapsed, state, role, detail));
+            UpdateConnectionState();
+        }
+    }
+
+    /// <summary>Under the lock: W3C connectionState from the ICE and DTLS transports (webrtc-pc §4.3.3).</summary>
+    private void UpdateConnectionState()
+    {
+        var ice = _iceConnectionState;
+        var dtls = _dtlsState;
+        RTCPeerConnectionState next;
+        if (_closed) next = RTCPeerConnectionState.Closed;
+        else if (ice == RTCIceConnectionState.Failed || dtls == RTCDtlsTransportState.Failed) next = RTCPeerConnectionState.Failed;
+        else if (ice == RTCIceConnectionState.Disconnected) next = RTCPeerConnectionState.Disconnected;
+        else if (ice is RTCIceConnectionState.New or RTCIceConnectionState.Closed && dtls is RTCDtlsTransportState.New or RTCDtlsTransportState.Closed)
+            next = RTCPeerConnectionState.New;
+        else if (ice is RTCIceConnectionState.New or RTCIceConnectionState.Checking || dtls is RTCDtlsTransportState.New or RTCDtlsTransportState.Connecting)
+            next = RTCPeerConnectionState.Connecting;
+        else next = RTCPeerConnectionState.Connected;
+
+        if (next == _connectionState) return;
+        _connectionState = next;
+        string? reason = null;
+        if (next == RTCPeerConnectionState.Failed)
+        {
+            if (ice == RTCIceConnectionState.Failed) _failureReason ??= $"ICE failed: {_iceStateReason}";
+            reason = _failureReason;
+        }
+        Publish(now => new ConnectionStateChangedEvent(now.Time, now.Elapsed, next, reason));
+        if (!_closed) Raise(OnConnectionStateChange, next);
+        for (var i = _waiters.Count - 1; i >= 0; i--)
+        {
+            if (_waiters[i].Condition(next))
+            {
+                _waiters[i].Completion.TrySetResult(next);
+                _waiters.RemoveAt(i);
+            }
+        }
+        if (next == RTCPeerConnectionState.Failed)
+        {
+            var reasonText = reason;
+            _channels.CloseAll(reasonText);
+        }
+    }
+
+    /// <summary>W3C close(): closes the data channels, SCTP (ABORT), DTLS (close_notify) and ICE.
+    /// No state-change events are raised to the W3C handlers (as the spec says); <see cref="Events"/>
+    /// still records them. Returns at once; <see cref="CloseAsync"/> waits for the teardown.</summary>
+    public void Close() => _ = CloseAsync();
+
+    /// <summary>Closes (see <see cref="Close"/>) and waits until every layer has stopped.</summary>
+    public Task CloseAsync()
+    {
+        lock (_gate)
+        {
+            if (_closeTask is not null) return _closeTask;
+            _closed = true;
+            _signalingState = RTCSignalingState.Closed;
+            Publish(now => new SignalingStateChangedEvent(now.Time, now.Elapsed, RTCSignalingState.Closed, "close()"));
+            _iceConnectionState = RTCIceConnectionState.Closed;
+            UpdateConnectionState();
+            _closeTask = TeardownAsync();
+            return _closeTask;
+        }
+    }
+
+    private async Task TeardownAsync()
+    {
+        await Task.Yield();
+        _cts.Cancel();
+        _channels.CloseAll(null);
+        SctpAssociation? sctp;
+        DtlsTransport? dtls;
+        IceAgent? agent;
+        Task? transportTask, icePump;
+        lock (_gate)
+        {
+            sctp = _sctp;
+            dtls = _dtls;
+            agent = _agent;
+            transportTask = _transportTask;
+            icePump = _icePump;
+        }
+        if (transportTask is not null) await transportTask.ConfigureAwait(false);
+        lock (_gate)
+        {
+            sctp = _sctp;
+            dtls = _dtls;
+        }
+        await Ignore(async () =>
+        {
+            if (sctp is null) return;
+            sctp.Abort("the peer connection was closed");
+            await sctp.DisposeAsync().ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        await Ignore(async () =>
+        {
+            if (dtls is null) return;
+            await dtls.CloseAsync().ConfigureAwait(false);
+            await dtls.DisposeAsync().ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        await Ignore(async () =>
+        {
+            if (agent is not null) await agent.DisposeAsync().ConfigureAwait(false);
+        }).ConfigureAwait(false);
+        if (icePump is not null) await Ignore(() => icePump).ConfigureAwait(false);
+        lock (_gate)
+        {
+            foreach (var waiter in _waiters) waiter.Completion.TrySetResult(RTCPeerConnectionState.Closed);
+            _waiters.Clear();
+        }
+        _events.Writer.TryComplete();
+        _userEvents.Writer.TryComplete();
+        await _userPump.ConfigureAwait(false);
+        _cts.Dispose();
+    }
+
+    private async Task Ignore(Func<Task> action)
+    {
+        try
+        {
+            await action().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _config.Logger?.LogDebug(ex, "Ignored during close");
+        }
+    }
+
+    public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
+}

@@ -1,0 +1,244 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using WebRtcPS.Engine.DataChannels;
+using WebRtcPS.Engine.Dtls;
+using WebRtcPS.Engine.Ice;
+using WebRtcPS.Engine.Sctp;
+using WebRtcPS.Engine.Sdp;
+
+namespace WebRtcPS.Engine.PeerConnection;
+
+/// <summary>
+/// W3C RTCPeerConnection for a data-channel session: JSEP offer/answer (RFC 8829) over one bundled
+/// <c>m=application</c> section, ICE (the offerer controls), DTLS (role from <c>a=setup</c>, the
+/// peer's certificate checked against its <c>a=fingerprint</c>), SCTP over DTLS and data channels.
+/// </summary>
+/// <remarks>
+/// <para>The description methods are synchronous: they validate, change the signaling state and
+/// hand work to the ICE agent, and throw <see cref="RTCDomException"/>s named as in the W3C spec.
+/// Transports start in the background once an offer and its answer are both applied.</para>
+/// <para>User events (OnIceCandidate, the state changes) are raised in order on one event task,
+/// never under a lock. OnDataChannel is raised on the SCTP association's event task just before
+/// the channel's OnOpen, so handlers attached inside it see every message.
+/// <see cref="Events"/> carries everything, including the ICE agent's own events, with timestamps.</para>
+/// <para>Early candidates: addIceCandidate before the remote description is an InvalidStateError,
+/// as the spec says; callers that may receive candidates first (the seed protocol's trickle) hold
+/// them with a <see cref="PendingCandidateBuffer"/>.</para>
+/// </remarks>
+public sealed partial class RTCPeerConnection : IAsyncDisposable
+{
+    private const string DefaultMid = "0";
+
+    private readonly object _gate = new();
+    private readonly RTCConfiguration _config;
+    private readonly IIceNetwork? _network;
+    private readonly TimeProvider _time;
+    private readonly long _startTimestamp;
+    private readonly RTCCertificate _certificate;
+    private readonly RTCIceParameters _localIce;
+    private readonly DataChannelManager _channels = new();
+    private readonly List<RTCDataChannel> _allChannels = [];
+    private readonly Channel<PeerConnectionEvent> _events = Channel.CreateUnbounded<PeerConnectionEvent>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<Action> _userEvents = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Task _userPump;
+    private readonly CancellationTokenSource _cts = new();
+    private readonly List<(Func<RTCPeerConnectionState, bool> Condition, TaskCompletionSource<RTCPeerConnectionState> Completion)> _waiters = [];
+
+    private IceAgent? _agent;
+    private Task? _icePump;
+    private Task? _transportTask;
+    private DtlsTransport? _dtls;
+    private SctpAssociation? _sctp;
+    private DtlsRole? _dtlsRole;
+    private bool _gatheringStarted;
+
+    private SdpSessionDescription? _lastLocalSdp;
+    private SdpSessionDescription? _remoteOfferSdp;
+    private DataChannelSessionDescription? _remote;
+    private RTCSessionDescription? _localDescription;
+    private RTCSessionDescription? _remoteDescription;
+    private RTCSignalingState _signalingState = RTCSignalingState.Stable;
+    private RTCIceConnectionState _iceConnectionState = RTCIceConnectionState.New;
+    private RTCIceGatheringState _iceGatheringState = RTCIceGatheringState.New;
+    private RTCPeerConnectionState _connectionState = RTCPeerConnectionState.New;
+    private RTCDtlsTransportState _dtlsState = RTCDtlsTransportState.New;
+    private SctpTransportState? _sctpState;
+    private string? _iceStateReason;
+    private string? _failureReason;
+    private int _channelsOpened;
+    private int _channelsClosed;
+    private bool _closed;
+    private Task? _closeTask;
+
+    /// <param name="configuration">Servers, policy, certificate and engine settings; validated here (ArgumentException).</param>
+    /// <param name="network">Interfaces and sockets for ICE; the operating system's when null (tests may pass a virtual network).</param>
+    /// <param name="timeProvider">Clock for timestamps and ICE timers; the system's when null.</param>
+    public RTCPeerConnection(RTCConfiguration? configuration = null, IIceNetwork? network = null, TimeProvider? timeProvider = null)
+    {
+        _config = (configuration ?? new RTCConfiguration()).Validate();
+        _network = network;
+        _time = timeProvider ?? TimeProvider.System;
+        _startTimestamp = _time.GetTimestamp();
+        _certificate = _config.Certificates.Count > 0 ? _config.Certificates[0] : RTCCertificate.Generate();
+        _localIce = RTCIceParameters.Generate();
+        _channels.OnDataChannel += OnRemoteDataChannel;
+        _userPump = Task.Run(PumpUserEventsAsync);
+    }
+
+    // ---- W3C attributes ----
+
+    public RTCSignalingState SignalingState { get { lock (_gate) return _signalingState; } }
+    public RTCIceConnectionState IceConnectionState { get { lock (_gate) return _iceConnectionState; } }
+    public RTCIceGatheringState IceGatheringState { get { lock (_gate) return _iceGatheringState; } }
+    public RTCPeerConnectionState ConnectionState { get { lock (_gate) return _connectionState; } }
+    public RTCSessionDescription? LocalDescription { get { lock (_gate) return _localDescription; } }
+    public RTCSessionDescription? RemoteDescription { get { lock (_gate) return _remoteDescription; } }
+
+    /// <summary>The certificate whose fingerprint our descriptions carry.</summary>
+    public RTCCertificate Certificate => _certificate;
+
+    /// <summary>State of the DTLS transport (new until ICE connects).</summary>
+    public RTCDtlsTransportState DtlsState { get { lock (_gate) return _dtlsState; } }
+
+    /// <summary>Our DTLS role once the answer fixed it.</summary>
+    public DtlsRole? DtlsRole { get { lock (_gate) return _dtlsRole; } }
+
+    /// <summary>Why the connection failed, once it has (ICE's reason or the DTLS error).</summary>
+    public string? FailureReason { get { lock (_gate) return _failureReason; } }
+
+    /// <summary>The peer's a=max-message-size once known (0 = no limit): the largest message we may send.</summary>
+    public long? RemoteMaxMessageSize { get { lock (_gate) return _remote?.MaxMessageSize; } }
+
+    /// <summary>The ICE agent, once a description created it (for diagnostics).</summary>
+    public IceAgent? IceAgent { get { lock (_gate) return _agent; } }
+
+    /// <summary>Every event, in order, from creation to close (then the reader completes). Meant for
+    /// one reader (the PowerShell layer); unread events accumulate.</summary>
+    public ChannelReader<PeerConnectionEvent> Events => _events.Reader;
+
+    // ---- W3C events ----
+
+    public event EventHandler<RTCPeerConnectionIceEventArgs>? OnIceCandidate;
+    public event EventHandler<RTCIceGatheringState>? OnIceGatheringStateChange;
+    public event EventHandler<RTCIceConnectionState>? OnIceConnectionStateChange;
+    public event EventHandler<RTCPeerConnectionState>? OnConnectionStateChange;
+    public event EventHandler<RTCSignalingState>? OnSignalingStateChange;
+    public event EventHandler<RTCDataChannel>? OnDataChannel;
+
+    // ---- data channels ----
+
+    /// <summary>W3C createDataChannel. A channel created before the session is up opens (DCEP, or at
+    /// once when negotiated) when SCTP connects; its stream id follows the DTLS role.</summary>
+    /// <exception cref="InvalidStateError">The connection is closed.</exception>
+    /// <exception cref="ArgumentException">Bad options (the W3C TypeError).</exception>
+    public RTCDataChannel CreateDataChannel(string label, RTCDataChannelInit? init = null)
+    {
+        ArgumentNullException.ThrowIfNull(label);
+        lock (_gate) ThrowIfClosed("createDataChannel");
+        RTCDataChannel channel;
+        try
+        {
+            channel = _channels.CreateDataChannel(label, init);
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("InvalidStateError", StringComparison.Ordinal))
+        {
+            throw new InvalidStateError($"createDataChannel: {ex.Message}", ex);
+        }
+        catch (InvalidOperationException ex)
+        {
+            throw new OperationError($"createDataChannel: {ex.Message}", ex);
+        }
+        Track(channel, remote: false);
+        return channel;
+    }
+
+    private void OnRemoteDataChannel(object? sender, RTCDataChannel channel)
+    {
+        // Runs on the association's event task, before the channel's OnOpen.
+        Track(channel, remote: true);
+        try
+        {
+            OnDataChannel?.Invoke(this, channel);
+        }
+        catch (Exception ex)
+        {
+            _config.Logger?.LogWarning(ex, "An OnDataChannel handler threw");
+        }
+    }
+
+    private void Track(RTCDataChannel channel, bool remote)
+    {
+        lock (_gate) _allChannels.Add(channel);
+        Publish(now => new DataChannelStateChangedEvent(now.Time, now.Elapsed, channel.Label, channel.Id, channel.ReadyState, remote, null));
+        channel.OnOpen += (_, _) =>
+        {
+            lock (_gate) _channelsOpened++;
+            Publish(now => new DataChannelStateChangedEvent(now.Time, now.Elapsed, channel.Label, channel.Id, RTCDataChannelState.Open, remote, null));
+        };
+        channel.OnClosing += (_, _) => Publish(now => new DataChannelStateChangedEvent(now.Time, now.Elapsed, channel.Label, channel.Id, RTCDataChannelState.Closing, remote, null));
+        channel.OnClose += (_, _) =>
+        {
+            lock (_gate) _channelsClosed++;
+            Publish(now => new DataChannelStateChangedEvent(now.Time, now.Elapsed, channel.Label, channel.Id, RTCDataChannelState.Closed, remote, null));
+        };
+        channel.OnError += (_, e) => Publish(now => new DataChannelStateChangedEvent(now.Time, now.Elapsed, channel.Label, channel.Id, channel.ReadyState, remote, e.Message));
+    }
+
+    // ---- waiting ----
+
+    /// <summary>Completes when connectionState satisfies <paramref name="condition"/> (at once if it does now).</summary>
+    public Task<RTCPeerConnectionState> WaitForConnectionStateAsync(Func<RTCPeerConnectionState, bool> condition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var tcs = new TaskCompletionSource<RTCPeerConnectionState>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_gate)
+        {
+            if (condition(_connectionState)) return Task.FromResult(_connectionState);
+            _waiters.Add((condition, tcs));
+        }
+        return tcs.Task.WaitAsync(cancellationToken);
+    }
+
+    /// <summary>Waits until connected; throws <see cref="OperationError"/> with the diagnosis when the connection fails or closes first.</summary>
+    public async Task WaitConnectedAsync(CancellationToken cancellationToken = default)
+    {
+        var state = await WaitForConnectionStateAsync(s => s is RTCPeerConnectionState.Connected or RTCPeerConnectionState.Failed or RTCPeerConnectionState.Closed, cancellationToken).ConfigureAwait(false);
+        if (state != RTCPeerConnectionState.Connected)
+            throw new OperationError($"The connection is {state.ToWireName()}: {FailureReason ?? "closed before it connected"}.");
+    }
+
+    // ---- plumbing ----
+
+    private readonly record struct Now(DateTimeOffset Time, TimeSpan Elapsed);
+
+    private Now Stamp() => new(_time.GetUtcNow(), _time.GetElapsedTime(_startTimestamp));
+
+    private void Publish(Func<Now, PeerConnectionEvent> create) => _events.Writer.TryWrite(create(Stamp()));
+
+    private void Raise<T>(EventHandler<T>? handlerSnapshot, T args)
+    {
+        if (handlerSnapshot is null) return;
+        _userEvents.Writer.TryWrite(() => handlerSnapshot(this, args));
+    }
+
+    private async Task PumpUserEventsAsync()
+    {
+        await foreach (var action in _userEvents.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                action();
+            }
+            catch (Exception ex)
+            {
+                // A user handler's exception must not stop event delivery.
+                _config.Logger?.LogWarning(ex, "A peer connection event handler threw");
+            }
+        }
+    }
+
+    private void ThrowIfClosed(string operation)
+    {
+        if (_closed) throw new InvalidStateError($"{operation}: the RTCPeerConnection is closed.");
+    }
+}
