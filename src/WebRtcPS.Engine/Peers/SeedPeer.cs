@@ -56,7 +56,7 @@ public sealed class SeedPeer : IAsyncDisposable
     public ChannelReader<SeedPeerMessage> Messages => _inbox.Reader;
 
     public RTCPeerConnection? Connection => _pc;
-    public RTCDataChannel? Channel => _channel;
+    public RTCDataChannel? DataChannel => _channel;
 
     /// <summary>The remote's first message, when <see cref="SeedPeerOptions.WaitForRemoteGreeting"/>.</summary>
     public SeedPeerMessage? RemoteGreeting { get; private set; }
@@ -284,7 +284,7 @@ public sealed class SeedPeer : IAsyncDisposable
                     break;
             }
         }
-        catch (Exception ex) when (ex is FormatException or ArgumentException or RTCError)
+        catch (Exception ex) when (ex is FormatException or ArgumentException or RTCDomException)
         {
             _failed.TrySetException(await FailAsync(SeedPeerError.Protocol,
                 $"The {message.Type} from '{message.From}' could not be used: {ex.Message}", ex).ConfigureAwait(false));
@@ -305,7 +305,7 @@ public sealed class SeedPeer : IAsyncDisposable
         {
             _pending!.Add(line);
         }
-        catch (Exception ex) when (ex is RTCError or FormatException or ArgumentException)
+        catch (Exception ex) when (ex is RTCDomException or FormatException or ArgumentException)
         {
             Warn($"The remote candidate was not used: {ex.Message}");
         }
@@ -317,7 +317,7 @@ public sealed class SeedPeer : IAsyncDisposable
         {
             _pending!.Flush();
         }
-        catch (Exception ex) when (ex is RTCError or FormatException or ArgumentException)
+        catch (Exception ex) when (ex is RTCDomException or FormatException or ArgumentException)
         {
             Warn($"A held remote candidate was not used: {ex.Message}");
         }
