@@ -14,6 +14,14 @@
         'Get-WrtcSignalingServer'
         'Stop-WrtcSignalingServer'
         'Get-WrtcIceCandidate'
+        'New-WrtcPeer'
+        'Connect-WrtcPeer'
+        'Send-WrtcMessage'
+        'Receive-WrtcMessage'
+        'Get-WrtcPeer'
+        'Get-WrtcStats'
+        'Close-WrtcPeer'
+        'Test-WrtcConnection'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -22,6 +22,7 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
 
     public void OnRemove(PSModuleInfo psModuleInfo)
     {
+        Peers.PeerRegistry.CloseAll();
         Signaling.SignalingServerRegistry.StopAll();
         AssemblyLoadContext.Default.Resolving -= Resolve;
     }

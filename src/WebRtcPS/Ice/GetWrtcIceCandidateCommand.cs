@@ -81,7 +81,10 @@ public sealed class GetWrtcIceCandidateCommand : AsyncPipelineCmdlet
                 switch (e)
                 {
                     case IceCandidateGatheredEvent g:
-                        PostObject(new IceCandidateEvent(g.Candidate, CandidateDirection.Local, g.Timestamp, g.Elapsed, g.Url));
+                        // Same object as Connect-WrtcPeer's, shown with the gathering table view.
+                        var candidate = new PSObject(new IceCandidateEvent(g.Candidate, CandidateDirection.Local, g.Timestamp, g.Elapsed, g.Url));
+                        candidate.TypeNames.Insert(0, "WebRtcPS.IceCandidate");
+                        PostObject(candidate);
                         switch (g.Candidate.Type)
                         {
                             case RTCIceCandidateType.Host: host++; break;

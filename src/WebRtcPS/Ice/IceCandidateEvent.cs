@@ -16,8 +16,10 @@ public enum CandidateDirection
 /// </summary>
 public sealed class IceCandidateEvent
 {
-    internal IceCandidateEvent(RTCIceCandidate candidate, CandidateDirection direction, DateTimeOffset timestamp, TimeSpan elapsed, string? url)
+    internal IceCandidateEvent(RTCIceCandidate candidate, CandidateDirection direction, DateTimeOffset timestamp, TimeSpan elapsed, string? url,
+        string? peerId = null)
     {
+        PeerId = peerId;
         var parts = candidate.PriorityParts;
         Timestamp = timestamp.LocalDateTime;
         ElapsedMs = Math.Round(elapsed.TotalMilliseconds, 1);
@@ -43,6 +45,9 @@ public sealed class IceCandidateEvent
 
     /// <summary>Milliseconds since the command (or connection attempt) began.</summary>
     public double ElapsedMs { get; }
+
+    /// <summary>The peer that gathered or received it (null for Get-WrtcIceCandidate).</summary>
+    public string? PeerId { get; }
 
     public CandidateDirection Direction { get; }
     public int Component { get; }

@@ -1,0 +1,33 @@
+using System.Management.Automation;
+
+namespace WebRtcPS.Commands.Peers;
+
+/// <summary>Closes peers: the data channel, DTLS (close_notify), ICE, and their signaling streams.</summary>
+[Cmdlet(VerbsCommon.Close, "WrtcPeer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PeerSet)]
+[OutputType(typeof(WrtcPeer))]
+public sealed class CloseWrtcPeerCommand : PSCmdlet
+{
+    private const string PeerSet = "Peer";
+    private const string AllSet = "All";
+
+    [Parameter(ParameterSetName = PeerSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    public WrtcPeer[] Peer { get; set; } = [];
+
+    /// <summary>Closes every peer of this session.</summary>
+    [Parameter(ParameterSetName = AllSet, Mandatory = true)]
+    public SwitchParameter All { get; set; }
+
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        foreach (var peer in ParameterSetName == AllSet ? PeerRegistry.All.ToArray() : Peer)
+        {
+            if (!ShouldProcess($"{peer.Id} -> {peer.RemoteId}", "Close WebRTC peer")) continue;
+            peer.Session?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            PeerRegistry.Remove(peer);
+            if (PassThru) WriteObject(peer);
+        }
+    }
+}

@@ -1,0 +1,125 @@
+using System.Management.Automation;
+using WebRtcPS.Engine.Peers;
+
+namespace WebRtcPS.Commands.Peers;
+
+/// <summary>
+/// Runs the original tool's workflow for a peer: signaling, offer/answer, trickled candidates,
+/// the data channel and the greetings, writing every candidate, state change, the selected pair
+/// and the messages to the pipeline as they happen.
+/// </summary>
+[Cmdlet(VerbsCommunications.Connect, "WrtcPeer", DefaultParameterSetName = NewPeerSet)]
+[OutputType(typeof(IceCandidateEvent), typeof(StateChange), typeof(SelectedCandidatePair), typeof(WrtcMessage), typeof(WrtcPeer))]
+public sealed class ConnectWrtcPeerCommand : PeerConfigurationCmdlet
+{
+    private const string PeerSet = "Peer";
+
+    /// <summary>A peer from New-WrtcPeer.</summary>
+    [Parameter(ParameterSetName = PeerSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    public WrtcPeer? Peer { get; set; }
+
+    /// <summary>Text sent once the channel opens (default: the original's greeting for the role).</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public string? Greeting { get; set; }
+
+    /// <summary>Send no greeting and wait for none.</summary>
+    [Parameter]
+    public SwitchParameter NoGreeting { get; set; }
+
+    /// <summary>How long to wait for the connection (and the remote greeting).</summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int TimeoutSec { get; set; } = 30;
+
+    /// <summary>Also output the connected peer, for Send-WrtcMessage and Receive-WrtcMessage.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var peer = Peer;
+        if (peer is null)
+        {
+            peer = new WrtcPeer(BuildOptions());
+            PeerRegistry.Add(peer);
+        }
+        else if (peer.Session is not null)
+        {
+            WriteError(new ErrorRecord(new InvalidOperationException($"Peer '{peer.Id}' was already connected; create a new one with New-WrtcPeer."),
+                "PeerAlreadyConnected", ErrorCategory.InvalidOperation, peer));
+            return;
+        }
+
+        var options = peer.Options with
+        {
+            Greeting = Greeting,
+            SendGreeting = !NoGreeting,
+            WaitForRemoteGreeting = !NoGreeting,
+        };
+        var session = new SeedPeer(options);
+        peer.Session = session;
+        WriteVerbose($"{options.Role} '{peer.Id}' connecting to '{peer.RemoteId}' through {options.SignalingUri}");
+
+        try
+        {
+            RunToCompletion(async ct =>
+            {
+                // Forwards for the life of the session; what comes after this command ends is dropped.
+                _ = Task.Run(async () =>
+                {
+                    await foreach (var e in session.Events.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+                        Forward(peer, e);
+                }, CancellationToken.None);
+                try
+                {
+                    await session.ConnectAsync(TimeSpan.FromSeconds(TimeoutSec), ct).ConfigureAwait(false);
+                }
+                finally
+                {
+                    await DrainAsync(session).ConfigureAwait(false); // the attempt's events reach the pipeline first
+                }
+            });
+        }
+        catch (SeedPeerException ex)
+        {
+            var category = ex.Error switch
+            {
+                SeedPeerError.Timeout => ErrorCategory.OperationTimeout,
+                SeedPeerError.Signaling => ErrorCategory.ConnectionError,
+                SeedPeerError.Protocol => ErrorCategory.InvalidData,
+                _ => ErrorCategory.ConnectionError,
+            };
+            WriteError(new ErrorRecord(ex, "PeerConnect" + ex.Error, category, peer)
+            {
+                ErrorDetails = new ErrorDetails($"{ex.Message}{Environment.NewLine}{ex.Diagnostics}")
+                {
+                    RecommendedAction = ex.Error == SeedPeerError.Signaling
+                        ? "Check that the signaling server is running and reachable from this host (Start-WrtcSignalingServer)."
+                        : "Read the candidates and pairs above: no pair got a response means UDP is blocked between the hosts; try -IceServer with a TURN server and -RelayOnly.",
+                },
+            });
+            return;
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            return;
+        }
+
+        if (PassThru) WriteObject(peer);
+    }
+
+    private void Forward(WrtcPeer peer, SeedPeerEvent e)
+    {
+        var output = PeerEventWriter.ToOutput(peer, e, out var verbose, out var warning);
+        if (output is not null) PostObject(output);
+        if (verbose is not null) PostVerbose(verbose);
+        if (warning is not null) PostWarning(warning);
+    }
+
+    /// <summary>Waits (briefly) until every event queued so far has been forwarded.</summary>
+    private static async Task DrainAsync(SeedPeer session)
+    {
+        for (var i = 0; i < 50 && session.Events.CanCount && session.Events.Count > 0; i++) await Task.Delay(10).ConfigureAwait(false);
+    }
+}

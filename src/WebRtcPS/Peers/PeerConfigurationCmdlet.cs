@@ -1,0 +1,153 @@
+using System.Management.Automation;
+using System.Net;
+using WebRtcPS.Commands.Ice;
+using WebRtcPS.Commands.Infrastructure;
+using WebRtcPS.Engine.DataChannels;
+using WebRtcPS.Engine.Peers;
+using WebRtcPS.Engine.PeerConnection;
+
+namespace WebRtcPS.Commands.Peers;
+
+/// <summary>
+/// The configuration parameters New-WrtcPeer, Connect-WrtcPeer and Test-WrtcConnection share,
+/// named after the original tool's flags, and their translation to <see cref="SeedPeerOptions"/>.
+/// </summary>
+public abstract class PeerConfigurationCmdlet : AsyncPipelineCmdlet
+{
+    protected const string NewPeerSet = "NewPeer";
+
+    /// <summary>Offerer (opens the channel, sends the offer) or Answerer (waits for the offer).</summary>
+    [Parameter(ParameterSetName = NewPeerSet)]
+    public SeedPeerRole Role { get; set; } = SeedPeerRole.Offerer;
+
+    /// <summary>This peer's id on the signaling server (offer-peer-1 / answer-peer-1 by role).</summary>
+    [Parameter(ParameterSetName = NewPeerSet)]
+    [ValidateNotNullOrEmpty]
+    public string? Id { get; set; }
+
+    /// <summary>The other peer's id (answer-peer-1 / offer-peer-1 by role).</summary>
+    [Parameter(ParameterSetName = NewPeerSet)]
+    [ValidateNotNullOrEmpty]
+    public string? RemoteId { get; set; }
+
+    /// <summary>The signaling server's base URL, e.g. http://host:8080.</summary>
+    [Parameter(ParameterSetName = NewPeerSet)]
+    [Alias("SignalingAddr")]
+    [ValidateNotNullOrEmpty]
+    public string? SignalingUri { get; set; }
+
+    /// <summary>STUN and TURN servers: stun:HOST:PORT, turn:HOST:PORT?transport=udp|tcp, turns:HOST:PORT.</summary>
+    [Parameter(ParameterSetName = NewPeerSet)]
+    [ValidateNotNullOrEmpty]
+    public string[]? IceServer { get; set; }
+
+    /// <summary>TURN user name and password.</summary>
+    [Parameter(ParameterSetName = NewPeerSet)]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Use relay (TURN) candidates only (iceTransportPolicy relay).</summary>
+    [Parameter(ParameterSetName = NewPeerSet)]
+    public SwitchParameter RelayOnly { get; set; }
+
+    [Parameter(ParameterSetName = NewPeerSet)]
+    [ValidateNotNullOrEmpty]
+    public string ChannelLabel { get; set; } = SeedPeerOptions.DefaultLabel;
+
+    /// <summary>Ordered delivery (the default); -Ordered:$false for unordered.</summary>
+    [Parameter(ParameterSetName = NewPeerSet)]
+    public SwitchParameter Ordered { get; set; }
+
+    /// <summary>Partial reliability: at most this many retransmissions per message.</summary>
+    [Parameter(ParameterSetName = NewPeerSet)]
+    [ValidateRange(0, 65535)]
+    public int? MaxRetransmits { get; set; }
+
+    /// <summary>Partial reliability: stop retransmitting a message after this many milliseconds.</summary>
+    [Parameter(ParameterSetName = NewPeerSet)]
+    [ValidateRange(0, 65535)]
+    public int? MaxPacketLifeTimeMs { get; set; }
+
+    /// <summary>Add loopback (127.0.0.1, ::1) host candidates.</summary>
+    [Parameter(ParameterSetName = NewPeerSet)]
+    public SwitchParameter IncludeLoopback { get; set; }
+
+    /// <summary>Gather only on these interfaces (names such as eth0, or addresses).</summary>
+    [Parameter(ParameterSetName = NewPeerSet)]
+    [ValidateNotNullOrEmpty]
+    public string[]? Interface { get; set; }
+
+    /// <summary>The options these parameters describe; a bad value is a terminating error naming it.</summary>
+    protected SeedPeerOptions BuildOptions(Uri? signalingOverride = null)
+    {
+        if (MaxRetransmits is not null && MaxPacketLifeTimeMs is not null)
+            Fail(new ArgumentException("-MaxRetransmits and -MaxPacketLifeTimeMs cannot be used together (RFC 8831: one partial-reliability policy per channel)."),
+                "PartialReliabilityConflict", ErrorCategory.InvalidArgument, null);
+
+        Uri? signaling = signalingOverride;
+        if (signaling is null)
+        {
+            if (string.IsNullOrEmpty(SignalingUri))
+                Fail(new ArgumentException("-SignalingUri is required: the signaling server both peers reach, e.g. http://host:8080."),
+                    "SignalingUriMissing", ErrorCategory.InvalidArgument, null);
+            var text = SignalingUri!.Contains("://", StringComparison.Ordinal) ? SignalingUri : "http://" + SignalingUri;
+            if (!Uri.TryCreate(text, UriKind.Absolute, out signaling) || signaling.Scheme is not ("http" or "https"))
+                Fail(new ArgumentException($"'{SignalingUri}' is not an http:// or https:// URL."), "InvalidSignalingUri", ErrorCategory.InvalidArgument, SignalingUri);
+        }
+
+        var servers = IceParameterHelpers.ParseIceServers(this, IceServer);
+        var credential = Credential?.GetNetworkCredential();
+        var configuration = new RTCConfiguration
+        {
+            IceServers = servers.Count == 0 ? [] : [new RTCIceServer
+            {
+                Urls = servers.Select(s => s.ToString()).ToList(),
+                Username = credential?.UserName,
+                Credential = credential?.Password,
+            }],
+            IceTransportPolicy = RelayOnly ? RTCIceTransportPolicy.Relay : RTCIceTransportPolicy.All,
+            IncludeLoopback = IncludeLoopback || IceParameterHelpers.NamesLoopback(Interface),
+            InterfaceFilter = IceParameterHelpers.InterfaceFilter(Interface),
+        };
+
+        var ordered = !MyInvocation.BoundParameters.ContainsKey(nameof(Ordered)) || Ordered.ToBool();
+        try
+        {
+            return new SeedPeerOptions
+            {
+                Role = Role,
+                Id = Id,
+                RemoteId = RemoteId,
+                SignalingUri = signaling!,
+                Configuration = configuration,
+                ChannelLabel = ChannelLabel,
+                ChannelInit = new RTCDataChannelInit
+                {
+                    Ordered = ordered,
+                    MaxRetransmits = (ushort?)MaxRetransmits,
+                    MaxPacketLifeTime = (ushort?)MaxPacketLifeTimeMs,
+                },
+            }.Validate();
+        }
+        catch (ArgumentException ex)
+        {
+            Fail(ex, "InvalidPeerConfiguration", ErrorCategory.InvalidArgument, null);
+            throw; // unreachable: Fail throws
+        }
+    }
+
+    /// <summary>True when any configuration parameter was given (they conflict with -Peer).</summary>
+    protected bool AnyConfigurationBound() =>
+        new[] { nameof(Role), nameof(Id), nameof(RemoteId), nameof(SignalingUri), nameof(IceServer), nameof(Credential), nameof(RelayOnly),
+                nameof(ChannelLabel), nameof(Ordered), nameof(MaxRetransmits), nameof(MaxPacketLifeTimeMs), nameof(IncludeLoopback), nameof(Interface) }
+            .Any(MyInvocation.BoundParameters.ContainsKey);
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    protected void Fail(Exception exception, string errorId, ErrorCategory category, object? target, string? recommendedAction = null)
+    {
+        var record = new ErrorRecord(exception, errorId, category, target);
+        if (recommendedAction is not null) record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = recommendedAction };
+        ThrowTerminatingError(record);
+        throw exception; // ThrowTerminatingError does not return
+    }
+}

@@ -1,0 +1,50 @@
+using System.Management.Automation;
+
+namespace WebRtcPS.Commands.Peers;
+
+/// <summary>Sends text (one message per string, pipeline included) or bytes on a connected peer's channel.</summary>
+[Cmdlet(VerbsCommunications.Send, "WrtcMessage", DefaultParameterSetName = TextSet)]
+[OutputType(typeof(WrtcMessage))]
+public sealed class SendWrtcMessageCommand : PSCmdlet
+{
+    private const string TextSet = "Text";
+    private const string BytesSet = "Bytes";
+
+    [Parameter(Mandatory = true, Position = 0)]
+    public WrtcPeer Peer { get; set; } = null!;
+
+    [Parameter(ParameterSetName = TextSet, Mandatory = true, Position = 1, ValueFromPipeline = true)]
+    [AllowEmptyString]
+    public string Message { get; set; } = "";
+
+    [Parameter(ParameterSetName = BytesSet, Mandatory = true)]
+    public byte[] Bytes { get; set; } = [];
+
+    /// <summary>Output each sent message.</summary>
+    [Parameter]
+    public SwitchParameter PassThru { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var session = Peer.Session;
+        if (session?.DataChannel is not { ReadyState: Engine.DataChannels.RTCDataChannelState.Open } channel)
+        {
+            WriteError(new ErrorRecord(new InvalidOperationException($"Peer '{Peer.Id}' has no open data channel (connection {Peer.ConnectionState}, channel {Peer.ChannelState}). Connect it first with Connect-WrtcPeer -PassThru."),
+                "PeerNotConnected", ErrorCategory.InvalidOperation, Peer));
+            return;
+        }
+        var isText = ParameterSetName == TextSet;
+        var data = isText ? System.Text.Encoding.UTF8.GetBytes(Message) : Bytes;
+        try
+        {
+            if (isText) session.SendAsync(Message).AsTask().GetAwaiter().GetResult();
+            else session.SendAsync(Bytes).AsTask().GetAwaiter().GetResult();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or ArgumentException)
+        {
+            WriteError(new ErrorRecord(ex, "MessageSendFailed", ErrorCategory.WriteError, Peer));
+            return;
+        }
+        if (PassThru) WriteObject(new WrtcMessage(Peer.Id, DateTimeOffset.Now, session.Elapsed, MessageDirection.Sent, channel.Label, isText, data));
+    }
+}
