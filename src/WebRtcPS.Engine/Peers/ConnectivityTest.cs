@@ -43,10 +43,17 @@ public static class ConnectivityTest
     public static async Task<ConnectivityTestResult> RunAsync(SeedPeer peer, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var events = new List<SeedPeerEvent>();
-        _ = Task.Run(async () =>
+        using var attemptOver = new CancellationTokenSource();
+        var collect = Task.Run(async () =>
         {
-            await foreach (var e in peer.Events.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
-                lock (events) events.Add(e);
+            try
+            {
+                await foreach (var e in peer.Events.ReadAllAsync(attemptOver.Token).ConfigureAwait(false)) events.Add(e);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            while (peer.Events.TryRead(out var e)) events.Add(e);
         }, CancellationToken.None);
 
         SeedPeerException? failure = null;
@@ -66,9 +73,9 @@ public static class ConnectivityTest
             rtt = stats.SelectedCandidatePair?.CurrentRoundTripTime?.TotalMilliseconds;
         }
 
-        for (var i = 0; i < 100 && peer.Events.CanCount && peer.Events.Count > 0; i++) await Task.Delay(5, CancellationToken.None).ConfigureAwait(false);
-        List<SeedPeerEvent> seen;
-        lock (events) seen = [.. events];
+        attemptOver.Cancel();
+        await collect.ConfigureAwait(false);
+        var seen = events;
         var pair = seen.OfType<SeedPeerSelectedPairEvent>().LastOrDefault()?.Pair;
         return new ConnectivityTestResult
         {

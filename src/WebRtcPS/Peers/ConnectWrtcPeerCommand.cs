@@ -65,11 +65,17 @@ public sealed class ConnectWrtcPeerCommand : PeerConfigurationCmdlet
         {
             RunToCompletion(async ct =>
             {
-                // Forwards for the life of the session; what comes after this command ends is dropped.
-                _ = Task.Run(async () =>
+                using var attemptOver = new CancellationTokenSource();
+                var pump = Task.Run(async () =>
                 {
-                    await foreach (var e in session.Events.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
-                        Forward(peer, e);
+                    try
+                    {
+                        await foreach (var e in session.Events.ReadAllAsync(attemptOver.Token).ConfigureAwait(false)) Forward(peer, e);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                    }
+                    while (session.Events.TryRead(out var e)) Forward(peer, e); // emitted before the attempt ended
                 }, CancellationToken.None);
                 try
                 {
@@ -77,7 +83,8 @@ public sealed class ConnectWrtcPeerCommand : PeerConfigurationCmdlet
                 }
                 finally
                 {
-                    await DrainAsync(session).ConfigureAwait(false); // the attempt's events reach the pipeline first
+                    attemptOver.Cancel();
+                    await pump.ConfigureAwait(false);
                 }
             });
         }
@@ -117,9 +124,4 @@ public sealed class ConnectWrtcPeerCommand : PeerConfigurationCmdlet
         if (warning is not null) PostWarning(warning);
     }
 
-    /// <summary>Waits (briefly) until every event queued so far has been forwarded.</summary>
-    private static async Task DrainAsync(SeedPeer session)
-    {
-        for (var i = 0; i < 50 && session.Events.CanCount && session.Events.Count > 0; i++) await Task.Delay(10).ConfigureAwait(false);
-    }
 }
