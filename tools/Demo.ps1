@@ -1,44 +1,41 @@
 <#
 .SYNOPSIS
-    The main job, as far as the module goes today: a signaling server on this machine, shown serving
-    two peers that exchange the original tool's offer/answer/candidate messages.
+    The main job: a signaling server, an answerer and an offerer on this machine, as the original
+    tool runs them, with every ICE candidate, state change, the selected pair and both greetings.
 
 .NOTES
-    The peers here are signaling clients only. When the peer cmdlets land (RTCPeerConnection issue),
-    this demo becomes the full one: server, answerer and offerer on this machine, ICE candidates,
-    state changes, the selected pair and both greetings.
+    The answerer runs in its own runspace (as it would in its own process or on another host) and
+    the offerer here; both reach the server over HTTP on loopback, and the peers connect over
+    loopback only.
 #>
 param([Parameter(Mandatory)] [string] $ModulePath)
 
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath -Force
 
-$server = Start-WrtcSignalingServer -Port 0 -ListenAddress 127.0.0.1 -HeartbeatIntervalSec 1
+$server = Start-WrtcSignalingServer -Port 0 -ListenAddress 127.0.0.1
 Write-Host "Signaling server listening on $($server.Url)" -ForegroundColor Cyan
+$answerer = [PowerShell]::Create()
 try {
-    $answerer = [WebRtcPS.Engine.Signaling.SignalingClient]::new([Uri] $server.Url, 'answer-peer-1')
-    $offerer = [WebRtcPS.Engine.Signaling.SignalingClient]::new([Uri] $server.Url, 'offer-peer-1')
+    # The answerer starts first and waits for the offer, as in the original.
+    $null = $answerer.AddScript("Import-Module '$ModulePath'; Connect-WrtcPeer -Role Answerer -SignalingUri '$($server.Url)' -Interface 127.0.0.1 -TimeoutSec 60")
+    $in = [System.Management.Automation.PSDataCollection[psobject]]::new(); $in.Complete()
+    $answererOutput = [System.Management.Automation.PSDataCollection[psobject]]::new()
+    $handle = $answerer.BeginInvoke($in, $answererOutput)
 
-    # The answerer connects first and waits, as in the original.
-    $cts = [Threading.CancellationTokenSource]::new([TimeSpan]::FromSeconds(20))
-    $inbox = $answerer.ReceiveAsync($cts.Token).GetAsyncEnumerator($cts.Token)
+    Write-Host "`n== offer-peer-1 (offerer): Connect-WrtcPeer -Role Offerer -SignalingUri $($server.Url)" -ForegroundColor Cyan
+    Connect-WrtcPeer -Role Offerer -SignalingUri $server.Url -Interface 127.0.0.1 -TimeoutSec 60 | Out-String -Width 200 | Write-Host
 
-    $null = $offerer.SendAsync('answer-peer-1', 'offer', "v=0`r`n(an SDP offer)`r`n").GetAwaiter().GetResult()
-    $null = $offerer.SendAsync('answer-peer-1', 'candidate', 'candidate:1 1 udp 2130706431 127.0.0.1 50000 typ host').GetAwaiter().GetResult()
+    if (-not $handle.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(60))) { throw 'the answerer did not finish' }
+    $null = $answerer.EndInvoke($handle)
+    Write-Host "`n== answer-peer-1 (answerer): Connect-WrtcPeer -Role Answerer -SignalingUri $($server.Url)" -ForegroundColor Cyan
+    $answererOutput | Out-String -Width 200 | Write-Host
+    foreach ($e in $answerer.Streams.Error) { Write-Host "answerer error: $e" -ForegroundColor Red }
 
-    for ($i = 0; $i -lt 2; $i++) {
-        if (-not $inbox.MoveNextAsync().AsTask().GetAwaiter().GetResult()) { throw 'signaling stream ended early' }
-        $m = $inbox.Current
-        Write-Host ("answer-peer-1 received {0,-9} from {1}: {2}" -f $m.Type, $m.From, ($m.Content -replace '\r?\n', ' ').Trim())
-    }
-    $null = $answerer.SendAsync('offer-peer-1', 'answer', "v=0`r`n(an SDP answer)`r`n").GetAwaiter().GetResult()
-    Write-Host 'answer-peer-1 sent its answer to offer-peer-1 (queued until offer-peer-1 reads /receive)'
-
-    Get-WrtcSignalingServer | Format-Table | Out-Host
-    Invoke-RestMethod "$($server.Url)health" | ConvertTo-Json -Depth 4 | Out-Host
-    Write-Host 'Peer connections (ICE, DTLS, SCTP, data channel) arrive with the peer cmdlets; see README.' -ForegroundColor Yellow
+    Write-Host "`n== The server routed:" -ForegroundColor Cyan
+    Get-WrtcSignalingServer | Out-String -Width 200 | Write-Host
 }
 finally {
-    $cts.Cancel()
+    $answerer.Dispose()
     $server | Stop-WrtcSignalingServer -Confirm:$false
 }
