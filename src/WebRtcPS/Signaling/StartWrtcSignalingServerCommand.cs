@@ -109,7 +109,14 @@ public sealed class StartWrtcSignalingServerCommand : PSCmdlet, IDisposable
             return;
         }
 
-        // Foreground: write what the server logs, from this thread, until Ctrl+C (StopProcessing).
+        // Foreground: write what the server logs, from this thread, until Ctrl+C (StopProcessing)
+        // or SIGTERM (a service manager stopping it): both stop the server cleanly.
+        using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+            System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
+            {
+                context.Cancel = true;
+                _stop.Cancel();
+            });
         try
         {
             while (!_stop.IsCancellationRequested)
