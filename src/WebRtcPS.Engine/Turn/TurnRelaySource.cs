@@ -1,0 +1,87 @@
+using System.Net;
+using System.Runtime.CompilerServices;
+using System.Threading.Channels;
+using WebRtcPS.Engine.Ice;
+
+namespace WebRtcPS.Engine.Turn;
+
+/// <summary>
+/// Relayed candidates for ICE from one or more TURN servers: one allocation per server, all
+/// started at once, each yielded as it succeeds or fails (a failure is a
+/// <see cref="RelayAllocation"/> with <see cref="RelayAllocation.Error"/> set, never an exception).
+/// </summary>
+/// <remarks>The connections to the servers use the operating system's sockets, not the
+/// <see cref="IIceNetwork"/> passed to <see cref="AllocateAsync"/> (that network only binds UDP
+/// sockets, and TURN also needs TCP and TLS).</remarks>
+public sealed class TurnRelaySource : IRelayCandidateSource
+{
+    private readonly IReadOnlyList<TurnClientOptions> _servers;
+
+    public TurnRelaySource(IEnumerable<TurnClientOptions> servers)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        _servers = servers.Select(s => s.Validate()).ToArray();
+    }
+
+    public TurnRelaySource(params TurnClientOptions[] servers) : this((IEnumerable<TurnClientOptions>)servers)
+    {
+    }
+
+    /// <summary>Builds options from turn:/turns: URIs with one credential (stun: URIs are skipped).</summary>
+    public static TurnRelaySource FromUris(IEnumerable<string> uris, string? username, string? password, Func<TurnClientOptions, TurnClientOptions>? configure = null) =>
+        new(uris.Select(IceServerUri.Parse).Where(u => !u.IsStun)
+            .Select(u => new TurnClientOptions { Server = u, Username = username, Password = password })
+            .Select(o => configure?.Invoke(o) ?? o));
+
+    public IReadOnlyList<TurnClientOptions> Servers => _servers;
+
+    public async IAsyncEnumerable<RelayAllocation> AllocateAsync(IIceNetwork network, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var results = Channel.CreateUnbounded<RelayAllocation>();
+        int pending = _servers.Count;
+        if (pending == 0) yield break;
+        foreach (var server in _servers)
+        {
+            _ = Task.Run(async () =>
+            {
+                try
+                {
+                    results.Writer.TryWrite(await AllocateOneAsync(server, cancellationToken).ConfigureAwait(false));
+                }
+                finally
+                {
+                    if (Interlocked.Decrement(ref pending) == 0) results.Writer.TryComplete();
+                }
+            }, CancellationToken.None);
+        }
+        await foreach (var allocation in results.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+        {
+            if (cancellationToken.IsCancellationRequested)
+            {
+                if (allocation.Socket is { } orphan) await orphan.DisposeAsync().ConfigureAwait(false);
+                continue;
+            }
+            yield return allocation;
+        }
+        cancellationToken.ThrowIfCancellationRequested();
+    }
+
+    private static async Task<RelayAllocation> AllocateOneAsync(TurnClientOptions options, CancellationToken cancellationToken)
+    {
+        var transport = options.TransportKind == TurnTransportKind.Udp ? RTCIceProtocol.Udp : RTCIceProtocol.Tcp;
+        try
+        {
+            var client = await TurnClient.AllocateAsync(options, cancellationToken).ConfigureAwait(false);
+            return new RelayAllocation(new TurnRelaySocket(client), client.RelayedAddress, client.MappedAddress, client.ServerEndPoint.Address, transport);
+        }
+        catch (TurnException ex)
+        {
+            IPAddress? server = options.ServerEndPoint?.Address ?? (IPAddress.TryParse(options.Server.Host, out var ip) ? ip : null);
+            return new RelayAllocation(null, null, null, server, transport, $"{options.Server}: {TurnProbe.VerdictText(TurnProbe.ToVerdict(ex.Error))}: {ex.Message}");
+        }
+        catch (OperationCanceledException)
+        {
+            return new RelayAllocation(null, null, null, null, transport, $"{options.Server}: cancelled");
+        }
+    }
+}

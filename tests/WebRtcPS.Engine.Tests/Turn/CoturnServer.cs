@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
+using WebRtcPS.Engine.Ice;
+using WebRtcPS.Engine.Stun;
+using WebRtcPS.Engine.Tests.Infrastructure;
+using WebRtcPS.Engine.Turn;
+
+namespace WebRtcPS.Engine.Tests.Turn;
+
+/// <summary>Lifetimes and nonce expiry for one coturn instance (seconds).</summary>
+public sealed record CoturnSettings
+{
+    public int MaxAllocateLifetime { get; init; } = 3600;
+    public int PermissionLifetime { get; init; } = 300;
+    public int ChannelLifetime { get; init; } = 600;
+    public int StaleNonce { get; init; } = 600;
+    /// <summary>When set, Allocate requests are redirected there with 300 (Try Alternate).</summary>
+    public IPEndPoint? AlternateServer { get; init; }
+}
+
+/// <summary>
+/// A real coturn (<c>turnserver</c>) on 127.0.0.1, started from tests/interop/coturn's template on
+/// free ports with a fresh self-signed certificate, ready once it answers a STUN Binding over UDP
+/// and accepts a TCP connection on its TLS port; killed in Dispose.
+/// </summary>
+public sealed class CoturnServer : IAsyncDisposable
+{
+    public const string User = "alice";
+    public const string Password = "secret";
+    public const string RealmName = "webrtcps.test";
+
+    private readonly Process _process;
+
+    private CoturnServer(Process process, string dir, int port, int tlsPort)
+    {
+        _process = process;
+        Directory = dir;
+        Port = port;
+        TlsPort = tlsPort;
+        Certificate = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(dir, "cert.pem")));
+    }
+
+    public static string? Binary => Interop.Which("turnserver");
+    public static string? OpenSsl => Interop.Which("openssl");
+
+    public string Directory { get; }
+    public int Port { get; }
+    public int TlsPort { get; }
+    public X509Certificate2 Certificate { get; }
+    public IPEndPoint EndPoint => new(IPAddress.Loopback, Port);
+    public IceServerUri UdpUri => IceServerUri.Parse($"turn:127.0.0.1:{Port}?transport=udp");
+    public IceServerUri TcpUri => IceServerUri.Parse($"turn:127.0.0.1:{Port}?transport=tcp");
+    public IceServerUri TlsUri => IceServerUri.Parse($"turns:127.0.0.1:{TlsPort}");
+    public string Log => File.Exists(Path.Combine(Directory, "turnserver.log")) ? ReadShared(Path.Combine(Directory, "turnserver.log")) : "";
+
+    private static string ReadShared(string path)
+    {
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        using var reader = new StreamReader(stream);
+        return reader.ReadToEnd();
+    }
+
+    /// <summary>Trusts exactly this server's self-signed certificate (what a test client should do).</summary>
+    public RemoteCertificateValidationCallback TrustOwnCertificate => (_, certificate, _, _) =>
+        certificate is not null && certificate.GetCertHashString() == Certificate.GetCertHashString();
+
+    public TurnClientOptions Options(IceServerUri uri, string? password = Password) => new()
+    {
+        Server = uri,
+        Username = User,
+        Password = password,
+        CertificateValidationCallback = uri.Scheme == IceServerScheme.Turns ? TrustOwnCertificate : null,
+        TransactionOptions = new StunTransactionOptions { InitialRto = TimeSpan.FromMilliseconds(200), MaxRequestCount = 5, LastRequestWaitMultiplier = 4 },
+        AllocateTimeout = TimeSpan.FromSeconds(20),
+    };
+
+    public static async Task<CoturnServer> StartAsync(CoturnSettings? settings = null)
+    {
+        settings ??= new CoturnSettings();
+        var dir = System.IO.Directory.CreateTempSubdirectory("wrtc-coturn-").FullName;
+        await RunAsync(OpenSsl!, dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
+            "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", "key.pem", "-out", "cert.pem");
+        int port = FreePort(), tlsPort = FreePort();
+        while (tlsPort == port) tlsPort = FreePort();
+        int relayBase = 20000 + Random.Shared.Next(0, 200) * 100;
+        var template = File.ReadAllText(Path.Combine(Interop.RepoRoot, "tests", "interop", "coturn", "turnserver.conf.template"));
+        var config = template
+            .Replace("{{PORT}}", port.ToString())
+            .Replace("{{TLS_PORT}}", tlsPort.ToString())
+            .Replace("{{MIN_RELAY_PORT}}", relayBase.ToString())
+            .Replace("{{MAX_RELAY_PORT}}", (relayBase + 99).ToString())
+            .Replace("{{USER}}", User).Replace("{{PASSWORD}}", Password).Replace("{{REALM}}", RealmName)
+            .Replace("{{DIR}}", dir)
+            .Replace("{{MAX_LIFETIME}}", settings.MaxAllocateLifetime.ToString())
+            .Replace("{{PERMISSION_LIFETIME}}", settings.PermissionLifetime.ToString())
+            .Replace("{{CHANNEL_LIFETIME}}", settings.ChannelLifetime.ToString())
+            .Replace("{{STALE_NONCE}}", settings.StaleNonce.ToString());
+        if (settings.AlternateServer is { } alternate) config += $"alternate-server={alternate}\n";
+        var configPath = Path.Combine(dir, "turnserver.conf");
+        File.WriteAllText(configPath, config);
+
+        var start = new ProcessStartInfo(Binary!, ["-c", configPath])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = dir,
+        };
+        var process = Process.Start(start) ?? throw new InvalidOperationException("turnserver did not start");
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new CoturnServer(process, dir, port, tlsPort);
+        try
+        {
+            await server.WaitReadyAsync(TimeSpan.FromSeconds(20));
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+        return server;
+    }
+
+    /// <summary>A port free for both UDP and TCP on 127.0.0.1 (coturn listens on both).</summary>
+    private static int FreePort()
+    {
+        for (int i = 0; i < 50; i++)
+        {
+            using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+            udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            int port = ((IPEndPoint)udp.LocalEndPoint!).Port;
+            try
+            {
+                using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+                tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // Taken for TCP; try another.
+            }
+        }
+        throw new InvalidOperationException("no free port");
+    }
+
+    private async Task WaitReadyAsync(TimeSpan limit)
+    {
+        var deadline = DateTime.UtcNow + limit;
+        using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        var buffer = new byte[1500];
+        bool stunReady = false;
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited) throw new InvalidOperationException($"turnserver exited with {_process.ExitCode}: {Log}");
+            if (!stunReady)
+            {
+                var request = new StunMessageBuilder(StunMessageType.BindingRequest, StunTransactionId.NewId()).ToArray();
+                await udp.SendToAsync(request, SocketFlags.None, EndPoint);
+                using var wait = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+                try
+                {
+                    var got = await udp.ReceiveFromAsync(buffer, SocketFlags.None, new IPEndPoint(IPAddress.Any, 0), wait.Token);
+                    stunReady = StunMessage.TryParse(buffer.AsSpan(0, got.ReceivedBytes), out var m) && m.Class == StunClass.SuccessResponse;
+                }
+                catch (Exception ex) when (ex is OperationCanceledException or SocketException)
+                {
+                    continue;
+                }
+            }
+            try
+            {
+                using var tcp = new TcpClient();
+                await tcp.ConnectAsync(IPAddress.Loopback, TlsPort);
+                return;
+            }
+            catch (SocketException)
+            {
+                await Task.Delay(100);
+            }
+        }
+        throw new TimeoutException($"coturn not ready within {limit}: {Log}");
+    }
+
+    private static async Task RunAsync(string program, string dir, params string[] args)
+    {
+        var start = new ProcessStartInfo(program, args) { WorkingDirectory = dir, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        if (process.ExitCode != 0) throw new InvalidOperationException($"{program} {string.Join(' ', args)}: {await stderr}");
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or TimeoutException or System.ComponentModel.Win32Exception)
+        {
+            // Already gone.
+        }
+        _process.Dispose();
+        Certificate.Dispose();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort.
+        }
+    }
+}
+
+/// <summary>One coturn shared by a test class (default settings).</summary>
+public sealed class CoturnFixture : IAsyncLifetime
+{
+    public CoturnServer? Server { get; private set; }
+    public string? Unavailable { get; private set; }
+
+    public async Task InitializeAsync()
+    {
+        if (CoturnServer.Binary is null) Unavailable = "turnserver (coturn) is not on PATH";
+        else if (CoturnServer.OpenSsl is null) Unavailable = "openssl is not on PATH";
+        else Server = await CoturnServer.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (Server is not null) await Server.DisposeAsync();
+    }
+
+    /// <summary>The server, or skip (fail in CI) when coturn cannot run here.</summary>
+    public CoturnServer Require()
+    {
+        Interop.Require(Server is not null, Unavailable ?? "coturn did not start");
+        return Server!;
+    }
+}
