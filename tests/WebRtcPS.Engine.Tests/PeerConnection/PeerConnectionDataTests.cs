@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using WebRtcPS.Engine.DataChannels;
 using WebRtcPS.Engine.PeerConnection;
+using WebRtcPS.Engine.Signaling;
 using Xunit.Abstractions;
 
 namespace WebRtcPS.Engine.Tests.PeerConnection;
@@ -193,5 +194,23 @@ public sealed class PeerConnectionDataTests(ITestOutputHelper output)
         Assert.Equal(10, channel.MessagesReceived);
         Assert.Equal(1000, channel.BytesReceived);
         _output.WriteLine(string.Join(Environment.NewLine, report.Entries));
+    }
+
+    [Fact]
+    public async Task The_peers_max_message_size_limits_what_we_send()
+    {
+        await using var offerer = new RTCPeerConnection(PeerTestKit.Loopback());
+        await using var answerer = new RTCPeerConnection(PeerTestKit.Loopback());
+        var channel = offerer.CreateDataChannel("testChannel");
+        var remote = PeerTestKit.NextRemoteChannel(answerer, "testChannel");
+        await using var relay = InMemorySignaling.Start(offerer, answerer, m => m.Type == SignalingMessage.Answer
+            ? m with { Content = m.Content.Replace("a=max-message-size:262144", "a=max-message-size:65536", StringComparison.Ordinal) }
+            : m);
+        await PeerTestKit.WhenOpen(channel);
+        var (_, sink) = await remote;
+        Assert.Equal(65536, offerer.RemoteMaxMessageSize);
+        Assert.Throws<ArgumentException>(() => channel.Send(new byte[65537]));
+        channel.Send(new byte[65536]);
+        Assert.Equal(65536, (await sink.NextAsync()).Data.Length);
     }
 }
