@@ -30,6 +30,15 @@ internal sealed class WebRtcDtlsClient : DefaultTlsClient
 
     public override int GetHandshakeTimeoutMillis() => _session.HandshakeTimeoutMillis;
 
+    /// <summary>Offers use_srtp (RFC 5764 §4.1.1) as browsers and pion do: pion-webrtc fails a DTLS
+    /// transport that negotiated no SRTP profile, even in a data-channel-only session.</summary>
+    public override IDictionary<int, byte[]> GetClientExtensions()
+    {
+        var extensions = TlsExtensionsUtilities.EnsureExtensionsInitialised(base.GetClientExtensions());
+        TlsSrtpUtilities.AddUseSrtpExtension(extensions, new UseSrtpData(DtlsSrtp.Profiles, TlsUtilities.EmptyBytes));
+        return extensions;
+    }
+
     public override bool IgnoreCorruptDtlsRecords => true;
 
     public override TlsAuthentication GetAuthentication() => new Authentication(this);
@@ -48,4 +57,15 @@ internal sealed class WebRtcDtlsClient : DefaultTlsClient
         public TlsCredentials GetClientCredentials(CertificateRequest certificateRequest) =>
             client._session.CreateSigner(client.m_context);
     }
+}
+
+/// <summary>The DTLS-SRTP protection profiles we offer and accept (RFC 5764 §4.1.2, RFC 7714 §14.2),
+/// in order of preference. No SRTP is ever sent: the extension is negotiated because peers require it.</summary>
+internal static class DtlsSrtp
+{
+    public static readonly int[] Profiles =
+    [
+        SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM,
+        SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80,
+    ];
 }

@@ -29,6 +29,28 @@ internal sealed class WebRtcDtlsServer : DefaultTlsServer
 
     public override int GetHandshakeTimeoutMillis() => _session.HandshakeTimeoutMillis;
 
+    private int? _srtpProfile;
+
+    /// <summary>Notes the client's use_srtp offer (RFC 5764 §4.1.1). pion's DTLS client aborts with
+    /// insufficient_security(71) when it offered use_srtp and the ServerHello does not answer it, and
+    /// pion-webrtc requires a negotiated profile even for a data-channel-only session.</summary>
+    public override void ProcessClientExtensions(IDictionary<int, byte[]> clientExtensions)
+    {
+        base.ProcessClientExtensions(clientExtensions);
+        var offered = clientExtensions is null ? null : TlsSrtpUtilities.GetUseSrtpExtension(clientExtensions);
+        if (offered is not null)
+            _srtpProfile = DtlsSrtp.Profiles.Cast<int?>().FirstOrDefault(p => Array.IndexOf(offered.ProtectionProfiles, p!.Value) >= 0);
+    }
+
+    /// <summary>Answers use_srtp with the first of our profiles the client offered (no MKI).</summary>
+    public override IDictionary<int, byte[]> GetServerExtensions()
+    {
+        var extensions = TlsExtensionsUtilities.EnsureExtensionsInitialised(base.GetServerExtensions());
+        if (_srtpProfile is { } profile)
+            TlsSrtpUtilities.AddUseSrtpExtension(extensions, new UseSrtpData([profile], TlsUtilities.EmptyBytes));
+        return extensions;
+    }
+
     public override bool IgnoreCorruptDtlsRecords => true;
 
     protected override TlsCredentialedSigner GetECDsaSignerCredentials() => _session.CreateSigner(m_context);

@@ -169,7 +169,8 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
     private void Track(RTCDataChannel channel, bool remote)
     {
         lock (_gate) _allChannels.Add(channel);
-        Publish(now => new DataChannelStateChangedEvent(now.Time, now.Elapsed, channel.Label, channel.Id, channel.ReadyState, remote, null));
+        // A remote channel is announced already open; its OnOpen follows and records it.
+        if (!remote) Publish(now => new DataChannelStateChangedEvent(now.Time, now.Elapsed, channel.Label, channel.Id, channel.ReadyState, remote, null));
         channel.OnOpen += (_, _) =>
         {
             lock (_gate) _channelsOpened++;

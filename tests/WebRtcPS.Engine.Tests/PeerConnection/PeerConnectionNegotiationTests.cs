@@ -1,0 +1,205 @@
+using System.Diagnostics;
+using WebRtcPS.Engine.DataChannels;
+using WebRtcPS.Engine.Dtls;
+using WebRtcPS.Engine.PeerConnection;
+using WebRtcPS.Engine.Sdp;
+using WebRtcPS.Engine.Signaling;
+using Xunit.Abstractions;
+
+namespace WebRtcPS.Engine.Tests.PeerConnection;
+
+/// <summary>The JSEP state machine, its W3C errors, and connections that must fail with a clear reason.</summary>
+public sealed class PeerConnectionNegotiationTests(ITestOutputHelper output)
+{
+    private readonly ITestOutputHelper _output = output;
+
+    [Fact]
+    public async Task Signaling_states_follow_JSEP_and_wrong_calls_throw_W3C_errors()
+    {
+        await using var offerer = new RTCPeerConnection(PeerTestKit.Loopback());
+        await using var answerer = new RTCPeerConnection(PeerTestKit.Loopback());
+        var states = new List<RTCSignalingState>();
+        var changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        offerer.OnSignalingStateChange += (_, s) =>
+        {
+            lock (states) states.Add(s);
+            if (s == RTCSignalingState.Stable) changed.TrySetResult();
+        };
+
+        Assert.Throws<InvalidStateError>(() => offerer.CreateAnswer());
+        Assert.Throws<InvalidStateError>(() => offerer.AddIceCandidate("candidate:1 1 udp 2130706431 127.0.0.1 9 typ host"));
+        var offer = offerer.CreateOffer();
+        Assert.Contains("a=setup:actpass", offer.Sdp);
+        Assert.Contains("a=max-message-size:262144", offer.Sdp);
+        Assert.Throws<InvalidStateError>(() => offerer.SetRemoteDescription(new RTCSessionDescription(RTCSdpType.Answer, offer.Sdp)));
+        var tampered = new RTCSessionDescription(RTCSdpType.Offer, offer.Sdp.Replace("a=ice-pwd:", "a=ice-pwd:X", StringComparison.Ordinal));
+        Assert.Throws<InvalidModificationError>(() => offerer.SetLocalDescription(tampered));
+        Assert.Throws<OperationError>(() => offerer.SetLocalDescription(new RTCSessionDescription(RTCSdpType.Rollback, null)));
+        offerer.SetLocalDescription(offer);
+        Assert.Equal(RTCSignalingState.HaveLocalOffer, offerer.SignalingState);
+        Assert.Throws<InvalidStateError>(() => offerer.SetRemoteDescription(new RTCSessionDescription(RTCSdpType.Offer, offer.Sdp)));
+
+        var bad = Assert.Throws<OperationError>(() => answerer.SetRemoteDescription(new RTCSessionDescription(RTCSdpType.Offer, "v=0\r\nthis is not sdp\r\n")));
+        Assert.Equal("OperationError", bad.Name);
+        Assert.Equal(RTCSignalingState.Stable, answerer.SignalingState);
+        answerer.SetRemoteDescription(offer);
+        Assert.Equal(RTCSignalingState.HaveRemoteOffer, answerer.SignalingState);
+        Assert.Throws<InvalidStateError>(() => answerer.CreateOffer());
+        Assert.Throws<OperationError>(() => answerer.AddIceCandidate("candidate:garbage"));
+        Assert.Throws<OperationError>(() => answerer.AddIceCandidate(new RTCIceCandidateInit("candidate:1 1 udp 2130706431 127.0.0.1 9 typ host", "other-mid")));
+        var answer = answerer.CreateAnswer();
+        Assert.Contains("a=setup:active", answer.Sdp);
+        answerer.SetLocalDescription(answer);
+        Assert.Equal(RTCSignalingState.Stable, answerer.SignalingState);
+
+        var actpassAnswer = new RTCSessionDescription(RTCSdpType.Answer, answer.Sdp.Replace("a=setup:active", "a=setup:actpass", StringComparison.Ordinal));
+        Assert.Throws<InvalidAccessError>(() => offerer.SetRemoteDescription(actpassAnswer));
+        offerer.SetRemoteDescription(answer);
+        await changed.Task.WaitAsync(PeerTestKit.Patience);
+        lock (states) Assert.Equal([RTCSignalingState.HaveLocalOffer, RTCSignalingState.Stable], states);
+        offerer.AddIceCandidate((RTCIceCandidateInit?)null);   // end-of-candidates is accepted once there is a remote description
+    }
+
+    [Fact]
+    public void Configuration_validation_names_the_bad_property()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new RTCConfiguration { IceServers = [new RTCIceServer { Urls = ["http://x"] }] }.Validate());
+        Assert.Equal("IceServers", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() => new RTCConfiguration { IceServers = [new RTCIceServer { Urls = ["turn:127.0.0.1:3478"] }] }.Validate());
+        Assert.Contains("Username", e.Message);
+        e = Assert.Throws<ArgumentException>(() => new RTCConfiguration { IceTimers = new RTCIceTimers { Ta = TimeSpan.Zero } }.Validate());
+        Assert.Equal("IceTimers", e.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RTCConfiguration { MaxMessageSize = 10 }.Validate());
+        new RTCConfiguration { IceServers = [new RTCIceServer { Urls = ["stun:127.0.0.1:3478", "turn:127.0.0.1:3478?transport=tcp"], Username = "u", Credential = "p" }] }.Validate();
+    }
+
+    [Fact]
+    public async Task A_tampered_fingerprint_fails_the_connection_with_a_clear_reason()
+    {
+        await using var offerer = new RTCPeerConnection(PeerTestKit.Loopback());
+        await using var answerer = new RTCPeerConnection(PeerTestKit.Loopback());
+        var channel = offerer.CreateDataChannel("testChannel");
+        var other = RTCCertificate.Generate().GetFingerprints()[0];
+        await using var relay = InMemorySignaling.Start(offerer, answerer, m => m.Type == SignalingMessage.Answer
+            ? m with { Content = System.Text.RegularExpressions.Regex.Replace(m.Content, "a=fingerprint:[^\r\n]*", "a=fingerprint:" + other) }
+            : m);
+        var state = await offerer.WaitForConnectionStateAsync(s => s is RTCPeerConnectionState.Failed or RTCPeerConnectionState.Connected).WaitAsync(PeerTestKit.Patience);
+        Assert.Equal(RTCPeerConnectionState.Failed, state);
+        Assert.Contains("FingerprintMismatch", offerer.FailureReason);
+        Assert.Equal(RTCDtlsTransportState.Failed, offerer.DtlsState);
+        await PeerTestKit.WhenClosed(channel);
+        var answererState = await answerer.WaitForConnectionStateAsync(s => s is RTCPeerConnectionState.Failed or RTCPeerConnectionState.Connected).WaitAsync(PeerTestKit.Patience);
+        Assert.Equal(RTCPeerConnectionState.Failed, answererState);
+        var diagnostics = await offerer.GetDiagnosticsAsync();
+        _output.WriteLine(diagnostics.ToString());
+        Assert.Contains("FingerprintMismatch", diagnostics.ToString());
+        var error = await Assert.ThrowsAsync<OperationError>(() => offerer.WaitConnectedAsync());
+        Assert.Contains("failed", error.Message);
+    }
+
+    [Fact]
+    public async Task A_silent_remote_times_out_and_the_diagnosis_says_no_answer_came()
+    {
+        await using var offerer = new RTCPeerConnection(PeerTestKit.Loopback());
+        offerer.CreateDataChannel("testChannel");
+        offerer.SetLocalDescription();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => offerer.WaitConnectedAsync(cts.Token));
+        Assert.Equal(RTCPeerConnectionState.New, offerer.ConnectionState);
+        var diagnostics = await offerer.GetDiagnosticsAsync();
+        _output.WriteLine(diagnostics.ToString());
+        Assert.False(diagnostics.HasRemoteDescription);
+        Assert.Contains("no remote description", diagnostics.ToString());
+        Assert.NotNull(diagnostics.Ice);
+        Assert.NotEmpty(diagnostics.Ice.LocalCandidates);
+    }
+
+    [Fact]
+    public async Task A_remote_that_answers_but_never_replies_to_checks_fails_ICE_with_every_pair_explained()
+    {
+        using var hole = PeerTestKit.BlackHole();
+        var port = ((System.Net.IPEndPoint)hole.LocalEndPoint!).Port;
+        var timers = new RTCIceTimers { CheckRto = TimeSpan.FromMilliseconds(100), MaxCheckRequests = 3, EndOfCandidatesTimeout = TimeSpan.FromSeconds(1) };
+        await using var offerer = new RTCPeerConnection(PeerTestKit.Loopback(timers));
+        await using var mute = new RTCPeerConnection(PeerTestKit.Loopback());
+        offerer.CreateDataChannel("testChannel");
+        var offer = offerer.SetLocalDescription();
+        mute.SetRemoteDescription(offer);
+        var answer = mute.CreateAnswer();
+        await mute.CloseAsync();
+        offerer.SetRemoteDescription(answer);
+        offerer.AddIceCandidate($"candidate:1 1 udp 2130706431 127.0.0.1 {port} typ host");
+        offerer.AddIceCandidate((string?)null);
+        var state = await offerer.WaitForConnectionStateAsync(s => s is RTCPeerConnectionState.Failed or RTCPeerConnectionState.Connected).WaitAsync(PeerTestKit.Patience);
+        Assert.Equal(RTCPeerConnectionState.Failed, state);
+        Assert.Equal(RTCIceConnectionState.Failed, offerer.IceConnectionState);
+        Assert.StartsWith("ICE failed", offerer.FailureReason);
+        var text = (await offerer.GetDiagnosticsAsync()).ToString();
+        _output.WriteLine(text);
+        Assert.Contains($"127.0.0.1:{port}", text);
+        Assert.Contains("timeout", text);
+    }
+
+    [Fact]
+    public async Task Through_a_real_signaling_server_with_candidates_sent_before_the_offer_held_then_applied()
+    {
+        await using var server = await SignalingServer.StartAsync(new SignalingServerOptions { Port = 0, ListenAddress = System.Net.IPAddress.Loopback });
+        using var offererClient = new SignalingClient(server.Url, SeedPeer.OffererId);
+        using var answererClient = new SignalingClient(server.Url, SeedPeer.AnswererId);
+        await using var offerer = new RTCPeerConnection(PeerTestKit.Loopback());
+        await using var answerer = new RTCPeerConnection(PeerTestKit.Loopback());
+        var channel = offerer.CreateDataChannel("testChannel");
+        var sink = new MessageSink(channel);
+        var remote = PeerTestKit.NextRemoteChannel(answerer, "testChannel");
+        var held = 0;
+        using var cts = PeerTestKit.Timeout();
+        var a = SeedPeer.RunAnswererAsync(answerer, m => answererClient.SendAsync(m, cts.Token), answererClient.ReceiveAsync(cts.Token), cts.Token,
+            onHeld: p => Interlocked.Increment(ref held));
+        var o = SeedPeer.RunOffererAsync(offerer, m => offererClient.SendAsync(m, cts.Token), offererClient.ReceiveAsync(cts.Token), cts.Token,
+            candidatesFirst: true);
+
+        await PeerTestKit.WhenOpen(channel);
+        var (answererChannel, answererSink) = await remote;
+        await PeerTestKit.WhenOpen(answererChannel);
+        channel.Send("Hello from the Offerer!");
+        answererChannel.Send("Hello from the Answerer!");
+        Assert.Equal("Hello from the Offerer!", await answererSink.NextTextAsync());
+        Assert.Equal("Hello from the Answerer!", await sink.NextTextAsync());
+        Assert.True(held > 0, "the answerer held the candidates that came before the offer");
+        await cts.CancelAsync();
+        await Task.WhenAll(a, o).ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    [Fact]
+    public async Task Setup_time_offer_created_to_channel_open_median_of_11()
+    {
+        var times = new List<double>();
+        // Run 0 warms up (JIT, BouncyCastle, sockets): the first connection in a process pays ~0.5-1 s of that.
+        for (var i = 0; i <= 11; i++)
+        {
+            var offerer = new RTCPeerConnection(PeerTestKit.Loopback());
+            var answerer = new RTCPeerConnection(PeerTestKit.Loopback());
+            var channel = offerer.CreateDataChannel("testChannel");
+            var opened = PeerTestKit.WhenOpen(channel);
+            var sw = Stopwatch.StartNew();
+            await using (InMemorySignaling.Start(offerer, answerer))
+            {
+                await opened;
+                sw.Stop();
+            }
+            if (i > 0) times.Add(sw.Elapsed.TotalMilliseconds);
+            else _output.WriteLine($"warm-up run: {sw.Elapsed.TotalMilliseconds:F1} ms");
+            await offerer.DisposeAsync();
+            await answerer.DisposeAsync();
+            if (sw.Elapsed > TimeSpan.FromMilliseconds(300) && Environment.GetEnvironmentVariable("WRTC_TRACE_SETUP") == "1")
+            {
+                foreach (var (name, pc) in new[] { ("offerer", offerer), ("answerer", answerer) })
+                    await foreach (var e in pc.Events.ReadAllAsync())
+                        _output.WriteLine($"{name} {e.Timestamp:HH:mm:ss.fff} {(e is PeerConnectionIceEvent ie ? ie.Ice.ToString() : e.ToString())}");
+            }
+        }
+        times.Sort();
+        _output.WriteLine($"setup (offer created -> channel open), 11 runs: median {times[5]:F1} ms, min {times[0]:F1}, max {times[^1]:F1}; all: {string.Join(", ", times.Select(t => t.ToString("F1", System.Globalization.CultureInfo.InvariantCulture)))}");
+        Assert.Equal(11, times.Count);
+    }
+}
