@@ -14,6 +14,7 @@
         'Get-WrtcSignalingServer'
         'Stop-WrtcSignalingServer'
         'Get-WrtcIceCandidate'
+        'Test-WrtcIceServer'
         'New-WrtcPeer'
         'Connect-WrtcPeer'
         'Send-WrtcMessage'

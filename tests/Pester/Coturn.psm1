@@ -1,5 +1,19 @@
 # Starts coturn (Debian's turnserver) on 127.0.0.1 for tests, on free ports, and stops it.
 
+# A port free for both UDP and TCP on 127.0.0.1 (coturn listens on both with the same number).
+function Get-FreeUdpTcpPort {
+    for ($i = 0; $i -lt 50; $i++) {
+        $udp = [System.Net.Sockets.UdpClient]::new([System.Net.IPEndPoint]::new([System.Net.IPAddress]::Loopback, 0))
+        try {
+            $port = $udp.Client.LocalEndPoint.Port
+            $tcp = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, $port)
+            try { $tcp.Start(); return $port } catch { continue } finally { $tcp.Stop() }
+        }
+        finally { $udp.Dispose() }
+    }
+    throw 'no port free for both UDP and TCP'
+}
+
 function Get-FreeUdpPort {
     $udp = [System.Net.Sockets.UdpClient]::new([System.Net.IPEndPoint]::new([System.Net.IPAddress]::Loopback, 0))
     try { return $udp.Client.LocalEndPoint.Port } finally { $udp.Dispose() }
@@ -29,7 +43,7 @@ function Start-TestStunServer {
     $dir = Join-Path ([IO.Path]::GetTempPath()) "wrtc-coturn-$port"
     New-Item -ItemType Directory -Force -Path $dir | Out-Null
     $log = Join-Path $dir 'turnserver.log'
-    $arguments = @('-n', '--listening-ip=127.0.0.1', "--listening-port=$port", '--stun-only', '--no-cli', '--no-tls', '--no-dtls',
+    $arguments = @('-n', '--listening-ip=127.0.0.1', "--listening-port=$port", '--stun-only', '--no-tcp', '--no-cli', '--no-tls', '--no-dtls',
         '--simple-log', "--log-file=$log", "--pidfile=$(Join-Path $dir 'turnserver.pid')")
     $process = Start-Process -FilePath (Get-Command turnserver -CommandType Application | Select-Object -First 1).Source -ArgumentList $arguments -PassThru `
         -RedirectStandardOutput (Join-Path $dir 'stdout.txt') -RedirectStandardError (Join-Path $dir 'stderr.txt')
@@ -42,9 +56,56 @@ function Start-TestStunServer {
     throw "turnserver did not open its listener on 127.0.0.1:$port within 20 s"
 }
 
+function Stop-TestTurnServer($Server) { Stop-TestStunServer $Server }
+
 function Stop-TestStunServer($Server) {
     if ($Server -and -not $Server.Process.HasExited) { $Server.Process | Stop-Process -Force; $Server.Process.WaitForExit(5000) | Out-Null }
     if ($Server) { Remove-Item -Recurse -Force $Server.Directory -ErrorAction SilentlyContinue }
 }
 
-Export-ModuleMember -Function Test-CoturnAvailable, Test-StunAnswers, Start-TestStunServer, Stop-TestStunServer, Get-FreeUdpPort
+function Get-FreeTcpPort {
+    $l = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $l.Start()
+    try { return $l.LocalEndpoint.Port } finally { $l.Stop() }
+}
+
+# A full TURN coturn (UDP, TCP, TLS) on 127.0.0.1 from tests/interop/coturn/turnserver.conf.template:
+# user alice/secret, realm webrtcps.test, a self-signed certificate made here.
+function Start-TestTurnServer {
+    $port = Get-FreeUdpTcpPort
+    $tlsPort = Get-FreeTcpPort
+    $dir = Join-Path ([IO.Path]::GetTempPath()) "wrtc-turn-$port"
+    New-Item -ItemType Directory -Force -Path $dir | Out-Null
+    & openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 -subj /CN=localhost `
+        -addext 'subjectAltName=DNS:localhost,IP:127.0.0.1' -keyout (Join-Path $dir 'key.pem') -out (Join-Path $dir 'cert.pem') 2>$null
+    if ($LASTEXITCODE -ne 0) { throw 'openssl could not make the test certificate' }
+    $minRelay = 42000 + (Get-Random -Maximum 180) * 100
+    $template = Get-Content -Raw (Join-Path $PSScriptRoot '../interop/coturn/turnserver.conf.template')
+    $values = @{ PORT = $port; TLS_PORT = $tlsPort; MIN_RELAY_PORT = $minRelay; MAX_RELAY_PORT = $minRelay + 99; USER = 'alice'; PASSWORD = 'secret'
+        REALM = 'webrtcps.test'; DIR = $dir; MAX_LIFETIME = 3600; PERMISSION_LIFETIME = 300; CHANNEL_LIFETIME = 600; STALE_NONCE = 600 }
+    foreach ($k in $values.Keys) { $template = $template.Replace("{{$k}}", [string] $values[$k]) }
+    $conf = Join-Path $dir 'turnserver.conf'
+    Set-Content -Path $conf -Value $template
+    $exe = (Get-Command turnserver -CommandType Application | Select-Object -First 1).Source
+    $process = Start-Process -FilePath $exe -ArgumentList @('-c', $conf) -PassThru `
+        -RedirectStandardOutput (Join-Path $dir 'stdout.txt') -RedirectStandardError (Join-Path $dir 'stderr.txt')
+    $deadline = [DateTime]::UtcNow.AddSeconds(20)
+    while ([DateTime]::UtcNow -lt $deadline) {
+        if ($process.HasExited) { throw "turnserver exited with $($process.ExitCode)" }
+        if ((Test-StunAnswers -Port $port) -and (Test-TcpOpen -Port $tlsPort)) {
+            return [pscustomobject]@{ Process = $process; Port = $port; TlsPort = $tlsPort; Directory = $dir
+                Credential = [pscredential]::new('alice', (ConvertTo-SecureString 'secret' -AsPlainText -Force)) }
+        }
+    }
+    $process | Stop-Process -Force -ErrorAction SilentlyContinue
+    throw "turnserver did not come up on 127.0.0.1:$port/$tlsPort within 20 s"
+}
+
+function Test-TcpOpen([int] $Port) {
+    $c = [System.Net.Sockets.TcpClient]::new()
+    try { return $c.ConnectAsync([System.Net.IPAddress]::Loopback, $Port).Wait(200) -and $c.Connected }
+    catch { return $false }
+    finally { $c.Dispose() }
+}
+
+Export-ModuleMember -Function Start-TestTurnServer, Stop-TestTurnServer, Get-FreeTcpPort, Test-CoturnAvailable, Test-StunAnswers, Start-TestStunServer, Stop-TestStunServer, Get-FreeUdpPort

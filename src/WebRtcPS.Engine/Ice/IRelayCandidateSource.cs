@@ -30,4 +30,5 @@ public sealed record RelayAllocation(
     IPEndPoint? MappedAddress,
     IPAddress? ServerAddress,
     RTCIceProtocol ServerTransport = RTCIceProtocol.Udp,
-    string? Error = null);
+    string? Error = null,
+    string? Url = null);

@@ -242,7 +242,7 @@ public sealed partial class IceAgent
     {
         if (allocation.Error is not null || allocation.Socket is null || allocation.RelayedAddress is null)
         {
-            Emit(new IceCandidateErrorEvent(Stamp, Now, "turn", allocation.MappedAddress?.ToString() ?? "", null, allocation.Error ?? "allocation without a relayed address"));
+            Emit(new IceCandidateErrorEvent(Stamp, Now, allocation.Url ?? "turn", allocation.MappedAddress?.ToString() ?? "", null, allocation.Error ?? "allocation without a relayed address"));
             if (allocation.Socket is { } orphan) _ = orphan.DisposeAsync().AsTask();
             return;
         }
@@ -266,7 +266,7 @@ public sealed partial class IceAgent
             RelatedPort = allocation.MappedAddress?.Port,
             UsernameFragment = _local.UsernameFragment,
         };
-        var local = new LocalCandidate(candidate, allocation.Socket, relayed, allocation.ServerAddress?.ToString());
+        var local = new LocalCandidate(candidate, allocation.Socket, relayed, allocation.Url ?? allocation.ServerAddress?.ToString());
         AddLocalCandidate(local);
         StartReceiver(local);
     }

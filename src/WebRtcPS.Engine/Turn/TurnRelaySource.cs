@@ -72,16 +72,16 @@ public sealed class TurnRelaySource : IRelayCandidateSource
         try
         {
             var client = await TurnClient.AllocateAsync(options, cancellationToken).ConfigureAwait(false);
-            return new RelayAllocation(new TurnRelaySocket(client), client.RelayedAddress, client.MappedAddress, client.ServerEndPoint.Address, transport);
+            return new RelayAllocation(new TurnRelaySocket(client), client.RelayedAddress, client.MappedAddress, client.ServerEndPoint.Address, transport, Url: options.Server.ToString());
         }
         catch (TurnException ex)
         {
             IPAddress? server = options.ServerEndPoint?.Address ?? (IPAddress.TryParse(options.Server.Host, out var ip) ? ip : null);
-            return new RelayAllocation(null, null, null, server, transport, $"{options.Server}: {TurnProbe.VerdictText(TurnProbe.ToVerdict(ex.Error))}: {ex.Message}");
+            return new RelayAllocation(null, null, null, server, transport, $"{TurnProbe.VerdictText(TurnProbe.ToVerdict(ex.Error))}: {ex.Message}", options.Server.ToString());
         }
         catch (OperationCanceledException)
         {
-            return new RelayAllocation(null, null, null, null, transport, $"{options.Server}: cancelled");
+            return new RelayAllocation(null, null, null, null, transport, "cancelled", options.Server.ToString());
         }
     }
 }

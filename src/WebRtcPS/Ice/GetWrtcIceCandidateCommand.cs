@@ -26,6 +26,10 @@ public sealed class GetWrtcIceCandidateCommand : AsyncPipelineCmdlet
     [Parameter]
     public SwitchParameter IncludeLoopback { get; set; }
 
+    /// <summary>Accept a TURN server's TLS certificate without validating it.</summary>
+    [Parameter]
+    public SwitchParameter SkipCertificateCheck { get; set; }
+
     /// <summary>Gather only on these interfaces (names such as eth0, or addresses).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
@@ -43,20 +47,15 @@ public sealed class GetWrtcIceCandidateCommand : AsyncPipelineCmdlet
     protected override void ProcessRecord()
     {
         var servers = IceParameterHelpers.ParseIceServers(this, IceServer);
-        foreach (var turn in servers.Where(s => !s.IsStun))
-        {
-            WriteError(new ErrorRecord(new NotSupportedException($"TURN relay gathering is not available in this version: {turn}"),
-                "TurnNotSupported", ErrorCategory.NotImplemented, turn.ToString()));
-        }
-        var stun = servers.Where(s => s.IsStun).ToList();
         var options = new IceAgentOptions
         {
-            IceServers = stun.Select(s => s.ToString()).ToList(),
+            IceServers = servers.Where(s => s.IsStun).Select(s => s.ToString()).ToList(),
+            RelaySource = IceParameterHelpers.RelaySource(this, servers, Credential, SkipCertificateCheck),
             IncludeLoopback = IncludeLoopback || IceParameterHelpers.NamesLoopback(Interface),
             InterfaceFilter = IceParameterHelpers.InterfaceFilter(Interface),
         };
 
-        var summary = RunToCompletion(ct => GatherAsync(options, stun, ct));
+        var summary = RunToCompletion(ct => GatherAsync(options, servers, ct));
         if (!summary.Completed)
             WriteWarning($"Gathering did not complete within {TimeoutSec} s; the candidates above are those found so far.");
         if (!NoSummary) WriteObject(summary);

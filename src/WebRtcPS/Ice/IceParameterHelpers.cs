@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using System.Net;
 using WebRtcPS.Engine.Ice;
+using WebRtcPS.Engine.Turn;
 
 namespace WebRtcPS.Commands.Ice;
 
@@ -43,6 +44,31 @@ internal static class IceParameterHelpers
             else names.Add(item);
         }
         return a => names.Contains(a.InterfaceName) || addresses.Contains(a.Address);
+    }
+
+    /// <summary>
+    /// The TURN servers among <paramref name="servers"/> as a relay candidate source, with the
+    /// credential; null when there are none. A TURN server without a credential is an error.
+    /// </summary>
+    public static TurnRelaySource? RelaySource(PSCmdlet cmdlet, IReadOnlyList<IceServerUri> servers, PSCredential? credential, bool skipCertificateCheck)
+    {
+        var turn = servers.Where(s => !s.IsStun).ToList();
+        if (turn.Count == 0) return null;
+        if (credential is null)
+        {
+            cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException($"TURN server {turn[0]} needs -Credential (user name and password)."),
+                "TurnCredentialMissing", ErrorCategory.InvalidArgument, turn[0].ToString()));
+        }
+        if (skipCertificateCheck && turn.Any(t => t.Scheme == IceServerScheme.Turns))
+            cmdlet.WriteWarning("-SkipCertificateCheck: the TURN server's TLS certificate is not validated; anyone on the path could impersonate it.");
+        var network = credential!.GetNetworkCredential();
+        return new TurnRelaySource(turn.Select(t => new TurnClientOptions
+        {
+            Server = t,
+            Username = network.UserName,
+            Password = network.Password,
+            SkipCertificateCheck = skipCertificateCheck,
+        }));
     }
 
     /// <summary>True when a filter could admit a loopback address, so loopback must be gathered.</summary>

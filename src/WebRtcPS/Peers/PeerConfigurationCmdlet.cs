@@ -46,6 +46,10 @@ public abstract class PeerConfigurationCmdlet : AsyncPipelineCmdlet
     [Credential]
     public PSCredential? Credential { get; set; }
 
+    /// <summary>Accept a TURN server's TLS certificate without validating it (self-signed test servers).</summary>
+    [Parameter(ParameterSetName = NewPeerSet)]
+    public SwitchParameter SkipCertificateCheck { get; set; }
+
     /// <summary>Use relay (TURN) candidates only (iceTransportPolicy relay).</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
     public SwitchParameter RelayOnly { get; set; }
@@ -97,6 +101,10 @@ public abstract class PeerConfigurationCmdlet : AsyncPipelineCmdlet
 
         var servers = IceParameterHelpers.ParseIceServers(this, IceServer);
         var credential = Credential?.GetNetworkCredential();
+        var relay = IceParameterHelpers.RelaySource(this, servers, Credential, SkipCertificateCheck);
+        if (RelayOnly && relay is null)
+            Fail(new ArgumentException("-RelayOnly needs at least one TURN server in -IceServer (turn: or turns:) and -Credential."),
+                "RelayOnlyWithoutTurn", ErrorCategory.InvalidArgument, null);
         var configuration = new RTCConfiguration
         {
             IceServers = servers.Count == 0 ? [] : [new RTCIceServer
@@ -106,6 +114,7 @@ public abstract class PeerConfigurationCmdlet : AsyncPipelineCmdlet
                 Credential = credential?.Password,
             }],
             IceTransportPolicy = RelayOnly ? RTCIceTransportPolicy.Relay : RTCIceTransportPolicy.All,
+            RelaySource = relay,
             IncludeLoopback = IncludeLoopback || IceParameterHelpers.NamesLoopback(Interface),
             InterfaceFilter = IceParameterHelpers.InterfaceFilter(Interface),
         };
@@ -138,7 +147,7 @@ public abstract class PeerConfigurationCmdlet : AsyncPipelineCmdlet
 
     /// <summary>True when any configuration parameter was given (they conflict with -Peer).</summary>
     protected bool AnyConfigurationBound() =>
-        new[] { nameof(Role), nameof(Id), nameof(RemoteId), nameof(SignalingUri), nameof(IceServer), nameof(Credential), nameof(RelayOnly),
+        new[] { nameof(Role), nameof(Id), nameof(RemoteId), nameof(SignalingUri), nameof(IceServer), nameof(Credential), nameof(RelayOnly), nameof(SkipCertificateCheck),
                 nameof(ChannelLabel), nameof(Ordered), nameof(MaxRetransmits), nameof(MaxPacketLifeTimeMs), nameof(IncludeLoopback), nameof(Interface) }
             .Any(MyInvocation.BoundParameters.ContainsKey);
 

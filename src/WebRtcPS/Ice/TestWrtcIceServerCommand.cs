@@ -1,0 +1,59 @@
+using System.Management.Automation;
+using WebRtcPS.Commands.Infrastructure;
+using WebRtcPS.Engine.Ice;
+using WebRtcPS.Engine.Turn;
+
+namespace WebRtcPS.Commands.Ice;
+
+/// <summary>
+/// Checks STUN and TURN servers: a Binding request for stun:, an authenticated Allocate (then
+/// released) for turn:/turns:. One result per server with a verdict as clear as the WebRTC
+/// Trickle ICE page's: OK, Authentication failed, Not reachable, Timed out, TLS error, Allocation refused.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "WrtcIceServer")]
+[OutputType(typeof(IceServerTestResult))]
+public sealed class TestWrtcIceServerCommand : AsyncPipelineCmdlet
+{
+    /// <summary>stun:HOST[:PORT], turn:HOST[:PORT][?transport=udp|tcp], turns:HOST[:PORT].</summary>
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("Url", "IceServer")]
+    [ValidateNotNullOrEmpty]
+    public string[] Uri { get; set; } = [];
+
+    /// <summary>TURN user name and password.</summary>
+    [Parameter]
+    [Credential]
+    public PSCredential? Credential { get; set; }
+
+    /// <summary>Longest wait per server.</summary>
+    [Parameter]
+    [ValidateRange(1, 300)]
+    public int TimeoutSec { get; set; } = 5;
+
+    /// <summary>Accept a TLS certificate without validating it (reported in the result).</summary>
+    [Parameter]
+    public SwitchParameter SkipCertificateCheck { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        var credential = Credential?.GetNetworkCredential();
+        foreach (var text in Uri)
+        {
+            if (!IceServerUri.TryParse(text, out var uri, out var error))
+            {
+                WriteError(new ErrorRecord(new ArgumentException($"'{text}' is not a STUN or TURN URI: {error}"),
+                    "InvalidIceServerUri", ErrorCategory.InvalidArgument, text));
+                continue;
+            }
+            if (!uri.IsStun && credential is null)
+                WriteWarning($"{uri}: no -Credential given; a TURN server will answer 401 (Authentication failed).");
+            if (SkipCertificateCheck && uri.Scheme is IceServerScheme.Turns or IceServerScheme.Stuns)
+                WriteWarning($"{uri}: -SkipCertificateCheck: the TLS certificate is not validated.");
+
+            var options = new TurnProbeOptions { SkipCertificateCheck = SkipCertificateCheck };
+            var result = RunToCompletion(ct =>
+                TurnProbe.RunAsync(uri, credential?.UserName, credential?.Password, TimeSpan.FromSeconds(TimeoutSec), options, ct));
+            WriteObject(new IceServerTestResult(result));
+        }
+    }
+}
