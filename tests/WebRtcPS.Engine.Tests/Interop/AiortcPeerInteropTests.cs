@@ -34,7 +34,7 @@ public class AiortcPeerInteropTests
         Interop.Require(missing is null, missing ?? "");
         var script = Path.Combine(GoPrograms.InteropDir, "aiortc-peer", "peer.py");
         return PeerProcess.Start($"aiortc {role}", Python,
-            ["-u", script, "-role", role, "-signaling-addr", server.Url.AbsoluteUri.TrimEnd('/'), "-loopback-only", "-timeout", "45s", .. extra]);
+            ["-u", script, "-role", role, "-signaling-addr", server.Url.AbsoluteUri.TrimEnd('/'), "-loopback-only", "-timeout", "100s", .. extra]);
     }
 
     [SkippableFact]
@@ -94,7 +94,7 @@ public class AiortcPeerInteropTests
         await echo.WaitForEventAsync("ready");
         await using var ping = await PionPeerInteropTests.StartPionAsync(harness.Server, "offerer", "-mode", "ping", "-count", "50",
             "-msg-size", "1200");
-        var r = await PionPeerInteropTests.ResultAsync(ping);
+        var r = await PionPeerInteropTests.ResultAsync(ping, echo);
         Assert.Equal(50, r.GetProperty("count").GetInt32());
         Assert.Equal(50, (await PionPeerInteropTests.ResultAsync(echo)).GetProperty("echoed").GetInt32());
     }

@@ -19,7 +19,7 @@ public class GoSignalingInteropTests
         return PeerProcess.Start($"go-signaling {id}", exe,
         [
             "-addr", server.Url.AbsoluteUri.TrimEnd('/'), "-id", id, "-peer", peer, "-count", count.ToString(),
-            "-min-heartbeats", minHeartbeats.ToString(), "-timeout", "45s",
+            "-min-heartbeats", minHeartbeats.ToString(), "-timeout", "100s",
         ]);
     }
 

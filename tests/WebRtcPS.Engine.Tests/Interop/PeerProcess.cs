@@ -13,7 +13,7 @@ namespace WebRtcPS.Engine.Tests.InteropPeers;
 /// </summary>
 internal sealed class PeerProcess : IAsyncDisposable
 {
-    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
     private readonly Process _process;
     private readonly List<JsonElement> _lines = [];

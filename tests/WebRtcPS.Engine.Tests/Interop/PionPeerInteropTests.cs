@@ -15,14 +15,17 @@ public class PionPeerInteropTests
     {
         var exe = await GoPrograms.RequireAsync("pion-peer");
         return PeerProcess.Start($"pion {role}", exe,
-            ["-role", role, "-signaling-addr", server.Url.AbsoluteUri.TrimEnd('/'), "-loopback-only", "-timeout", "45s", .. extra]);
+            ["-role", role, "-signaling-addr", server.Url.AbsoluteUri.TrimEnd('/'), "-loopback-only", "-timeout", "100s", .. extra]);
     }
 
-    internal static async Task<JsonElement> ResultAsync(PeerProcess peer)
+    /// <summary>The peer's result line; on failure the message carries its transcript and the
+    /// <paramref name="others"/>' (the other side of the connection), so a CI failure explains itself.</summary>
+    internal static async Task<JsonElement> ResultAsync(PeerProcess peer, params PeerProcess[] others)
     {
         var result = await peer.WaitForEventAsync("result");
         var exit = await peer.WaitForExitAsync();
-        Assert.True(result.GetProperty("ok").GetBoolean() && exit == 0, $"{peer.Name} failed (exit {exit})\n{peer.Transcript()}");
+        Assert.True(result.GetProperty("ok").GetBoolean() && exit == 0,
+            $"{peer.Name} failed (exit {exit})\n{peer.Transcript()}{string.Concat(others.Select(o => "\n" + o.Transcript()))}");
         return result;
     }
 
