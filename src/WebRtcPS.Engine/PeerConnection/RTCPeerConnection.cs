@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
 using WebRtcPS.Engine.DataChannels;
 using WebRtcPS.Engine.Dtls;
 using WebRtcPS.Engine.Ice;
@@ -162,7 +161,7 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            _config.Logger?.LogWarning(ex, "An OnDataChannel handler threw");
+            if (_config.Logger is { } logger) PeerConnectionLog.HandlerThrew(logger, nameof(OnDataChannel), ex);
         }
     }
 
@@ -233,7 +232,7 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
             catch (Exception ex)
             {
                 // A user handler's exception must not stop event delivery.
-                _config.Logger?.LogWarning(ex, "A peer connection event handler threw");
+                if (_config.Logger is { } logger) PeerConnectionLog.HandlerThrew(logger, "peer connection event", ex);
             }
         }
     }
