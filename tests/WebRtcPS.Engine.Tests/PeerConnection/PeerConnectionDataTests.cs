@@ -166,6 +166,11 @@ public sealed class PeerConnectionDataTests(ITestOutputHelper output)
         await answererChannelClosed;
         Assert.Throws<InvalidStateError>(() => pair.Offerer.CreateOffer());
         Assert.Throws<InvalidStateError>(() => pair.Offerer.CreateDataChannel("late"));
+        var report = await pair.Offerer.GetStatsAsync().WaitAsync(PeerTestKit.Patience);
+        var pc = Assert.Single(report.OfType<RTCPeerConnectionStats>());
+        Assert.Equal(2, pc.DataChannelsOpened);
+        Assert.Equal(2, pc.DataChannelsClosed);
+        Assert.All(report.OfType<RTCDataChannelStats>(), c => Assert.Equal(RTCDataChannelState.Closed, c.State));
     }
 
     [Fact]
