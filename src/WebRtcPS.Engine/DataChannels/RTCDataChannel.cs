@@ -68,12 +68,19 @@ public sealed class RTCDataChannel
     /// <summary>Sends text (PPID 51, or 56 when empty). Throws InvalidOperationException unless open.</summary>
     public void Send(string text) => Send(Encoding.UTF8.GetBytes(text), isText: true);
 
-    /// <summary>Sends binary data (PPID 53, or 57 when empty).</summary>
+    /// <summary>Sends binary data (PPID 53, or 57 when empty). The byte[] overload exists for
+    /// PowerShell, whose binder would otherwise be tempted to turn a byte[] into a string.</summary>
+    public void Send(byte[] data) => Send((data ?? throw new ArgumentNullException(nameof(data))).AsMemory(), isText: false);
+
+    /// <inheritdoc cref="Send(byte[])"/>
     public void Send(ReadOnlyMemory<byte> data) => Send(data, isText: false);
 
     /// <summary>Like Send, but waits while the association's send buffer is full (backpressure).</summary>
     public ValueTask SendAsync(string text, CancellationToken cancellationToken = default) =>
         SendAsync(Encoding.UTF8.GetBytes(text), isText: true, cancellationToken);
+
+    public ValueTask SendAsync(byte[] data, CancellationToken cancellationToken = default) =>
+        SendAsync((data ?? throw new ArgumentNullException(nameof(data))).AsMemory(), isText: false, cancellationToken);
 
     public ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
         SendAsync(data, isText: false, cancellationToken);

@@ -2,7 +2,7 @@ namespace WebRtcPS.Engine.Sctp;
 
 /// <summary>Congestion control of one destination (RFC 9260 §7.2): cwnd, ssthresh and
 /// partial_bytes_acked through slow start, congestion avoidance, fast recovery and T3 timeouts.</summary>
-public sealed class CongestionController
+internal sealed class CongestionController
 {
     private readonly int _mtu;
 

@@ -3,7 +3,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// <summary>Receive-side reassembly and delivery order (RFC 9260 §6.5, §6.6, §6.9): fragments are
 /// joined B..E over consecutive TSNs; ordered messages leave in SSN order per stream, unordered
 /// ones as soon as complete. FORWARD-TSN (RFC 3758 §3.6) and stream resets (RFC 6525) skip state.</summary>
-public sealed class ReassemblyQueue
+internal sealed class ReassemblyQueue
 {
     private readonly int _maxMessageSize;
     private readonly int _maxFragments;

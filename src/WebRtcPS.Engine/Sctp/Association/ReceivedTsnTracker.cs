@@ -2,7 +2,7 @@ namespace WebRtcPS.Engine.Sctp;
 
 /// <summary>The receiver's view of TSNs (RFC 9260 §6.2): the cumulative TSN, the TSNs received
 /// above it (reported as Gap Ack Blocks) and duplicates since the last SACK.</summary>
-public sealed class ReceivedTsnTracker
+internal sealed class ReceivedTsnTracker
 {
     /// <summary>Gap blocks carry 16-bit offsets; TSNs further ahead than this are dropped.</summary>
     public const uint MaxAhead = 65000;

@@ -2,7 +2,7 @@ namespace WebRtcPS.Engine.Sctp;
 
 /// <summary>Retransmission timeout (RFC 9260 §6.3.1): SRTT and RTTVAR smoothed with α = 1/8 and
 /// β = 1/4, RTO = SRTT + 4·RTTVAR clamped to [RTO.Min, RTO.Max]; doubled on each expiry (§6.3.3 E2).</summary>
-public sealed class RtoCalculator
+internal sealed class RtoCalculator
 {
     private readonly TimeSpan _min;
     private readonly TimeSpan _max;

@@ -11,7 +11,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// | Flags (8: 1 = peer supports FORWARD-TSN, 2 = RE-CONFIG) | Reserved (24) |
 /// | Created, ms since the association's epoch (64) | HMAC-SHA256 over the above (256) |
 /// </code></remarks>
-public sealed record StateCookie(uint LocalTag, uint PeerTag, uint LocalInitialTsn, uint PeerInitialTsn, uint PeerARwnd,
+internal sealed record StateCookie(uint LocalTag, uint PeerTag, uint LocalInitialTsn, uint PeerInitialTsn, uint PeerARwnd,
     ushort PeerOutboundStreams, ushort PeerInboundStreams, bool PeerForwardTsn, bool PeerReconfig, long CreatedMs)
 {
     private const int BodyLength = 36;
