@@ -168,4 +168,27 @@ public sealed class PeerConnectionNegotiationTests(ITestOutputHelper output)
         await cts.CancelAsync();
         await Task.WhenAll(a, o).ContinueWith(_ => { }, TaskScheduler.Default);
     }
+
+    [Fact]
+    public async Task Relay_policy_without_a_relay_source_gathers_nothing_and_says_so()
+    {
+        await using var pc = new RTCPeerConnection(new RTCConfiguration
+        {
+            IceTransportPolicy = RTCIceTransportPolicy.Relay,
+            IncludeLoopback = true,
+            IceServers = [new RTCIceServer { Urls = ["stun:127.0.0.1:9"] }],
+        });
+        var candidates = new List<string?>();
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        pc.OnIceCandidate += (_, e) =>
+        {
+            lock (candidates) candidates.Add(e.CandidateLine);
+            if (e.Candidate is null) done.TrySetResult();
+        };
+        pc.CreateDataChannel("x");
+        pc.SetLocalDescription();
+        await done.Task.WaitAsync(PeerTestKit.Patience);
+        lock (candidates) Assert.Equal([null], candidates);
+        Assert.DoesNotContain("a=candidate", pc.CreateOffer().Sdp);
+    }
 }
