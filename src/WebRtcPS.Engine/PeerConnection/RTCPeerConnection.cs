@@ -207,6 +207,24 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
             throw new OperationError($"The connection is {state.ToWireName()}: {FailureReason ?? "closed before it connected"}.");
     }
 
+    /// <summary>Waits until connected, at most <paramref name="timeout"/>. On timeout throws
+    /// <see cref="TimeoutException"/> whose message is the diagnosis (states, candidates, pairs);
+    /// a cancel through <paramref name="cancellationToken"/> stays an OperationCanceledException.</summary>
+    public async Task WaitConnectedAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            await WaitConnectedAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var diagnosis = await GetDiagnosticsAsync(CancellationToken.None).ConfigureAwait(false);
+            throw new TimeoutException($"Not connected after {timeout.TotalSeconds:0.###} s.{Environment.NewLine}{diagnosis}");
+        }
+    }
+
     // ---- plumbing ----
 
     private readonly record struct Now(DateTimeOffset Time, TimeSpan Elapsed);

@@ -102,8 +102,11 @@ public sealed class PeerConnectionNegotiationTests(ITestOutputHelper output)
         await using var offerer = new RTCPeerConnection(PeerTestKit.Loopback());
         offerer.CreateDataChannel("testChannel");
         offerer.SetLocalDescription();
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
-        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => offerer.WaitConnectedAsync(cts.Token));
+        var timeout = await Assert.ThrowsAsync<TimeoutException>(() => offerer.WaitConnectedAsync(TimeSpan.FromSeconds(1)));
+        Assert.Contains("no remote description", timeout.Message);
+        using var cancelled = new CancellationTokenSource();
+        await cancelled.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => offerer.WaitConnectedAsync(TimeSpan.FromSeconds(30), cancelled.Token));
         Assert.Equal(RTCPeerConnectionState.New, offerer.ConnectionState);
         var diagnostics = await offerer.GetDiagnosticsAsync();
         _output.WriteLine(diagnostics.ToString());
