@@ -238,6 +238,7 @@ public sealed partial class RTCPeerConnection
         if (_signalingState == state) return;
         _signalingState = state;
         Publish(now => new SignalingStateChangedEvent(now.Time, now.Elapsed, state, cause));
+        if (_config.Logger is { } logger) PeerConnectionLog.SignalingState(logger, state, cause);
         Raise(OnSignalingStateChange, state);
     }
 }

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.Logging;
 using WebRtcPS.Engine.Dtls;
 using WebRtcPS.Engine.Ice;
 using WebRtcPS.Engine.Sctp;
@@ -144,7 +143,7 @@ public sealed partial class RTCPeerConnection
         }
         catch (Exception ex)
         {
-            _config.Logger?.LogError(ex, "Setting up DTLS/SCTP failed");
+            if (_config.Logger is { } logger) PeerConnectionLog.SetupFailed(logger, ex);
             SetDtlsState(RTCDtlsTransportState.Failed, role, $"internal error: {ex.Message}");
         }
     }
@@ -156,6 +155,7 @@ public sealed partial class RTCPeerConnection
             if (_closed || _dtlsState == state) return;
             _dtlsState = state;
             if (state == RTCDtlsTransportState.Failed) _failureReason ??= detail;
+            if (_config.Logger is { } logger) PeerConnectionLog.DtlsState(logger, state, role, detail ?? "");
             Publish(now => new DtlsStateChangedEvent(now.Time, now.Elapsed, state, role, detail));
             UpdateConnectionState();
         }
@@ -185,6 +185,7 @@ public sealed partial class RTCPeerConnection
             reason = _failureReason;
         }
         Publish(now => new ConnectionStateChangedEvent(now.Time, now.Elapsed, next, reason));
+        if (_config.Logger is { } log) PeerConnectionLog.ConnectionState(log, next, reason is null ? "" : ": " + reason);
         if (!_closed) Raise(OnConnectionStateChange, next);
         for (var i = _waiters.Count - 1; i >= 0; i--)
         {
@@ -281,7 +282,7 @@ public sealed partial class RTCPeerConnection
         }
         catch (Exception ex)
         {
-            _config.Logger?.LogDebug(ex, "Ignored during close");
+            if (_config.Logger is { } logger) PeerConnectionLog.IgnoredDuringClose(logger, ex);
         }
     }
 

@@ -1,5 +1,4 @@
 using System.Threading.Channels;
-using Microsoft.Extensions.Logging;
 using WebRtcPS.Engine.DataChannels;
 using WebRtcPS.Engine.Dtls;
 using WebRtcPS.Engine.Ice;
@@ -162,7 +161,7 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            _config.Logger?.LogWarning(ex, "An OnDataChannel handler threw");
+            if (_config.Logger is { } logger) PeerConnectionLog.HandlerThrew(logger, nameof(OnDataChannel), ex);
         }
     }
 
@@ -208,6 +207,24 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
             throw new OperationError($"The connection is {state.ToWireName()}: {FailureReason ?? "closed before it connected"}.");
     }
 
+    /// <summary>Waits until connected, at most <paramref name="timeout"/>. On timeout throws
+    /// <see cref="TimeoutException"/> whose message is the diagnosis (states, candidates, pairs);
+    /// a cancel through <paramref name="cancellationToken"/> stays an OperationCanceledException.</summary>
+    public async Task WaitConnectedAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(timeout);
+        try
+        {
+            await WaitConnectedAsync(cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            var diagnosis = await GetDiagnosticsAsync(CancellationToken.None).ConfigureAwait(false);
+            throw new TimeoutException($"Not connected after {timeout.TotalSeconds:0.###} s.{Environment.NewLine}{diagnosis}");
+        }
+    }
+
     // ---- plumbing ----
 
     private readonly record struct Now(DateTimeOffset Time, TimeSpan Elapsed);
@@ -233,7 +250,7 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
             catch (Exception ex)
             {
                 // A user handler's exception must not stop event delivery.
-                _config.Logger?.LogWarning(ex, "A peer connection event handler threw");
+                if (_config.Logger is { } logger) PeerConnectionLog.HandlerThrew(logger, "peer connection event", ex);
             }
         }
     }

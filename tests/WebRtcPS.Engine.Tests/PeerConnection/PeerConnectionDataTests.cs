@@ -79,12 +79,18 @@ public sealed class PeerConnectionDataTests(ITestOutputHelper output)
         _output.WriteLine($"16 MiB in {sw.Elapsed.TotalMilliseconds:F0} ms: {total * 8 / sw.Elapsed.TotalSeconds / 1e6:F1} Mbit/s");
     }
 
-    [Fact]
-    public async Task Unordered_channel_without_retransmissions_carries_its_settings_and_messages()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Partially_reliable_unordered_channel_carries_its_settings_and_messages(bool lifetime)
     {
-        await using var pair = await PeerTestKit.ConnectAsync("lossy", new RTCDataChannelInit { Ordered = false, MaxRetransmits = 0 });
+        var init = lifetime
+            ? new RTCDataChannelInit { Ordered = false, MaxPacketLifeTime = 500 }
+            : new RTCDataChannelInit { Ordered = false, MaxRetransmits = 0 };
+        await using var pair = await PeerTestKit.ConnectAsync("lossy", init);
         Assert.False(pair.AnswererChannel.Ordered);
-        Assert.Equal((ushort)0, pair.AnswererChannel.MaxRetransmits);
+        Assert.Equal(init.MaxRetransmits, pair.AnswererChannel.MaxRetransmits);
+        Assert.Equal(init.MaxPacketLifeTime, pair.AnswererChannel.MaxPacketLifeTime);
         // Loopback does not lose small packets sent at this pace; unordered delivery may reorder, so compare as sets.
         var expected = Enumerable.Range(0, 50).Select(i => $"u{i}").ToHashSet();
         foreach (var m in expected) pair.OffererChannel.Send(m);
@@ -160,6 +166,11 @@ public sealed class PeerConnectionDataTests(ITestOutputHelper output)
         await answererChannelClosed;
         Assert.Throws<InvalidStateError>(() => pair.Offerer.CreateOffer());
         Assert.Throws<InvalidStateError>(() => pair.Offerer.CreateDataChannel("late"));
+        var report = await pair.Offerer.GetStatsAsync().WaitAsync(PeerTestKit.Patience);
+        var pc = Assert.Single(report.OfType<RTCPeerConnectionStats>());
+        Assert.Equal(2, pc.DataChannelsOpened);
+        Assert.Equal(2, pc.DataChannelsClosed);
+        Assert.All(report.OfType<RTCDataChannelStats>(), c => Assert.Equal(RTCDataChannelState.Closed, c.State));
     }
 
     [Fact]

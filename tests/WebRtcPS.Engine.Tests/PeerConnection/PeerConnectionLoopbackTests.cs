@@ -53,4 +53,54 @@ public sealed class PeerConnectionLoopbackTests(ITestOutputHelper output)
         var states = events.OfType<ConnectionStateChangedEvent>().Select(e => e.State).ToList();
         Assert.Equal([RTCPeerConnectionState.Connecting, RTCPeerConnectionState.Connected, RTCPeerConnectionState.Closed], states);
     }
+
+    [Fact]
+    public async Task W3C_handlers_fire_in_order_with_a_null_candidate_last()
+    {
+        var offerer = new RTCPeerConnection(PeerTestKit.Loopback());
+        var answerer = new RTCPeerConnection(PeerTestKit.Loopback());
+        var log = new List<string>();
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var endOfCandidates = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void Add(string entry)
+        {
+            lock (log) log.Add(entry);
+        }
+        offerer.OnIceCandidate += (_, e) =>
+        {
+            Add(e.Candidate is null ? "candidate null" : $"candidate {e.Candidate.Type} mid {e.SdpMid}");
+            if (e.Candidate is null) endOfCandidates.TrySetResult();
+        };
+        offerer.OnIceGatheringStateChange += (_, s) => Add($"gathering {s}");
+        offerer.OnIceConnectionStateChange += (_, s) => Add($"ice {s}");
+        offerer.OnSignalingStateChange += (_, s) => Add($"signaling {s}");
+        offerer.OnConnectionStateChange += (_, s) =>
+        {
+            Add($"connection {s}");
+            if (s == RTCPeerConnectionState.Connected) connected.TrySetResult();
+        };
+        offerer.CreateDataChannel("testChannel");
+        await using (InMemorySignaling.Start(offerer, answerer))
+        {
+            await connected.Task.WaitAsync(PeerTestKit.Patience);
+            await endOfCandidates.Task.WaitAsync(PeerTestKit.Patience);
+        }
+        await offerer.CloseAsync();
+        await answerer.CloseAsync();
+        List<string> entries;
+        lock (log) entries = [.. log];
+        _output.WriteLine(string.Join(Environment.NewLine, entries));
+
+        static int At(List<string> l, string e) => l.IndexOf(e) is var i and >= 0 ? i : throw new Xunit.Sdk.XunitException($"'{e}' missing from: {string.Join(", ", l)}");
+        Assert.True(At(entries, "signaling HaveLocalOffer") < At(entries, "gathering Gathering"));
+        Assert.True(At(entries, "gathering Gathering") < At(entries, "candidate Host mid 0"));
+        Assert.True(At(entries, "candidate Host mid 0") < At(entries, "gathering Complete"));
+        Assert.True(At(entries, "gathering Complete") < At(entries, "candidate null"));
+        Assert.True(At(entries, "ice Checking") < At(entries, "connection Connected"));
+        Assert.True(At(entries, "connection Connecting") < At(entries, "connection Connected"));
+        Assert.Equal(1, entries.Count(e => e == "candidate null"));
+        // close() raises no W3C state events.
+        Assert.DoesNotContain("connection Closed", entries);
+        Assert.DoesNotContain("signaling Closed", entries);
+    }
 }
