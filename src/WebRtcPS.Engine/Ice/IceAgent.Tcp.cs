@@ -89,10 +89,11 @@ public sealed partial class IceAgent
 
     /// <summary>
     /// Pairing rules (RFC 6544 §6.2): the same transport; for TCP, an active local candidate with a
-    /// passive remote one (we connect), and a passive local candidate with an active remote one
-    /// that has connected (learned from its check as peer-reflexive, with its real source port;
-    /// the signalled active candidate, port 9, cannot be sent to). Never active↔active or
-    /// passive↔passive; simultaneous-open is not supported.
+    /// passive remote one (we connect; a passive one first heard of through a check on our
+    /// connection to it, as after a restart, counts too), and a passive local candidate with an
+    /// active remote one that has connected (learned from its check as peer-reflexive, with its
+    /// real source port; the signalled active candidate, port 9, cannot be sent to). Never
+    /// active↔active or passive↔passive; simultaneous-open is not supported.
     /// </summary>
     private static bool TransportsPair(LocalCandidate local, RemoteCandidate remote)
     {
@@ -102,7 +103,7 @@ public sealed partial class IceAgent
         if (l.Protocol == RTCIceProtocol.Udp) return true;
         return l.TcpType switch
         {
-            RTCIceTcpCandidateType.Active => r.TcpType == RTCIceTcpCandidateType.Passive && r.Type != RTCIceCandidateType.Prflx,
+            RTCIceTcpCandidateType.Active => r.TcpType == RTCIceTcpCandidateType.Passive,
             RTCIceTcpCandidateType.Passive => r.TcpType == RTCIceTcpCandidateType.Active && r.Type == RTCIceCandidateType.Prflx,
             _ => false,
         };

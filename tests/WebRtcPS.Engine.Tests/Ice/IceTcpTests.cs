@@ -173,6 +173,34 @@ public sealed class IceTcpTests
     }
 
     [Fact]
+    public async Task Restart_OverTcp_SelectsANewTcpPair_AndDataKeepsFlowing()
+    {
+        var (a, b) = await ConnectTcpOnlyAsync();
+        await using (a)
+        await using (b)
+        {
+            var pa = await a.Agent.RestartAsync();
+            var pb = await b.Agent.RestartAsync();
+            byte[] ping = [23, 42];
+            await a.Agent.Transport.SendAsync(ping);
+            Assert.Equal(ping, await ReceiveAsync(b.Agent.Transport));
+
+            a.Agent.SetRemoteParameters(pb);
+            b.Agent.SetRemoteParameters(pa);
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            while (a.EventsOf<IceSelectedCandidatePairChangedEvent>().Count < 2 || b.EventsOf<IceSelectedCandidatePairChangedEvent>().Count < 2)
+            {
+                await Task.Delay(10, wait.Token);
+            }
+            Assert.Equal(RTCIceProtocol.Tcp, a.Agent.GetSelectedCandidatePair()!.Local.Protocol);
+            await b.Agent.Transport.SendAsync(ping);
+            Assert.Equal(ping, await ReceiveAsync(a.Agent.Transport));
+            Assert.Empty((await a.Agent.GetDiagnosticsAsync()).InternalErrors);
+            Assert.Empty((await b.Agent.GetDiagnosticsAsync()).InternalErrors);
+        }
+    }
+
+    [Fact]
     public async Task UdpAndTcp_PrefersUdp()
     {
         var options = IceTestPeer.LoopbackOptions(RTCIceRole.Controlling) with { EnableTcp = true, EnableIPv6 = false };

@@ -33,6 +33,8 @@ internal sealed class TcpIceConnection
         FullMode = BoundedChannelFullMode.DropWrite,
     });
     private readonly CancellationTokenSource _closing = new();
+    private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private static long s_garbageDrops;
     private int _closed;
 
     private TcpIceConnection(Socket socket, IPEndPoint remote, EndPoint? connectTo, Action<TcpIceConnection, byte[]> onDatagram, Action<TcpIceConnection, string> onClosed)
@@ -51,6 +53,13 @@ internal sealed class TcpIceConnection
     public string? CloseReason { get; private set; }
 
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>Connections dropped for content that is not ICE-TCP, process-wide (diagnostics).</summary>
+    public static long GarbageDrops => Interlocked.Read(ref s_garbageDrops);
+
+    /// <summary>An accepted connection that sends no whole first frame (a STUN check) within
+    /// this time is dropped, so idle or trickling strangers cannot hold the listener's slots.</summary>
+    public static readonly TimeSpan FirstFrameTimeout = TimeSpan.FromSeconds(10);
 
     /// <summary>A connection the peer opened (passive side), already established.</summary>
     public static TcpIceConnection Accepted(Socket socket, Action<TcpIceConnection, byte[]> onDatagram, Action<TcpIceConnection, string> onClosed)
@@ -126,6 +135,9 @@ internal sealed class TcpIceConnection
         var buffer = new byte[8192];
         bool first = true;
         string reason = "closed by the peer";
+        using var firstFrameTimer = _connectTo is null
+            ? new Timer(static s => ((TcpIceConnection)s!).Close("dropped: no STUN check within the first-frame timeout"), this, FirstFrameTimeout, Timeout.InfiniteTimeSpan)
+            : null;
         try
         {
             if (_connectTo is not null)
@@ -158,6 +170,7 @@ internal sealed class TcpIceConnection
                         reason = $"invalid frame length {length}";
                         goto Drop;
                     }
+                    if (first) firstFrameTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
                     first = false;
                     _onDatagram(this, datagram!);
                 }
@@ -170,16 +183,9 @@ internal sealed class TcpIceConnection
         Close(reason);
         return;
     Drop:
-        Interlocked.Increment(ref _garbageDrops);
+        Interlocked.Increment(ref s_garbageDrops);
         Close("dropped: " + reason);
     }
-
-    private static long _garbageDrops;
-
-    /// <summary>Connections dropped for content that is not ICE-TCP, process-wide (diagnostics).</summary>
-    public static long GarbageDrops => Interlocked.Read(ref _garbageDrops);
-
-    private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private async Task WriteLoopAsync()
     {

@@ -228,6 +228,7 @@ public sealed class TcpActiveIcePacketSocket : TcpIcePacketSocket
                 return null;
             }
             Connections[remote] = connection;
+            if (IsDisposed) connection.Close("candidate closed");
             return connection;
         }
     }
