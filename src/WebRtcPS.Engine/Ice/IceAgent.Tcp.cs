@@ -74,8 +74,23 @@ public sealed partial class IceAgent
             UsernameFragment = _local.UsernameFragment,
         };
         var local = new LocalCandidate(candidate, socket, endPoint, null);
+        socket.ConnectionChanged = (localEnd, remote, reason) =>
+            _inputs.Writer.TryWrite(new Command(() => OnTcpConnectionChanged(local, localEnd, remote, reason)));
         AddLocalCandidate(local);
         StartReceiver(local);
+    }
+
+    private void OnTcpConnectionChanged(LocalCandidate local, IPEndPoint? localEnd, IPEndPoint remote, string? reason)
+    {
+        if (_state == RTCIceTransportState.Closed) return;
+        var e = new IceTcpConnectionEvent(Stamp, Now, local.Candidate, localEnd?.ToString(), remote.ToString(), reason is null, reason);
+        Emit(e);
+        if (_options.Logger is { } logger)
+        {
+            var localText = localEnd?.ToString() ?? local.EndPoint.ToString();
+            if (reason is null) IceLog.TcpConnectionOpened(logger, localText, remote.ToString());
+            else IceLog.TcpConnectionClosed(logger, localText, remote.ToString(), reason);
+        }
     }
 
     /// <summary>A foundation for a TCP candidate: like <see cref="CandidatePriority.ComputeFoundation"/>

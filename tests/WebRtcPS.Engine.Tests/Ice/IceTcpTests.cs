@@ -92,6 +92,12 @@ public sealed class IceTcpTests
             Assert.Contains(a.EventsOf<IcePeerReflexiveCandidateEvent>().Concat(b.EventsOf<IcePeerReflexiveCandidateEvent>()),
                 e => !e.IsLocal && e.Candidate.Protocol == RTCIceProtocol.Tcp && e.Candidate.TcpType == RTCIceTcpCandidateType.Active && e.Candidate.Port != 9);
 
+            // Each side reports the connection it opened or accepted.
+            var aOpened = a.EventsOf<IceTcpConnectionEvent>().Where(e => e.Open).ToList();
+            var bOpened = b.EventsOf<IceTcpConnectionEvent>().Where(e => e.Open).ToList();
+            Assert.Contains(aOpened.Concat(bOpened), e => e.LocalCandidate.TcpType == RTCIceTcpCandidateType.Active && e.LocalAddress is not null);
+            Assert.Contains(aOpened.Concat(bOpened), e => e.LocalCandidate.TcpType == RTCIceTcpCandidateType.Passive);
+
             // Data both ways (first byte 23: a DTLS application record, RFC 7983).
             byte[] ping = [23, 254, 253, 1, 2, 3];
             await a.Agent.Transport.SendAsync(ping);
@@ -169,6 +175,9 @@ public sealed class IceTcpTests
             await b.Agent.Transport.SendAsync(ping);
             Assert.Equal(ping, await ReceiveAsync(a.Agent.Transport));
             Assert.Contains(b.Agent.State, new[] { RTCIceTransportState.Connected, RTCIceTransportState.Completed });
+            var dropped = await b.WaitForEventAsync<IceTcpConnectionEvent>(e => !e.Open && e.Reason!.StartsWith("dropped", StringComparison.Ordinal));
+            Assert.Equal(RTCIceTcpCandidateType.Passive, dropped.LocalCandidate.TcpType);
+            Assert.Contains((await b.Agent.GetDiagnosticsAsync()).Problems, p => p.Contains("TCP connection") && p.Contains("dropped"));
         }
     }
 

@@ -54,6 +54,12 @@ internal sealed class TcpIceConnection
 
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
+    /// <summary>Completes when the connection is up (at once for an accepted one); cancelled if it never is.</summary>
+    public Task Opened => _connected.Task;
+
+    /// <summary>The connection's local address once it is up (an active candidate's real port).</summary>
+    public IPEndPoint? LocalEndPoint { get; private set; }
+
     /// <summary>Connections dropped for content that is not ICE-TCP, process-wide (diagnostics).</summary>
     public static long GarbageDrops => Interlocked.Read(ref s_garbageDrops);
 
@@ -66,6 +72,8 @@ internal sealed class TcpIceConnection
     {
         var remote = Normalize((IPEndPoint)socket.RemoteEndPoint!);
         var connection = new TcpIceConnection(socket, remote, null, onDatagram, onClosed);
+        connection.LocalEndPoint = socket.LocalEndPoint as IPEndPoint;
+        connection._connected.TrySetResult();
         connection.Start();
         return connection;
     }
@@ -195,6 +203,7 @@ internal sealed class TcpIceConnection
             if (_connectTo is not null)
             {
                 await _socket.ConnectAsync(_connectTo, _closing.Token).ConfigureAwait(false);
+                LocalEndPoint = _socket.LocalEndPoint as IPEndPoint;
                 _connected.TrySetResult();
             }
             var queue = _sendQueue.Reader;

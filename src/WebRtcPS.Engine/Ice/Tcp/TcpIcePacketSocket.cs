@@ -44,6 +44,10 @@ public abstract class TcpIcePacketSocket : IIcePacketSocket
 
     private protected bool IsDisposed => Volatile.Read(ref _disposed) != 0;
 
+    /// <summary>Told when a connection opens (reason null) or closes (with why); set by the agent.
+    /// Called on socket threads: keep it short and thread-safe.</summary>
+    internal Action<IPEndPoint?, IPEndPoint, string?>? ConnectionChanged { get; set; }
+
     public ValueTask SendToAsync(ReadOnlyMemory<byte> datagram, IPEndPoint remote, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
@@ -93,8 +97,17 @@ public abstract class TcpIcePacketSocket : IIcePacketSocket
 
     private protected void OnDatagram(TcpIceConnection connection, byte[] datagram) => _inbox.Writer.TryWrite((datagram, connection.RemoteEndPoint));
 
+    /// <summary>Reports the connection's opening once it is up.</summary>
+    private protected void Track(TcpIceConnection connection) =>
+        connection.Opened.ContinueWith(static (t, s) =>
+        {
+            var (owner, c) = ((TcpIcePacketSocket, TcpIceConnection))s!;
+            if (t.IsCompletedSuccessfully) owner.ConnectionChanged?.Invoke(c.LocalEndPoint, c.RemoteEndPoint, null);
+        }, (this, connection), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+
     private protected void OnClosed(TcpIceConnection connection, string reason)
     {
+        ConnectionChanged?.Invoke(connection.LocalEndPoint, connection.RemoteEndPoint, reason);
         Connections.TryRemove(new KeyValuePair<IPEndPoint, TcpIceConnection>(connection.RemoteEndPoint, connection));
         if (reason.StartsWith("dropped:", StringComparison.Ordinal)) Interlocked.Increment(ref _connectionsDropped);
     }
@@ -172,6 +185,7 @@ public sealed class TcpPassiveIcePacketSocket : TcpIcePacketSocket
             }
             accepted.NoDelay = true;
             var connection = TcpIceConnection.Accepted(accepted, OnDatagram, OnClosed);
+            Track(connection);
             if (!Connections.TryAdd(connection.RemoteEndPoint, connection)) connection.Close("duplicate peer address");
             else if (IsDisposed) connection.Close("candidate closed");
         }
@@ -228,6 +242,7 @@ public sealed class TcpActiveIcePacketSocket : TcpIcePacketSocket
                 return null;
             }
             Connections[remote] = connection;
+            Track(connection);
             if (IsDisposed) connection.Close("candidate closed");
             return connection;
         }
