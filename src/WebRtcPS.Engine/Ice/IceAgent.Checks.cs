@@ -95,7 +95,7 @@ public sealed partial class IceAgent
         success.AddFingerprint();
         Send(local.Socket, success.ToArray(), from);
         // The peer proved it knows our password: its DTLS may come from here.
-        var remote = _remotes.Find(r => r.EndPoint.Equals(from));
+        var remote = _remotes.Find(r => r.EndPoint.Equals(from) && r.Candidate.Protocol == local.Candidate.Protocol);
         if (!ReferenceEquals(credentials, _local))
         {
             if (_selected is not null && _selected.Remote.EndPoint.Equals(from) && ReferenceEquals(_selected.Local.Socket, local.Socket))
@@ -109,7 +109,7 @@ public sealed partial class IceAgent
         var now = Now;
         // An unknown source is a peer-reflexive candidate, paired and checked at once (§7.3.1.3-4);
         // no waiting for the signalled candidate.
-        remote ??= AddPeerReflexiveRemote(from, priority.Value);
+        remote ??= AddPeerReflexiveRemote(from, priority.Value, local);
         var baseCandidate = local.IsPairable ? local : _locals.First(l => ReferenceEquals(l.Socket, local.Socket) && l.IsPairable);
         if (!AddPair(baseCandidate, remote, out var pair) && pair is null) return;
         pair.RequestsReceived++;
@@ -407,9 +407,12 @@ public sealed partial class IceAgent
         {
             var prflx = new RTCIceCandidate
             {
-                Foundation = CandidatePriority.ComputeFoundation(RTCIceCandidateType.Prflx, pair.Local.EndPoint.Address, RTCIceProtocol.Udp),
+                Foundation = pair.Local.Candidate.Protocol == RTCIceProtocol.Tcp
+                    ? TcpFoundation(RTCIceCandidateType.Prflx, pair.Local.EndPoint.Address, pair.Local.Candidate.TcpType)
+                    : CandidatePriority.ComputeFoundation(RTCIceCandidateType.Prflx, pair.Local.EndPoint.Address, RTCIceProtocol.Udp),
                 Component = 1,
-                Protocol = RTCIceProtocol.Udp,
+                Protocol = pair.Local.Candidate.Protocol,
+                TcpType = pair.Local.Candidate.TcpType,
                 Priority = t.PrioritySent,
                 Address = mapped.Address.ToString(),
                 Port = mapped.Port,

@@ -18,6 +18,8 @@ public sealed partial class IceAgent
         {
             IceCandidateErrorEvent c => $"{c.Url} from {c.LocalAddress}: {c.ErrorCode} {c.ErrorText}",
             IceRemoteCandidateRejectedEvent r => $"remote candidate {r.Candidate.Address}:{r.Candidate.Port} rejected: {r.Reason}",
+            IceTcpConnectionEvent { Open: false, Reason: { } why } t when why.StartsWith("dropped", StringComparison.Ordinal) =>
+                $"TCP connection {t.RemoteAddress} -> {t.LocalCandidate.Address}:{t.LocalCandidate.Port} {why}",
             _ => null,
         }).OfType<string>().ToArray(),
         InternalErrors = _internalErrors.ToArray(),

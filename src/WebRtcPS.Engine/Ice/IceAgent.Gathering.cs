@@ -16,7 +16,7 @@ public sealed partial class IceAgent
         var now = Now;
 
         var addresses = SelectHostAddresses();
-        for (int i = 0; i < addresses.Count; i++)
+        for (int i = 0; i < (_options.DisableUdp ? 0 : addresses.Count); i++)
         {
             var address = addresses[i].Address;
             IIcePacketSocket socket;
@@ -47,6 +47,7 @@ public sealed partial class IceAgent
             AddLocalCandidate(local);
             StartReceiver(local);
         }
+        if (_options.EnableTcp) GatherTcpHostCandidates(addresses, now);
 
         foreach (var text in _options.IceServers)
         {
@@ -142,7 +143,7 @@ public sealed partial class IceAgent
         var now = Now;
         foreach (var local in _locals.ToList())
         {
-            if (local.Candidate.Type != RTCIceCandidateType.Host || local.EndPoint.AddressFamily != server.AddressFamily) continue;
+            if (local.Candidate.Type != RTCIceCandidateType.Host || local.Candidate.Protocol != RTCIceProtocol.Udp || local.EndPoint.AddressFamily != server.AddressFamily) continue;
             // A loopback socket cannot reach a server elsewhere, nor the reverse.
             if (IPAddress.IsLoopback(local.EndPoint.Address) != IPAddress.IsLoopback(server.Address)) continue;
             var id = StunTransactionId.NewId();

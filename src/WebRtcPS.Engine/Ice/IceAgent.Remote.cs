@@ -42,9 +42,9 @@ public sealed partial class IceAgent
     private void OnRemoteCandidate(RTCIceCandidate candidate)
     {
         if (_state == RTCIceTransportState.Closed) return;
-        if (candidate.Protocol != RTCIceProtocol.Udp)
+        if (RejectTcpReason(candidate) is { } tcpReason)
         {
-            Reject(candidate, "TCP candidates are not supported (RFC 6544)");
+            Reject(candidate, tcpReason);
             return;
         }
         if (candidate.Component != 1)
@@ -120,7 +120,7 @@ public sealed partial class IceAgent
         var endPoint = new IPEndPoint(address, candidate.Port);
         var now = Now;
         _lastRemoteActivity = now;
-        var existing = _remotes.Find(r => r.EndPoint.Equals(endPoint));
+        var existing = _remotes.Find(r => r.EndPoint.Equals(endPoint) && r.Candidate.Protocol == candidate.Protocol);
         if (existing is not null)
         {
             if (existing.Candidate.Type == RTCIceCandidateType.Prflx)
@@ -143,18 +143,19 @@ public sealed partial class IceAgent
     }
 
     /// <summary>Learns a peer-reflexive remote candidate from a check (RFC 8445 §7.3.1.3).</summary>
-    private RemoteCandidate AddPeerReflexiveRemote(IPEndPoint from, uint priority)
+    private RemoteCandidate AddPeerReflexiveRemote(IPEndPoint from, uint priority, LocalCandidate? local = null)
     {
         var candidate = new RTCIceCandidate
         {
             // Any value unique among remote foundations will do (§7.3.1.3).
             Foundation = "prflx" + RTCIceParameters.RandomIceChars(8).Replace('+', 'p').Replace('/', 's'),
             Component = 1,
-            Protocol = RTCIceProtocol.Udp,
+            Protocol = local?.Candidate.Protocol ?? RTCIceProtocol.Udp,
             Priority = priority,
             Address = from.Address.ToString(),
             Port = from.Port,
             Type = RTCIceCandidateType.Prflx,
+            TcpType = PeerReflexiveTcpType(local),
             UsernameFragment = _remote?.UsernameFragment,
         };
         var remote = new RemoteCandidate(candidate, from);
@@ -172,6 +173,7 @@ public sealed partial class IceAgent
         pair = _pairs.Find(p => ReferenceEquals(p.Local, local) && ReferenceEquals(p.Remote, remote))!;
         if (pair is not null) return false;
         if (local.EndPoint.AddressFamily != remote.EndPoint.AddressFamily) return false;
+        if (!TransportsPair(local, remote)) return false;
         // A loopback socket reaches only loopback addresses, and the reverse.
         if (local.Candidate.Type == RTCIceCandidateType.Host && IPAddress.IsLoopback(local.EndPoint.Address) != IPAddress.IsLoopback(remote.EndPoint.Address)) return false;
 

@@ -27,6 +27,16 @@ public sealed record IceAgentOptions
     /// <summary>Relayed candidates (TURN); none when null.</summary>
     public IRelayCandidateSource? RelaySource { get; init; }
 
+    /// <summary>Gather ICE-TCP host candidates (RFC 6544): a passive one (a listener) and an active
+    /// one (port 9) per host address, and use the peer's TCP candidates (active to passive).
+    /// Off by default; needs the operating system's network.</summary>
+    public bool EnableTcp { get; init; }
+
+    /// <summary>Gather no UDP host (hence no server-reflexive) candidates: with
+    /// <see cref="EnableTcp"/>, a TCP-only agent for networks that block UDP (and for tests).
+    /// Relayed candidates from <see cref="RelaySource"/> are still gathered.</summary>
+    public bool DisableUdp { get; init; }
+
     /// <summary>Resolver for remote ".local" candidates; when null they are rejected.</summary>
     public IMdnsResolver? MdnsResolver { get; init; }
 

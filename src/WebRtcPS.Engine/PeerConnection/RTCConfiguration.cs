@@ -65,6 +65,14 @@ public sealed record RTCConfiguration
     /// need this source to produce candidates.</summary>
     public IRelayCandidateSource? RelaySource { get; init; }
 
+    /// <summary>Engine: gather ICE-TCP host candidates (RFC 6544, passive and active) and use the
+    /// peer's; see <see cref="IceAgentOptions.EnableTcp"/>.</summary>
+    public bool EnableTcp { get; init; }
+
+    /// <summary>Engine: no UDP host candidates (with <see cref="EnableTcp"/>: TCP only); see
+    /// <see cref="IceAgentOptions.DisableUdp"/>.</summary>
+    public bool DisableUdp { get; init; }
+
     /// <summary>Engine: resolver for peers' ".local" candidates; such candidates are rejected without one.</summary>
     public IMdnsResolver? MdnsResolver { get; init; }
 
@@ -138,6 +146,8 @@ public sealed record RTCConfiguration
             InterfaceFilter = relayOnly ? static _ => false : InterfaceFilter,
             RelaySource = RelaySource,
             MdnsResolver = MdnsResolver,
+            EnableTcp = EnableTcp && !relayOnly,
+            DisableUdp = DisableUdp,
             Ta = IceTimers.Ta,
             NominateWithoutPacing = IceTimers.NominateWithoutPacing,
             CheckRto = IceTimers.CheckRto,
