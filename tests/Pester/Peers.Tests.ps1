@@ -169,3 +169,18 @@ Describe 'The two-process workflow' -Tag 'CI' {
         }
     }
 }
+
+Describe 'ICE-TCP' -Tag 'CI' {
+    It 'connects two peers over TCP host candidates with UDP disabled' {
+        $r = Test-WrtcConnection -Interface 127.0.0.1 -Protocol Tcp -TimeoutSec 60
+        $r.Success | Should -BeTrue -Because "$($r.Error) $($r.Diagnostics)"
+        $r.Protocol | Should -Be 'tcp'
+        $r.SelectedPairType | Should -Match 'host|prflx'
+    }
+
+    It 'gathers passive and active TCP candidates' {
+        $c = Get-WrtcIceCandidate -Interface 127.0.0.1 -Protocol Tcp -NoSummary
+        $c.TcpType | Sort-Object -Unique | Should -Be @('active', 'passive')
+        $c.Protocol | Sort-Object -Unique | Should -Be 'tcp'
+    }
+}

@@ -35,6 +35,11 @@ public sealed class GetWrtcIceCandidateCommand : AsyncPipelineCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Interface { get; set; }
 
+    /// <summary>Host candidate transports: Udp (default), Tcp (ICE-TCP, RFC 6544) or both.</summary>
+    [Parameter]
+    [ValidateSet("Udp", "Tcp", IgnoreCase = true)]
+    public string[] Protocol { get; set; } = ["Udp"];
+
     /// <summary>Longest time to wait for gathering to complete.</summary>
     [Parameter]
     [ValidateRange(1, 300)]
@@ -53,6 +58,8 @@ public sealed class GetWrtcIceCandidateCommand : AsyncPipelineCmdlet
             RelaySource = IceParameterHelpers.RelaySource(this, servers, Credential, SkipCertificateCheck),
             IncludeLoopback = IncludeLoopback || IceParameterHelpers.NamesLoopback(Interface),
             InterfaceFilter = IceParameterHelpers.InterfaceFilter(Interface),
+            EnableTcp = Protocol.Contains("Tcp", StringComparer.OrdinalIgnoreCase),
+            DisableUdp = !Protocol.Contains("Udp", StringComparer.OrdinalIgnoreCase),
         };
 
         var summary = RunToCompletion(ct => GatherAsync(options, servers, ct));

@@ -81,6 +81,11 @@ public abstract class PeerConfigurationCmdlet : AsyncPipelineCmdlet
     [ValidateNotNullOrEmpty]
     public string[]? Interface { get; set; }
 
+    /// <summary>Host candidate transports: Udp (default), Tcp (ICE-TCP, RFC 6544) or both.</summary>
+    [Parameter(ParameterSetName = NewPeerSet)]
+    [ValidateSet("Udp", "Tcp", IgnoreCase = true)]
+    public string[] Protocol { get; set; } = ["Udp"];
+
     /// <summary>The options these parameters describe; a bad value is a terminating error naming it.</summary>
     protected SeedPeerOptions BuildOptions(Uri? signalingOverride = null)
     {
@@ -117,6 +122,8 @@ public abstract class PeerConfigurationCmdlet : AsyncPipelineCmdlet
             RelaySource = relay,
             IncludeLoopback = IncludeLoopback || IceParameterHelpers.NamesLoopback(Interface),
             InterfaceFilter = IceParameterHelpers.InterfaceFilter(Interface),
+            EnableTcp = Protocol.Contains("Tcp", StringComparer.OrdinalIgnoreCase),
+            DisableUdp = !Protocol.Contains("Udp", StringComparer.OrdinalIgnoreCase),
         };
 
         var ordered = !MyInvocation.BoundParameters.ContainsKey(nameof(Ordered)) || Ordered.ToBool();
@@ -148,7 +155,7 @@ public abstract class PeerConfigurationCmdlet : AsyncPipelineCmdlet
     /// <summary>True when any configuration parameter was given (they conflict with -Peer).</summary>
     protected bool AnyConfigurationBound() =>
         new[] { nameof(Role), nameof(Id), nameof(RemoteId), nameof(SignalingUri), nameof(IceServer), nameof(Credential), nameof(RelayOnly), nameof(SkipCertificateCheck),
-                nameof(ChannelLabel), nameof(Ordered), nameof(MaxRetransmits), nameof(MaxPacketLifeTimeMs), nameof(IncludeLoopback), nameof(Interface) }
+                nameof(ChannelLabel), nameof(Ordered), nameof(MaxRetransmits), nameof(MaxPacketLifeTimeMs), nameof(IncludeLoopback), nameof(Interface), nameof(Protocol) }
             .Any(MyInvocation.BoundParameters.ContainsKey);
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
