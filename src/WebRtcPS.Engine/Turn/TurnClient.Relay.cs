@@ -75,7 +75,9 @@ public sealed partial class TurnClient
         switch (message.Class)
         {
             case StunClass.SuccessResponse or StunClass.ErrorResponse:
-                if (!_transactions.TryHandleResponse(message)) Interlocked.Increment(ref _droppedPackets);
+                // A response to no pending transaction is most often the answer to a retransmission
+                // whose first answer already completed it: counted apart from dropped data.
+                if (!_transactions.TryHandleResponse(message)) Interlocked.Increment(ref _strayResponses);
                 return;
             case StunClass.Indication when message.Method == StunMethod.Data &&
                                             message.TryGetXorAddress(out XorPeerAddress peer) &&

@@ -48,7 +48,7 @@ public sealed partial class TurnClient : IAsyncDisposable
     private ITimer? _permissionTimer;
     private ITimer? _channelTimer;
     private int _closed;
-    private long _droppedPackets, _refreshCount, _permissionRefreshCount, _channelRefreshCount;
+    private long _droppedPackets, _strayResponses, _refreshCount, _permissionRefreshCount, _channelRefreshCount;
     private string? _lastError;
 
     private sealed record AuthState(string Realm, string Nonce, byte[] Key);
@@ -133,6 +133,9 @@ public sealed partial class TurnClient : IAsyncDisposable
 
     /// <summary>Received frames that were malformed, unsolicited or overflowed the queue; sends dropped for want of a permission.</summary>
     public long DroppedPackets => Interlocked.Read(ref _droppedPackets);
+
+    /// <summary>Responses matching no pending transaction (late answers to retransmissions, or unsolicited); ignored.</summary>
+    public long StrayResponses => Interlocked.Read(ref _strayResponses);
 
     /// <summary>The last background failure (refresh, permission, channel), for diagnostics.</summary>
     public string? LastError => Volatile.Read(ref _lastError);

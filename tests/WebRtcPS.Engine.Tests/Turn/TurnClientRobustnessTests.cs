@@ -47,8 +47,9 @@ public sealed class TurnClientRobustnessTests(CoturnFixture fixture, ITestOutput
         noPeer.Add(new Data(new byte[] { 1 }));
         client.HandleFrame(noPeer.ToArray());
         client.HandleFrame(new StunMessageBuilder(new StunMessageType(StunMethod.Allocate, StunClass.SuccessResponse), StunTransactionId.NewId()).ToArray());
-        output.WriteLine($"dropped {client.DroppedPackets}");
+        output.WriteLine($"dropped {client.DroppedPackets}, stray responses {client.StrayResponses}");
         Assert.True(client.DroppedPackets > 10000);
+        Assert.True(client.StrayResponses >= 1);
         Assert.True(client.IsActive);
 
         // A well-formed Data indication is delivered.
