@@ -370,8 +370,13 @@ public sealed partial class TurnClient : IAsyncDisposable
         _ => new TurnException(TurnError.Closed, $"The connection to {ServerEndPoint} failed: {ex.SocketErrorCode} ({ex.Message}).", innerException: ex),
     };
 
+    /// <summary>The connection or the allocation is lost: pending and future requests fail with
+    /// <paramref name="failure"/>; what was already received can still be read, then
+    /// <see cref="ReceiveFromAsync"/> throws ObjectDisposedException (the end of this socket for ICE).</summary>
     private void Fail(TurnException failure)
     {
-        if (_transportFailed.TrySetResult(failure)) Volatile.Write(ref _lastError, failure.Message);
+        if (!_transportFailed.TrySetResult(failure)) return;
+        Volatile.Write(ref _lastError, failure.Message);
+        _received.Writer.TryComplete();
     }
 }
