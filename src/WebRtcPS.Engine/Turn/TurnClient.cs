@@ -289,12 +289,12 @@ public sealed partial class TurnClient : IAsyncDisposable
             string reason = result.Error?.Reason ?? "";
             if (code == StunErrorCodes.Unauthorized && !sentCredentials && _options.Username is not null && attempt < MaxNonceRetries)
             {
-                if (!TryLearnChallenge(response, auth?.Realm)) throw new TurnException(TurnError.ProtocolError, $"{method}: 401 without REALM and NONCE from {ServerEndPoint}.", code, reason);
+                if (!TryLearnChallenge(response, auth?.Realm)) throw new TurnException(TurnError.ProtocolError, $"{method}: 401 from {ServerEndPoint} without a usable REALM and NONCE.", code, reason);
                 continue;
             }
             if (code == StunErrorCodes.StaleNonce && attempt < MaxNonceRetries && _options.Username is not null)
             {
-                if (!TryLearnChallenge(response, auth?.Realm)) throw new TurnException(TurnError.ProtocolError, $"{method}: 438 without NONCE from {ServerEndPoint}.", code, reason);
+                if (!TryLearnChallenge(response, auth?.Realm)) throw new TurnException(TurnError.ProtocolError, $"{method}: 438 from {ServerEndPoint} without a usable NONCE.", code, reason);
                 sentCredentials = false;
                 continue;
             }
@@ -319,7 +319,19 @@ public sealed partial class TurnClient : IAsyncDisposable
         string? realm = response.TryGet(out Realm r) && !string.IsNullOrEmpty(r.Value) ? r.Value : previousRealm;
         if (realm is null || _options.Username is null || _options.Password is null) return false;
         var current = Volatile.Read(ref _auth);
-        var key = current is not null && current.Realm == realm ? current.Key : StunCredentials.LongTermKey(_options.Username, realm, _options.Password);
+        byte[] key;
+        try
+        {
+            // What the server sent must also be sendable back (at most 127 characters, RFC 8489
+            // §14.9-14.10) and preparable (SASLprep): a server that breaks this is a protocol error.
+            _ = new Realm(realm);
+            _ = new Nonce(nonce.Value);
+            key = current is not null && current.Realm == realm ? current.Key : StunCredentials.LongTermKey(_options.Username, realm, _options.Password);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
         Volatile.Write(ref _auth, new AuthState(realm, nonce.Value, key));
         return true;
     }
@@ -341,7 +353,11 @@ public sealed partial class TurnClient : IAsyncDisposable
             throw new TurnException(TurnError.Closed, "The TURN client is closed.", innerException: ex);
         }
         var first = await Task.WhenAny(transaction, _transportFailed.Task).ConfigureAwait(false);
-        if (first != transaction) throw Rethrow(_transportFailed.Task.Result);
+        if (first != transaction)
+        {
+            _ = transaction.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw Rethrow(_transportFailed.Task.Result);
+        }
         try
         {
             return await transaction.ConfigureAwait(false);

@@ -187,6 +187,26 @@ public sealed class ScriptedTurnServerTests
     }
 
     [Fact]
+    public async Task AnUnusableChallengeIsAProtocolError()
+    {
+        // A REALM of 200 characters: valid UTF-8 within 763 bytes, but more than the 127
+        // characters we could send back.
+        using var server = new ScriptedServer((request, _) =>
+        {
+            var b = new StunMessageBuilder(request.Type.WithClass(StunClass.ErrorResponse), request.TransactionId);
+            b.Add(new ErrorCode(401, "Unauthorized"));
+            b.Add(StunAttributeType.Realm, System.Text.Encoding.ASCII.GetBytes(new string('r', 200)));
+            b.Add(new Nonce("n"));
+            return b.ToArray();
+        });
+        var ex = await Assert.ThrowsAsync<TurnException>(() => TurnClient.AllocateAsync(Options(server)).WaitAsync(Generous));
+        Assert.Equal(TurnError.ProtocolError, ex.Error);
+        var probe = await TurnProbe.RunAsync(server.Uri, "u", "p", TimeSpan.FromSeconds(5)).WaitAsync(Generous);
+        Assert.Equal(TurnProbeVerdict.ProtocolError, probe.Verdict);
+        Assert.Equal("Protocol error", probe.VerdictText);
+    }
+
+    [Fact]
     public void OptionsValidateUpFront()
     {
         Assert.Throws<ArgumentException>(() => new TurnClientOptions { Server = IceServerUri.Parse("stun:127.0.0.1") }.Validate());
