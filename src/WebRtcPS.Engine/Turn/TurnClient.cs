@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using WebRtcPS.Engine.Stun;
 using WebRtcPS.Engine.Stun.Attributes;
 
@@ -32,6 +34,7 @@ public sealed partial class TurnClient : IAsyncDisposable
 
     private readonly TurnClientOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _log;
     private readonly ITurnTransport _transport;
     private readonly StunTransactionManager _transactions;
     private readonly CancellationTokenSource _stop = new();
@@ -74,6 +77,7 @@ public sealed partial class TurnClient : IAsyncDisposable
     {
         _options = options;
         _time = options.TimeProvider;
+        _log = options.Logger ?? NullLogger.Instance;
         _transport = transport;
         var transactionOptions = transport.IsReliable
             ? (options.TransactionOptions ?? StunTransactionOptions.Default) with { IsReliableTransport = true }
@@ -172,11 +176,14 @@ public sealed partial class TurnClient : IAsyncDisposable
                     await client.AllocateCoreAsync(linked.Token).ConfigureAwait(false);
                     client.AllocateTime = options.TimeProvider.GetElapsedTime(start);
                     client.StartTimers();
+                    if (options.Logger is { } logger)
+                        TurnLog.Allocated(logger, options.Server.ToString(), client.Transport, client.RelayedAddress.ToString(), client.MappedAddress?.ToString(), client.Lifetime.TotalSeconds, client.AllocateTime.TotalMilliseconds);
                     return client;
                 }
                 catch (AlternateServerException alternate) when (hop == 0 && options.FollowAlternateServer)
                 {
                     await client.AbandonAsync().ConfigureAwait(false);
+                    if (options.Logger is { } logger) TurnLog.Redirected(logger, server.ToString(), alternate.Server.ToString());
                     redirectedFrom = server;
                     server = alternate.Server;
                 }
@@ -189,12 +196,23 @@ public sealed partial class TurnClient : IAsyncDisposable
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new TurnException(TurnError.TimedOut, $"No allocation on {options.Server} within {options.AllocateTimeout.TotalSeconds:0.###} s.");
+            throw Logged(options, new TurnException(TurnError.TimedOut, $"No allocation on {options.Server} within {options.AllocateTimeout.TotalSeconds:0.###} s."));
         }
         catch (AlternateServerException alternate)
         {
-            throw new TurnException(TurnError.AllocationRefused, $"{options.Server} redirected again (300 Try Alternate to {alternate.Server}); only one redirection is followed.", 300, "Try Alternate");
+            throw Logged(options, new TurnException(TurnError.AllocationRefused, $"{options.Server} redirected again (300 Try Alternate to {alternate.Server}); only one redirection is followed.", 300, "Try Alternate"));
         }
+        catch (TurnException ex) when (options.Logger is { } logger)
+        {
+            TurnLog.AllocationFailed(logger, options.Server.ToString(), ex.Error, ex.Message);
+            throw;
+        }
+    }
+
+    private static TurnException Logged(TurnClientOptions options, TurnException ex)
+    {
+        if (options.Logger is { } logger) TurnLog.AllocationFailed(logger, options.Server.ToString(), ex.Error, ex.Message);
+        return ex;
     }
 
     internal static async Task<IPEndPoint> ResolveAsync(string host, int port, AddressFamily preferred, CancellationToken cancellationToken)
@@ -287,6 +305,7 @@ public sealed partial class TurnClient : IAsyncDisposable
 
             int code = result.Error?.Code ?? 0;
             string reason = result.Error?.Reason ?? "";
+            if (code is StunErrorCodes.Unauthorized or StunErrorCodes.StaleNonce) TurnLog.Challenged(_log, method.ToString(), code, ServerEndPoint.ToString(), response.TryGet(out Realm challengeRealm) ? challengeRealm.Value : auth?.Realm);
             if (code == StunErrorCodes.Unauthorized && !sentCredentials && _options.Username is not null && attempt < MaxNonceRetries)
             {
                 if (!TryLearnChallenge(response, auth?.Realm)) throw new TurnException(TurnError.ProtocolError, $"{method}: 401 from {ServerEndPoint} without a usable REALM and NONCE.", code, reason);
@@ -393,6 +412,7 @@ public sealed partial class TurnClient : IAsyncDisposable
     {
         if (!_transportFailed.TrySetResult(failure)) return;
         Volatile.Write(ref _lastError, failure.Message);
+        if (Volatile.Read(ref _closed) == 0) TurnLog.ConnectionLost(_log, ServerEndPoint.ToString(), failure.Error, failure.Message);
         _received.Writer.TryComplete();
     }
 }
