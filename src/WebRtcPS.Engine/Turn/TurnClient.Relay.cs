@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using WebRtcPS.Engine.Stun;
 using WebRtcPS.Engine.Stun.Attributes;
 
@@ -62,6 +63,7 @@ public sealed partial class TurnClient
             if (binding is null)
             {
                 Interlocked.Increment(ref _droppedPackets);
+                if (_log.IsEnabled(LogLevel.Debug)) TurnLog.Dropped(_log, frame.Length, ServerEndPoint.ToString(), frame[0], "ChannelData on no bound channel, or malformed");
                 return;
             }
             _received.Writer.TryWrite(new Received(frame.AsSpan(ChannelData.HeaderLength, length).ToArray(), binding.Peer, true));
@@ -70,12 +72,15 @@ public sealed partial class TurnClient
         if (!StunMessage.TryParse(frame, out var message))
         {
             Interlocked.Increment(ref _droppedPackets);
+            if (_log.IsEnabled(LogLevel.Debug)) TurnLog.Dropped(_log, frame.Length, ServerEndPoint.ToString(), frame.Length > 0 ? frame[0] : (byte)0, "neither STUN nor ChannelData");
             return;
         }
         switch (message.Class)
         {
             case StunClass.SuccessResponse or StunClass.ErrorResponse:
-                if (!_transactions.TryHandleResponse(message)) Interlocked.Increment(ref _droppedPackets);
+                // A response to no pending transaction is most often the answer to a retransmission
+                // whose first answer already completed it: counted apart from dropped data.
+                if (!_transactions.TryHandleResponse(message)) Interlocked.Increment(ref _strayResponses);
                 return;
             case StunClass.Indication when message.Method == StunMethod.Data &&
                                             message.TryGetXorAddress(out XorPeerAddress peer) &&
@@ -84,6 +89,7 @@ public sealed partial class TurnClient
                 return;
             default:
                 Interlocked.Increment(ref _droppedPackets);
+                if (_log.IsEnabled(LogLevel.Debug)) TurnLog.Dropped(_log, frame.Length, ServerEndPoint.ToString(), frame[0], $"unexpected {message.Type}");
                 return;
         }
     }
@@ -124,6 +130,7 @@ public sealed partial class TurnClient
             if (!_permissions.TryGetValue(peer, out var permission)) _permissions[peer] = permission = new Permission();
             permission.Installed = true;
         }
+        TurnLog.PermissionInstalled(_log, peer.ToString(), RelayedAddress.ToString());
     }
 
     /// <summary>
@@ -164,6 +171,7 @@ public sealed partial class TurnClient
             if (!_permissions.TryGetValue(binding.Peer.Address, out var permission)) _permissions[binding.Peer.Address] = permission = new Permission();
             permission.Installed = true;
         }
+        TurnLog.ChannelBound(_log, binding.Number, binding.Peer.ToString(), RelayedAddress.ToString());
     }
 
     /// <summary>
@@ -254,7 +262,7 @@ public sealed partial class TurnClient
                 permission.Pending = null;
                 if (!permission.Installed) _permissions.Remove(address);
             }
-            if (ex is not OperationCanceledException) Volatile.Write(ref _lastError, $"CreatePermission {address}: {ex.Message}");
+            if (ex is not OperationCanceledException) BackgroundFailed($"CreatePermission {address}", ex);
             return;
         }
         foreach (var (data, peer) in queued)
@@ -284,7 +292,7 @@ public sealed partial class TurnClient
                 // Leave the number reserved (the server may have bound it) but stop using it for sends.
                 binding.Pending = null;
             }
-            if (ex is not OperationCanceledException) Volatile.Write(ref _lastError, $"ChannelBind {binding.Number:x4} {binding.Peer}: {ex.Message}");
+            if (ex is not OperationCanceledException) BackgroundFailed($"ChannelBind {binding.Number:x4} {binding.Peer}", ex);
         }
     }
 
@@ -298,6 +306,7 @@ public sealed partial class TurnClient
         }, cancellationToken).ConfigureAwait(false);
         if (response.TryGet(out Lifetime granted)) Lifetime = TimeSpan.FromSeconds(granted.Seconds);
         Interlocked.Increment(ref _refreshCount);
+        TurnLog.Refreshed(_log, RelayedAddress.ToString(), Lifetime.TotalSeconds);
     }
 
     /// <summary>When to refresh: a minute before expiry, or at half the lifetime when it is short.</summary>
@@ -329,7 +338,7 @@ public sealed partial class TurnClient
         catch (Exception ex)
         {
             if (_stop.IsCancellationRequested) return;
-            Volatile.Write(ref _lastError, $"Refresh: {ex.Message}");
+            BackgroundFailed($"Refresh", ex);
             // Try again sooner, but not past a quarter of the lifetime.
             retry = TimeSpan.FromTicks(Math.Min(retry.Ticks, Math.Max(Lifetime.Ticks / 4, TimeSpan.FromMilliseconds(200).Ticks)));
         }
@@ -359,7 +368,7 @@ public sealed partial class TurnClient
             catch (Exception ex)
             {
                 if (_stop.IsCancellationRequested) return;
-                Volatile.Write(ref _lastError, $"CreatePermission refresh {address}: {ex.Message}");
+                BackgroundFailed($"CreatePermission refresh {address}", ex);
             }
         }
     }
@@ -380,7 +389,7 @@ public sealed partial class TurnClient
             catch (Exception ex)
             {
                 if (_stop.IsCancellationRequested) return;
-                Volatile.Write(ref _lastError, $"ChannelBind refresh {binding.Number:x4}: {ex.Message}");
+                BackgroundFailed($"ChannelBind refresh {binding.Number:x4}", ex);
             }
         }
     }
@@ -395,6 +404,12 @@ public sealed partial class TurnClient
     public bool HasPermission(IPAddress peer)
     {
         lock (_gate) return _permissions.TryGetValue(peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer, out var p) && p.Installed;
+    }
+
+    private void BackgroundFailed(string operation, Exception ex)
+    {
+        Volatile.Write(ref _lastError, $"{operation}: {ex.Message}");
+        TurnLog.BackgroundFailed(_log, operation, RelayedAddress.ToString(), ex.Message);
     }
 
     private void ThrowIfClosed()
@@ -427,10 +442,11 @@ public sealed partial class TurnClient
             }
             catch (Exception ex) when (ex is TurnException or OperationCanceledException)
             {
-                Volatile.Write(ref _lastError, $"Deallocate: {ex.Message}");
+                BackgroundFailed($"Deallocate", ex);
             }
         }
         ClosedCleanly = acknowledged;
+        TurnLog.Closed(_log, RelayedAddress.ToString(), acknowledged);
         await AbandonAsync().ConfigureAwait(false);
         return acknowledged;
     }

@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using WebRtcPS.Engine.Stun;
 using WebRtcPS.Engine.Stun.Attributes;
 
@@ -32,6 +34,7 @@ public sealed partial class TurnClient : IAsyncDisposable
 
     private readonly TurnClientOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _log;
     private readonly ITurnTransport _transport;
     private readonly StunTransactionManager _transactions;
     private readonly CancellationTokenSource _stop = new();
@@ -48,7 +51,7 @@ public sealed partial class TurnClient : IAsyncDisposable
     private ITimer? _permissionTimer;
     private ITimer? _channelTimer;
     private int _closed;
-    private long _droppedPackets, _refreshCount, _permissionRefreshCount, _channelRefreshCount;
+    private long _droppedPackets, _strayResponses, _refreshCount, _permissionRefreshCount, _channelRefreshCount;
     private string? _lastError;
 
     private sealed record AuthState(string Realm, string Nonce, byte[] Key);
@@ -74,6 +77,7 @@ public sealed partial class TurnClient : IAsyncDisposable
     {
         _options = options;
         _time = options.TimeProvider;
+        _log = options.Logger ?? NullLogger.Instance;
         _transport = transport;
         var transactionOptions = transport.IsReliable
             ? (options.TransactionOptions ?? StunTransactionOptions.Default) with { IsReliableTransport = true }
@@ -134,6 +138,9 @@ public sealed partial class TurnClient : IAsyncDisposable
     /// <summary>Received frames that were malformed, unsolicited or overflowed the queue; sends dropped for want of a permission.</summary>
     public long DroppedPackets => Interlocked.Read(ref _droppedPackets);
 
+    /// <summary>Responses matching no pending transaction (late answers to retransmissions, or unsolicited); ignored.</summary>
+    public long StrayResponses => Interlocked.Read(ref _strayResponses);
+
     /// <summary>The last background failure (refresh, permission, channel), for diagnostics.</summary>
     public string? LastError => Volatile.Read(ref _lastError);
 
@@ -169,11 +176,14 @@ public sealed partial class TurnClient : IAsyncDisposable
                     await client.AllocateCoreAsync(linked.Token).ConfigureAwait(false);
                     client.AllocateTime = options.TimeProvider.GetElapsedTime(start);
                     client.StartTimers();
+                    if (options.Logger is { } logger)
+                        TurnLog.Allocated(logger, options.Server.ToString(), client.Transport, client.RelayedAddress.ToString(), client.MappedAddress?.ToString(), client.Lifetime.TotalSeconds, client.AllocateTime.TotalMilliseconds);
                     return client;
                 }
                 catch (AlternateServerException alternate) when (hop == 0 && options.FollowAlternateServer)
                 {
                     await client.AbandonAsync().ConfigureAwait(false);
+                    if (options.Logger is { } logger) TurnLog.Redirected(logger, server.ToString(), alternate.Server.ToString());
                     redirectedFrom = server;
                     server = alternate.Server;
                 }
@@ -186,12 +196,23 @@ public sealed partial class TurnClient : IAsyncDisposable
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new TurnException(TurnError.TimedOut, $"No allocation on {options.Server} within {options.AllocateTimeout.TotalSeconds:0.###} s.");
+            throw Logged(options, new TurnException(TurnError.TimedOut, $"No allocation on {options.Server} within {options.AllocateTimeout.TotalSeconds:0.###} s."));
         }
         catch (AlternateServerException alternate)
         {
-            throw new TurnException(TurnError.AllocationRefused, $"{options.Server} redirected again (300 Try Alternate to {alternate.Server}); only one redirection is followed.", 300, "Try Alternate");
+            throw Logged(options, new TurnException(TurnError.AllocationRefused, $"{options.Server} redirected again (300 Try Alternate to {alternate.Server}); only one redirection is followed.", 300, "Try Alternate"));
         }
+        catch (TurnException ex) when (options.Logger is { } logger)
+        {
+            TurnLog.AllocationFailed(logger, options.Server.ToString(), ex.Error, ex.Message);
+            throw;
+        }
+    }
+
+    private static TurnException Logged(TurnClientOptions options, TurnException ex)
+    {
+        if (options.Logger is { } logger) TurnLog.AllocationFailed(logger, options.Server.ToString(), ex.Error, ex.Message);
+        return ex;
     }
 
     internal static async Task<IPEndPoint> ResolveAsync(string host, int port, AddressFamily preferred, CancellationToken cancellationToken)
@@ -284,14 +305,15 @@ public sealed partial class TurnClient : IAsyncDisposable
 
             int code = result.Error?.Code ?? 0;
             string reason = result.Error?.Reason ?? "";
+            if (code is StunErrorCodes.Unauthorized or StunErrorCodes.StaleNonce) TurnLog.Challenged(_log, method.ToString(), code, ServerEndPoint.ToString(), response.TryGet(out Realm challengeRealm) ? challengeRealm.Value : auth?.Realm);
             if (code == StunErrorCodes.Unauthorized && !sentCredentials && _options.Username is not null && attempt < MaxNonceRetries)
             {
-                if (!TryLearnChallenge(response, auth?.Realm)) throw new TurnException(TurnError.ProtocolError, $"{method}: 401 without REALM and NONCE from {ServerEndPoint}.", code, reason);
+                if (!TryLearnChallenge(response, auth?.Realm)) throw new TurnException(TurnError.ProtocolError, $"{method}: 401 from {ServerEndPoint} without a usable REALM and NONCE.", code, reason);
                 continue;
             }
             if (code == StunErrorCodes.StaleNonce && attempt < MaxNonceRetries && _options.Username is not null)
             {
-                if (!TryLearnChallenge(response, auth?.Realm)) throw new TurnException(TurnError.ProtocolError, $"{method}: 438 without NONCE from {ServerEndPoint}.", code, reason);
+                if (!TryLearnChallenge(response, auth?.Realm)) throw new TurnException(TurnError.ProtocolError, $"{method}: 438 from {ServerEndPoint} without a usable NONCE.", code, reason);
                 sentCredentials = false;
                 continue;
             }
@@ -316,7 +338,19 @@ public sealed partial class TurnClient : IAsyncDisposable
         string? realm = response.TryGet(out Realm r) && !string.IsNullOrEmpty(r.Value) ? r.Value : previousRealm;
         if (realm is null || _options.Username is null || _options.Password is null) return false;
         var current = Volatile.Read(ref _auth);
-        var key = current is not null && current.Realm == realm ? current.Key : StunCredentials.LongTermKey(_options.Username, realm, _options.Password);
+        byte[] key;
+        try
+        {
+            // What the server sent must also be sendable back (at most 127 characters, RFC 8489
+            // §14.9-14.10) and preparable (SASLprep): a server that breaks this is a protocol error.
+            _ = new Realm(realm);
+            _ = new Nonce(nonce.Value);
+            key = current is not null && current.Realm == realm ? current.Key : StunCredentials.LongTermKey(_options.Username, realm, _options.Password);
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
         Volatile.Write(ref _auth, new AuthState(realm, nonce.Value, key));
         return true;
     }
@@ -338,7 +372,11 @@ public sealed partial class TurnClient : IAsyncDisposable
             throw new TurnException(TurnError.Closed, "The TURN client is closed.", innerException: ex);
         }
         var first = await Task.WhenAny(transaction, _transportFailed.Task).ConfigureAwait(false);
-        if (first != transaction) throw Rethrow(_transportFailed.Task.Result);
+        if (first != transaction)
+        {
+            _ = transaction.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw Rethrow(_transportFailed.Task.Result);
+        }
         try
         {
             return await transaction.ConfigureAwait(false);
@@ -367,8 +405,14 @@ public sealed partial class TurnClient : IAsyncDisposable
         _ => new TurnException(TurnError.Closed, $"The connection to {ServerEndPoint} failed: {ex.SocketErrorCode} ({ex.Message}).", innerException: ex),
     };
 
+    /// <summary>The connection or the allocation is lost: pending and future requests fail with
+    /// <paramref name="failure"/>; what was already received can still be read, then
+    /// <see cref="ReceiveFromAsync"/> throws ObjectDisposedException (the end of this socket for ICE).</summary>
     private void Fail(TurnException failure)
     {
-        if (_transportFailed.TrySetResult(failure)) Volatile.Write(ref _lastError, failure.Message);
+        if (!_transportFailed.TrySetResult(failure)) return;
+        Volatile.Write(ref _lastError, failure.Message);
+        if (Volatile.Read(ref _closed) == 0) TurnLog.ConnectionLost(_log, ServerEndPoint.ToString(), failure.Error, failure.Message);
+        _received.Writer.TryComplete();
     }
 }

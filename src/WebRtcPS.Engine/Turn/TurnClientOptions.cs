@@ -58,6 +58,9 @@ public sealed record TurnClientOptions
     /// <summary>Received packets held for <see cref="TurnClient.ReceiveFromAsync"/>; beyond it the oldest are dropped (as UDP would).</summary>
     public int ReceiveQueueCapacity { get; init; } = 1024;
 
+    /// <summary>Milestones and failures (event ids 1500-1599).</summary>
+    public Microsoft.Extensions.Logging.ILogger? Logger { get; init; }
+
     /// <summary>Clock for refresh timers and measurements.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 

@@ -158,6 +158,10 @@ public static class TurnProbe
                 Error = ex.Message,
             };
         }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return result with { Verdict = TurnProbeVerdict.ProtocolError, Error = $"{ex.GetType().Name}: {ex.Message}" };
+        }
     }
 
     private static async Task<TurnProbeResult> ProbeStunAsync(IceServerUri uri, TimeSpan timeout, TurnProbeOptions probe, CancellationToken cancellationToken)
@@ -215,7 +219,7 @@ public static class TurnProbe
         {
             return result with { ServerAddress = server?.ToString(), Verdict = TurnProbeVerdict.TimedOut, Error = $"No Binding response from {uri} within {timeout.TotalSeconds:0.###} s." };
         }
-        catch (Exception ex) when (ex is TurnException or System.Net.Sockets.SocketException or IOException)
+        catch (Exception ex) when (ex is not OperationCanceledException)
         {
             var verdict = ex switch
             {

@@ -77,9 +77,26 @@ public sealed class CoturnServer : IAsyncDisposable
         AllocateTimeout = TimeSpan.FromSeconds(20),
     };
 
+    /// <summary>Starts coturn; when a chosen port was taken meanwhile (another test's server), tries new ports.</summary>
     public static async Task<CoturnServer> StartAsync(CoturnSettings? settings = null)
     {
-        settings ??= new CoturnSettings();
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(settings ?? new CoturnSettings());
+            }
+            catch (PortTakenException) when (attempt < 4)
+            {
+                // Another process bound one of the ports between our check and coturn's bind.
+            }
+        }
+    }
+
+    private sealed class PortTakenException(string message) : Exception(message);
+
+    private static async Task<CoturnServer> StartOnceAsync(CoturnSettings settings)
+    {
         var dir = System.IO.Directory.CreateTempSubdirectory("wrtc-coturn-").FullName;
         await RunAsync(OpenSsl!, dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", "key.pem", "-out", "cert.pem");
@@ -159,6 +176,15 @@ public sealed class CoturnServer : IAsyncDisposable
         while (DateTime.UtcNow < deadline)
         {
             if (_process.HasExited) throw new InvalidOperationException($"turnserver exited with {_process.ExitCode}: {Log}");
+            // Only our own listeners count: a probe answered by another coturn that holds the port would mislead.
+            var log = Log;
+            if (log.Contains("errno=98")) throw new PortTakenException($"coturn could not bind its ports: {log}");
+            if (!log.Contains($"UDP listener opened on: 127.0.0.1:{Port}") || !log.Contains($"TLS/TCP listener opened on : 127.0.0.1:{TlsPort}") ||
+                !log.Contains($"TLS/TCP listener opened on : 127.0.0.1:{Port}"))
+            {
+                await Task.Delay(20);
+                continue;
+            }
             if (!stunReady)
             {
                 var request = new StunMessageBuilder(StunMessageType.BindingRequest, StunTransactionId.NewId()).ToArray();

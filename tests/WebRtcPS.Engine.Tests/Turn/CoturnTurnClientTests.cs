@@ -28,7 +28,8 @@ public sealed class CoturnTurnClientTests(CoturnFixture fixture, ITestOutputHelp
     public async Task AllocatesWithLongTermCredentials(string transport)
     {
         var server = fixture.Require();
-        await using var client = await TurnClient.AllocateAsync(server.Options(Uri(server, transport))).WaitAsync(Generous);
+        var log = new Dtls.ListLogger();
+        await using var client = await TurnClient.AllocateAsync(server.Options(Uri(server, transport)) with { Logger = log }).WaitAsync(Generous);
         output.WriteLine($"{transport}: relayed {client.RelayedAddress}, mapped {client.MappedAddress}, lifetime {client.Lifetime}, allocate {client.AllocateTime.TotalMilliseconds:0.0} ms, rtt {client.RoundTripTime.TotalMilliseconds:0.00} ms");
         Assert.Equal(IPAddress.Loopback, client.RelayedAddress.Address);
         Assert.NotEqual(0, client.RelayedAddress.Port);
@@ -50,6 +51,8 @@ public sealed class CoturnTurnClientTests(CoturnFixture fixture, ITestOutputHelp
         Assert.True(await client.CloseAsync().WaitAsync(Generous));
         Assert.True(client.ClosedCleanly);
         await WaitUntilAsync(() => server.Log.Contains("username=<alice>, lifetime=0"));
+        foreach (var entry in log.Entries) output.WriteLine($"{entry.Id.Id} {entry.Level}: {entry.Message}");
+        Assert.Equal([1502, 1500, 1504, 1506, 1507, 1507, 1509], log.Entries.Select(e => e.Id.Id));
     }
 
     [SkippableTheory]
@@ -128,7 +131,9 @@ public sealed class CoturnTurnClientTests(CoturnFixture fixture, ITestOutputHelp
     {
         var server = fixture.Require();
         var watch = Stopwatch.StartNew();
-        var ex = await Assert.ThrowsAsync<TurnException>(() => TurnClient.AllocateAsync(server.Options(Uri(server, transport), password: "wrong")).WaitAsync(Generous));
+        var log = new Dtls.ListLogger();
+        var ex = await Assert.ThrowsAsync<TurnException>(() => TurnClient.AllocateAsync(server.Options(Uri(server, transport), password: "wrong") with { Logger = log }).WaitAsync(Generous));
+        Assert.Contains(log.Entries, e => e.Id.Id == 1501 && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains("AuthenticationFailed"));
         output.WriteLine($"{ex.Error} in {watch.ElapsedMilliseconds} ms: {ex.Message}");
         Assert.Equal(TurnError.AuthenticationFailed, ex.Error);
         Assert.Equal(401, ex.ErrorCode);

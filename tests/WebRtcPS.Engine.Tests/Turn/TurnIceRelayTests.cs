@@ -72,3 +72,50 @@ public sealed class TurnIceRelayTests(CoturnFixture fixture, ITestOutputHelper o
         Assert.Empty(a.Agent.LocalCandidates);
     }
 }
+
+public sealed class TurnRelaySourceTests(CoturnFixture fixture) : IClassFixture<CoturnFixture>
+{
+    [SkippableFact]
+    public async Task YieldsOneAllocationPerServerWithFailuresAsErrors()
+    {
+        var server = fixture.Require();
+        int closed;
+        using (var s = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp))
+        {
+            s.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+            closed = ((System.Net.IPEndPoint)s.LocalEndPoint!).Port;
+        }
+        var source = new TurnRelaySource(
+            server.Options(server.UdpUri),
+            server.Options(server.TlsUri),
+            server.Options(IceServerUri.Parse($"turn:127.0.0.1:{closed}?transport=tcp")));
+        var allocations = new List<RelayAllocation>();
+        await foreach (var allocation in source.AllocateAsync(new UdpIceNetwork(), CancellationToken.None)) allocations.Add(allocation);
+        Assert.Equal(3, allocations.Count);
+        var good = allocations.Where(a => a.Error is null).ToList();
+        Assert.Equal(2, good.Count);
+        Assert.Contains(good, a => a.ServerTransport == RTCIceProtocol.Udp);
+        Assert.Contains(good, a => a.ServerTransport == RTCIceProtocol.Tcp); // TLS counts as TCP
+        Assert.All(good, a => Assert.Equal(a.RelayedAddress, a.Socket!.LocalEndPoint));
+        var bad = Assert.Single(allocations, a => a.Error is not null);
+        Assert.Contains("Not reachable", bad.Error);
+        Assert.Null(bad.Socket);
+
+        // The socket relays: one allocation sends to the other.
+        var (x, y) = (good[0].Socket!, good[1].Socket!);
+        await x.SendToAsync(new byte[] { 1, 2, 3 }, y.LocalEndPoint);
+        await ((TurnRelaySocket)y).Client.CreatePermissionAsync(x.LocalEndPoint.Address);
+        await x.SendToAsync(new byte[] { 4, 5, 6 }, y.LocalEndPoint);
+        var buffer = new byte[64];
+        IcePacketReceiveResult got;
+        do
+        {
+            got = await y.ReceiveFromAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        while (buffer[0] != 4); // the first may have been dropped for want of y's permission
+        Assert.Equal(x.LocalEndPoint, got.RemoteEndPoint);
+        foreach (var a in good) await a.Socket!.DisposeAsync();
+        Assert.True(((TurnRelaySocket)x).Client.ClosedCleanly);
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await y.ReceiveFromAsync(buffer));
+    }
+}
