@@ -50,7 +50,7 @@ public sealed class DtlsTransport : IDatagramTransport
         _parameters = parameters;
         _logger = parameters.Logger ?? NullLogger.Instance;
         _adapter = new BlockingDatagramAdapter(lower, _logger);
-        _session = new DtlsPeerSession(parameters, new BcTlsCrypto(new SecureRandom()), _logger);
+        _session = new DtlsPeerSession(parameters, new DotNetAesGcmCrypto(new SecureRandom()), _logger);
         _failures = new DtlsFailures(_session, _adapter, parameters.HandshakeTimeout);
     }
 
