@@ -22,6 +22,7 @@ catch (ArgumentException ex)
 }
 
 if (options.Child) return await ChildProcess.RunAsync(options);
+using var profiler = options.AllocProfile ? new AllocationProfiler() : null;
 
 var ours = new List<RunResult>();
 var pion = new List<PionResult>();
@@ -41,14 +42,16 @@ for (var round = 1; round <= options.Rounds; round++)
     var result = await Bench.RunAsync(options);
     ours.Add(result);
     if (!options.Json) Console.WriteLine($"round {round}: {result.Describe()}");
+    else Console.Error.WriteLine($"round {round}: {result.Describe()}");
     if (signaling is not null)
     {
         var p = await PionRunner.RunAsync(signaling.Url, options, round);
         pion.Add(p);
-        if (!options.Json) Console.WriteLine($"round {round}: pion<->pion {p.Describe()}");
+        (options.Json ? Console.Error : Console.Out).WriteLine($"round {round}: pion<->pion {p.Describe()}");
     }
 }
 
+profiler?.Report(Console.Error);
 var summary = Summary.Build(options, ours, pion);
 Console.WriteLine(options.Json ? JsonSerializer.Serialize(summary, SummaryJson.Default.Summary) : summary.Describe());
 return summary.Ok ? 0 : 1;
@@ -57,7 +60,7 @@ internal sealed record BenchOptions
 {
     public const string Usage = """
         usage: datachannel-bench [--mode full|sctp|dtls] [--procs 1|2] [--mib N] [--msg BYTES] [--rounds R]
-                                 [--mtu BYTES] [--no-warmup] [--json] [--pion] [--pion-bin PATH]
+                                 [--mtu BYTES] [--no-warmup] [--json] [--pion] [--pion-bin PATH] [--alloc-profile]
           --mode full   DTLS + SCTP + data channel (default)   sctp: SCTP + data channel over plain UDP
                  dtls   DTLS records only (MaxDatagramSize records, windowed acks)
           --procs 2     the receiver runs as a child process (this program, re-spawned)
@@ -75,6 +78,7 @@ internal sealed record BenchOptions
     public bool Pion { get; init; }
     public string? PionBin { get; init; }
     public bool Child { get; init; }
+    public bool AllocProfile { get; init; }
 
     public long TotalBytes => (long)Mib * 1024 * 1024;
 
@@ -99,6 +103,7 @@ internal sealed record BenchOptions
                 "--pion" => o with { Pion = true },
                 "--pion-bin" => o with { PionBin = Next(), Pion = true },
                 "--child" => o with { Child = true },
+                "--alloc-profile" => o with { AllocProfile = true },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };
         }
