@@ -175,6 +175,7 @@ public sealed class DtlsTransport : IDatagramTransport
             // peer with an MTU-sized path sends (records larger than this are dropped, like
             // oversize datagrams).
             _receiveBufferSize = Math.Min(_bc.GetReceiveLimit(), Math.Max(_adapter.GetSendLimit(), 2048));
+            _adapter.UseCompactReceiveLimit();
             CipherSuite = DtlsFailures.CipherSuiteName(context.SecurityParameters.CipherSuite);
             RemoteFingerprint = RTCDtlsFingerprint.Compute(RTCDtlsFingerprint.DefaultAlgorithm, _session.RemoteCertificate);
             DtlsLog.Connected(_logger, Role, stopwatch.ElapsedMilliseconds, CipherSuite, RemoteFingerprint);
