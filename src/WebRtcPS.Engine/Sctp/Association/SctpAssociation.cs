@@ -225,6 +225,7 @@ public sealed class SctpAssociation : IAsyncDisposable
                     List<SctpPacket> outbound;
                     try
                     {
+                        _core.MoreInputQueued = reader.TryPeek(out _);
                         outbound = input(_core);
                     }
                     catch (Exception ex)
