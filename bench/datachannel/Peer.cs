@@ -111,6 +111,8 @@ internal sealed class Peer : IAsyncDisposable
         var total = _options.TotalBytes;
         var size = _options.MessageSize;
         var stopwatch = Stopwatch.StartNew();
+        using var tracing = new CancellationTokenSource();
+        var trace = _options.TraceSctp ? TraceAsync(sctp, stopwatch, tracing.Token) : Task.CompletedTask;
         long sent = 0, index = 0;
         while (sent < total)
         {
@@ -124,12 +126,33 @@ internal sealed class Peer : IAsyncDisposable
         await channel.SendAsync(EndMarker + hash, ct);
         var answer = await done.Task.WaitAsync(ct);
         var seconds = stopwatch.Elapsed.TotalSeconds;
+        tracing.Cancel();
+        await trace;
         var stats = await sctp.GetStatisticsAsync(ct);
         return new SideStats
         {
             Seconds = seconds, Bytes = sent, Sha256 = hash, Ok = answer == "ok " + hash, Error = answer == "ok " + hash ? null : "receiver: " + answer,
             PacketsSent = sctp.PacketsSent, PacketsReceived = sctp.PacketsReceived, Retransmissions = sctp.Retransmissions, Timeouts = sctp.Timeouts,
         };
+    }
+
+    /// <summary>--trace-sctp: the sender's congestion state every 100 ms, to stderr.</summary>
+    private static async Task TraceAsync(SctpAssociation sctp, Stopwatch clock, CancellationToken ct)
+    {
+        try
+        {
+            while (!ct.IsCancellationRequested)
+            {
+                await Task.Delay(100, ct);
+                var s = await sctp.GetStatisticsAsync(ct);
+                Console.Error.WriteLine($"t={clock.ElapsedMilliseconds,6} ms cwnd={s.CongestionWindow,8} ssthresh={s.SlowStartThreshold,8} " +
+                    $"flight={s.BytesInFlight,8} peerRwnd={s.PeerReceiveWindow,8} srtt={s.SmoothedRtt?.TotalMilliseconds:F2} ms rto={s.Rto.TotalMilliseconds} " +
+                    $"rtx={s.DataRetransmissions} t3={s.RetransmissionTimeouts} tx={s.PacketsSent} rx={s.PacketsReceived}");
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
     }
 
     private async Task<SideStats> ChannelReceiveAsync(IDatagramTransport lower, CancellationToken ct)

@@ -60,7 +60,7 @@ internal sealed record BenchOptions
 {
     public const string Usage = """
         usage: datachannel-bench [--mode full|sctp|dtls] [--procs 1|2] [--mib N] [--msg BYTES] [--rounds R]
-                                 [--mtu BYTES] [--no-warmup] [--json] [--pion] [--pion-bin PATH] [--alloc-profile]
+                                 [--mtu BYTES] [--no-warmup] [--json] [--pion] [--pion-bin PATH] [--alloc-profile] [--trace-sctp]
           --mode full   DTLS + SCTP + data channel (default)   sctp: SCTP + data channel over plain UDP
                  dtls   DTLS records only (MaxDatagramSize records, windowed acks)
           --procs 2     the receiver runs as a child process (this program, re-spawned)
@@ -79,6 +79,7 @@ internal sealed record BenchOptions
     public string? PionBin { get; init; }
     public bool Child { get; init; }
     public bool AllocProfile { get; init; }
+    public bool TraceSctp { get; init; }
 
     public long TotalBytes => (long)Mib * 1024 * 1024;
 
@@ -104,6 +105,7 @@ internal sealed record BenchOptions
                 "--pion-bin" => o with { PionBin = Next(), Pion = true },
                 "--child" => o with { Child = true },
                 "--alloc-profile" => o with { AllocProfile = true },
+                "--trace-sctp" => o with { TraceSctp = true },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),
             };
         }
