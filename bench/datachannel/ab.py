@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """A/B: runs two builds of datachannel-bench alternately (A B A B ...) with the same arguments and
 prints the median Mbit/s, CPU seconds and allocations of each, and the median of the paired ratios B/A.
-usage: ab.py BENCH_A BENCH_B ROUNDS -- bench args (e.g. --mode full --mib 100)"""
+usage: ab.py BENCH_A BENCH_B ROUNDS -- bench args (e.g. --mode full --mib 100 [--no-warmup])"""
 import json, statistics, subprocess, sys
 
 a, b, rounds = sys.argv[1], sys.argv[2], int(sys.argv[3])
-args = sys.argv[sys.argv.index("--") + 1:] + ["--json", "--no-warmup"]
+args = sys.argv[sys.argv.index("--") + 1:] + ["--json"]
 res = {"A": [], "B": []}
 for i in range(rounds):
     for name, exe in (("A", a), ("B", b)) if i % 2 == 0 else (("B", b), ("A", a)):
