@@ -298,11 +298,12 @@ internal static class PionRunner
 
     private static string? FindPion()
     {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            var candidate = Path.Combine(dir.FullName, "tests", "interop", "bin", "pion-peer");
-            if (File.Exists(candidate)) return candidate;
-        }
+        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+            {
+                var candidate = Path.Combine(dir.FullName, "tests", "interop", "bin", "pion-peer");
+                if (File.Exists(candidate)) return candidate;
+            }
         return null;
     }
 }

@@ -12,7 +12,7 @@ for i in range(rounds):
         out = subprocess.run([exe] + args, capture_output=True, text=True, timeout=600).stdout.strip().splitlines()
         r = json.loads(out[-1])
         res[name].append(r)
-        print(f"  {name} {r['mbps']:7.1f} Mbit/s cpu {r['cpu_seconds']:6.2f} s alloc {r['allocated_mib']:8.1f} MiB rtx {r['retransmissions']} ok {r['ok']}", flush=True)
+        print(f"  {name} {r['mbps']:7.1f} Mbit/s cpu {r['cpu_seconds']:6.2f} s alloc {r['allocated_mib']:8.1f} MiB rtx {r['retransmissions']} t3 {r['timeouts']} ok {r['ok']}", flush=True)
 def med(name, key): return statistics.median(r[key] for r in res[name])
 for name in ("A", "B"):
     print(f"{name}: median {med(name,'mbps'):.1f} Mbit/s, cpu {med(name,'cpu_seconds'):.2f} s, alloc {med(name,'allocated_mib'):.0f} MiB, gen0 {med(name,'gen0'):.0f}")
