@@ -57,6 +57,12 @@ internal sealed class Peer : IAsyncDisposable
 
     public async Task<SideStats> RunAsync()
     {
+        var stats = await RunCoreAsync();
+        return stats with { UdpSendErrors = Interlocked.Read(ref _udp.SendErrors) };
+    }
+
+    private async Task<SideStats> RunCoreAsync()
+    {
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(10));
         IDatagramTransport lower = _udp;
         if (_certificate is not null)

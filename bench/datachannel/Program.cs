@@ -127,6 +127,7 @@ internal sealed record SideStats
     public long PacketsReceived { get; init; }
     public long Retransmissions { get; init; }
     public long Timeouts { get; init; }
+    public long UdpSendErrors { get; init; }
     public long Gen0 { get; init; }
     public long Gen1 { get; init; }
     public long Gen2 { get; init; }
@@ -144,6 +145,7 @@ internal sealed record RunResult(string Mode, int Procs, long Bytes, double Seco
         $"{Mode}/{(Procs == 1 ? "in-process" : "two-process")} {Bytes / 1048576.0:F0} MiB in {Seconds:F2} s = {Mbps:F0} Mbit/s, " +
         $"cpu {CpuSeconds:F2} s ({CpuSeconds / Seconds * 100:F0}% of one core), peak WS {PeakWorkingSet / 1048576.0:F0} MiB, " +
         $"packets {Sender.PacketsSent}/{Receiver.PacketsReceived} (tx sender / rx receiver), rtx {Sender.Retransmissions} (T3 {Sender.Timeouts}), " +
+        $"UDP send errors {Sender.UdpSendErrors}/{Receiver.UdpSendErrors}, " +
         $"GC0/1/2 {Sender.Gen0 + (Procs == 2 ? Receiver.Gen0 : 0)}/{Sender.Gen1 + (Procs == 2 ? Receiver.Gen1 : 0)}/{Sender.Gen2 + (Procs == 2 ? Receiver.Gen2 : 0)}, " +
         $"alloc {(Sender.AllocatedBytes + (Procs == 2 ? Receiver.AllocatedBytes : 0)) / 1048576.0:F0} MiB, sha256 {(Ok ? "ok" : "MISMATCH " + (Receiver.Error ?? Sender.Error))}";
 }
