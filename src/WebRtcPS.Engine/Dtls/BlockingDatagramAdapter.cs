@@ -18,6 +18,13 @@ namespace WebRtcPS.Engine.Dtls;
 /// caller may hold this adapter's lock while calling into BouncyCastle. <see cref="Close"/> (called by BouncyCastle
 /// after close_notify, or by us) cancels the pending receive so a blocked DTLS thread unwinds; the
 /// lower transport itself is not disposed: its owner does that.
+/// <para>
+/// BouncyCastle allocates a record buffer of <see cref="GetReceiveLimit"/> bytes on every receive
+/// call, so once the handshake is done (<see cref="UseCompactReceiveLimit"/>) the limit drops to
+/// the path's datagram size and grows on demand: a larger datagram is kept, the limit is raised to
+/// its size, and -1 makes BouncyCastle ask again (it reads the limit anew on each try) and get it.
+/// Nothing is truncated or lost; only the first larger datagram costs a second call.
+/// </para>
 /// </remarks>
 internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
 {
@@ -33,6 +40,8 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
     private readonly byte[] _sendBuffer;
     private readonly byte[] _receiveBuffer = new byte[ReceiveLimit + 1];
     private Task<int>? _pendingReceive;
+    private int _limit = ReceiveLimit;
+    private int _kept; // length of a datagram in _receiveBuffer waiting for a larger buffer, or 0
     private volatile bool _closed;
     private long _received, _sent, _ignored;
 
@@ -52,7 +61,11 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
     /// <summary>Why the lower transport stopped, if it did before we closed.</summary>
     public Exception? LowerFailure { get; private set; }
 
-    public int GetReceiveLimit() => ReceiveLimit;
+    public int GetReceiveLimit() => _limit;
+
+    /// <summary>After the handshake: receive limit = the path's datagram size (at least 1280),
+    /// raised on demand. Called on the DTLS thread.</summary>
+    public void UseCompactReceiveLimit() => _limit = Math.Min(ReceiveLimit, Math.Max(_lower.MaxDatagramSize, 1280));
 
     public int GetSendLimit() => _lower.MaxDatagramSize;
 
@@ -65,6 +78,16 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
         // keeps the receive path off the send lock.
         if (_batcher.Pending > 0)
             lock (_sendLock) _batcher.Flush(SendDatagram);
+
+        if (_kept > 0)
+        {
+            if (_kept > buffer.Length) return -1;
+            var kept = _kept;
+            _kept = 0;
+            Interlocked.Increment(ref _received);
+            _receiveBuffer.AsSpan(0, kept).CopyTo(buffer);
+            return kept;
+        }
 
         var deadline = waitMillis <= 0 ? long.MaxValue : Environment.TickCount64 + waitMillis;
         while (true)
@@ -104,6 +127,13 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
                 DtlsLog.DatagramIgnored(_logger, n, n > 0 ? datagram[0] : -1);
                 if (Environment.TickCount64 >= deadline) return -1;
                 continue;
+            }
+            if (n > buffer.Length)
+            {
+                // compact limit: keep it, raise the limit, let BouncyCastle call again with a larger buffer
+                _kept = n;
+                _limit = Math.Max(_limit, n);
+                return -1;
             }
             Interlocked.Increment(ref _received);
             var length = Math.Min(n, buffer.Length);

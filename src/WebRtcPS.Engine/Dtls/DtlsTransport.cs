@@ -50,7 +50,7 @@ public sealed class DtlsTransport : IDatagramTransport
         _parameters = parameters;
         _logger = parameters.Logger ?? NullLogger.Instance;
         _adapter = new BlockingDatagramAdapter(lower, _logger);
-        _session = new DtlsPeerSession(parameters, new BcTlsCrypto(new SecureRandom()), _logger);
+        _session = new DtlsPeerSession(parameters, new DotNetAesGcmCrypto(new SecureRandom()), _logger);
         _failures = new DtlsFailures(_session, _adapter, parameters.HandshakeTimeout);
     }
 
@@ -175,6 +175,7 @@ public sealed class DtlsTransport : IDatagramTransport
             // peer with an MTU-sized path sends (records larger than this are dropped, like
             // oversize datagrams).
             _receiveBufferSize = Math.Min(_bc.GetReceiveLimit(), Math.Max(_adapter.GetSendLimit(), 2048));
+            _adapter.UseCompactReceiveLimit();
             CipherSuite = DtlsFailures.CipherSuiteName(context.SecurityParameters.CipherSuite);
             RemoteFingerprint = RTCDtlsFingerprint.Compute(RTCDtlsFingerprint.DefaultAlgorithm, _session.RemoteCertificate);
             DtlsLog.Connected(_logger, Role, stopwatch.ElapsedMilliseconds, CipherSuite, RemoteFingerprint);

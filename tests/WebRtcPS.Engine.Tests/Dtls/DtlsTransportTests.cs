@@ -162,6 +162,29 @@ public class DtlsTransportTests
             DtlsTransport.StartAsync(link.A, DtlsTestPeers.Parameters(DtlsRole.Client), cts.Token).Within(Generous));
     }
 
+    /// <summary>After the handshake the receive limit is the path's datagram size; a peer that
+    /// sends larger records (a larger MTU than ours) must still get through, each one whole.</summary>
+    [Fact]
+    public async Task RecordsLargerThanThePathMtuAreStillReceivedAfterTheHandshake()
+    {
+        var link = new InMemoryDatagramLink();
+        var (client, server) = await DtlsTestPeers.ConnectAsync(link.A, link.B).Within(Generous);
+        await using (client)
+        await using (server)
+        {
+            var buffer = new byte[4096];
+            foreach (var size in new[] { 100, 1900, 1500, 2000, 1100 })
+            {
+                var record = new byte[size];
+                Random.Shared.NextBytes(record);
+                await client.SendAsync(record);
+                var n = await server.ReceiveAsync(buffer).AsTask().Within(Generous);
+                Assert.Equal(record, buffer[..n]);
+            }
+            Assert.Equal(0, server.DatagramsIgnored);
+        }
+    }
+
     [Fact]
     public async Task CloseNotifyIsObservedByThePeer()
     {

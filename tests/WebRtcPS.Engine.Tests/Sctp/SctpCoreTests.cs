@@ -67,6 +67,48 @@ public class SctpCoreTests
     }
 
     [Fact]
+    public void SackForPacketsReceivedTogetherWaitsUntilTheDriverQueueIsDrained()
+    {
+        var pair = new CorePair();
+        pair.Establish();
+        var packets = Enumerable.Range(0, 5).Select(_ => pair.A.Enqueue(1, 51, Hundred, default).Single()).ToArray();
+        pair.B.MoreInputQueued = true;
+        foreach (var p in packets[..4]) Assert.Empty(pair.B.HandlePacket(CorePair.OverTheWire(p)));
+        pair.B.MoreInputQueued = false;   // the last packet of the burst
+        var sack = Only<SackChunk>(pair.B.HandlePacket(CorePair.OverTheWire(packets[4])));
+        Assert.Equal(((DataChunk)packets[4].Chunks[0]).Tsn, sack.CumulativeTsnAck);
+
+        // a burst ending with a non-DATA input still gets its SACK at the end of the burst
+        var more = Enumerable.Range(0, 3).Select(_ => pair.A.Enqueue(1, 51, Hundred, default).Single()).ToArray();
+        pair.B.MoreInputQueued = true;
+        foreach (var p in more) Assert.Empty(pair.B.HandlePacket(CorePair.OverTheWire(p)));
+        pair.B.MoreInputQueued = false;
+        Assert.Equal(((DataChunk)more[2].Chunks[0]).Tsn, Only<SackChunk>(pair.B.OnTimer()).CumulativeTsnAck);
+
+        // a gap is reported at once, queue or not
+        var gap = Enumerable.Range(0, 2).Select(_ => pair.A.Enqueue(1, 51, Hundred, default).Single()).ToArray();
+        pair.B.MoreInputQueued = true;
+        Assert.NotEmpty(Only<SackChunk>(pair.B.HandlePacket(CorePair.OverTheWire(gap[1]))).GapAckBlocks);
+    }
+
+    [Fact]
+    public void SackBatchIsBoundedWhileInputKeepsQueueing()
+    {
+        var pair = new CorePair(new SctpAssociationOptions { ReceiveWindow = 4 * 1024 * 1024 });
+        pair.Establish();
+        pair.B.MoreInputQueued = true;
+        var sacks = 0;
+        for (var i = 0; i < 3 * SctpAssociationCore.MaxSackBatch; i++)
+        {
+            var packet = pair.A.Enqueue(1, 51, Hundred, default).Single();
+            var replies = pair.B.HandlePacket(CorePair.OverTheWire(packet));
+            sacks += replies.SelectMany(p => p.Chunks).OfType<SackChunk>().Count();
+            foreach (var r in replies) pair.A.HandlePacket(CorePair.OverTheWire(r));
+        }
+        Assert.Equal(3, sacks);
+    }
+
+    [Fact]
     public void GapsAndDuplicatesAreReportedAtOnce()
     {
         var pair = new CorePair();

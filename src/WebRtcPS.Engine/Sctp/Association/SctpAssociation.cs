@@ -49,7 +49,7 @@ public sealed class SctpAssociation : IAsyncDisposable
         _transport = transport ?? throw new ArgumentNullException(nameof(transport));
         _options = options ?? new SctpAssociationOptions();
         var time = timeProvider ?? TimeProvider.System;
-        _core = new SctpAssociationCore(_options, transport.MaxDatagramSize, time, () => Interlocked.Read(ref _unconsumed));
+        _core = new SctpAssociationCore(_options, transport.MaxDatagramSize, time, UnconsumedIncludingUndispatched);
         _messageReader = new CountingReader(_messages.Reader, this);
         _timer = time.CreateTimer(_ => Post(OnTimerFired), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
@@ -225,6 +225,7 @@ public sealed class SctpAssociation : IAsyncDisposable
                     List<SctpPacket> outbound;
                     try
                     {
+                        _core.MoreInputQueued = reader.TryPeek(out _);
                         outbound = input(_core);
                     }
                     catch (Exception ex)
@@ -345,6 +346,18 @@ public sealed class SctpAssociation : IAsyncDisposable
             }
         }
         _core.Events.Clear();
+    }
+
+    /// <summary>What the core counts against our receive window besides its reassembly queue: bytes
+    /// the application has not consumed, plus messages the core completed in the current step that
+    /// <see cref="Dispatch"/> has not yet added to them (without these, a SACK built in the step
+    /// that completes a message advertised the message's bytes as free, the peer filled them, and
+    /// the window check dropped its DATA: a whole message retransmitted). Called on the loop only.</summary>
+    private long UnconsumedIncludingUndispatched()
+    {
+        var bytes = Interlocked.Read(ref _unconsumed);
+        foreach (var message in _core.Delivered) bytes += message.Data.Length;
+        return bytes;
     }
 
     /// <summary>The application took <paramref name="bytes"/> off our hands; once less than half the

@@ -51,10 +51,21 @@ internal sealed partial class SctpAssociationCore
         if (!_reassembly.Add(data, Delivered)) Fail($"message on stream {data.StreamId} exceeds the maximum message size {_options.MaxMessageSize}");
     }
 
+    /// <summary>Most DATA packets one SACK may cover while the driver still has input queued.</summary>
+    internal const int MaxSackBatch = 16;
+
+    /// <summary>Set by the driver before each step while more input waits in its queue. The
+    /// every-second-packet SACK (RFC 9260 §6.2) is then held until the queue is drained, or
+    /// <see cref="MaxSackBatch"/> DATA packets, so a burst that was received together is
+    /// acknowledged once, when it has been processed; gaps and duplicates are still reported at once
+    /// and the delayed-SACK timer still runs. Under light load the queue is empty and nothing changes.</summary>
+    public bool MoreInputQueued { get; set; }
+
     private void AfterDataPacket()
     {
         _dataPacketsSinceSack++;
-        if (_recv.HasGaps || _recv.HasDuplicates || _dataPacketsSinceSack >= 2) _sackNow = true;
+        if (_recv.HasGaps || _recv.HasDuplicates
+            || (_dataPacketsSinceSack >= 2 && (!MoreInputQueued || _dataPacketsSinceSack >= MaxSackBatch))) _sackNow = true;
         else _sackTimer ??= Now + _options.DelayedSackTime;
         TryPerformDeferredReset();
     }

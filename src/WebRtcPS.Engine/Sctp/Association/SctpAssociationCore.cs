@@ -247,6 +247,7 @@ internal sealed partial class SctpAssociationCore
         CheckShutdownProgress();
 
         var chunks = new List<ISctpChunk>();
+        if (!MoreInputQueued && _dataPacketsSinceSack >= 2) _sackNow = true;   // a SACK held for a batch: the batch is done
         if (_sackNow && State != AssociationState.CookieWait)
         {
             chunks.Add(BuildSack());

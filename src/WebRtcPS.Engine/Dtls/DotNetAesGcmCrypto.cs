@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Tls;
+using Org.BouncyCastle.Tls.Crypto;
+using Org.BouncyCastle.Tls.Crypto.Impl;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+
+namespace WebRtcPS.Engine.Dtls;
+
+/// <summary>
+/// BouncyCastle's TLS crypto with the AES-GCM record cipher done by .NET's <see cref="AesGcm"/>
+/// (AES-NI/PCLMUL through the platform's crypto library). Everything else (handshake, ECDHE,
+/// signatures, PRF) stays BouncyCastle's.
+/// </summary>
+/// <remarks>
+/// Why: stock BouncyCastle re-initialises its GCM (AES key schedule and multiplication tables) for
+/// every record, so each record costs several KiB of garbage and the key setup; .NET's AesGcm keeps
+/// one key schedule per direction. The record layer (nonces, AAD, sequence numbers) is still
+/// BouncyCastle's <see cref="TlsAeadCipher"/>: this only replaces the AEAD primitive under it.
+/// </remarks>
+internal sealed class DotNetAesGcmCrypto(SecureRandom random) : BcTlsCrypto(random)
+{
+    private const int TagSize = 16;
+
+    protected override TlsAeadCipher CreateCipher_Aes_Gcm(TlsCryptoParameters cryptoParams, int cipherKeySize, int macSize)
+    {
+        if (!AesGcm.IsSupported || macSize != TagSize) return base.CreateCipher_Aes_Gcm(cryptoParams, cipherKeySize, macSize);
+        return new TlsAeadCipher(cryptoParams, new AesGcmImpl(encrypting: true), new AesGcmImpl(encrypting: false),
+            cipherKeySize, macSize, TlsAeadCipher.AEAD_GCM);
+    }
+
+    /// <summary>One direction's AEAD. <see cref="TlsAeadCipher"/> calls Init per record, then
+    /// DoFinal (in place: ciphertext followed by the 16-byte tag), with the AAD given to one or the other.</summary>
+    private sealed class AesGcmImpl(bool encrypting) : TlsAeadCipherImpl
+    {
+        private AesGcm? _aes;
+        private byte[] _nonce = [];
+        private byte[]? _additionalData;
+
+        public void SetKey(byte[] key, int keyOff, int keyLen) => SetKey(key.AsSpan(keyOff, keyLen));
+
+        public void SetKey(ReadOnlySpan<byte> key)
+        {
+            _aes?.Dispose();
+            _aes = new AesGcm(key, TagSize);
+        }
+
+        public void Init(byte[] nonce, int macSize, byte[] additionalData)
+        {
+            if (macSize != TagSize) throw new TlsFatalAlert(AlertDescription.internal_error);
+            _nonce = nonce;
+            _additionalData = additionalData;
+        }
+
+        public int GetOutputSize(int inputLength) => encrypting ? inputLength + TagSize : Math.Max(0, inputLength - TagSize);
+
+        public int DoFinal(byte[] additionalData, byte[] input, int inputOffset, int inputLength, byte[] output, int outputOffset)
+        {
+            _additionalData = additionalData;
+            return DoFinal(input, inputOffset, inputLength, output, outputOffset);
+        }
+
+        public int DoFinal(byte[] input, int inputOffset, int inputLength, byte[] output, int outputOffset)
+        {
+            var aes = _aes ?? throw new TlsFatalAlert(AlertDescription.internal_error);
+            if (encrypting)
+            {
+                aes.Encrypt(_nonce, input.AsSpan(inputOffset, inputLength), output.AsSpan(outputOffset, inputLength),
+                    output.AsSpan(outputOffset + inputLength, TagSize), _additionalData);
+                return inputLength + TagSize;
+            }
+            var length = inputLength - TagSize;
+            if (length < 0) throw new TlsFatalAlert(AlertDescription.bad_record_mac);
+            try
+            {
+                aes.Decrypt(_nonce, input.AsSpan(inputOffset, length), input.AsSpan(inputOffset + length, TagSize),
+                    output.AsSpan(outputOffset, length), _additionalData);
+            }
+            catch (CryptographicException ex)
+            {
+                throw new TlsFatalAlert(AlertDescription.bad_record_mac, ex);
+            }
+            return length;
+        }
+
+        public void Reset()
+        {
+        }
+    }
+}
