@@ -21,6 +21,8 @@ internal sealed class PeerProcess
     public List<JsonObject> Events { get; } = [];
     public int? ExitCode { get; set; }
     public long PeakRssKiB { get; set; }
+    /// <summary>User + system CPU seconds (from rss-wrap; null when polling).</summary>
+    public double? CpuSeconds { get; set; }
     public string Stderr { get; set; } = "";
     public JsonObject? Result => Events.LastOrDefault(e => (string?)e["event"] == "result");
     public double? Num(string eventName, string field) =>
@@ -68,6 +70,7 @@ internal static class Orchestrator
     private static string _pionPath = "";
     private static Uri _signaling = null!;
     private static string _outDir = "";
+    private static string? _rssWrap;
     private static readonly string Nonce = Guid.NewGuid().ToString("N")[..6];
 
     public static async Task<int> MainAsync(string[] args)
@@ -121,6 +124,7 @@ internal static class Orchestrator
         _oursCommand = Path.GetFileNameWithoutExtension(exe) == "dotnet" ? [exe, typeof(Orchestrator).Assembly.Location, "--peer"] : [exe, "--peer"];
         _outDir = s.OutDir ?? Path.Combine(root ?? Directory.GetCurrentDirectory(), "bench", "results", $"peers-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(_outDir);
+        _rssWrap = BuildRssWrap();
 
         await using var server = await SignalingServer.StartAsync(new SignalingServerOptions { Port = 0, ListenAddress = IPAddress.Loopback });
         _signaling = server.Url;
@@ -129,6 +133,9 @@ internal static class Orchestrator
         Console.WriteLine($"# peers-bench {started:u}, {Environment.ProcessorCount} cores, load {loadBefore}");
         Console.WriteLine($"# signaling {_signaling}, pion-peer {_pionPath}, ours: {string.Join(' ', _oursCommand)}");
         Console.WriteLine($"# logs in {_outDir}");
+        Console.WriteLine(_rssWrap is null
+            ? "# peak RSS: polling /proc/<pid>/status VmHWM every 10 ms (no C compiler for rss-wrap: short-lived processes may be under-counted)"
+            : "# peak RSS: ru_maxrss of each peer process after its exit (rss-wrap)");
 
         var outcomes = new List<RunOutcome>();
         Pairing[] main = [OursOurs, PionPion, OursPion];
@@ -204,6 +211,30 @@ internal static class Orchestrator
         return output.Split('\n')[^1];
     }
 
+    /// <summary>Compiles rss-wrap.c (copied next to this program) with cc; null when that fails.</summary>
+    private static string? BuildRssWrap()
+    {
+        var src = Path.Combine(AppContext.BaseDirectory, "rss-wrap.c");
+        var bin = Path.Combine(AppContext.BaseDirectory, "rss-wrap");
+        if (!File.Exists(src)) return null;
+        if (File.Exists(bin) && File.GetLastWriteTimeUtc(bin) >= File.GetLastWriteTimeUtc(src)) return bin;
+        try
+        {
+            var psi = new ProcessStartInfo("cc") { RedirectStandardError = true };
+            foreach (var a in new[] { "-O2", "-o", bin, src }) psi.ArgumentList.Add(a);
+            using var p = Process.Start(psi)!;
+            var err = p.StandardError.ReadToEnd();
+            p.WaitForExit();
+            if (p.ExitCode == 0) return bin;
+            Console.Error.WriteLine($"cc rss-wrap.c failed: {err}");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            Console.Error.WriteLine($"no C compiler for rss-wrap ({ex.Message})");
+        }
+        return null;
+    }
+
     private static async Task<RunOutcome> RunAsync(Settings s, Pairing p, string mode, int round)
     {
         var tag = $"{Nonce}-{mode}{round}-{p.Name.Replace("<->", "-").Replace("->", "-").Replace(' ', '-').Replace("(", "").Replace(")", "")}";
@@ -277,7 +308,11 @@ internal static class Orchestrator
 
     private static string Tail(string s) => s.Length > 300 ? s[^300..] : s;
 
-    private static string[] Command(PeerKind kind, List<string> args) => kind.Ours ? [.. _oursCommand, .. args] : [_pionPath, .. args];
+    private static string[] Command(PeerKind kind, List<string> args)
+    {
+        string[] command = kind.Ours ? [.. _oursCommand, .. args] : [_pionPath, .. args];
+        return _rssWrap is null ? command : [_rssWrap, .. command];
+    }
 
     /// <summary>Runs one peer process: parses its JSON lines, polls its VmHWM until it exits, keeps its output.</summary>
     private static async Task RunProcessAsync(string[] command, PeerProcess into, TimeSpan limit, TaskCompletionSource? ready, string logBase)
@@ -301,7 +336,16 @@ internal static class Orchestrator
                     if (JsonNode.Parse(line) is JsonObject e)
                     {
                         lock (into.Events) into.Events.Add(e);
-                        if ((string?)e["event"] == "ready") ready?.TrySetResult();
+                        switch ((string?)e["event"])
+                        {
+                            case "ready":
+                                ready?.TrySetResult();
+                                break;
+                            case "rusage":
+                                into.PeakRssKiB = e["maxrss_kib"]!.GetValue<long>();
+                                into.CpuSeconds = e["utime_s"]!.GetValue<double>() + e["stime_s"]!.GetValue<double>();
+                                break;
+                        }
                     }
                 }
                 catch (JsonException)
@@ -312,7 +356,7 @@ internal static class Orchestrator
         var stderr = proc.StandardError.ReadToEndAsync();
         var poll = Task.Run(async () =>
         {
-            while (!proc.HasExited)
+            while (_rssWrap is null && !proc.HasExited)
             {
                 into.PeakRssKiB = Math.Max(into.PeakRssKiB, ReadHwmKiB(pid));
                 await Task.Delay(10);
@@ -377,6 +421,9 @@ internal static class Orchestrator
             new Metric("peak RSS bulk, receiver", "MiB", "bulk", o => o.Answerer.PeakRssKiB / 1024.0, "0.0"),
             new Metric("peak RSS ping, pinger", "MiB", "ping", o => o.Offerer.PeakRssKiB / 1024.0, "0.0"),
             new Metric("peak RSS ping, echo", "MiB", "ping", o => o.Answerer.PeakRssKiB / 1024.0, "0.0"),
+            new Metric("CPU time (user+sys) bulk, sender", "s", "bulk", o => o.Offerer.CpuSeconds, "0.00"),
+            new Metric("CPU time (user+sys) bulk, receiver", "s", "bulk", o => o.Answerer.CpuSeconds, "0.00"),
+            new Metric("CPU time (user+sys) hello, offerer", "s", "hello", o => o.Offerer.CpuSeconds, "0.00"),
         };
         var medians = new JsonObject();
         var all = new Dictionary<(string Metric, string Pairing), double>();
