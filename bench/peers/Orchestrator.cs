@@ -478,8 +478,33 @@ internal static class Orchestrator
         foreach (var p in new[] { OursOurs, OursPion }) Ratio("bulk throughput (receiver)", metrics[2].Name, p.Name, "", 0);
         foreach (var p in new[] { OursOurs, OursPion }) Ratio("echo RTT p50", metrics[3].Name, p.Name, "<=", 1.0);
         foreach (var p in new[] { OursOurs, OursPion }) Ratio("echo RTT p99", metrics[4].Name, p.Name, "", 0);
+        // Per-process figures: in webrtcps->pion the answerer-side process is pion, so only the offerer's compares.
         foreach (var m in metrics.Skip(5))
-            foreach (var p in new[] { OursOurs, OursPion }) Ratio(m.Name, m.Name, p.Name, "", 0);
+            foreach (var p in new[] { OursOurs, OursPion })
+                if (p == OursOurs || !(m.Name.EndsWith("answerer") || m.Name.EndsWith("receiver") || m.Name.EndsWith("echo")))
+                    Ratio(m.Name, m.Name, p.Name, "", 0);
+
+        // pion's setup is bimodal (~10 ms, or ~1,010 ms when it waits out its peer-reflexive
+        // acceptance delay): say how often each mode came up, and compare with its fast mode too.
+        var pionSetups = outcomes.Where(o => o.Ok && o.Mode == "hello" && o.Pairing == PionPion)
+            .Select(o => o.Offerer.Num("channel_open", "setup_ms")).Where(v => v is not null).Select(v => v!.Value).ToList();
+        if (pionSetups.Count > 0)
+        {
+            var fast = pionSetups.Where(v => v < 500).ToList();
+            Console.WriteLine($"   pion<->pion setup: {fast.Count}/{pionSetups.Count} runs in the fast mode (< 500 ms){(fast.Count > 0 ? $", fast-mode median {Median(fast):0.0} ms" : "")}");
+            ratios["pion setup fast-mode runs"] = $"{fast.Count}/{pionSetups.Count}";
+            if (fast.Count > 0)
+            {
+                var fm = Median(fast);
+                ratios["pion setup fast-mode median ms"] = Math.Round(fm, 3);
+                foreach (var p in new[] { OursOurs, OursPion, OursOursWarm, OursPionWarm })
+                {
+                    if (!all.TryGetValue((setup, p.Name), out var mine)) continue;
+                    Console.WriteLine($"   {"setup vs pion's fast-mode median (info)",-48} {p.Name,-26} {mine / fm,7:0.000}x");
+                    ratios[$"setup vs pion fast-mode median | {p.Name}"] = Math.Round(mine / fm, 4);
+                }
+            }
+        }
 
         return new JsonObject
         {
