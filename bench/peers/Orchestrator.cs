@@ -51,6 +51,7 @@ internal static class Orchestrator
         public int PingCount = 1000;
         public int PingMsgSize = 100;
         public bool Warm = true;
+        public bool Reverse;
         public string? PionPeer;
         public string? OutDir;
         public HashSet<string> Only = ["hello", "bulk", "ping"];
@@ -63,6 +64,7 @@ internal static class Orchestrator
     private static readonly Pairing OursOurs = new("webrtcps<->webrtcps", Ours, Ours);
     private static readonly Pairing PionPion = new("pion<->pion", Pion, Pion);
     private static readonly Pairing OursPion = new("webrtcps->pion", Ours, Pion);
+    private static readonly Pairing PionOurs = new("pion->webrtcps", Pion, Ours);
     private static readonly Pairing OursOursWarm = new("webrtcps<->webrtcps warm", OursWarm, OursWarm);
     private static readonly Pairing OursPionWarm = new("webrtcps->pion warm", OursWarm, Pion);
 
@@ -97,13 +99,14 @@ internal static class Orchestrator
                     case "--ping-count": s.PingCount = int.Parse(Next()); break;
                     case "--ping-msg-size": s.PingMsgSize = int.Parse(Next()); break;
                     case "--no-warm": s.Warm = false; break;
+                    case "--reverse": s.Reverse = true; break;
                     case "--only": s.Only = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                     case "--pion-peer": s.PionPeer = Next(); break;
                     case "--out": s.OutDir = Next(); break;
                     case "-h" or "--help":
                         Console.WriteLine("""
                             usage: PeersBench [--quick] [--hello N] [--bulk N] [--bulk-mib M] [--bulk-msg-size B] [--ping N]
-                                              [--ping-count N] [--ping-msg-size B] [--no-warm] [--only hello,bulk,ping]
+                                              [--ping-count N] [--ping-msg-size B] [--no-warm] [--reverse] [--only hello,bulk,ping]
                                               [--pion-peer PATH] [--out DIR]
                                    PeersBench --peer -role offerer|answerer -signaling-addr URL [pion-peer flags] [-warmup N]
                             """);
@@ -138,7 +141,7 @@ internal static class Orchestrator
             : "# peak RSS: ru_maxrss of each peer process after its exit (rss-wrap)");
 
         var outcomes = new List<RunOutcome>();
-        Pairing[] main = [OursOurs, PionPion, OursPion];
+        Pairing[] main = s.Reverse ? [OursOurs, PionPion, OursPion, PionOurs] : [OursOurs, PionPion, OursPion];
         Pairing[] helloPairings = s.Warm ? [.. main, OursOursWarm, OursPionWarm] : main;
 
         async Task Rounds(string mode, int runs, Pairing[] pairings)
@@ -483,6 +486,13 @@ internal static class Orchestrator
             foreach (var p in new[] { OursOurs, OursPion })
                 if (p == OursOurs || !(m.Name.EndsWith("answerer") || m.Name.EndsWith("receiver") || m.Name.EndsWith("echo")))
                     Ratio(m.Name, m.Name, p.Name, "", 0);
+        if (s.Reverse)
+            foreach (var m in metrics.Take(5))
+                Ratio(m.Name, m.Name, PionOurs.Name, "", 0);
+        if (s.Reverse)
+            foreach (var m in metrics.Skip(5))
+                if (m.Name.EndsWith("answerer") || m.Name.EndsWith("receiver") || m.Name.EndsWith("echo"))
+                    Ratio(m.Name, m.Name, PionOurs.Name, "", 0);
 
         // pion's setup is bimodal (~10 ms, or ~1,010 ms when it waits out its peer-reflexive
         // acceptance delay): say how often each mode came up, and compare with its fast mode too.
