@@ -522,6 +522,7 @@ internal static class Orchestrator
             {
                 ["hello_runs"] = s.HelloRuns, ["bulk_runs"] = s.BulkRuns, ["bulk_bytes"] = s.BulkBytes, ["bulk_msg_size"] = s.BulkMsgSize,
                 ["ping_runs"] = s.PingRuns, ["ping_count"] = s.PingCount, ["ping_msg_size"] = s.PingMsgSize, ["warm"] = s.Warm,
+                ["reverse"] = s.Reverse, ["only"] = string.Join(',', s.Only),
             },
             ["failures"] = outcomes.Count(o => !o.Ok),
             ["failure_reasons"] = new JsonArray([.. outcomes.Where(o => !o.Ok).Select(o => (JsonNode?)JsonValue.Create($"{o.Mode} {o.Pairing.Name} round {o.Round + 1}: {o.Error}"))]),
