@@ -101,6 +101,7 @@ public sealed partial class TurnClient
     /// <paramref name="buffer"/> (truncating, as UDP does). Throws <see cref="ObjectDisposedException"/> once closed.</summary>
     public async ValueTask<TurnReceiveResult> ReceiveFromAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
+        ThrowIfClosed(); // a closed allocation yields nothing, not what was still queued
         Received packet;
         try
         {
