@@ -21,6 +21,8 @@ aiortc differences, on purpose and documented:
 import argparse
 import asyncio
 import hashlib
+import functools
+import importlib
 import json
 import random
 import re
@@ -561,10 +563,13 @@ async def main():
         # aiortc 1.4 has no iceTransportPolicy; aioice's Connection has transport_policy (RELAY:
         # no host or server-reflexive candidates). RTCIceGatherer looks Connection up in its
         # module when it is created, so replacing that name suffices.
-        import functools
-        import aioice
-        import aiortc.rtcicetransport
-        aiortc.rtcicetransport.Connection = functools.partial(aioice.Connection, transport_policy=aioice.TransportPolicy.RELAY)
+        # aioice 0.8 with RELAY still binds a host socket per address and pairs it with the remote
+        # candidates (it only leaves it out of the candidate list), so its checks could leave from
+        # an unannounced host address; with no host addresses there is no such socket and only
+        # the TURN allocation (gathered independently of them) remains.
+        ice_transport_module = importlib.import_module("aiortc.rtcicetransport")
+        ice_transport_module.Connection = functools.partial(aioice.Connection, transport_policy=aioice.TransportPolicy.RELAY)
+        aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: []
     peer = Peer(o)
     try:
         res = await peer.run()
