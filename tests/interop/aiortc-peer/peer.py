@@ -21,6 +21,8 @@ aiortc differences, on purpose and documented:
 import argparse
 import asyncio
 import hashlib
+import functools
+import importlib
 import json
 import random
 import re
@@ -76,6 +78,7 @@ def parse_args():
     p.add_argument("-ice-username", dest="ice_username", default="")
     p.add_argument("-ice-password", dest="ice_password", default="")
     p.add_argument("-loopback-only", dest="loopback_only", type=go_bool, nargs="?", const=True, default=False)
+    p.add_argument("-relay-only", dest="relay_only", type=go_bool, nargs="?", const=True, default=False)
     p.add_argument("-ordered", type=go_bool, nargs="?", const=True, default=True)
     p.add_argument("-max-retransmits", dest="max_retransmits", type=int, default=-1)
     p.add_argument("-max-packet-life-time", dest="max_packet_life_time", type=int, default=-1)
@@ -556,6 +559,17 @@ async def main():
         # tests, make it offer exactly 127.0.0.1. Connection.gather_candidates() looks the
         # function up in its module at call time, so replacing the module attribute suffices.
         aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
+    if o.relay_only:
+        # aiortc 1.4 has no iceTransportPolicy; aioice's Connection has transport_policy (RELAY:
+        # no host or server-reflexive candidates). RTCIceGatherer looks Connection up in its
+        # module when it is created, so replacing that name suffices.
+        # aioice 0.8 with RELAY still binds a host socket per address and pairs it with the remote
+        # candidates (it only leaves it out of the candidate list), so its checks could leave from
+        # an unannounced host address; with no host addresses there is no such socket and only
+        # the TURN allocation (gathered independently of them) remains.
+        ice_transport_module = importlib.import_module("aiortc.rtcicetransport")
+        ice_transport_module.Connection = functools.partial(aioice.Connection, transport_policy=aioice.TransportPolicy.RELAY)
+        aioice.ice.get_host_addresses = lambda use_ipv4, use_ipv6: []
     peer = Peer(o)
     try:
         res = await peer.run()

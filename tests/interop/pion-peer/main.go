@@ -76,7 +76,7 @@ func emit(event string, fields map[string]interface{}) {
 type options struct {
 	role, addr, id, remoteID, label, mode string
 	iceServers, iceUser, icePass          string
-	loopbackOnly                          bool
+	loopbackOnly, relayOnly               bool
 	ordered                               bool
 	maxRetransmits, maxPacketLifeTime     int
 	bytes, msgSize, count                 int
@@ -111,6 +111,7 @@ func main() {
 	flag.StringVar(&o.iceUser, "ice-username", "", "TURN user name")
 	flag.StringVar(&o.icePass, "ice-password", "", "TURN password")
 	flag.BoolVar(&o.loopbackOnly, "loopback-only", false, "gather only 127.0.0.1 host candidates (UDP4), for loopback tests")
+	flag.BoolVar(&o.relayOnly, "relay-only", false, "ICE transport policy relay: gather and use only TURN relay candidates")
 	flag.BoolVar(&o.ordered, "ordered", true, "ordered data channel (offerer)")
 	flag.IntVar(&o.maxRetransmits, "max-retransmits", -1, "partial reliability: max retransmits (offerer; -1 = reliable)")
 	flag.IntVar(&o.maxPacketLifeTime, "max-packet-life-time", -1, "partial reliability: max packet lifetime in ms (offerer; -1 = reliable)")
@@ -180,6 +181,9 @@ func (p *peer) run() map[string]interface{} {
 			server.CredentialType = webrtc.ICECredentialTypePassword
 		}
 		config.ICEServers = append(config.ICEServers, server)
+	}
+	if o.relayOnly {
+		config.ICETransportPolicy = webrtc.ICETransportPolicyRelay
 	}
 	pc, err := api.NewPeerConnection(config)
 	if err != nil {
