@@ -39,8 +39,13 @@ internal sealed record RunOutcome(Pairing Pairing, string Mode, int Round, PeerP
 /// fresh pair of processes talking through one in-process SignalingServer, pairings alternated
 /// round by round: setup (hello), bulk throughput, echo RTT, and every process's peak RSS.
 /// </summary>
-internal static class Orchestrator
+internal static partial class Orchestrator
 {
+    /// <summary>Appended to every peer's flags (relay mode: -ice-servers ... -relay-only).</summary>
+    private static string[] _extraArgs = [];
+    /// <summary>Set in every peer's environment (relay mode: SSL_CERT_FILE for pion's turns:).</summary>
+    private static readonly Dictionary<string, string> _env = [];
+
     private sealed class Settings
     {
         public int HelloRuns = 11;
@@ -55,6 +60,11 @@ internal static class Orchestrator
         public string? PionPeer;
         public string? OutDir;
         public HashSet<string> Only = ["hello", "bulk", "ping"];
+        public bool Relay;
+        public bool Quick;
+        public bool BulkBytesSet;
+        public bool HelloSet;
+        public bool BulkSet;
     }
 
     private static readonly PeerKind Ours = new("webrtcps", true);
@@ -90,10 +100,12 @@ internal static class Orchestrator
                         s.BulkRuns = 2;
                         s.BulkBytes = 64L << 20;
                         s.PingCount = 500;
+                        s.Quick = true;
                         break;
-                    case "--hello": s.HelloRuns = int.Parse(Next()); break;
-                    case "--bulk": s.BulkRuns = int.Parse(Next()); break;
-                    case "--bulk-mib": s.BulkBytes = long.Parse(Next()) << 20; break;
+                    case "--relay": s.Relay = true; break;
+                    case "--hello": s.HelloRuns = int.Parse(Next()); s.HelloSet = true; break;
+                    case "--bulk": s.BulkRuns = int.Parse(Next()); s.BulkSet = true; break;
+                    case "--bulk-mib": s.BulkBytes = long.Parse(Next()) << 20; s.BulkBytesSet = true; break;
                     case "--bulk-msg-size": s.BulkMsgSize = int.Parse(Next()); break;
                     case "--ping": s.PingRuns = int.Parse(Next()); break;
                     case "--ping-count": s.PingCount = int.Parse(Next()); break;
@@ -105,7 +117,7 @@ internal static class Orchestrator
                     case "--out": s.OutDir = Next(); break;
                     case "-h" or "--help":
                         Console.WriteLine("""
-                            usage: PeersBench [--quick] [--hello N] [--bulk N] [--bulk-mib M] [--bulk-msg-size B] [--ping N]
+                            usage: PeersBench [--relay] [--quick] [--hello N] [--bulk N] [--bulk-mib M] [--bulk-msg-size B] [--ping N]
                                               [--ping-count N] [--ping-msg-size B] [--no-warm] [--reverse] [--only hello,bulk,ping]
                                               [--pion-peer PATH] [--out DIR]
                                    PeersBench --peer -role offerer|answerer -signaling-addr URL [pion-peer flags] [-warmup N]
@@ -139,6 +151,8 @@ internal static class Orchestrator
         Console.WriteLine(_rssWrap is null
             ? "# peak RSS: polling /proc/<pid>/status VmHWM every 10 ms (no C compiler for rss-wrap: short-lived processes may be under-counted)"
             : "# peak RSS: ru_maxrss of each peer process after its exit (rss-wrap)");
+
+        if (s.Relay) return await RelayAsync(s, started, loadBefore, root);
 
         var outcomes = new List<RunOutcome>();
         Pairing[] main = s.Reverse ? [OursOurs, PionPion, OursPion, PionOurs] : [OursOurs, PionPion, OursPion];
@@ -241,7 +255,7 @@ internal static class Orchestrator
     private static async Task<RunOutcome> RunAsync(Settings s, Pairing p, string mode, int round)
     {
         var tag = $"{Nonce}-{mode}{round}-{p.Name.Replace("<->", "-").Replace("->", "-").Replace(' ', '-').Replace("(", "").Replace(")", "")}";
-        string[] common = ["-signaling-addr", _signaling.ToString().TrimEnd('/'), "-loopback-only"];
+        string[] common = ["-signaling-addr", _signaling.ToString().TrimEnd('/'), "-loopback-only", .. _extraArgs];
         List<string> off = [.. common, "-role", "offerer", "-id", tag + "-o", "-remote-id", tag + "-a"];
         List<string> ans = [.. common, "-role", "answerer", "-id", tag + "-a", "-remote-id", tag + "-o"];
         TimeSpan timeout;
@@ -326,6 +340,7 @@ internal static class Orchestrator
             StandardOutputEncoding = Encoding.UTF8,
         };
         foreach (var a in command[1..]) psi.ArgumentList.Add(a);
+        foreach (var (k, v) in _env) psi.Environment[k] = v;
         using var proc = Process.Start(psi)!;
         var pid = proc.Id;
         var stdout = new StringBuilder();

@@ -12,6 +12,7 @@ using WebRtcPS.Engine.PeerConnection;
 using WebRtcPS.Engine.Sctp;
 using WebRtcPS.Engine.Sdp;
 using WebRtcPS.Engine.Signaling;
+using WebRtcPS.Engine.Turn;
 
 namespace WebRtcPS.Bench.Peers;
 
@@ -37,6 +38,10 @@ internal sealed record PeerOptions
     /// <summary>Ours only: connections made inside this process (offerer and answerer, through the
     /// signaling server) before the measured one, so that its code is jitted.</summary>
     public int Warmup;
+    public List<string> IceServers = [];
+    public string IceUsername = "";
+    public string IcePassword = "";
+    public bool RelayOnly;
 
     public bool IsOfferer => Role == "offerer";
 
@@ -78,9 +83,10 @@ internal sealed record PeerOptions
                 case "seed": o.Seed = long.Parse(Value()); break;
                 case "timeout": o.Timeout = GoDuration(Value()); break;
                 case "warmup": o.Warmup = int.Parse(Value()); break;
-                case "ice-servers":
-                    if (Value().Length > 0) throw new ArgumentException("-ice-servers is not supported by this peer (loopback benchmark)");
-                    break;
+                case "ice-servers": o.IceServers = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
+                case "ice-username": o.IceUsername = Value(); break;
+                case "ice-password": o.IcePassword = Value(); break;
+                case "relay-only": o.RelayOnly = Bool(); break;
                 default: throw new ArgumentException($"flag provided but not defined: -{name}");
             }
         }
@@ -259,6 +265,11 @@ internal sealed class Peer
             IncludeLoopback = o.LoopbackOnly,
             EnableIPv6 = !o.LoopbackOnly,
             InterfaceFilter = o.LoopbackOnly ? static a => a.IsLoopback && a.Address.AddressFamily == AddressFamily.InterNetwork : null,
+            IceTransportPolicy = o.RelayOnly ? RTCIceTransportPolicy.Relay : RTCIceTransportPolicy.All,
+            // turn:/turns: servers (stun: ones are skipped); the bench's coturn has a self-signed certificate.
+            RelaySource = o.IceServers.Any(u => u.StartsWith("turn", StringComparison.OrdinalIgnoreCase))
+                ? TurnRelaySource.FromUris(o.IceServers, o.IceUsername, o.IcePassword, c => c with { SkipCertificateCheck = true })
+                : null,
         };
         var pc = new RTCPeerConnection(config);
         _pc = pc;
