@@ -259,7 +259,7 @@ public sealed partial class IceAgent
             Foundation = CandidatePriority.ComputeFoundation(RTCIceCandidateType.Relay, allocation.MappedAddress?.Address ?? relayed.Address, allocation.ServerTransport, allocation.ServerAddress),
             Component = 1,
             Protocol = RTCIceProtocol.Udp,
-            Priority = new CandidatePriority(CandidatePriority.RelayTypePreference, (ushort)(CandidatePriority.MaxLocalPreference - 256 * Math.Min(index, 255)), 1).Value,
+            Priority = new CandidatePriority(CandidatePriority.RelayTypePreference, RelayLocalPreference(allocation, index), 1).Value,
             Address = FormatAddress(relayed.Address),
             Port = relayed.Port,
             Type = RTCIceCandidateType.Relay,
@@ -270,6 +270,18 @@ public sealed partial class IceAgent
         var local = new LocalCandidate(candidate, allocation.Socket, relayed, allocation.Url ?? allocation.ServerAddress?.ToString());
         AddLocalCandidate(local);
         StartReceiver(local);
+    }
+
+    /// <summary>
+    /// Local preference of a relay candidate (RFC 8445 §5.1.2.1 leaves it to us): the transport to
+    /// the TURN server ranks first — UDP over TCP over TLS, as browsers do, since each adds latency
+    /// and head-of-line blocking — then the order in which allocations arrived.
+    /// </summary>
+    internal static ushort RelayLocalPreference(RelayAllocation allocation, int index)
+    {
+        var tls = allocation.Url?.StartsWith("turns:", StringComparison.OrdinalIgnoreCase) == true;
+        int rank = allocation.ServerTransport == RTCIceProtocol.Udp ? 2 : tls ? 0 : 1;
+        return (ushort)(rank * 21_845 + 21_844 - Math.Min(index, 84) * 256);
     }
 
     private void MaybeCompleteGathering()
