@@ -43,23 +43,10 @@ public static class ConnectivityTest
     public static async Task<ConnectivityTestResult> RunAsync(SeedPeer peer, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
         var events = new List<SeedPeerEvent>();
-        using var attemptOver = new CancellationTokenSource();
-        var collect = Task.Run(async () =>
-        {
-            try
-            {
-                await foreach (var e in peer.Events.ReadAllAsync(attemptOver.Token).ConfigureAwait(false)) events.Add(e);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            while (peer.Events.TryRead(out var e)) events.Add(e);
-        }, CancellationToken.None);
-
         SeedPeerException? failure = null;
         try
         {
-            await peer.ConnectAsync(timeout, cancellationToken).ConfigureAwait(false);
+            await peer.ConnectAsync(timeout, events.Add, cancellationToken).ConfigureAwait(false);
         }
         catch (SeedPeerException ex)
         {
@@ -73,10 +60,7 @@ public static class ConnectivityTest
             rtt = stats.SelectedCandidatePair?.CurrentRoundTripTime?.TotalMilliseconds;
         }
 
-        attemptOver.Cancel();
-        await collect.ConfigureAwait(false);
-        var seen = events;
-        var pair = seen.OfType<SeedPeerSelectedPairEvent>().LastOrDefault()?.Pair;
+        var pair = events.OfType<SeedPeerSelectedPairEvent>().LastOrDefault()?.Pair;
         return new ConnectivityTestResult
         {
             Success = failure is null,
@@ -84,8 +68,8 @@ public static class ConnectivityTest
             LocalCandidate = pair is null ? null : $"{pair.Local.Type.ToString().ToLowerInvariant()} {pair.Local.Address}:{pair.Local.Port}",
             RemoteCandidate = pair is null ? null : $"{pair.Remote.Type.ToString().ToLowerInvariant()} {pair.Remote.Address}:{pair.Remote.Port}",
             Protocol = pair?.Local.Protocol.ToString().ToLowerInvariant(),
-            IceMs = Span(seen, SeedPeerMachine.Ice, "checking", "connected"),
-            DtlsMs = Span(seen, SeedPeerMachine.Dtls, "connecting", "connected"),
+            IceMs = Span(events, SeedPeerMachine.Ice, "checking", "connected"),
+            DtlsMs = Span(events, SeedPeerMachine.Dtls, "connecting", "connected"),
             SetupMs = peer.SetupTime is { } setup ? Math.Round(setup.TotalMilliseconds, 2) : null,
             RttMs = rtt is { } r ? Math.Round(r, 3) : null,
             Error = failure?.Message,

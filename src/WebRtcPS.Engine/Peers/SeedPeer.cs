@@ -106,6 +106,37 @@ public sealed class SeedPeer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// <see cref="ConnectAsync(TimeSpan, CancellationToken)"/>, handing every event of the attempt
+    /// to <paramref name="onEvent"/> (on a pool thread, in order) — including those emitted just
+    /// before it ended — before this returns or throws.
+    /// </summary>
+    public async Task ConnectAsync(TimeSpan timeout, Action<SeedPeerEvent> onEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(onEvent);
+        using var attemptOver = new CancellationTokenSource();
+        var pump = Task.Run(async () =>
+        {
+            try
+            {
+                await foreach (var e in Events.ReadAllAsync(attemptOver.Token).ConfigureAwait(false)) onEvent(e);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            while (Events.TryRead(out var e)) onEvent(e);
+        }, CancellationToken.None);
+        try
+        {
+            await ConnectAsync(timeout, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            attemptOver.Cancel();
+            await pump.ConfigureAwait(false);
+        }
+    }
+
     private async Task RunConnectAsync(CancellationToken ct)
     {
         var pc = new RTCPeerConnection(_options.Configuration);

@@ -63,30 +63,7 @@ public sealed class ConnectWrtcPeerCommand : PeerConfigurationCmdlet
 
         try
         {
-            RunToCompletion(async ct =>
-            {
-                using var attemptOver = new CancellationTokenSource();
-                var pump = Task.Run(async () =>
-                {
-                    try
-                    {
-                        await foreach (var e in session.Events.ReadAllAsync(attemptOver.Token).ConfigureAwait(false)) Forward(peer, e);
-                    }
-                    catch (OperationCanceledException)
-                    {
-                    }
-                    while (session.Events.TryRead(out var e)) Forward(peer, e); // emitted before the attempt ended
-                }, CancellationToken.None);
-                try
-                {
-                    await session.ConnectAsync(TimeSpan.FromSeconds(TimeoutSec), ct).ConfigureAwait(false);
-                }
-                finally
-                {
-                    attemptOver.Cancel();
-                    await pump.ConfigureAwait(false);
-                }
-            });
+            RunToCompletion(ct => session.ConnectAsync(TimeSpan.FromSeconds(TimeoutSec), e => Forward(peer, e), ct));
         }
         catch (SeedPeerException ex)
         {
