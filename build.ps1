@@ -81,7 +81,8 @@ function Invoke-Build {
     New-Item -ItemType Directory -Force -Path $ModuleOut | Out-Null
     # Only our assemblies and private dependencies: pwsh supplies System.Management.Automation and
     # the module initializer resolves ASP.NET Core from the shared framework.
-    foreach ($name in 'WebRtcPS.dll', 'WebRtcPS.Engine.dll', 'BouncyCastle.Cryptography.dll', 'WebRtcPS.pdb', 'WebRtcPS.Engine.pdb') {
+    foreach ($name in 'WebRtcPS.dll', 'WebRtcPS.Engine.dll', 'WebRtcPS.Signaling.dll', 'BouncyCastle.Cryptography.dll',
+            'WebRtcPS.pdb', 'WebRtcPS.Engine.pdb', 'WebRtcPS.Signaling.pdb') {
         $file = Join-Path $bin $name
         if (Test-Path $file) { Copy-Item $file $ModuleOut }
     }

@@ -4,7 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using WebRtcPS.Bench.DataChannel;
-using WebRtcPS.Engine.Signaling;
+using WebRtcPS.Signaling.Server;
 
 // datachannel-bench: bulk throughput of the WebRtcPS DTLS / SCTP / data-channel layers over loopback UDP.
 // See README.md. Exit code 0 when every transfer verified, 1 otherwise, 2 on bad arguments.

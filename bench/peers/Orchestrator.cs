@@ -4,7 +4,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using WebRtcPS.Engine.Signaling;
+using WebRtcPS.Signaling.Server;
 
 namespace WebRtcPS.Bench.Peers;
 

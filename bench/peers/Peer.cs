@@ -11,8 +11,9 @@ using WebRtcPS.Engine.Ice;
 using WebRtcPS.Engine.PeerConnection;
 using WebRtcPS.Engine.Sctp;
 using WebRtcPS.Engine.Sdp;
-using WebRtcPS.Engine.Signaling;
 using WebRtcPS.Engine.Turn;
+using WebRtcPS.Signaling;
+using WebRtcPS.Signaling.Client;
 
 namespace WebRtcPS.Bench.Peers;
 

@@ -13,7 +13,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using WebRtcPS.Engine.Signaling;
+using WebRtcPS.Signaling;
+using WebRtcPS.Signaling.Client;
+using WebRtcPS.Signaling.Server;
 
 namespace WebRtcPS.Bench.Signaling;
 

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using WebRtcPS.Engine.Peers;
+using WebRtcPS.Signaling.Peers;
 
 namespace WebRtcPS.Commands.Peers;
 

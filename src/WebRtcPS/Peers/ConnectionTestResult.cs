@@ -1,4 +1,4 @@
-using WebRtcPS.Engine.Peers;
+using WebRtcPS.Signaling.Peers;
 
 namespace WebRtcPS;
 

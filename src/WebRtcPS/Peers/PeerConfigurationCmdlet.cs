@@ -3,8 +3,8 @@ using System.Net;
 using WebRtcPS.Commands.Ice;
 using WebRtcPS.Commands.Infrastructure;
 using WebRtcPS.Engine.DataChannels;
-using WebRtcPS.Engine.Peers;
 using WebRtcPS.Engine.PeerConnection;
+using WebRtcPS.Signaling.Peers;
 
 namespace WebRtcPS.Commands.Peers;
 

@@ -1,5 +1,5 @@
 using WebRtcPS.Engine.Ice;
-using WebRtcPS.Engine.Peers;
+using WebRtcPS.Signaling.Peers;
 
 namespace WebRtcPS;
 

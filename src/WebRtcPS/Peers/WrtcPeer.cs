@@ -1,5 +1,5 @@
-using WebRtcPS.Engine.Peers;
 using WebRtcPS.Engine.PeerConnection;
+using WebRtcPS.Signaling.Peers;
 
 namespace WebRtcPS;
 

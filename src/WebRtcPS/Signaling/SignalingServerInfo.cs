@@ -1,4 +1,4 @@
-using WebRtcPS.Engine.Signaling;
+using WebRtcPS.Signaling.Server;
 
 namespace WebRtcPS;
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using WebRtcPS.Commands.Infrastructure;
-using WebRtcPS.Engine.Signaling;
+using WebRtcPS.Signaling.Server;
 
 namespace WebRtcPS.Commands.Signaling;
 

@@ -1,5 +1,5 @@
 using System.Management.Automation;
-using WebRtcPS.Engine.Signaling;
+using WebRtcPS.Signaling.Server;
 
 namespace WebRtcPS.Commands.Signaling;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using WebRtcPS.Engine.Signaling;
 using WebRtcPS.Engine.Tests.Infrastructure;
 using WebRtcPS.Engine.Tests.Signaling;
+using WebRtcPS.Signaling.Server;
 
 // (Not "...Tests.Interop": that namespace would hide the Infrastructure.Interop class in sibling folders.)
 namespace WebRtcPS.Engine.Tests.InteropPeers;

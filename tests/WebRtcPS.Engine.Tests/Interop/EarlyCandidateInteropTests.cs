@@ -1,5 +1,5 @@
-using WebRtcPS.Engine.Signaling;
 using WebRtcPS.Engine.Tests.Signaling;
+using WebRtcPS.Signaling;
 
 // (Not "...Tests.Interop": that namespace would hide the Infrastructure.Interop class in sibling folders.)
 namespace WebRtcPS.Engine.Tests.InteropPeers;

@@ -1,6 +1,8 @@
 using System.Text.Json;
-using WebRtcPS.Engine.Signaling;
 using WebRtcPS.Engine.Tests.Signaling;
+using WebRtcPS.Signaling;
+using WebRtcPS.Signaling.Client;
+using WebRtcPS.Signaling.Server;
 
 // (Not "...Tests.Interop": that namespace would hide the Infrastructure.Interop class in sibling folders.)
 namespace WebRtcPS.Engine.Tests.InteropPeers;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using WebRtcPS.Engine.DataChannels;
 using WebRtcPS.Engine.PeerConnection;
-using WebRtcPS.Engine.Signaling;
+using WebRtcPS.Signaling;
 using Xunit.Abstractions;
 
 namespace WebRtcPS.Engine.Tests.PeerConnection;

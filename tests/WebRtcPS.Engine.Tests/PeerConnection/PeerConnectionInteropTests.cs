@@ -4,9 +4,10 @@ using System.Text;
 using System.Text.Json;
 using WebRtcPS.Engine.DataChannels;
 using WebRtcPS.Engine.PeerConnection;
-using WebRtcPS.Engine.Signaling;
 using WebRtcPS.Engine.Tests.InteropPeers;
 using WebRtcPS.Engine.Tests.Signaling;
+using WebRtcPS.Signaling.Client;
+using WebRtcPS.Signaling.Server;
 using Xunit.Abstractions;
 
 namespace WebRtcPS.Engine.Tests.PeerConnection;

@@ -2,7 +2,9 @@ using WebRtcPS.Engine.DataChannels;
 using WebRtcPS.Engine.Dtls;
 using WebRtcPS.Engine.PeerConnection;
 using WebRtcPS.Engine.Sdp;
-using WebRtcPS.Engine.Signaling;
+using WebRtcPS.Signaling;
+using WebRtcPS.Signaling.Client;
+using WebRtcPS.Signaling.Server;
 using Xunit.Abstractions;
 
 namespace WebRtcPS.Engine.Tests.PeerConnection;

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 using WebRtcPS.Engine.DataChannels;
 using WebRtcPS.Engine.PeerConnection;
 using WebRtcPS.Engine.Sdp;
-using WebRtcPS.Engine.Signaling;
+using WebRtcPS.Signaling;
 
 namespace WebRtcPS.Engine.Tests.PeerConnection;
 

@@ -1,8 +1,8 @@
 using System.Net;
 using WebRtcPS.Engine.Ice;
-using WebRtcPS.Engine.Peers;
 using WebRtcPS.Engine.PeerConnection;
-using WebRtcPS.Engine.Signaling;
+using WebRtcPS.Signaling.Peers;
+using WebRtcPS.Signaling.Server;
 
 namespace WebRtcPS.Engine.Tests.Peers;
 

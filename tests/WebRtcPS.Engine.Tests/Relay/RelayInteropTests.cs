@@ -1,9 +1,9 @@
 using System.Text.Json;
-using WebRtcPS.Engine.Peers;
 using WebRtcPS.Engine.PeerConnection;
 using WebRtcPS.Engine.Tests.InteropPeers;
 using WebRtcPS.Engine.Tests.Signaling;
 using WebRtcPS.Engine.Tests.Turn;
+using WebRtcPS.Signaling.Peers;
 using Xunit.Abstractions;
 
 namespace WebRtcPS.Engine.Tests.Relay;

@@ -1,5 +1,5 @@
 using System.Text;
-using WebRtcPS.Engine.Signaling;
+using WebRtcPS.Signaling.Server;
 
 namespace WebRtcPS.Engine.Tests.Signaling;
 

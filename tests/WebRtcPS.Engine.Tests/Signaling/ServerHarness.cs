@@ -2,7 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Threading.Channels;
-using WebRtcPS.Engine.Signaling;
+using WebRtcPS.Signaling;
+using WebRtcPS.Signaling.Client;
+using WebRtcPS.Signaling.Server;
 
 namespace WebRtcPS.Engine.Tests.Signaling;
 

@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using WebRtcPS.Engine.Signaling;
+using WebRtcPS.Signaling;
+using WebRtcPS.Signaling.Client;
 
 namespace WebRtcPS.Engine.Tests.Signaling;
 

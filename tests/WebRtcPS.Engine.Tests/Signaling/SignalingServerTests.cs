@@ -2,7 +2,8 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
-using WebRtcPS.Engine.Signaling;
+using WebRtcPS.Signaling;
+using WebRtcPS.Signaling.Client;
 
 namespace WebRtcPS.Engine.Tests.Signaling;
 

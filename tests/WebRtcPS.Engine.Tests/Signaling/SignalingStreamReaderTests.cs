@@ -1,5 +1,6 @@
 using System.Text;
-using WebRtcPS.Engine.Signaling;
+using WebRtcPS.Signaling;
+using WebRtcPS.Signaling.Client;
 
 namespace WebRtcPS.Engine.Tests.Signaling;
 

@@ -1,7 +1,7 @@
 using WebRtcPS.Engine.DataChannels;
 using WebRtcPS.Engine.PeerConnection;
 
-namespace WebRtcPS.Engine.Peers;
+namespace WebRtcPS.Signaling.Peers;
 
 /// <summary>The original tool's two roles: the offerer opens the data channel and sends the offer.</summary>
 public enum SeedPeerRole

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace WebRtcPS.Engine.Signaling;
+namespace WebRtcPS.Signaling;
 
 /// <summary>
 /// One message of the original tool's signaling protocol: <c>{"type","content","to","from"}</c>.

@@ -1,4 +1,4 @@
-namespace WebRtcPS.Engine.Signaling;
+namespace WebRtcPS.Signaling.Server;
 
 /// <summary>A message accepted by /send, held until written to its addressee's stream.</summary>
 /// <param name="Payload">The compact JSON object followed by '\n', exactly as it goes on the wire.</param>

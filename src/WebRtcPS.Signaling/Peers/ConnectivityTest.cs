@@ -1,7 +1,7 @@
 using System.Net;
-using WebRtcPS.Engine.Signaling;
+using WebRtcPS.Signaling.Server;
 
-namespace WebRtcPS.Engine.Peers;
+namespace WebRtcPS.Signaling.Peers;
 
 /// <summary>
 /// One-call connectivity checks: both peers in this process through a loopback signaling server

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace WebRtcPS.Engine.Signaling;
+namespace WebRtcPS.Signaling.Server;
 
 /// <summary>What GET /health reports: a snapshot for operators.</summary>
 public sealed record SignalingHealth

@@ -1,4 +1,4 @@
-namespace WebRtcPS.Engine.Peers;
+namespace WebRtcPS.Signaling.Peers;
 
 /// <summary>Why a connect attempt failed.</summary>
 public enum SeedPeerError

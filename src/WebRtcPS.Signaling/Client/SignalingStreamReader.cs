@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 
-namespace WebRtcPS.Engine.Signaling;
+namespace WebRtcPS.Signaling.Client;
 
 /// <summary>
 /// Reads JSON objects back to back from a stream, as Go's json.Decoder does: no framing is

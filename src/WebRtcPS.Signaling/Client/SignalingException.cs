@@ -1,4 +1,4 @@
-namespace WebRtcPS.Engine.Signaling;
+namespace WebRtcPS.Signaling.Client;
 
 /// <summary>A signaling failure: the server refused a message, or the stream broke the protocol.</summary>
 public sealed class SignalingException : Exception

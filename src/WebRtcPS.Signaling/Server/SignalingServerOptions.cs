@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace WebRtcPS.Engine.Signaling;
+namespace WebRtcPS.Signaling.Server;
 
 /// <summary>Configuration of a <see cref="SignalingServer"/>; checked by <see cref="Validate"/> before start.</summary>
 public sealed class SignalingServerOptions

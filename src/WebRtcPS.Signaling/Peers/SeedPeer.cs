@@ -6,9 +6,9 @@ using WebRtcPS.Engine.DataChannels;
 using WebRtcPS.Engine.Ice;
 using WebRtcPS.Engine.PeerConnection;
 using WebRtcPS.Engine.Sdp;
-using WebRtcPS.Engine.Signaling;
+using WebRtcPS.Signaling.Client;
 
-namespace WebRtcPS.Engine.Peers;
+namespace WebRtcPS.Signaling.Peers;
 
 /// <summary>
 /// The original tool's client (SEED-PROTOCOL.md), on our RTCPeerConnection: registers with the

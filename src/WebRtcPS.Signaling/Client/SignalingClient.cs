@@ -5,7 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace WebRtcPS.Engine.Signaling;
+namespace WebRtcPS.Signaling.Client;
 
 /// <summary>
 /// A peer's side of the signaling protocol: POST /send, and the /receive stream read as an async

@@ -1,4 +1,4 @@
-namespace WebRtcPS.Engine.Signaling;
+namespace WebRtcPS.Signaling.Client;
 
 /// <summary>Reconnection and liveness settings of a <see cref="SignalingClient"/>.</summary>
 public sealed class SignalingClientOptions

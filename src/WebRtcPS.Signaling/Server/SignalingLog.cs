@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace WebRtcPS.Engine.Signaling;
+namespace WebRtcPS.Signaling.Server;
 
 /// <summary>Signaling server log events; ids 1000-1099.</summary>
 internal static partial class SignalingLog

@@ -1,4 +1,4 @@
-namespace WebRtcPS.Engine.Peers;
+namespace WebRtcPS.Signaling.Peers;
 
 /// <summary>The outcome of one connectivity test: whether a data channel opened, how, and how fast.</summary>
 public sealed record ConnectivityTestResult

@@ -1,4 +1,4 @@
-namespace WebRtcPS.Engine.Signaling;
+namespace WebRtcPS.Signaling.Server;
 
 /// <summary>
 /// One open /receive stream. <see cref="Ended"/> fires when the client goes, the server stops,

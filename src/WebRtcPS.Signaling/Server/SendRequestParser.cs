@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 
-namespace WebRtcPS.Engine.Signaling;
+namespace WebRtcPS.Signaling.Server;
 
 /// <summary>
 /// Validates a /send body and produces the exact bytes forwarded on the addressee's stream:

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 
-namespace WebRtcPS.Engine.Signaling;
+namespace WebRtcPS.Signaling.Server;
 
 /// <summary>The HTTP face of the router: POST /send, GET /receive?id=, GET /health.</summary>
 internal sealed class SignalingEndpoints(SignalingRouter router, SignalingServerOptions options, ILogger logger,

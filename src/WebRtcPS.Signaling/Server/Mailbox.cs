@@ -1,4 +1,4 @@
-namespace WebRtcPS.Engine.Signaling;
+namespace WebRtcPS.Signaling.Server;
 
 internal enum EnqueueResult { Queued, QueueFull, Retired }
 

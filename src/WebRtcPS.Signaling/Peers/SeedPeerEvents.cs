@@ -1,6 +1,6 @@
 using WebRtcPS.Engine.Ice;
 
-namespace WebRtcPS.Engine.Peers;
+namespace WebRtcPS.Signaling.Peers;
 
 /// <summary>
 /// What a <see cref="SeedPeer"/> does, in order, with a timestamp and the time since it started:
