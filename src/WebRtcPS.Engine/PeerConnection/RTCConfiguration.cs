@@ -3,15 +3,6 @@ using WebRtcPS.Engine.Ice;
 
 namespace WebRtcPS.Engine.PeerConnection;
 
-/// <summary>W3C RTCIceServer: one STUN or TURN server (several URLs of one server share the credentials).</summary>
-public sealed record RTCIceServer
-{
-    /// <summary>stun:, stuns:, turn: or turns: URLs (RFC 7064, RFC 7065).</summary>
-    public required IReadOnlyList<string> Urls { get; init; }
-    public string? Username { get; init; }
-    public string? Credential { get; init; }
-}
-
 /// <summary>
 /// ICE timers of a peer connection. The defaults differ from <see cref="IceAgentOptions"/> (which
 /// follows the RFCs) in two places, chosen for fast setup of a data-channel session:
