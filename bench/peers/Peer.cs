@@ -260,17 +260,20 @@ internal sealed class Peer
     private async Task<Dictionary<string, object?>> RunAsync()
     {
         var o = _o;
+        // turn:/turns: servers only (stun: ones are skipped), with the one credential.
+        var turn = o.IceServers.Where(u => u.StartsWith("turn", StringComparison.OrdinalIgnoreCase)).ToList();
         var config = new RTCConfiguration
         {
-            IceServers = [],
-            IncludeLoopback = o.LoopbackOnly,
-            EnableIPv6 = !o.LoopbackOnly,
-            InterfaceFilter = o.LoopbackOnly ? static a => a.IsLoopback && a.Address.AddressFamily == AddressFamily.InterNetwork : null,
+            IceServers = turn.Count == 0 ? [] : [new RTCIceServer { Urls = turn, Username = o.IceUsername, Credential = o.IcePassword }],
             IceTransportPolicy = o.RelayOnly ? RTCIceTransportPolicy.Relay : RTCIceTransportPolicy.All,
-            // turn:/turns: servers (stun: ones are skipped); the bench's coturn has a self-signed certificate.
-            RelaySource = o.IceServers.Any(u => u.StartsWith("turn", StringComparison.OrdinalIgnoreCase))
-                ? TurnRelaySource.FromUris(o.IceServers, o.IceUsername, o.IcePassword, c => c with { SkipCertificateCheck = true })
-                : null,
+            Ice = RTCConfiguration.DefaultIce with
+            {
+                IncludeLoopback = o.LoopbackOnly,
+                EnableIPv6 = !o.LoopbackOnly,
+                InterfaceFilter = o.LoopbackOnly ? static a => a.IsLoopback && a.Address.AddressFamily == AddressFamily.InterNetwork : null,
+            },
+            // The bench's coturn has a self-signed certificate.
+            Turn = new TurnSettings { SkipCertificateCheck = true },
         };
         var pc = new RTCPeerConnection(config);
         _pc = pc;

@@ -3,11 +3,17 @@ using Microsoft.Extensions.Logging;
 namespace WebRtcPS.Engine.Dtls;
 
 /// <summary>What <see cref="DtlsTransport.StartAsync"/> needs: the role from <c>a=setup</c>, our
-/// certificate and the peer's <c>a=fingerprint</c> lines.</summary>
-public sealed class DtlsParameters
+/// certificate and the peer's <c>a=fingerprint</c> lines, plus the <see cref="DtlsSettings"/>.</summary>
+public sealed record DtlsParameters : DtlsSettings
 {
-    /// <summary>Default handshake timeout, 10 s.</summary>
-    public static readonly TimeSpan DefaultHandshakeTimeout = TimeSpan.FromSeconds(10);
+    public DtlsParameters()
+    {
+    }
+
+    /// <summary><paramref name="settings"/> for one session (set the required members too).</summary>
+    public DtlsParameters(DtlsSettings settings) : base(settings ?? throw new ArgumentNullException(nameof(settings)))
+    {
+    }
 
     /// <summary>Client (<c>a=setup:active</c>) or server (<c>a=setup:passive</c>).</summary>
     public required DtlsRole Role { get; init; }
@@ -19,14 +25,11 @@ public sealed class DtlsParameters
     /// every one with a supported hash must match the certificate the peer presents.</summary>
     public required IReadOnlyList<RTCDtlsFingerprint> RemoteFingerprints { get; init; }
 
-    /// <summary>How long the whole handshake may take; default 10 s.</summary>
-    public TimeSpan HandshakeTimeout { get; init; } = DefaultHandshakeTimeout;
-
     /// <summary>Optional logger; none by default.</summary>
     public ILogger? Logger { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad property.</summary>
-    public void Validate()
+    public override void Validate()
     {
         if (!Enum.IsDefined(Role))
             throw new ArgumentException($"Role {Role} is not Client or Server.", nameof(Role));
@@ -40,7 +43,6 @@ public sealed class DtlsParameters
                 string.Join(", ", RTCDtlsFingerprint.SupportedAlgorithms) + "); got: " +
                 (RemoteFingerprints is null || RemoteFingerprints.Count == 0 ? "none" : string.Join(", ", RemoteFingerprints)) + ".",
                 nameof(RemoteFingerprints));
-        if (HandshakeTimeout <= TimeSpan.Zero || HandshakeTimeout.TotalMilliseconds > int.MaxValue / 2)
-            throw new ArgumentException($"HandshakeTimeout {HandshakeTimeout} must be positive and under 12 days.", nameof(HandshakeTimeout));
+        base.Validate();
     }
 }

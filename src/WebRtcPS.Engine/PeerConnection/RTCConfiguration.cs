@@ -1,50 +1,42 @@
 using WebRtcPS.Engine.Dtls;
 using WebRtcPS.Engine.Ice;
+using WebRtcPS.Engine.Sctp;
+using WebRtcPS.Engine.Turn;
 
 namespace WebRtcPS.Engine.PeerConnection;
 
-/// <summary>W3C RTCIceServer: one STUN or TURN server (several URLs of one server share the credentials).</summary>
-public sealed record RTCIceServer
-{
-    /// <summary>stun:, stuns:, turn: or turns: URLs (RFC 7064, RFC 7065).</summary>
-    public required IReadOnlyList<string> Urls { get; init; }
-    public string? Username { get; init; }
-    public string? Credential { get; init; }
-}
-
 /// <summary>
-/// ICE timers of a peer connection. The defaults differ from <see cref="IceAgentOptions"/> (which
-/// follows the RFCs) in two places, chosen for fast setup of a data-channel session:
-/// <list type="bullet">
-/// <item><see cref="Ta"/> is 10 ms instead of 50 ms. Ta paces new checks so that many media streams
-/// and candidates do not flood a NAT; a data-channel session has one component and a handful of
-/// pairs, so a 10 ms pace costs nothing and saves a Ta per pair.</item>
-/// <item><see cref="NominateWithoutPacing"/> is on: the USE-CANDIDATE check goes to a pair that has
-/// just answered, so it probes no new path; sending it at once saves up to one Ta and lets the
-/// controlled side select the pair (and start DTLS) sooner. Peers that do not expect it (pion,
-/// aiortc, browsers) are unaffected: to them it is an ordinary, well-formed check.</item>
-/// </list>
-/// </summary>
-public sealed record RTCIceTimers
-{
-    public TimeSpan Ta { get; init; } = TimeSpan.FromMilliseconds(10);
-    public bool NominateWithoutPacing { get; init; } = true;
-    public TimeSpan CheckRto { get; init; } = TimeSpan.FromMilliseconds(500);
-    public int MaxCheckRequests { get; init; } = 7;
-    public TimeSpan NominationTimeout { get; init; } = TimeSpan.FromMilliseconds(200);
-    public TimeSpan ConsentInterval { get; init; } = TimeSpan.FromSeconds(5);
-    public TimeSpan DisconnectedTimeout { get; init; } = TimeSpan.FromSeconds(10);
-    public TimeSpan ConsentTimeout { get; init; } = TimeSpan.FromSeconds(30);
-    public TimeSpan EndOfCandidatesTimeout { get; init; } = TimeSpan.FromSeconds(10);
-}
-
-/// <summary>
-/// W3C RTCConfiguration plus engine settings a network test needs (loopback, interface filter,
-/// timers, a relay source). <see cref="Validate"/> is called by the <see cref="RTCPeerConnection"/>
-/// constructor and throws <see cref="ArgumentException"/> naming the bad property.
+/// W3C RTCConfiguration (servers, policy, certificates) plus one engine options object per layer
+/// the peer connection builds: <see cref="Ice"/>, <see cref="Turn"/>, <see cref="Dtls"/>,
+/// <see cref="Sctp"/>. The peer connection derives each layer's options from these (its role, its
+/// credentials, the servers of <see cref="IceServers"/>); nothing is copied property by property.
+/// <see cref="Validate"/> is called by the <see cref="RTCPeerConnection"/> constructor and throws
+/// <see cref="ArgumentException"/> naming the bad property.
 /// </summary>
 public sealed record RTCConfiguration
 {
+    /// <summary>
+    /// ICE defaults of a peer connection. They differ from <see cref="IceAgentOptions"/> (which
+    /// follows the RFCs) in two places, chosen for fast setup of a data-channel session:
+    /// <list type="bullet">
+    /// <item><see cref="IceAgentOptions.Ta"/> is 10 ms instead of 50 ms. Ta paces new checks so that
+    /// many media streams and candidates do not flood a NAT; a data-channel session has one
+    /// component and a handful of pairs, so a 10 ms pace costs nothing and saves a Ta per pair.</item>
+    /// <item><see cref="IceAgentOptions.NominateWithoutPacing"/> is on: the USE-CANDIDATE check goes
+    /// to a pair that has just answered, so it probes no new path; sending it at once saves up to
+    /// one Ta and lets the controlled side select the pair (and start DTLS) sooner. Peers that do
+    /// not expect it (pion, aiortc, browsers) are unaffected: to them it is an ordinary check.</item>
+    /// </list>
+    /// Change them with <c>with</c>: <c>Ice = RTCConfiguration.DefaultIce with { IncludeLoopback = true }</c>.
+    /// </summary>
+    public static IceAgentOptions DefaultIce { get; } = new()
+    {
+        Ta = TimeSpan.FromMilliseconds(10),
+        NominateWithoutPacing = true,
+    };
+
+    /// <summary>STUN and TURN servers. Every turn:/turns: URL becomes one TURN allocation with its
+    /// server's Username and Credential; stun: URLs give server-reflexive candidates.</summary>
     public IReadOnlyList<RTCIceServer> IceServers { get; init; } = [];
 
     public RTCIceTransportPolicy IceTransportPolicy { get; init; } = RTCIceTransportPolicy.All;
@@ -52,46 +44,34 @@ public sealed record RTCConfiguration
     /// <summary>The DTLS certificate (the first is used); one is generated when empty.</summary>
     public IReadOnlyList<RTCCertificate> Certificates { get; init; } = [];
 
-    /// <summary>Engine: gather 127.0.0.1/::1 host candidates too (tests on one machine).</summary>
-    public bool IncludeLoopback { get; init; }
+    /// <summary>Engine: the ICE agent's gathering and timers (interfaces, loopback, IPv6, ICE-TCP,
+    /// mDNS, Ta...). The peer connection sets <see cref="IceAgentOptions.Role"/> and
+    /// <see cref="IceAgentOptions.LocalParameters"/>, and takes the servers from
+    /// <see cref="IceServers"/>: <see cref="IceAgentOptions.IceServers"/>,
+    /// <see cref="IceAgentOptions.RelaySource"/> and LocalParameters must be left unset here.</summary>
+    public IceAgentOptions Ice { get; init; } = DefaultIce;
 
-    /// <summary>Engine: gather IPv6 host candidates.</summary>
-    public bool EnableIPv6 { get; init; } = true;
+    /// <summary>Engine: how the TURN client behaves for every turn:/turns: URL of
+    /// <see cref="IceServers"/> (TLS certificate validation, refresh timers...).</summary>
+    public TurnSettings Turn { get; init; } = new();
 
-    /// <summary>Engine: return false to skip a local interface address.</summary>
-    public Func<IceNetworkAddress, bool>? InterfaceFilter { get; init; }
+    /// <summary>Engine: DTLS settings (handshake timeout).</summary>
+    public DtlsSettings Dtls { get; init; } = new();
 
-    /// <summary>Engine: relayed candidates (TURN allocations). TURN URLs in <see cref="IceServers"/>
-    /// need this source to produce candidates.</summary>
-    public IRelayCandidateSource? RelaySource { get; init; }
+    /// <summary>Engine: SCTP settings; <see cref="SctpAssociationOptions.MaxMessageSize"/> is also the
+    /// a=max-message-size we advertise (the largest message we accept). The peer connection sets
+    /// the ports, the peer's maximum and event delivery.</summary>
+    public SctpAssociationOptions Sctp { get; init; } = new();
 
-    /// <summary>Engine: gather ICE-TCP host candidates (RFC 6544, passive and active) and use the
-    /// peer's; see <see cref="IceAgentOptions.EnableTcp"/>.</summary>
-    public bool EnableTcp { get; init; }
-
-    /// <summary>Engine: no UDP host candidates (with <see cref="EnableTcp"/>: TCP only); see
-    /// <see cref="IceAgentOptions.DisableUdp"/>.</summary>
-    public bool DisableUdp { get; init; }
-
-    /// <summary>Engine: resolver for peers' ".local" candidates; such candidates are rejected without one.</summary>
-    public IMdnsResolver? MdnsResolver { get; init; }
-
-    /// <summary>Engine: ICE timers (fast-setup defaults, see <see cref="RTCIceTimers"/>).</summary>
-    public RTCIceTimers IceTimers { get; init; } = new();
-
-    /// <summary>Engine: how long the DTLS handshake may take once ICE has connected.</summary>
-    public TimeSpan DtlsHandshakeTimeout { get; init; } = DtlsParameters.DefaultHandshakeTimeout;
-
-    /// <summary>Engine: the a=max-message-size we advertise (the largest message we accept).</summary>
-    public int MaxMessageSize { get; init; } = 262144;
-
-    /// <summary>Engine: optional logger handed to every layer.</summary>
+    /// <summary>Engine: logger handed to every layer whose own options name none.</summary>
     public Microsoft.Extensions.Logging.ILogger? Logger { get; init; }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad property and why.</summary>
     public RTCConfiguration Validate()
     {
         if (IceServers is null) throw new ArgumentException("IceServers must not be null (use an empty list).", nameof(IceServers));
+        if (Turn is null) throw new ArgumentException("Turn must not be null.", nameof(Turn));
+        Nested(nameof(Turn), () => Turn.Validate());
         for (var i = 0; i < IceServers.Count; i++)
         {
             var server = IceServers[i] ?? throw new ArgumentException($"IceServers[{i}] is null.", nameof(IceServers));
@@ -104,6 +84,14 @@ public sealed record RTCConfiguration
                 if (!uri.IsStun && (string.IsNullOrEmpty(server.Username) || server.Credential is null))
                     throw new ArgumentException($"IceServers[{i}]: the TURN URL \"{url}\" needs Username and Credential (W3C InvalidAccessError).", nameof(IceServers));
             }
+            try
+            {
+                foreach (var turn in TurnClientOptions.FromIceServer(server, Turn)) turn.Validate();
+            }
+            catch (ArgumentException ex)
+            {
+                throw new ArgumentException($"IceServers[{i}]: {ex.Message}", nameof(IceServers), ex);
+            }
         }
         if (!Enum.IsDefined(IceTransportPolicy))
             throw new ArgumentException($"IceTransportPolicy {IceTransportPolicy} is not All or Relay.", nameof(IceTransportPolicy));
@@ -114,50 +102,39 @@ public sealed record RTCConfiguration
             if (certificate.Expires <= DateTimeOffset.UtcNow)
                 throw new ArgumentException($"A certificate expired at {certificate.Expires:u} (W3C InvalidAccessError).", nameof(Certificates));
         }
-        if (IceTimers is null) throw new ArgumentException("IceTimers must not be null.", nameof(IceTimers));
-        if (DtlsHandshakeTimeout <= TimeSpan.Zero)
-            throw new ArgumentOutOfRangeException(nameof(DtlsHandshakeTimeout), DtlsHandshakeTimeout, "Must be positive.");
-        if (MaxMessageSize < 1024)
-            throw new ArgumentOutOfRangeException(nameof(MaxMessageSize), MaxMessageSize, "Must be at least 1024 bytes.");
-        try
-        {
-            ToIceAgentOptions(RTCIceRole.Controlling, RTCIceParameters.Generate()).Validate();
-        }
-        catch (ArgumentException ex)
-        {
-            throw new ArgumentException($"IceTimers: {ex.Message}", nameof(IceTimers), ex);
-        }
+        ValidateIce();
+        if (Dtls is null) throw new ArgumentException("Dtls must not be null.", nameof(Dtls));
+        Nested(nameof(Dtls), Dtls.Validate);
+        if (Sctp is null) throw new ArgumentException("Sctp must not be null.", nameof(Sctp));
+        if (Sctp.MaxMessageSize < 1024)
+            throw new ArgumentOutOfRangeException(nameof(Sctp), Sctp.MaxMessageSize, "Sctp.MaxMessageSize must be at least 1024 bytes.");
+        Nested(nameof(Sctp), () => RTCPeerConnection.SctpOptions(this, remotePort: 0, remoteMaxMessageSize: null).Validate());
         return this;
     }
 
-    internal IceAgentOptions ToIceAgentOptions(RTCIceRole role, RTCIceParameters local)
+    private void ValidateIce()
     {
-        var relayOnly = IceTransportPolicy == RTCIceTransportPolicy.Relay;
-        var stun = relayOnly ? [] : IceServers.SelectMany(s => s.Urls)
-            .Where(u => IceServerUri.TryParse(u, out var uri, out _) && !!uri.IsStun).ToList();
-        return new IceAgentOptions
+        if (Ice is null) throw new ArgumentException("Ice must not be null.", nameof(Ice));
+        if (Ice.IceServers is not { Count: 0 })
+            throw new ArgumentException("Ice.IceServers must be empty: STUN servers go in IceServers (the W3C list).", nameof(Ice));
+        if (Ice.RelaySource is not null)
+            throw new ArgumentException("Ice.RelaySource must be null: TURN servers go in IceServers (turn:/turns: URLs with Username and Credential), their client settings in Turn.", nameof(Ice));
+        if (Ice.LocalParameters is not null)
+            throw new ArgumentException("Ice.LocalParameters must be null: each peer connection generates its own ICE credentials.", nameof(Ice));
+        Nested(nameof(Ice), () => Ice.Validate());
+    }
+
+    /// <summary>Runs a layer's own validation; its error names the layer's property here.</summary>
+    private static void Nested(string property, Action validate)
+    {
+        try
         {
-            Role = role,
-            LocalParameters = local,
-            IceServers = stun,
-            IncludeLoopback = IncludeLoopback && !relayOnly,
-            EnableIPv6 = EnableIPv6,
-            // Relay policy: no host (so no server-reflexive) candidates at all; only the relay source's.
-            InterfaceFilter = relayOnly ? static _ => false : InterfaceFilter,
-            RelaySource = RelaySource,
-            MdnsResolver = MdnsResolver,
-            EnableTcp = EnableTcp && !relayOnly,
-            DisableUdp = DisableUdp,
-            Ta = IceTimers.Ta,
-            NominateWithoutPacing = IceTimers.NominateWithoutPacing,
-            CheckRto = IceTimers.CheckRto,
-            MaxCheckRequests = IceTimers.MaxCheckRequests,
-            NominationTimeout = IceTimers.NominationTimeout,
-            ConsentInterval = IceTimers.ConsentInterval,
-            DisconnectedTimeout = IceTimers.DisconnectedTimeout,
-            ConsentTimeout = IceTimers.ConsentTimeout,
-            EndOfCandidatesTimeout = IceTimers.EndOfCandidatesTimeout,
-            Logger = Logger,
-        };
+            validate();
+        }
+        catch (ArgumentException ex)
+        {
+            var name = ex.ParamName is { } inner ? $"{property}.{inner}" : property;
+            throw new ArgumentException($"{name}: {ex.Message}", property, ex);
+        }
     }
 }

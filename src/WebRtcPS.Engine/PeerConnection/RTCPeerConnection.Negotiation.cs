@@ -225,7 +225,7 @@ public sealed partial class RTCPeerConnection
         Candidates = _agent?.LocalCandidates ?? [],
         EndOfCandidates = _iceGatheringState == RTCIceGatheringState.Complete,
         Mid = mid,
-        MaxMessageSize = _config.MaxMessageSize,
+        MaxMessageSize = _config.Sctp.MaxMessageSize,
     };
 
     private static bool SameFingerprints(IReadOnlyList<RTCDtlsFingerprint> a, IReadOnlyList<RTCDtlsFingerprint> b) =>

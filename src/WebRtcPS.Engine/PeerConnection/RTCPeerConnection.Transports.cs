@@ -11,7 +11,7 @@ public sealed partial class RTCPeerConnection
     private void EnsureAgent(RTCIceRole role)
     {
         if (_agent is not null) return;
-        _agent = new IceAgent(_config.ToIceAgentOptions(role, _localIce), _network, _time);
+        _agent = new IceAgent(IceOptions(_config, role, _localIce, _relaySource), _network, _time);
         var agent = _agent;
         _icePump = Task.Run(() => PumpIceEventsAsync(agent));
     }
@@ -76,14 +76,7 @@ public sealed partial class RTCPeerConnection
             DtlsTransport dtls;
             try
             {
-                dtls = await DtlsTransport.StartAsync(agent.Transport, new DtlsParameters
-                {
-                    Role = role,
-                    Certificate = _certificate,
-                    RemoteFingerprints = remote.Fingerprints,
-                    HandshakeTimeout = _config.DtlsHandshakeTimeout,
-                    Logger = _config.Logger,
-                }, ct).ConfigureAwait(false);
+                dtls = await DtlsTransport.StartAsync(agent.Transport, DtlsOptions(_config, role, _certificate, remote.Fingerprints), ct).ConfigureAwait(false);
             }
             catch (DtlsException ex)
             {
@@ -106,15 +99,7 @@ public sealed partial class RTCPeerConnection
             SetDtlsState(RTCDtlsTransportState.Connected, role, $"{role}, {dtls.CipherSuite}, peer certificate {dtls.RemoteFingerprint}");
 
             var remoteMax = remote.MaxMessageSize switch { 0 => 0, > int.MaxValue => int.MaxValue, var n => (int)n };
-            var sctp = new SctpAssociation(dtls, new SctpAssociationOptions
-            {
-                LocalPort = (ushort)Sdp.SctpMediaSection.DefaultSctpPort,
-                RemotePort = (ushort)remote.SctpPort,
-                MaxMessageSize = _config.MaxMessageSize,
-                RemoteMaxMessageSize = remoteMax,
-                ReceiveWindow = (uint)Math.Max(1024 * 1024, _config.MaxMessageSize),
-                DeliverMessagesAsEvents = true,
-            }, logger: _config.Logger);
+            var sctp = new SctpAssociation(dtls, SctpOptions(_config, (ushort)remote.SctpPort, remoteMax), logger: _config.Logger);
             sctp.StateChanged += (_, s) =>
             {
                 lock (_gate) _sctpState = s;

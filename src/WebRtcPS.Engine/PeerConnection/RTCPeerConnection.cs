@@ -35,6 +35,7 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
     private readonly long _startTimestamp;
     private readonly RTCCertificate _certificate;
     private readonly RTCIceParameters _localIce;
+    private readonly IRelayCandidateSource? _relaySource;
     private readonly DataChannelManager _channels = new();
     private readonly List<RTCDataChannel> _allChannels = [];
     private readonly Channel<PeerConnectionEvent> _events = Channel.CreateUnbounded<PeerConnectionEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -80,6 +81,7 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
         _startTimestamp = _time.GetTimestamp();
         _certificate = _config.Certificates.Count > 0 ? _config.Certificates[0] : RTCCertificate.Generate();
         _localIce = RTCIceParameters.Generate();
+        _relaySource = RelaySourceFor(_config);
         _channels.OnDataChannel += OnRemoteDataChannel;
         _userPump = Task.Run(PumpUserEventsAsync);
     }

@@ -34,13 +34,6 @@ public enum RTCIceConnectionState
     Closed,
 }
 
-/// <summary>W3C RTCIceTransportPolicy: use every candidate, or relayed ones only.</summary>
-public enum RTCIceTransportPolicy
-{
-    All,
-    Relay,
-}
-
 /// <summary>Wire names of the W3C enums ("have-local-offer", ...).</summary>
 public static class RTCStateNames
 {

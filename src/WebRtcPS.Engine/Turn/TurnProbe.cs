@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Security;
 using WebRtcPS.Engine.Ice;
 using WebRtcPS.Engine.Stun;
 using WebRtcPS.Engine.Stun.Attributes;
@@ -46,14 +45,6 @@ public sealed record TurnProbeResult
     public DateTimeOffset Timestamp { get; init; }
 }
 
-/// <summary>Options of a probe beyond the URI and credentials (TLS trust, clock).</summary>
-public sealed record TurnProbeOptions
-{
-    public bool SkipCertificateCheck { get; init; }
-    public RemoteCertificateValidationCallback? CertificateValidationCallback { get; init; }
-    public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
-}
-
 /// <summary>
 /// Diagnoses an ICE server: for turn:/turns: allocates (with credentials), records the relayed
 /// and mapped addresses and timings, then deletes the allocation; for stun:/stuns: sends one
@@ -63,16 +54,18 @@ public sealed record TurnProbeOptions
 public static class TurnProbe
 {
     public static Task<TurnProbeResult> RunAsync(IceServerUri uri, string? username, string? password, TimeSpan timeout, CancellationToken cancellationToken = default) =>
-        RunAsync(uri, username, password, timeout, new TurnProbeOptions(), cancellationToken);
+        RunAsync(uri, username, password, timeout, new TurnSettings(), cancellationToken);
 
-    public static async Task<TurnProbeResult> RunAsync(IceServerUri uri, string? username, string? password, TimeSpan timeout, TurnProbeOptions options, CancellationToken cancellationToken = default)
+    /// <param name="settings">TLS trust and clock (and, for turn:, the client's other settings);
+    /// <paramref name="timeout"/> replaces its <see cref="TurnSettings.AllocateTimeout"/>.</param>
+    public static async Task<TurnProbeResult> RunAsync(IceServerUri uri, string? username, string? password, TimeSpan timeout, TurnSettings settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(uri);
-        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(settings);
         if (timeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "Must be positive.");
         return uri.IsStun
-            ? await ProbeStunAsync(uri, timeout, options, cancellationToken).ConfigureAwait(false)
-            : await ProbeTurnAsync(uri, username, password, timeout, options, cancellationToken).ConfigureAwait(false);
+            ? await ProbeStunAsync(uri, timeout, settings, cancellationToken).ConfigureAwait(false)
+            : await ProbeTurnAsync(uri, username, password, timeout, settings, cancellationToken).ConfigureAwait(false);
     }
 
     public static string VerdictText(TurnProbeVerdict verdict) => verdict switch
@@ -100,22 +93,18 @@ public static class TurnProbe
         uri.Scheme is IceServerScheme.Turns or IceServerScheme.Stuns ? "tls"
         : uri.Transport == RTCIceProtocol.Tcp ? "tcp" : "udp";
 
-    private static async Task<TurnProbeResult> ProbeTurnAsync(IceServerUri uri, string? username, string? password, TimeSpan timeout, TurnProbeOptions probe, CancellationToken cancellationToken)
+    private static async Task<TurnProbeResult> ProbeTurnAsync(IceServerUri uri, string? username, string? password, TimeSpan timeout, TurnSettings probe, CancellationToken cancellationToken)
     {
         var started = probe.TimeProvider.GetUtcNow();
         var result = new TurnProbeResult { Uri = uri.ToString(), Transport = TransportName(uri), Timestamp = started };
         TurnClientOptions options;
         try
         {
-            options = new TurnClientOptions
+            options = new TurnClientOptions(uri, probe)
             {
-                Server = uri,
                 Username = username,
                 Password = username is null ? null : password ?? "",
                 AllocateTimeout = timeout,
-                SkipCertificateCheck = probe.SkipCertificateCheck,
-                CertificateValidationCallback = probe.CertificateValidationCallback,
-                TimeProvider = probe.TimeProvider,
             }.Validate();
         }
         catch (ArgumentException ex)
@@ -164,7 +153,7 @@ public static class TurnProbe
         }
     }
 
-    private static async Task<TurnProbeResult> ProbeStunAsync(IceServerUri uri, TimeSpan timeout, TurnProbeOptions probe, CancellationToken cancellationToken)
+    private static async Task<TurnProbeResult> ProbeStunAsync(IceServerUri uri, TimeSpan timeout, TurnSettings probe, CancellationToken cancellationToken)
     {
         var time = probe.TimeProvider;
         var result = new TurnProbeResult { Uri = uri.ToString(), Transport = TransportName(uri), Timestamp = time.GetUtcNow() };

@@ -27,11 +27,16 @@ public sealed class TurnRelaySource : IRelayCandidateSource
     {
     }
 
-    /// <summary>Builds options from turn:/turns: URIs with one credential (stun: URIs are skipped).</summary>
-    public static TurnRelaySource FromUris(IEnumerable<string> uris, string? username, string? password, Func<TurnClientOptions, TurnClientOptions>? configure = null) =>
-        new(uris.Select(IceServerUri.Parse).Where(u => !u.IsStun)
-            .Select(u => new TurnClientOptions { Server = u, Username = username, Password = password })
-            .Select(o => configure?.Invoke(o) ?? o));
+    /// <summary>One allocation per turn:/turns: URL of <paramref name="servers"/>, each with its own
+    /// server's credential, all with <paramref name="settings"/> (stun: URLs are skipped; no TURN
+    /// URL gives a source with no <see cref="Servers"/>). See <see cref="TurnClientOptions.FromIceServer"/>.</summary>
+    /// <exception cref="FormatException">A URL is not a STUN/TURN URI.</exception>
+    /// <exception cref="ArgumentException">A server's options are invalid (e.g. a credential without a user name).</exception>
+    public static TurnRelaySource FromIceServers(IEnumerable<RTCIceServer> servers, TurnSettings? settings = null)
+    {
+        ArgumentNullException.ThrowIfNull(servers);
+        return new(servers.SelectMany(s => TurnClientOptions.FromIceServer(s, settings)));
+    }
 
     public IReadOnlyList<TurnClientOptions> Servers => _servers;
 

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using WebRtcPS.Commands.Infrastructure;
 using WebRtcPS.Engine.Ice;
+using WebRtcPS.Engine.Turn;
 
 namespace WebRtcPS.Commands.Ice;
 
@@ -52,10 +53,13 @@ public sealed class GetWrtcIceCandidateCommand : AsyncPipelineCmdlet
     protected override void ProcessRecord()
     {
         var servers = IceParameterHelpers.ParseIceServers(this, IceServer);
+        var iceServers = IceParameterHelpers.IceServers(this, servers, Credential);
+        // TURN built as RTCPeerConnection builds it: one allocation per turn:/turns: URL.
+        var relay = TurnRelaySource.FromIceServers(iceServers, IceParameterHelpers.TurnSettings(this, servers, SkipCertificateCheck));
         var options = new IceAgentOptions
         {
             IceServers = servers.Where(s => s.IsStun).Select(s => s.ToString()).ToList(),
-            RelaySource = IceParameterHelpers.RelaySource(this, servers, Credential, SkipCertificateCheck),
+            RelaySource = relay.Servers.Count > 0 ? relay : null,
             IncludeLoopback = IncludeLoopback || IceParameterHelpers.NamesLoopback(Interface),
             InterfaceFilter = IceParameterHelpers.InterfaceFilter(Interface),
             EnableTcp = Protocol.Contains("Tcp", StringComparer.OrdinalIgnoreCase),

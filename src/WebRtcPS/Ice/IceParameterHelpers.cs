@@ -47,28 +47,32 @@ internal static class IceParameterHelpers
     }
 
     /// <summary>
-    /// The TURN servers among <paramref name="servers"/> as a relay candidate source, with the
-    /// credential; null when there are none. A TURN server without a credential is an error.
+    /// The W3C ICE server list the parameters describe: the STUN URIs, and the TURN URIs with
+    /// -Credential (a TURN URI without a credential is an error). Empty when there are no servers.
     /// </summary>
-    public static TurnRelaySource? RelaySource(PSCmdlet cmdlet, IReadOnlyList<IceServerUri> servers, PSCredential? credential, bool skipCertificateCheck)
+    public static IReadOnlyList<RTCIceServer> IceServers(PSCmdlet cmdlet, IReadOnlyList<IceServerUri> servers, PSCredential? credential)
     {
-        var turn = servers.Where(s => !s.IsStun).ToList();
-        if (turn.Count == 0) return null;
+        var stun = servers.Where(s => s.IsStun).Select(s => s.ToString()).ToList();
+        var turn = servers.Where(s => !s.IsStun).Select(s => s.ToString()).ToList();
+        var list = new List<RTCIceServer>();
+        if (stun.Count > 0) list.Add(new RTCIceServer { Urls = stun });
+        if (turn.Count == 0) return list;
         if (credential is null)
         {
             cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException($"TURN server {turn[0]} needs -Credential (user name and password)."),
-                "TurnCredentialMissing", ErrorCategory.InvalidArgument, turn[0].ToString()));
+                "TurnCredentialMissing", ErrorCategory.InvalidArgument, turn[0]));
         }
-        if (skipCertificateCheck && turn.Any(t => t.Scheme == IceServerScheme.Turns))
-            cmdlet.WriteWarning("-SkipCertificateCheck: the TURN server's TLS certificate is not validated; anyone on the path could impersonate it.");
         var network = credential!.GetNetworkCredential();
-        return new TurnRelaySource(turn.Select(t => new TurnClientOptions
-        {
-            Server = t,
-            Username = network.UserName,
-            Password = network.Password,
-            SkipCertificateCheck = skipCertificateCheck,
-        }));
+        list.Add(new RTCIceServer { Urls = turn, Username = network.UserName, Credential = network.Password });
+        return list;
+    }
+
+    /// <summary>The TURN client settings of -SkipCertificateCheck (with a warning when a turns: server is affected).</summary>
+    public static TurnSettings TurnSettings(PSCmdlet cmdlet, IReadOnlyList<IceServerUri> servers, bool skipCertificateCheck)
+    {
+        if (skipCertificateCheck && servers.Any(t => t.Scheme == IceServerScheme.Turns))
+            cmdlet.WriteWarning("-SkipCertificateCheck: the TURN server's TLS certificate is not validated; anyone on the path could impersonate it.");
+        return new TurnSettings { SkipCertificateCheck = skipCertificateCheck };
     }
 
     /// <summary>True when a filter could admit a loopback address, so loopback must be gathered.</summary>

@@ -50,9 +50,9 @@ public sealed class TestWrtcIceServerCommand : AsyncPipelineCmdlet
             if (SkipCertificateCheck && uri.Scheme is IceServerScheme.Turns or IceServerScheme.Stuns)
                 WriteWarning($"{uri}: -SkipCertificateCheck: the TLS certificate is not validated.");
 
-            var options = new TurnProbeOptions { SkipCertificateCheck = SkipCertificateCheck };
+            var settings = new TurnSettings { SkipCertificateCheck = SkipCertificateCheck };
             var result = RunToCompletion(ct =>
-                TurnProbe.RunAsync(uri, credential?.UserName, credential?.Password, TimeSpan.FromSeconds(TimeoutSec), options, ct));
+                TurnProbe.RunAsync(uri, credential?.UserName, credential?.Password, TimeSpan.FromSeconds(TimeoutSec), settings, ct));
             WriteObject(new IceServerTestResult(result));
         }
     }

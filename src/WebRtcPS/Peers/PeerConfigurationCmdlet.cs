@@ -105,25 +105,22 @@ public abstract class PeerConfigurationCmdlet : AsyncPipelineCmdlet
         }
 
         var servers = IceParameterHelpers.ParseIceServers(this, IceServer);
-        var credential = Credential?.GetNetworkCredential();
-        var relay = IceParameterHelpers.RelaySource(this, servers, Credential, SkipCertificateCheck);
-        if (RelayOnly && relay is null)
+        var iceServers = IceParameterHelpers.IceServers(this, servers, Credential);
+        if (RelayOnly && !servers.Any(s => !s.IsStun))
             Fail(new ArgumentException("-RelayOnly needs at least one TURN server in -IceServer (turn: or turns:) and -Credential."),
                 "RelayOnlyWithoutTurn", ErrorCategory.InvalidArgument, null);
         var configuration = new RTCConfiguration
         {
-            IceServers = servers.Count == 0 ? [] : [new RTCIceServer
-            {
-                Urls = servers.Select(s => s.ToString()).ToList(),
-                Username = credential?.UserName,
-                Credential = credential?.Password,
-            }],
+            IceServers = iceServers,
             IceTransportPolicy = RelayOnly ? RTCIceTransportPolicy.Relay : RTCIceTransportPolicy.All,
-            RelaySource = relay,
-            IncludeLoopback = IncludeLoopback || IceParameterHelpers.NamesLoopback(Interface),
-            InterfaceFilter = IceParameterHelpers.InterfaceFilter(Interface),
-            EnableTcp = Protocol.Contains("Tcp", StringComparer.OrdinalIgnoreCase),
-            DisableUdp = !Protocol.Contains("Udp", StringComparer.OrdinalIgnoreCase),
+            Ice = RTCConfiguration.DefaultIce with
+            {
+                IncludeLoopback = IncludeLoopback || IceParameterHelpers.NamesLoopback(Interface),
+                InterfaceFilter = IceParameterHelpers.InterfaceFilter(Interface),
+                EnableTcp = Protocol.Contains("Tcp", StringComparer.OrdinalIgnoreCase),
+                DisableUdp = !Protocol.Contains("Udp", StringComparer.OrdinalIgnoreCase),
+            },
+            Turn = IceParameterHelpers.TurnSettings(this, servers, SkipCertificateCheck),
         };
 
         var ordered = !MyInvocation.BoundParameters.ContainsKey(nameof(Ordered)) || Ordered.ToBool();

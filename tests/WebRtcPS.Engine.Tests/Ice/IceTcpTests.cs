@@ -242,7 +242,7 @@ public sealed class IceTcpTests
     [Fact]
     public async Task PeerConnections_TcpOnly_OpenADataChannel_AndGreet()
     {
-        var config = PeerTestKit.Loopback() with { EnableTcp = true, DisableUdp = true };
+        var config = PeerTestKit.Loopback(ice => ice with { EnableTcp = true, DisableUdp = true });
         await using var pair = await PeerTestKit.ConnectAsync(offererConfig: config, answererConfig: config);
         pair.OffererChannel.Send("Hello from the Offerer over TCP!");
         pair.AnswererChannel.Send("Hello from the Answerer over TCP!");

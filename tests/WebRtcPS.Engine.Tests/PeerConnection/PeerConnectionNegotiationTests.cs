@@ -68,9 +68,9 @@ public sealed class PeerConnectionNegotiationTests(ITestOutputHelper output)
         Assert.Equal("IceServers", e.ParamName);
         e = Assert.Throws<ArgumentException>(() => new RTCConfiguration { IceServers = [new RTCIceServer { Urls = ["turn:127.0.0.1:3478"] }] }.Validate());
         Assert.Contains("Username", e.Message);
-        e = Assert.Throws<ArgumentException>(() => new RTCConfiguration { IceTimers = new RTCIceTimers { Ta = TimeSpan.Zero } }.Validate());
-        Assert.Equal("IceTimers", e.ParamName);
-        Assert.Throws<ArgumentOutOfRangeException>(() => new RTCConfiguration { MaxMessageSize = 10 }.Validate());
+        e = Assert.Throws<ArgumentException>(() => new RTCConfiguration { Ice = RTCConfiguration.DefaultIce with { Ta = TimeSpan.Zero } }.Validate());
+        Assert.Equal("Ice", e.ParamName);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new RTCConfiguration { Sctp = new() { MaxMessageSize = 10 } }.Validate());
         new RTCConfiguration { IceServers = [new RTCIceServer { Urls = ["stun:127.0.0.1:3478", "turn:127.0.0.1:3478?transport=tcp"], Username = "u", Credential = "p" }] }.Validate();
     }
 
@@ -123,8 +123,7 @@ public sealed class PeerConnectionNegotiationTests(ITestOutputHelper output)
     {
         using var hole = PeerTestKit.BlackHole();
         var port = ((System.Net.IPEndPoint)hole.LocalEndPoint!).Port;
-        var timers = new RTCIceTimers { CheckRto = TimeSpan.FromMilliseconds(100), MaxCheckRequests = 3, EndOfCandidatesTimeout = TimeSpan.FromSeconds(1) };
-        await using var offerer = new RTCPeerConnection(PeerTestKit.Loopback(timers));
+        await using var offerer = new RTCPeerConnection(PeerTestKit.Loopback(ice => ice with { CheckRto = TimeSpan.FromMilliseconds(100), MaxCheckRequests = 3, EndOfCandidatesTimeout = TimeSpan.FromSeconds(1) }));
         await using var mute = new RTCPeerConnection(PeerTestKit.Loopback());
         offerer.CreateDataChannel("testChannel");
         var offer = offerer.SetLocalDescription();
@@ -180,7 +179,7 @@ public sealed class PeerConnectionNegotiationTests(ITestOutputHelper output)
         await using var pc = new RTCPeerConnection(new RTCConfiguration
         {
             IceTransportPolicy = RTCIceTransportPolicy.Relay,
-            IncludeLoopback = true,
+            Ice = RTCConfiguration.DefaultIce with { IncludeLoopback = true },
             IceServers = [new RTCIceServer { Urls = ["stun:127.0.0.1:9"] }],
         });
         var candidates = new List<string?>();

@@ -1,6 +1,7 @@
 using System.Net.Sockets;
 using System.Threading.Channels;
 using WebRtcPS.Engine.DataChannels;
+using WebRtcPS.Engine.Ice;
 using WebRtcPS.Engine.PeerConnection;
 using WebRtcPS.Engine.Sdp;
 using WebRtcPS.Signaling;
@@ -13,13 +14,18 @@ internal static class PeerTestKit
     /// <summary>Generous: the machine has two shared cores. Never a timed assertion, only a hang guard.</summary>
     public static readonly TimeSpan Patience = TimeSpan.FromSeconds(60);
 
-    public static RTCConfiguration Loopback(RTCIceTimers? timers = null) => new()
+    /// <summary>Loopback host candidates only (IPv4), with the peer connection's ICE defaults
+    /// changed by <paramref name="ice"/> when given.</summary>
+    public static RTCConfiguration Loopback(Func<IceAgentOptions, IceAgentOptions>? ice = null)
     {
-        IncludeLoopback = true,
-        EnableIPv6 = false,
-        InterfaceFilter = a => a.IsLoopback,
-        IceTimers = timers ?? new RTCIceTimers(),
-    };
+        var loopback = RTCConfiguration.DefaultIce with
+        {
+            IncludeLoopback = true,
+            EnableIPv6 = false,
+            InterfaceFilter = a => a.IsLoopback,
+        };
+        return new() { Ice = ice?.Invoke(loopback) ?? loopback };
+    }
 
     public static CancellationTokenSource Timeout() => new(Patience);
 

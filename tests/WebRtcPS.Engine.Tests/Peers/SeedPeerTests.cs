@@ -12,9 +12,12 @@ public class SeedPeerTests
 
     internal static RTCConfiguration LoopbackOnly => new()
     {
-        IncludeLoopback = true,
-        EnableIPv6 = false,
-        InterfaceFilter = a => a.IsLoopback,
+        Ice = RTCConfiguration.DefaultIce with
+        {
+            IncludeLoopback = true,
+            EnableIPv6 = false,
+            InterfaceFilter = a => a.IsLoopback,
+        },
     };
 
     private static async Task<SignalingServer> StartServerAsync() =>

@@ -4,12 +4,11 @@ using WebRtcPS.Engine.Ice;
 using WebRtcPS.Engine.PeerConnection;
 using WebRtcPS.Engine.Tests.PeerConnection;
 using WebRtcPS.Engine.Tests.Turn;
-using WebRtcPS.Engine.Turn;
 using Xunit.Abstractions;
 
 namespace WebRtcPS.Engine.Tests.Relay;
 
-/// <summary>Relay-only RTCPeerConnection pairs (IceTransportPolicy.Relay, TurnRelaySource) through
+/// <summary>Relay-only RTCPeerConnection pairs (IceTransportPolicy.Relay, a turn: server in IceServers) through
 /// a real coturn over UDP, TCP and TLS: greetings, a 16 MiB SHA-256-checked transfer, and the
 /// selected pair is relay-to-relay on both sides.</summary>
 public sealed class RelayPeerConnectionTests(CoturnFixture fixture, ITestOutputHelper output) : IClassFixture<CoturnFixture>
@@ -21,8 +20,9 @@ public sealed class RelayPeerConnectionTests(CoturnFixture fixture, ITestOutputH
     internal static RTCConfiguration RelayOnly(CoturnServer server, string transport) => new()
     {
         IceTransportPolicy = RTCIceTransportPolicy.Relay,
-        RelaySource = new TurnRelaySource(server.Options(UriFor(server, transport))),
-        EnableIPv6 = false,
+        IceServers = [server.IceServer(UriFor(server, transport))],
+        Turn = server.ClientSettings,
+        Ice = RTCConfiguration.DefaultIce with { EnableIPv6 = false },
     };
 
     internal static async Task AssertRelayPairAsync(RTCPeerConnection pc)

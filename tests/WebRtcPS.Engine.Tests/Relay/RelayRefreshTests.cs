@@ -2,7 +2,6 @@ using WebRtcPS.Engine.PeerConnection;
 using WebRtcPS.Engine.Tests.Infrastructure;
 using WebRtcPS.Engine.Tests.PeerConnection;
 using WebRtcPS.Engine.Tests.Turn;
-using WebRtcPS.Engine.Turn;
 using Xunit.Abstractions;
 
 namespace WebRtcPS.Engine.Tests.Relay;
@@ -26,13 +25,14 @@ public sealed class RelayRefreshTests(ITestOutputHelper output)
         RTCConfiguration Config() => new()
         {
             IceTransportPolicy = RTCIceTransportPolicy.Relay,
-            EnableIPv6 = false,
-            RelaySource = new TurnRelaySource(server.Options(RelayPeerConnectionTests.UriFor(server, transport)) with
+            Ice = RTCConfiguration.DefaultIce with { EnableIPv6 = false },
+            IceServers = [server.IceServer(RelayPeerConnectionTests.UriFor(server, transport))],
+            Turn = server.ClientSettings with
             {
                 RequestedLifetime = TimeSpan.FromSeconds(4),
                 PermissionRefreshInterval = TimeSpan.FromSeconds(2),
                 ChannelRefreshInterval = TimeSpan.FromSeconds(2),
-            }),
+            },
         };
         await using var pair = await PeerTestKit.ConnectAsync(offererConfig: Config(), answererConfig: Config());
         await RelayPeerConnectionTests.AssertRelayPairAsync(pair.Offerer);

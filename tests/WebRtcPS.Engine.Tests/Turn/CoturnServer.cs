@@ -17,6 +17,9 @@ public sealed record CoturnSettings
     public int PermissionLifetime { get; init; } = 300;
     public int ChannelLifetime { get; init; } = 600;
     public int StaleNonce { get; init; } = 600;
+    /// <summary>The one long-term credential the server accepts.</summary>
+    public string User { get; init; } = CoturnServer.User;
+    public string Password { get; init; } = CoturnServer.Password;
     /// <summary>When set, Allocate requests are redirected there with 300 (Try Alternate).</summary>
     public IPEndPoint? AlternateServer { get; init; }
 }
@@ -33,10 +36,12 @@ public sealed class CoturnServer : IAsyncDisposable
     public const string RealmName = "webrtcps.test";
 
     private readonly Process _process;
+    private readonly CoturnSettings _settings;
 
-    private CoturnServer(Process process, string dir, int port, int tlsPort)
+    private CoturnServer(Process process, CoturnSettings settings, string dir, int port, int tlsPort)
     {
         _process = process;
+        _settings = settings;
         Directory = dir;
         Port = port;
         TlsPort = tlsPort;
@@ -67,15 +72,28 @@ public sealed class CoturnServer : IAsyncDisposable
     public RemoteCertificateValidationCallback TrustOwnCertificate => (_, certificate, _, _) =>
         certificate is not null && certificate.GetCertHashString() == Certificate.GetCertHashString();
 
-    public TurnClientOptions Options(IceServerUri uri, string? password = Password) => new()
+    public TurnClientOptions Options(IceServerUri uri, string? password = Password) => new(uri, ClientSettings with
     {
-        Server = uri,
+        CertificateValidationCallback = uri.Scheme == IceServerScheme.Turns ? TrustOwnCertificate : null,
+    })
+    {
         Username = User,
         Password = password,
-        CertificateValidationCallback = uri.Scheme == IceServerScheme.Turns ? TrustOwnCertificate : null,
+    };
+
+    /// <summary>What a test client uses with this server: TLS trusting exactly its certificate, a
+    /// brisk retransmission schedule, a generous allocation timeout (two busy cores).</summary>
+    public TurnSettings ClientSettings => new()
+    {
+        CertificateValidationCallback = TrustOwnCertificate,
         TransactionOptions = new StunTransactionOptions { InitialRto = TimeSpan.FromMilliseconds(200), MaxRequestCount = 5, LastRequestWaitMultiplier = 4 },
         AllocateTimeout = TimeSpan.FromSeconds(20),
     };
+
+    /// <summary>A W3C ICE server entry for <paramref name="uri"/> on this server, with its
+    /// credential (or <paramref name="password"/> instead of its password).</summary>
+    public RTCIceServer IceServer(IceServerUri uri, string? password = null) =>
+        new() { Urls = [uri.ToString()], Username = _settings.User, Credential = password ?? _settings.Password };
 
     /// <summary>Starts coturn; when a chosen port was taken meanwhile (another test's server), tries new ports.</summary>
     public static async Task<CoturnServer> StartAsync(CoturnSettings? settings = null)
@@ -109,7 +127,7 @@ public sealed class CoturnServer : IAsyncDisposable
             .Replace("{{TLS_PORT}}", tlsPort.ToString())
             .Replace("{{MIN_RELAY_PORT}}", relayBase.ToString())
             .Replace("{{MAX_RELAY_PORT}}", (relayBase + 99).ToString())
-            .Replace("{{USER}}", User).Replace("{{PASSWORD}}", Password).Replace("{{REALM}}", RealmName)
+            .Replace("{{USER}}", settings.User).Replace("{{PASSWORD}}", settings.Password).Replace("{{REALM}}", RealmName)
             .Replace("{{DIR}}", dir)
             .Replace("{{MAX_LIFETIME}}", settings.MaxAllocateLifetime.ToString())
             .Replace("{{PERMISSION_LIFETIME}}", settings.PermissionLifetime.ToString())
@@ -131,7 +149,7 @@ public sealed class CoturnServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new CoturnServer(process, dir, port, tlsPort);
+        var server = new CoturnServer(process, settings, dir, port, tlsPort);
         try
         {
             await server.WaitReadyAsync(TimeSpan.FromSeconds(20));

@@ -13,7 +13,7 @@ public sealed class TurnProbeTests(CoturnFixture fixture, ITestOutputHelper outp
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
 
-    private TurnProbeOptions Trusting(CoturnServer server) => new() { CertificateValidationCallback = server.TrustOwnCertificate };
+    private TurnSettings Trusting(CoturnServer server) => new() { CertificateValidationCallback = server.TrustOwnCertificate };
 
     private void Print(TurnProbeResult r) =>
         output.WriteLine($"{r.Uri} [{r.Transport}] {r.VerdictText}: reachable={r.Reachable} auth={r.Authenticated} relayed={r.RelayedAddress} mapped={r.MappedAddress} allocate={r.AllocateMs:0.0} ms rtt={r.RttMs:0.00} ms code={r.ErrorCode} error={r.Error}");
@@ -93,7 +93,7 @@ public sealed class TurnProbeTests(CoturnFixture fixture, ITestOutputHelper outp
         Assert.Equal("TLS error", r.VerdictText);
         Assert.Contains("RemoteCertificateChainErrors", r.Error);
 
-        var skipped = await TurnProbe.RunAsync(server.TlsUri, CoturnServer.User, CoturnServer.Password, Timeout, new TurnProbeOptions { SkipCertificateCheck = true }).WaitAsync(Generous);
+        var skipped = await TurnProbe.RunAsync(server.TlsUri, CoturnServer.User, CoturnServer.Password, Timeout, new TurnSettings { SkipCertificateCheck = true }).WaitAsync(Generous);
         Print(skipped);
         Assert.Equal(TurnProbeVerdict.Ok, skipped.Verdict);
         Assert.True(skipped.CertificateCheckSkipped);

@@ -2,7 +2,7 @@ namespace WebRtcPS.Engine.Sctp;
 
 /// <summary>Settings of an <see cref="SctpAssociation"/>. Defaults follow RFC 9260 §16 and the
 /// WebRTC profile (RFC 8831 §6.2: port 5000, max message size 256 KiB as advertised in SDP).</summary>
-public sealed class SctpAssociationOptions
+public sealed record SctpAssociationOptions
 {
     public ushort LocalPort { get; init; } = 5000;
     public ushort RemotePort { get; init; } = 5000;

@@ -1,0 +1,19 @@
+namespace WebRtcPS.Engine.Dtls;
+
+/// <summary>How DTLS behaves whatever the peer: the engine settings a W3C configuration lacks.
+/// <see cref="DtlsParameters"/> is these plus one session's role, certificate and fingerprints.</summary>
+public record DtlsSettings
+{
+    /// <summary>Default handshake timeout, 10 s.</summary>
+    public static readonly TimeSpan DefaultHandshakeTimeout = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long the whole handshake may take; default 10 s.</summary>
+    public TimeSpan HandshakeTimeout { get; init; } = DefaultHandshakeTimeout;
+
+    /// <summary>Throws <see cref="ArgumentException"/> naming the bad property.</summary>
+    public virtual void Validate()
+    {
+        if (HandshakeTimeout <= TimeSpan.Zero || HandshakeTimeout.TotalMilliseconds > int.MaxValue / 2)
+            throw new ArgumentException($"HandshakeTimeout {HandshakeTimeout} must be positive and under 12 days.", nameof(HandshakeTimeout));
+    }
+}
