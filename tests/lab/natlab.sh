@@ -285,12 +285,12 @@ allocate() {
   if [ -z "$PREFIX" ]; then
     for _ in 1 2 3 4 5 6 7 8; do
       PREFIX=wrtc$(od -An -N2 -tx1 /dev/urandom | tr -d ' \n')
-      if [ ! -e "$STATE_ROOT/$PREFIX" ] && ! ip netns list | grep -q "^$PREFIX-"; then break; fi
+      if [ ! -e "$STATE_ROOT/$PREFIX" ] && ! compgen -G "/run/netns/$PREFIX-*" >/dev/null; then break; fi
     done
   fi
   valid_prefix "$PREFIX" || die "not a lab prefix: '$PREFIX' (a letter, then up to 11 letters or digits)"
   [ ! -e "$STATE_ROOT/$PREFIX" ] || die "lab $PREFIX exists already"
-  ! ip netns list | grep -q "^$PREFIX-" || die "namespaces named $PREFIX-* exist already: refusing"
+  ! compgen -G "/run/netns/$PREFIX-*" >/dev/null || die "namespaces named $PREFIX-* exist already: refusing"
   local used=" " block=
   for f in "$STATE_ROOT"/*/lab; do
     [ -f "$f" ] && used+="$(sed -n 's/^BLOCK=//p' "$f") "
