@@ -12,8 +12,8 @@ Subcommands (each prints one JSON object per line on stdout):
   tcp       --connect IP:PORT ...           open / refused / timeout for each
   stun      --server IP:PORT [--tcp]         one STUN Binding (RFC 8489): mapped, origin, other address
   wait      --stun IP:PORT ... --tcp IP:PORT ... --seconds S   until all answer (coturn readiness)
-  listen    --port N --seconds S             prints ready, then every datagram received
-  send      --to IP:PORT ...                 one unsolicited datagram to each
+  listen    --port N --seconds S [--until-marker]   prints ready, then the datagrams received
+  send      --to IP:PORT ... [--data TEXT]   one unsolicited datagram to each
   deadend   --to IP                          UDP and TCP to an address outside the lab: no error expected
   selfcheck --lab-net 198.18.0.0/15          no route out of the lab, only veth/bridge/lo links, IPv6 off
 """
@@ -88,27 +88,33 @@ def serve(args):
 
 # ---------------------------------------------------------------- client
 
-def ask(sock, to, reply_from, wait, tries=2):
-    """Sends one request to `to`; collects answers until all of reply_from came or `wait` passed."""
+def ask(sock, to, reply_from, wait, linger=0.1):
+    """Sends a request to `to` (again every 0.25 s) until the answer from reply_from[-1] comes or
+    `wait` passes. The server answers in the order asked, so answers that may be filtered are asked
+    first and the one that always passes last; once it is here, the others had their chance.
+    Returns {endpoint answered from: endpoint the server saw}."""
     rid = os.urandom(6).hex()
-    got = {}
-    for _ in range(tries):
-        sock.sendto(json.dumps({'id': rid, 'reply': reply_from}).encode(), to)
-        deadline = time.monotonic() + wait / tries
-        while len(got) < len(reply_from):
-            left = deadline - time.monotonic()
-            if left <= 0:
-                break
-            sock.settimeout(left)
-            try:
-                data, src = sock.recvfrom(2048)
-            except socket.timeout:
-                break
-            body = json.loads(data)
-            if body.get('id') == rid:
-                got[body['from']] = body['seen']
-        if got:
+    request = json.dumps({'id': rid, 'reply': reply_from}).encode()
+    got, start, last_send, done_at = {}, time.monotonic(), 0.0, None
+    while True:
+        now = time.monotonic()
+        if done_at is None and reply_from[-1] in got:
+            done_at = now
+        if done_at is not None and (now - done_at >= linger or len(got) == len(reply_from)):
             break
+        if now - start >= wait:
+            break
+        if done_at is None and now - last_send >= 0.25:
+            sock.sendto(request, to)
+            last_send = now
+        sock.settimeout(0.02 if done_at is None else linger)
+        try:
+            data, _ = sock.recvfrom(2048)
+        except socket.timeout:
+            continue
+        body = json.loads(data)
+        if body.get('id') == rid:
+            got[body['from']] = body['seen']
     return got
 
 
@@ -144,7 +150,7 @@ def classify(args):
     # answers from all four endpoints at once; which of them get through tells the filter.
     f = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     f.bind(('0.0.0.0', 0))
-    answers = sorted(ask(f, (a, p1), [primary, alt_port, alt_addr, alt_both], args.timeout, tries=1))
+    answers = sorted(ask(f, (a, p1), [alt_both, alt_addr, alt_port, primary], args.timeout))
     f.close()
     if alt_addr in answers or alt_both in answers:
         filtering = EI
@@ -228,10 +234,17 @@ def stun_once(server, use_tcp, timeout):
             t.close()
     else:
         u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        u.settimeout(timeout)
+        deadline = time.monotonic() + timeout
         try:
-            u.sendto(req, server)
-            data, _ = u.recvfrom(2048)
+            while True:
+                u.sendto(req, server)
+                u.settimeout(max(0.001, min(0.25, deadline - time.monotonic())))
+                try:
+                    data, _ = u.recvfrom(2048)
+                    break
+                except socket.timeout:
+                    if time.monotonic() >= deadline:
+                        raise
         finally:
             u.close()
     return stun_parse(data, tid)
@@ -268,10 +281,12 @@ def wait(args):
 # ---------------------------------------------------------------- unsolicited inbound
 
 def listen(args):
+    """Prints every datagram until `seconds` pass or, with --until-marker, shortly after a datagram
+    saying 'marker' (sent after the datagrams under test, by a path that always delivers)."""
     u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     u.bind(('0.0.0.0', args.port))
     out({'ready': args.port})
-    got, deadline = [], time.monotonic() + args.seconds
+    got, marker, deadline = [], False, time.monotonic() + args.seconds
     while True:
         left = deadline - time.monotonic()
         if left <= 0:
@@ -279,10 +294,13 @@ def listen(args):
         u.settimeout(left)
         try:
             data, src = u.recvfrom(2048)
-            got.append({'from': fmt(src), 'data': data.decode(errors='replace')})
         except socket.timeout:
             break
-    out({'received': got})
+        if args.until_marker and data == b'marker':
+            marker, deadline = True, min(deadline, time.monotonic() + 0.2)
+            continue
+        got.append({'from': fmt(src), 'data': data.decode(errors='replace')})
+    out({'received': got, 'marker': marker})
 
 
 def send(args):
@@ -290,7 +308,7 @@ def send(args):
     result = {}
     for text in args.to:
         try:
-            u.sendto(b'unsolicited', endpoint(text))
+            u.sendto(args.data.encode(), endpoint(text))
             result[text] = 'sent'
         except OSError as e:
             result[text] = errname(e)
@@ -393,16 +411,16 @@ def main():
     p.add_argument('--alt', required=True)
     p.add_argument('--port', type=int, required=True)
     p.add_argument('--alt-port', type=int, required=True)
-    p.add_argument('--timeout', type=float, default=0.4)
+    p.add_argument('--timeout', type=float, default=2.0)
     p.set_defaults(run=classify)
     p = sub.add_parser('tcp')
     p.add_argument('--connect', action='append', required=True)
-    p.add_argument('--timeout', type=float, default=0.5)
+    p.add_argument('--timeout', type=float, default=1.0)
     p.set_defaults(run=tcp)
     p = sub.add_parser('stun')
     p.add_argument('--server', required=True)
     p.add_argument('--tcp', action='store_true')
-    p.add_argument('--timeout', type=float, default=1.0)
+    p.add_argument('--timeout', type=float, default=2.0)
     p.set_defaults(run=stun)
     p = sub.add_parser('wait')
     p.add_argument('--stun', action='append', default=[])
@@ -412,9 +430,11 @@ def main():
     p = sub.add_parser('listen')
     p.add_argument('--port', type=int, required=True)
     p.add_argument('--seconds', type=float, default=1.0)
+    p.add_argument('--until-marker', action='store_true')
     p.set_defaults(run=listen)
     p = sub.add_parser('send')
     p.add_argument('--to', action='append', required=True)
+    p.add_argument('--data', default='unsolicited')
     p.set_defaults(run=send)
     p = sub.add_parser('deadend')
     p.add_argument('--to', required=True)
