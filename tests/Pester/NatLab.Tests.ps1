@@ -131,6 +131,21 @@ Describe 'NAT lab: each NAT type as measured' -Tag 'CI', 'Interop', 'NatLab' -Sk
         Test-Path $lab.Turn.CertPath | Should -BeTrue
     }
 
+    It 'coturn relays from the public segment for a NATed host over <Transport>' -ForEach @(
+        @{ Transport = 'UDP'; Nat = 'Symmetric'; Arguments = @() }
+        @{ Transport = 'TCP from UdpBlocked'; Nat = 'UdpBlocked'; Arguments = @('--tcp') }
+    ) {
+        Set-NatLabNat -Lab $lab -Site 1 -Type $Nat
+        $peer = "$($lab.ServerB):$($ProbePorts[1])"
+        $t = Invoke-NatLabProbe -Lab $lab -Namespace h1 turn --server "$($lab.ServerA):3478" --user $lab.Turn.User --password $lab.Turn.Password --peer $peer @Arguments
+        $t.error | Should -BeNullOrEmpty
+        $t.success | Should -BeTrue
+        $t.relayed | Should -BeLike "$($lab.ServerA):*"          # relay-ip: server A on the public segment
+        $t.mapped | Should -BeLike "$($lab.Site1.RouterWan):*"
+        $t.peer_saw | Should -Be $t.relayed                        # the peer's answer came back through the relay
+        $t.peer | Should -Be $peer
+    }
+
     It 'Clear-NatLabConntrack empties the router''s conntrack table and cone mappings' {
         Set-NatLabNat -Lab $lab -Site 1 -Type FullCone
         $null = Measure-Nat $lab 1

@@ -70,19 +70,27 @@ load_lab() {
   valid_prefix "$1" || die "not a lab prefix: '$1'"
   local dir=$STATE_ROOT/$1
   [ -f "$dir/lab" ] || die "no lab '$1' (no $dir/lab): refusing to touch anything"
-  local BLOCK_ OWNER_ SIG_ COTURN_
-  BLOCK_=$(sed -n 's/^BLOCK=//p' "$dir/lab") OWNER_=$(sed -n 's/^OWNER_PID=//p' "$dir/lab")
-  SIG_=$(sed -n 's/^SIGNALING_PORT=//p' "$dir/lab") COTURN_=$(sed -n 's/^COTURN=//p' "$dir/lab")
-  lab_vars "$1" "$BLOCK_"
-  OWNER_PID=$OWNER_ SIGNALING_PORT=$SIG_ COTURN=$COTURN_
+  local key value block= owner= sig= coturn=
+  while IFS='=' read -r key value; do
+    case $key in
+      BLOCK) block=$value ;;
+      OWNER_PID) owner=$value ;;
+      SIGNALING_PORT) sig=$value ;;
+      COTURN) coturn=$value ;;
+    esac
+  done < "$dir/lab"
+  [[ $block =~ ^[0-9]+$ ]] || die "lab '$1' has no address block in $dir/lab"
+  lab_vars "$1" "$block"
+  OWNER_PID=$owner SIGNALING_PORT=$sig COTURN=$coturn
 }
 
 ns_inode() { stat -L -c %i "/run/netns/$1" 2>/dev/null; }
 
 # True when namespace $1 is one this lab created: listed in its state with the inode it had then.
 ns_owned() {
-  local name=$1 recorded
-  recorded=$(awk -v n="$name" '$1 == n { print $2 }' "$DIR/namespaces" 2>/dev/null)
+  local name=$1 n inode recorded=
+  [ -f "$DIR/namespaces" ] || return 1
+  while read -r n inode; do [ "$n" != "$name" ] || recorded=$inode; done < "$DIR/namespaces"
   [ -n "$recorded" ] && [ "$(ns_inode "$name")" = "$recorded" ]
 }
 

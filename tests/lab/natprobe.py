@@ -11,6 +11,8 @@ Subcommands (each prints one JSON object per line on stdout):
             tests after RFC 5780 section 4.3 and 4.4).
   tcp       --connect IP:PORT ...           open / refused / timeout for each
   stun      --server IP:PORT [--tcp]         one STUN Binding (RFC 8489): mapped, origin, other address
+  turn      --server IP:PORT [--tcp] [--user U --password P] [--peer IP:PORT]
+            a TURN allocation (RFC 8656); with --peer, one probe request relayed to a probe server
   wait      --stun IP:PORT ... --tcp IP:PORT ... --seconds S   until all answer (coturn readiness)
   listen    --port N --seconds S [--until-marker]   prints ready, then the datagrams received
   send      --to IP:PORT ... [--data TEXT]   one unsolicited datagram to each
@@ -18,6 +20,8 @@ Subcommands (each prints one JSON object per line on stdout):
   selfcheck --lab-net 198.18.0.0/15          no route out of the lab, only veth/bridge/lo links, IPv6 off
 """
 import argparse
+import hashlib
+import hmac
 import ipaddress
 import json
 import os
@@ -186,75 +190,175 @@ def errname(e):
     return errno.errorcode.get(e.errno, str(e))
 
 
-# ---------------------------------------------------------------- STUN (RFC 8489, RFC 5780 attributes)
+# ---------------------------------------------------------------- STUN and TURN (RFC 8489, 5780, 8656)
 
 COOKIE = 0x2112A442
+XOR_ADDRESS = {0x0020: 'xor_mapped', 0x0016: 'xor_relayed', 0x0012: 'xor_peer'}
+PLAIN_ADDRESS = {0x0001: 'mapped', 0x802b: 'response_origin', 0x802c: 'other_address'}
 
 
-def stun_request():
-    tid = os.urandom(12)
-    return tid, struct.pack('!HHI', 0x0001, 0, COOKIE) + tid
+def attr(atype, value):
+    return struct.pack('!HH', atype, len(value)) + value + b'\0' * (-len(value) % 4)
 
 
-def stun_parse(data, tid):
+def xor_address(ep):
+    port = ep[1] ^ (COOKIE >> 16)
+    addr = bytes(x ^ y for x, y in zip(socket.inet_aton(ep[0]), struct.pack('!I', COOKIE)))
+    return struct.pack('!BBH', 0, 1, port) + addr
+
+
+def message(mtype, tid, attrs, key=None):
+    """A STUN message; with `key`, MESSAGE-INTEGRITY (RFC 8489 14.5) over everything before it."""
+    body = b''.join(attrs)
+    if key is None:
+        return struct.pack('!HHI', mtype, len(body), COOKIE) + tid + body
+    head = struct.pack('!HHI', mtype, len(body) + 24, COOKIE) + tid
+    mac = hmac.new(key, head + body, hashlib.sha1).digest()
+    return head + body + attr(0x0008, mac)
+
+
+def decode(data):
     mtype, length, cookie = struct.unpack('!HHI', data[:8])
-    if cookie != COOKIE or data[8:20] != tid:
+    if cookie != COOKIE:
         return None
-    attrs, pos = {}, 20
+    attrs, pos = {'type': mtype, 'tid': data[8:20]}, 20
     while pos + 4 <= 20 + length:
         atype, alen = struct.unpack('!HH', data[pos:pos + 4])
         value = data[pos + 4:pos + 4 + alen]
         pos += 4 + (alen + 3) // 4 * 4
-        if len(value) >= 8 and value[1] == 1:
+        if atype in XOR_ADDRESS or atype in PLAIN_ADDRESS:
+            if len(value) < 8 or value[1] != 1:
+                continue
             port, = struct.unpack('!H', value[2:4])
             addr = bytes(value[4:8])
-            if atype == 0x0020:  # XOR-MAPPED-ADDRESS
+            if atype in XOR_ADDRESS:
                 port ^= COOKIE >> 16
                 addr = bytes(x ^ y for x, y in zip(addr, struct.pack('!I', COOKIE)))
-            name = {0x0001: 'mapped', 0x0020: 'xor_mapped', 0x802b: 'response_origin', 0x802c: 'other_address'}.get(atype)
-            if name:
-                attrs[name] = fmt((socket.inet_ntoa(addr), port))
-    attrs['success'] = mtype == 0x0101
+            attrs[XOR_ADDRESS.get(atype) or PLAIN_ADDRESS[atype]] = fmt((socket.inet_ntoa(addr), port))
+        elif atype == 0x0009:
+            attrs['error'] = (value[2] & 7) * 100 + value[3]
+        elif atype == 0x0014:
+            attrs['realm'] = value
+        elif atype == 0x0015:
+            attrs['nonce'] = value
+        elif atype == 0x0013:
+            attrs['data'] = value
+        elif atype == 0x000d:
+            attrs['lifetime'] = struct.unpack('!I', value)[0]
     return attrs
 
 
-def stun_once(server, use_tcp, timeout):
-    tid, req = stun_request()
-    if use_tcp:
-        t = socket.create_connection(server, timeout=timeout)
-        try:
-            t.sendall(req)
-            data = b''
-            while len(data) < 20 or len(data) < 20 + struct.unpack('!H', data[2:4])[0]:
-                chunk = t.recv(2048)
+class Channel:
+    """STUN messages to one server over UDP (requests sent again every 0.25 s) or TCP (framed by
+    the STUN header's length)."""
+
+    def __init__(self, server, tcp, timeout):
+        self.server, self.tcp, self.timeout, self.buf = server, tcp, timeout, b''
+        if tcp:
+            self.sock = socket.create_connection(server, timeout=timeout)
+        else:
+            self.sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+
+    def close(self):
+        self.sock.close()
+
+    def _receive(self, wait):
+        if self.tcp:
+            self.sock.settimeout(wait)
+            while len(self.buf) < 20 or len(self.buf) < 20 + struct.unpack('!H', self.buf[2:4])[0]:
+                chunk = self.sock.recv(4096)
                 if not chunk:
-                    break
-                data += chunk
-        finally:
-            t.close()
-    else:
-        u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        deadline = time.monotonic() + timeout
-        try:
-            while True:
-                u.sendto(req, server)
-                u.settimeout(max(0.001, min(0.25, deadline - time.monotonic())))
-                try:
-                    data, _ = u.recvfrom(2048)
-                    break
-                except socket.timeout:
-                    if time.monotonic() >= deadline:
-                        raise
-        finally:
-            u.close()
-    return stun_parse(data, tid)
+                    raise ConnectionResetError('server closed the connection')
+                self.buf += chunk
+            n = 20 + struct.unpack('!H', self.buf[2:4])[0]
+            data, self.buf = self.buf[:n], self.buf[n:]
+            return data
+        self.sock.settimeout(wait)
+        return self.sock.recvfrom(4096)[0]
+
+    def send(self, data):
+        if self.tcp:
+            self.sock.sendall(data)
+        else:
+            self.sock.sendto(data, self.server)
+
+    def wait_for(self, match, resend=None):
+        deadline, last = time.monotonic() + self.timeout, 0.0
+        while True:
+            now = time.monotonic()
+            if now >= deadline:
+                raise socket.timeout('no answer')
+            if resend is not None and not self.tcp and now - last >= 0.25:
+                self.send(resend)
+                last = now
+            try:
+                m = decode(self._receive(max(0.001, min(0.25, deadline - now))))
+            except socket.timeout:
+                continue
+            if m is not None and match(m):
+                return m
+
+    def request(self, data):
+        tid = data[8:20]
+        if self.tcp:
+            self.send(data)
+        return self.wait_for(lambda m: m['tid'] == tid, resend=data)
+
+
+def stun_once(server, use_tcp, timeout):
+    ch = Channel(server, use_tcp, timeout)
+    try:
+        m = ch.request(message(0x0001, os.urandom(12), []))
+    finally:
+        ch.close()
+    m['success'] = m['type'] == 0x0101
+    return {k: v for k, v in m.items() if k not in ('type', 'tid')}
 
 
 def stun(args):
     try:
-        out(stun_once(endpoint(args.server), args.tcp, args.timeout) or {'success': False})
+        out(stun_once(endpoint(args.server), args.tcp, args.timeout))
     except OSError as e:
         out({'success': False, 'error': errname(e) if e.errno else 'timeout'})
+
+
+def turn(args):
+    """TURN (RFC 8656) with the long-term credential: Allocate, CreatePermission for the peer, a Send
+    indication carrying a probe request, and the peer's answer as a Data indication. The answer's
+    'seen' is the relayed address as the peer saw it."""
+    ch = Channel(endpoint(args.server), args.tcp, args.timeout)
+    result = {}
+    try:
+        transport = attr(0x0019, struct.pack('!I', 17 << 24))          # REQUESTED-TRANSPORT: UDP
+        first = ch.request(message(0x0003, os.urandom(12), [transport]))
+        if first.get('error') != 401:
+            raise RuntimeError(f'Allocate without credentials answered {first}')
+        realm, nonce = first['realm'], first['nonce']
+        key = hashlib.md5(f'{args.user}:{realm.decode()}:{args.password}'.encode()).digest()
+        auth = [attr(0x0006, args.user.encode()), attr(0x0014, realm), attr(0x0015, nonce)]
+        alloc = ch.request(message(0x0003, os.urandom(12), [transport] + auth, key))
+        if alloc['type'] != 0x0103:
+            raise RuntimeError(f'Allocate failed: error {alloc.get("error")}')
+        result.update(relayed=alloc['xor_relayed'], mapped=alloc.get('xor_mapped'), lifetime=alloc.get('lifetime'))
+        if args.peer:
+            peer = endpoint(args.peer)
+            perm = ch.request(message(0x0008, os.urandom(12), [attr(0x0012, xor_address(peer))] + auth, key))
+            if perm['type'] != 0x0108:
+                raise RuntimeError(f'CreatePermission failed: error {perm.get("error")}')
+            rid = os.urandom(6).hex()
+            probe = json.dumps({'id': rid, 'reply': [args.peer]}).encode()
+            send = message(0x0016, os.urandom(12), [attr(0x0012, xor_address(peer)), attr(0x0013, probe)])
+            ch.send(send)
+            data = ch.wait_for(lambda m: m['type'] == 0x0017 and rid.encode() in m.get('data', b''), resend=send)
+            result['peer_saw'] = json.loads(data['data'])['seen']
+            result['peer'] = data['xor_peer']
+        ch.request(message(0x0004, os.urandom(12), [attr(0x000d, struct.pack('!I', 0))] + auth, key))  # Refresh 0: free it
+        result['success'] = True
+    except (OSError, RuntimeError) as e:
+        result.update(success=False, error=str(e) or 'timeout')
+    finally:
+        ch.close()
+    out(result)
 
 
 def wait(args):
@@ -422,6 +526,14 @@ def main():
     p.add_argument('--tcp', action='store_true')
     p.add_argument('--timeout', type=float, default=2.0)
     p.set_defaults(run=stun)
+    p = sub.add_parser('turn')
+    p.add_argument('--server', required=True)
+    p.add_argument('--tcp', action='store_true')
+    p.add_argument('--user', default='alice')
+    p.add_argument('--password', default='secret')
+    p.add_argument('--peer')
+    p.add_argument('--timeout', type=float, default=3.0)
+    p.set_defaults(run=turn)
     p = sub.add_parser('wait')
     p.add_argument('--stun', action='append', default=[])
     p.add_argument('--tcp', action='append', default=[])
