@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs, as root, what the test suite needs beyond the .NET SDK: Go and pion (interop peer),
-# aiortc (interop peer), coturn and openssl (STUN/TURN server and its certificate).
+# aiortc (interop peer), coturn and openssl (STUN/TURN server and its certificate), nftables and
+# conntrack (the NAT lab in tests/lab: NAT routers in network namespaces).
 # Idempotent: packages already present are not fetched again. Called by `build.ps1 -Task Deps`.
 set -euo pipefail
 
@@ -8,7 +9,7 @@ packages=(
   golang-go golang-github-pion-webrtc.v3-dev
   python3-aiortc python3-aiohttp
   coturn openssl
-  iproute2 curl
+  iproute2 nftables conntrack curl
 )
 
 missing=()
