@@ -20,7 +20,7 @@ internal sealed class IceTransaction
     public required StunTransactionId Id { get; init; }
     public required IceTransactionKind Kind { get; init; }
     public required byte[] Request { get; init; }
-    public required IIcePacketSocket Socket { get; init; }
+    public required IceSocketId Socket { get; init; }
     public required IPEndPoint Destination { get; init; }
     public required int MaxRequests { get; init; }
     public required TimeSpan MaxRto { get; init; }

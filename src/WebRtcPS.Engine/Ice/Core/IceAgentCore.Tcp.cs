@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using WebRtcPS.Engine.Stun;
 
@@ -7,9 +6,9 @@ namespace WebRtcPS.Engine.Ice;
 
 // ICE-TCP (RFC 6544): host candidates of tcptype passive (a listener) and active (port 9, opens
 // connections to the peer's passive candidates), their priorities (§4.2) and foundations, and
-// the pairing rules (§6.2). Connections are presented as IIcePacketSockets (Tcp/), so checks,
-// nomination, consent and the transport run unchanged over them.
-public sealed partial class IceAgent
+// the pairing rules (§6.2). The driver presents connections as sockets, so checks, nomination,
+// consent and the transport run unchanged over them.
+internal sealed partial class IceAgentCore
 {
     /// <summary>RFC 6544 §4.2 direction-pref of host candidates that are not behind a NAT:
     /// active 6, passive 4 (S-O, 2, is not gathered).</summary>
@@ -21,7 +20,7 @@ public sealed partial class IceAgent
     /// addresses like the UDP local preference does. The largest value, 57,343, stays below the
     /// UDP host candidates' 65,535 − 256 × index for the first 32 addresses, so UDP is preferred.
     /// </summary>
-    public static ushort TcpLocalPreference(RTCIceTcpCandidateType tcpType, int addressIndex)
+    internal static ushort TcpLocalPreference(RTCIceTcpCandidateType tcpType, int addressIndex)
     {
         int direction = tcpType switch
         {
@@ -33,64 +32,37 @@ public sealed partial class IceAgent
         return (ushort)((direction << 13) + other);
     }
 
-    private void GatherTcpHostCandidates(List<IceNetworkAddress> addresses, TimeSpan now)
+    /// <summary>A connection of a TCP candidate's socket opened (<paramref name="reason"/> null) or
+    /// closed (with why): reported as an <see cref="IceTcpConnectionEvent"/>.</summary>
+    public void TcpConnectionChanged(TimeSpan now, IceSocketId socket, IPEndPoint? localEnd, IPEndPoint remote, string? reason)
     {
-        if (_network is not UdpIceNetwork)
+        Begin(now);
+        try
         {
-            Emit(new IceCandidateErrorEvent(Stamp, now, "", "", null, "TCP candidates need the operating system's network (not available on this IIceNetwork)"));
-            return;
+            if (_state == RTCIceTransportState.Closed || !_bases.TryGetValue(socket, out var local)) return;
+            Emit(new IceTcpConnectionEvent(Stamp, _now, local.Candidate, localEnd?.ToString(), remote.ToString(), reason is null, reason));
         }
-        for (int i = 0; i < addresses.Count; i++)
+        finally
         {
-            var address = addresses[i].Address;
-            TcpPassiveIcePacketSocket passive;
-            try
-            {
-                passive = TcpPassiveIcePacketSocket.Listen(new IPEndPoint(address, 0));
-            }
-            catch (SocketException ex)
-            {
-                Emit(new IceCandidateErrorEvent(Stamp, now, "", address.ToString(), null, $"cannot listen on TCP: {ex.Message}"));
-                passive = null!;
-            }
-            if (passive is not null) AddTcpHostCandidate(passive, passive.LocalEndPoint, i);
-            var active = new TcpActiveIcePacketSocket(address);
-            AddTcpHostCandidate(active, active.LocalEndPoint, i);
+            End();
         }
     }
 
-    private void AddTcpHostCandidate(TcpIcePacketSocket socket, IPEndPoint endPoint, int addressIndex)
+    private void AddTcpHostCandidate(IceSocketId socket, IPEndPoint endPoint, int addressIndex, RTCIceTcpCandidateType tcpType)
     {
         var candidate = new RTCIceCandidate
         {
-            Foundation = TcpFoundation(RTCIceCandidateType.Host, endPoint.Address, socket.TcpType),
+            Foundation = TcpFoundation(RTCIceCandidateType.Host, endPoint.Address, tcpType),
             Component = 1,
             Protocol = RTCIceProtocol.Tcp,
-            Priority = new CandidatePriority(CandidatePriority.HostTypePreference, TcpLocalPreference(socket.TcpType, addressIndex), 1).Value,
+            Priority = new CandidatePriority(CandidatePriority.HostTypePreference, TcpLocalPreference(tcpType, addressIndex), 1).Value,
             Address = FormatAddress(endPoint.Address),
             Port = endPoint.Port,
             Type = RTCIceCandidateType.Host,
-            TcpType = socket.TcpType,
+            TcpType = tcpType,
             UsernameFragment = _local.UsernameFragment,
         };
-        var local = new LocalCandidate(candidate, socket, endPoint, null);
-        socket.ConnectionChanged = (localEnd, remote, reason) =>
-            _inputs.Writer.TryWrite(new Command(() => OnTcpConnectionChanged(local, localEnd, remote, reason)));
-        AddLocalCandidate(local);
-        StartReceiver(local);
-    }
-
-    private void OnTcpConnectionChanged(LocalCandidate local, IPEndPoint? localEnd, IPEndPoint remote, string? reason)
-    {
-        if (_state == RTCIceTransportState.Closed) return;
-        var e = new IceTcpConnectionEvent(Stamp, Now, local.Candidate, localEnd?.ToString(), remote.ToString(), reason is null, reason);
-        Emit(e);
-        if (_options.Logger is { } logger)
-        {
-            var localText = localEnd?.ToString() ?? local.EndPoint.ToString();
-            if (reason is null) IceLog.TcpConnectionOpened(logger, localText, remote.ToString());
-            else IceLog.TcpConnectionClosed(logger, localText, remote.ToString(), reason);
-        }
+        AddLocalCandidate(new LocalCandidate(candidate, socket, endPoint, null));
     }
 
     /// <summary>A foundation for a TCP candidate: like <see cref="CandidatePriority.ComputeFoundation"/>

@@ -1,9 +1,11 @@
 namespace WebRtcPS.Engine.Ice;
 
-// Snapshots for stats and failure diagnostics, built on the loop.
-public sealed partial class IceAgent
+// Snapshots for stats and failure diagnostics.
+internal sealed partial class IceAgentCore
 {
-    private IceDiagnostics BuildDiagnostics() => new()
+    /// <summary>What was gathered, what the peer offered, every pair with what its checks got
+    /// back, and the state with its reason.</summary>
+    public IceDiagnostics BuildDiagnostics() => new()
     {
         State = _state,
         StateReason = _stateReason,

@@ -1,0 +1,88 @@
+namespace WebRtcPS.Engine.Ice;
+
+// Relayed candidates (RFC 8445 §5.1.1.2, RFC 8656): allocations the driver obtains from the
+// relay source, and their priorities.
+internal sealed partial class IceAgentCore
+{
+    /// <summary>A relay allocation (RFC 8656) is ready on <paramref name="socket"/>: a relayed
+    /// candidate. One carrying an error, or arriving after close, is refused and its socket released.</summary>
+    public void RelayReady(TimeSpan now, IceSocketId socket, RelayAllocation allocation)
+    {
+        Begin(now);
+        try
+        {
+            if (allocation.Error is not null || allocation.RelayedAddress is null)
+            {
+                Emit(new IceCandidateErrorEvent(Stamp, _now, allocation.Url ?? "turn", allocation.MappedAddress?.ToString() ?? "", null, allocation.Error ?? "allocation without a relayed address"));
+                Requests.Add(new CloseSocketRequest(socket));
+                return;
+            }
+            if (_state == RTCIceTransportState.Closed)
+            {
+                Requests.Add(new CloseSocketRequest(socket));
+                return;
+            }
+            int index = _locals.Count(l => l.Candidate.Type == RTCIceCandidateType.Relay);
+            var relayed = allocation.RelayedAddress;
+            var candidate = new RTCIceCandidate
+            {
+                Foundation = CandidatePriority.ComputeFoundation(RTCIceCandidateType.Relay, allocation.MappedAddress?.Address ?? relayed.Address, allocation.ServerTransport, allocation.ServerAddress),
+                Component = 1,
+                Protocol = RTCIceProtocol.Udp,
+                Priority = new CandidatePriority(CandidatePriority.RelayTypePreference, RelayLocalPreference(allocation, index), 1).Value,
+                Address = FormatAddress(relayed.Address),
+                Port = relayed.Port,
+                Type = RTCIceCandidateType.Relay,
+                RelatedAddress = allocation.MappedAddress is { } m ? FormatAddress(m.Address) : null,
+                RelatedPort = allocation.MappedAddress?.Port,
+                UsernameFragment = _local.UsernameFragment,
+            };
+            AddLocalCandidate(new LocalCandidate(candidate, socket, relayed, allocation.Url ?? allocation.ServerAddress?.ToString()));
+        }
+        finally
+        {
+            End();
+        }
+    }
+
+    /// <summary>A relay allocation failed: a candidate error from <paramref name="url"/>.</summary>
+    public void RelayFailed(TimeSpan now, string url, string localAddress, string error)
+    {
+        Begin(now);
+        try
+        {
+            Emit(new IceCandidateErrorEvent(Stamp, _now, url, localAddress, null, error));
+        }
+        finally
+        {
+            End();
+        }
+    }
+
+    /// <summary>The relay source has no more allocations to give.</summary>
+    public void RelaysDone(TimeSpan now)
+    {
+        Begin(now);
+        try
+        {
+            _pendingGather--;
+            MaybeCompleteGathering();
+        }
+        finally
+        {
+            End();
+        }
+    }
+
+    /// <summary>
+    /// Local preference of a relay candidate (RFC 8445 §5.1.2.1 leaves it to us): the transport to
+    /// the TURN server ranks first — UDP over TCP over TLS, as browsers do, since each adds latency
+    /// and head-of-line blocking — then the order in which allocations arrived.
+    /// </summary>
+    internal static ushort RelayLocalPreference(RelayAllocation allocation, int index)
+    {
+        var tls = allocation.Url?.StartsWith("turns:", StringComparison.OrdinalIgnoreCase) == true;
+        int rank = allocation.ServerTransport == RTCIceProtocol.Udp ? 2 : tls ? 0 : 1;
+        return (ushort)(rank * 21_845 + 21_844 - Math.Min(index, 84) * 256);
+    }
+}

@@ -1,0 +1,205 @@
+using System.Net;
+using WebRtcPS.Engine.Stun;
+
+namespace WebRtcPS.Engine.Ice;
+
+// The peer's credentials and candidates: trickle (RFC 8838), held candidates, end-of-candidates,
+// ".local" names (mDNS), and peer-reflexive remote candidates learned from checks (RFC 8445 §7.3.1.3).
+internal sealed partial class IceAgentCore
+{
+    private readonly Dictionary<long, RTCIceCandidate> _pendingResolutions = [];
+    private long _nextResolutionId;
+    private bool _remoteEndOfCandidates;
+
+    /// <summary>The peer's ice-ufrag and ice-pwd: checks start; held candidates are used. New ones
+    /// while checking are the peer's ICE restart (RFC 8445 §9.2), which restarts this side too.</summary>
+    public void SetRemoteParameters(TimeSpan now, RTCIceParameters parameters)
+    {
+        Begin(now);
+        try
+        {
+            OnRemoteParameters(parameters);
+        }
+        finally
+        {
+            End();
+        }
+    }
+
+    /// <summary>A trickled remote candidate (RFC 8838); bad ones are rejected with a reason (an event).</summary>
+    public void AddRemoteCandidate(TimeSpan now, RTCIceCandidate candidate)
+    {
+        Begin(now);
+        try
+        {
+            OnRemoteCandidate(candidate);
+        }
+        finally
+        {
+            End();
+        }
+    }
+
+    /// <summary>The peer signalled end-of-candidates (RFC 8838 §4).</summary>
+    public void AddRemoteEndOfCandidates(TimeSpan now)
+    {
+        Begin(now);
+        try
+        {
+            if (!_remoteEndOfCandidates)
+            {
+                _remoteEndOfCandidates = true;
+                Emit(new IceRemoteEndOfCandidatesEvent(Stamp, _now));
+            }
+        }
+        finally
+        {
+            End();
+        }
+    }
+
+    /// <summary>The answer to a <see cref="ResolveMdnsRequest"/>: the address, or null with why not.
+    /// Answers to requests of an earlier ICE generation are ignored.</summary>
+    public void MdnsResolved(TimeSpan now, long id, IPAddress? address, string? error)
+    {
+        Begin(now);
+        try
+        {
+            if (!_pendingResolutions.Remove(id, out var candidate)) return;
+            if (address is null) Reject(candidate, $"mDNS name {candidate.Address} did not resolve{(error is null ? "" : ": " + error)}");
+            else AddResolvedRemoteCandidate(candidate, address);
+        }
+        finally
+        {
+            End();
+        }
+    }
+
+    private void OnRemoteParameters(RTCIceParameters parameters)
+    {
+        if (_state == RTCIceTransportState.Closed) return;
+        if (_remote is not null && _remote != parameters)
+        {
+            // The peer restarted ICE (RFC 8445 §9.2): so do we.
+            DoRestart();
+        }
+        if (_remote == parameters) return;
+        _remote = parameters;
+        _remoteKey = StunCredentials.ShortTermKey(parameters.Password);
+        _checkingSince ??= _now;
+        _lastRemoteActivity = _now;
+        var held = _heldRemoteCandidates.ToList();
+        _heldRemoteCandidates.Clear();
+        foreach (var candidate in held)
+        {
+            if (candidate.UsernameFragment is { } ufrag && ufrag != parameters.UsernameFragment)
+                Reject(candidate, $"ufrag '{ufrag}' is not the remote ufrag '{parameters.UsernameFragment}' (another ICE generation)");
+            else OnRemoteCandidate(candidate);
+        }
+    }
+
+    private void OnRemoteCandidate(RTCIceCandidate candidate)
+    {
+        if (_state == RTCIceTransportState.Closed) return;
+        if (RejectTcpReason(candidate) is { } tcpReason)
+        {
+            Reject(candidate, tcpReason);
+            return;
+        }
+        if (candidate.Component != 1)
+        {
+            Reject(candidate, $"component {candidate.Component}: only component 1 is used (RTP/RTCP mux)");
+            return;
+        }
+        if (_remote is null)
+        {
+            // Candidates before credentials wait for them (RFC 8838 §8).
+            _heldRemoteCandidates.Add(candidate);
+            return;
+        }
+        if (candidate.UsernameFragment is { } ufrag && ufrag != _remote.UsernameFragment)
+        {
+            // Another generation: a restarted peer's candidate racing its new credentials is
+            // held for them; an old one is rejected when they come.
+            _heldRemoteCandidates.Add(candidate);
+            return;
+        }
+        if (candidate.IsMdns)
+        {
+            if (_options.MdnsResolver is null)
+            {
+                Reject(candidate, "mDNS name and no resolver configured");
+                return;
+            }
+            var id = ++_nextResolutionId;
+            _pendingResolutions[id] = candidate;
+            Requests.Add(new ResolveMdnsRequest(id, candidate.Address.TrimEnd('.')));
+            return;
+        }
+        if (candidate.IPAddress is not { } address)
+        {
+            Reject(candidate, $"'{candidate.Address}' is neither an IP address nor a .local name");
+            return;
+        }
+        AddResolvedRemoteCandidate(candidate, address);
+    }
+
+    private void PublishRemoteCandidates() => _remoteCandidatesView = _remotes.Select(r => r.Candidate).ToArray();
+
+    private void Reject(RTCIceCandidate candidate, string reason) => Emit(new IceRemoteCandidateRejectedEvent(Stamp, _now, candidate, reason));
+
+    private void AddResolvedRemoteCandidate(RTCIceCandidate candidate, IPAddress address)
+    {
+        if (candidate.Port == 0)
+        {
+            Reject(candidate, "port 0");
+            return;
+        }
+        if (address.IsIPv4MappedToIPv6) address = address.MapToIPv4();
+        var endPoint = new IPEndPoint(address, candidate.Port);
+        _lastRemoteActivity = _now;
+        var existing = _remotes.Find(r => r.EndPoint.Equals(endPoint) && r.Candidate.Protocol == candidate.Protocol);
+        if (existing is not null)
+        {
+            if (existing.Candidate.Type == RTCIceCandidateType.Prflx)
+            {
+                // The signalled candidate for an address first learned from a check: same pairs,
+                // now with the real type and priority.
+                existing.Candidate = candidate;
+                PublishRemoteCandidates();
+                foreach (var pair in _pairs.Where(p => ReferenceEquals(p.Remote, existing)))
+                    pair.Priority = CandidatePairPriority.Compute(_role, pair.Local.Candidate.Priority, candidate.Priority);
+                Emit(new IceRemoteCandidateAddedEvent(Stamp, _now, candidate, address.ToString()));
+            }
+            return;
+        }
+        var remote = new RemoteCandidate(candidate, endPoint);
+        _remotes.Add(remote);
+        PublishRemoteCandidates();
+        Emit(new IceRemoteCandidateAddedEvent(Stamp, _now, candidate, address.ToString()));
+        foreach (var local in _locals.Where(l => l.IsPairable).ToList()) AddPair(local, remote, out _);
+    }
+
+    /// <summary>Learns a peer-reflexive remote candidate from a check (RFC 8445 §7.3.1.3).</summary>
+    private RemoteCandidate AddPeerReflexiveRemote(IPEndPoint from, uint priority, LocalCandidate? local = null)
+    {
+        var candidate = new RTCIceCandidate
+        {
+            // Any value unique among remote foundations will do (§7.3.1.3).
+            Foundation = "prflx" + _random.NextIceChars(8).Replace('+', 'p').Replace('/', 's'),
+            Component = 1,
+            Protocol = local?.Candidate.Protocol ?? RTCIceProtocol.Udp,
+            Priority = priority,
+            Address = from.Address.ToString(),
+            Port = from.Port,
+            Type = RTCIceCandidateType.Prflx,
+            TcpType = PeerReflexiveTcpType(local),
+            UsernameFragment = _remote?.UsernameFragment,
+        };
+        var remote = new RemoteCandidate(candidate, from);
+        _remotes.Add(remote);
+        PublishRemoteCandidates();
+        Emit(new IcePeerReflexiveCandidateEvent(Stamp, _now, candidate, IsLocal: false));
+        return remote;
+    }
+}

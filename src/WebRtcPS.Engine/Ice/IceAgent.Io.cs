@@ -1,0 +1,172 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace WebRtcPS.Engine.Ice;
+
+// The I/O the core asks for: host sockets (UDP, and ICE-TCP listeners and active sockets), STUN
+// server names, relay allocations, mDNS names, and closing sockets it will not use. Sockets are
+// named for the core by IceSocketId; results come back to the loop as inputs.
+public sealed partial class IceAgent
+{
+    private readonly Dictionary<IceSocketId, IIcePacketSocket> _sockets = [];
+    private int _lastSocketId;
+
+    private void Perform(IceIoRequest request)
+    {
+        switch (request)
+        {
+            case OpenHostSocketsRequest open:
+                OpenHostSockets(open);
+                break;
+            case ResolveStunServerRequest stun:
+                _ = ResolveStunServerAsync(stun.Server);
+                break;
+            case AllocateRelaysRequest:
+                if (_options.RelaySource is { } source) _ = GatherRelayedAsync(source);
+                else _core.RelaysDone(Now);
+                break;
+            case ResolveMdnsRequest mdns:
+                _ = ResolveMdnsAsync(mdns);
+                break;
+            case CloseSocketRequest close:
+                if (_sockets.Remove(close.Socket, out var socket)) _ = socket.DisposeAsync().AsTask();
+                break;
+        }
+    }
+
+    private IceSocketId Register(IIcePacketSocket socket)
+    {
+        var id = new IceSocketId(++_lastSocketId);
+        _sockets[id] = socket;
+        return id;
+    }
+
+    /// <summary>Binds the host sockets at once (the core waits for them before anything else of
+    /// gathering), UDP first, then per address a TCP listener and an active TCP socket.</summary>
+    private void OpenHostSockets(OpenHostSocketsRequest request)
+    {
+        var now = Now;
+        var addresses = request.Addresses;
+        for (int i = 0; request.Udp && i < addresses.Count; i++)
+        {
+            IIcePacketSocket socket;
+            try
+            {
+                socket = _network.BindUdp(new IPEndPoint(addresses[i], 0));
+            }
+            catch (SocketException ex)
+            {
+                _core.HostSocketFailed(now, addresses[i].ToString(), $"cannot bind a UDP socket: {ex.Message}");
+                continue;
+            }
+            var id = Register(socket);
+            _core.HostSocketOpened(now, id, socket.LocalEndPoint, i, RTCIceProtocol.Udp);
+            StartReceiver(id, socket);
+        }
+        if (request.Tcp) OpenTcpHostSockets(addresses, now);
+        _core.HostSocketsDone(now);
+    }
+
+    private void OpenTcpHostSockets(IReadOnlyList<IPAddress> addresses, TimeSpan now)
+    {
+        if (_network is not UdpIceNetwork)
+        {
+            _core.HostSocketFailed(now, "", "TCP candidates need the operating system's network (not available on this IIceNetwork)");
+            return;
+        }
+        for (int i = 0; i < addresses.Count; i++)
+        {
+            var address = addresses[i];
+            TcpPassiveIcePacketSocket? passive = null;
+            try
+            {
+                passive = TcpPassiveIcePacketSocket.Listen(new IPEndPoint(address, 0));
+            }
+            catch (SocketException ex)
+            {
+                _core.HostSocketFailed(now, address.ToString(), $"cannot listen on TCP: {ex.Message}");
+            }
+            if (passive is not null) OpenedTcpHostSocket(passive, i, now);
+            OpenedTcpHostSocket(new TcpActiveIcePacketSocket(address), i, now);
+        }
+    }
+
+    private void OpenedTcpHostSocket(TcpIcePacketSocket socket, int addressIndex, TimeSpan now)
+    {
+        var id = Register(socket);
+        socket.ConnectionChanged = (localEnd, remote, reason) =>
+            _inputs.Writer.TryWrite(new Command(() => _core.TcpConnectionChanged(Now, id, localEnd, remote, reason)));
+        _core.HostSocketOpened(now, id, socket.LocalEndPoint, addressIndex, RTCIceProtocol.Tcp, socket.TcpType);
+        StartReceiver(id, socket);
+    }
+
+    private async Task ResolveStunServerAsync(IceServerUri uri)
+    {
+        IPAddress[] addresses;
+        string? error = null;
+        try
+        {
+            addresses = await Dns.GetHostAddressesAsync(uri.Host, _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is SocketException or ArgumentException or OperationCanceledException)
+        {
+            addresses = [];
+            error = ex.Message;
+        }
+        _inputs.Writer.TryWrite(new Command(() => _core.StunServerResolved(Now, uri, addresses, error)));
+    }
+
+    private async Task GatherRelayedAsync(IRelayCandidateSource source)
+    {
+        try
+        {
+            await foreach (var allocation in source.AllocateAsync(_network, _stop.Token).ConfigureAwait(false))
+            {
+                if (!_inputs.Writer.TryWrite(new Command(() => OnRelayAllocation(allocation))) && allocation.Socket is { } late)
+                    await late.DisposeAsync().ConfigureAwait(false);   // the agent is closed
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            var message = ex.Message;
+            _inputs.Writer.TryWrite(new Command(() => _core.RelayFailed(Now, "turn", "", message)));
+        }
+        catch (OperationCanceledException)
+        {
+            // Closing.
+        }
+        finally
+        {
+            _inputs.Writer.TryWrite(new Command(() => _core.RelaysDone(Now)));
+        }
+    }
+
+    private void OnRelayAllocation(RelayAllocation allocation)
+    {
+        if (allocation.Socket is not { } socket)
+        {
+            _core.RelayFailed(Now, allocation.Url ?? "turn", allocation.MappedAddress?.ToString() ?? "", allocation.Error ?? "allocation without a relayed address");
+            return;
+        }
+        var id = Register(socket);
+        _core.RelayReady(Now, id, allocation);
+        // A refused allocation (an error, or the agent closed) is closed by the core's request.
+        TakeOutputs();
+        if (_sockets.ContainsKey(id)) StartReceiver(id, socket);
+    }
+
+    private async Task ResolveMdnsAsync(ResolveMdnsRequest request)
+    {
+        IPAddress? address = null;
+        string? error = null;
+        try
+        {
+            if (_options.MdnsResolver is { } resolver) address = await resolver.ResolveAsync(request.Name, _stop.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            error = ex.Message;
+        }
+        _inputs.Writer.TryWrite(new Command(() => _core.MdnsResolved(Now, request.Id, address, error)));
+    }
+}
