@@ -52,9 +52,9 @@ public sealed class DataChannelManager
         association.StreamReset += (_, e) => OnEventThread(() => OnStreamReset(e));
         association.StateChanged += (_, s) => OnEventThread(() => OnTransportState(s));
         association.BufferedAmountDecreased += (_, e) => OnEventThread(() => OnBufferedAmountDecreased(e));
-        if (association.State == SctpTransportState.Connected)
+        if (association.State == RTCSctpTransportState.Connected)
         {
-            OnTransportState(SctpTransportState.Connected);
+            OnTransportState(RTCSctpTransportState.Connected);
             DeliverRaised(onEventThread: false);
         }
     }
@@ -132,11 +132,11 @@ public sealed class DataChannelManager
         Association.Send(channel.Id!.Value, (uint)DataChannelPpid.Dcep, open.ToArray());
     }
 
-    private void OnTransportState(SctpTransportState state)
+    private void OnTransportState(RTCSctpTransportState state)
     {
         lock (_gate)
         {
-            if (state == SctpTransportState.Connected && !_connected)
+            if (state == RTCSctpTransportState.Connected && !_connected)
             {
                 _connected = true;
                 foreach (var (channel, requested) in _awaitingTransport)
@@ -150,7 +150,7 @@ public sealed class DataChannelManager
                 }
                 _awaitingTransport.Clear();
             }
-            else if (state == SctpTransportState.Closed)
+            else if (state == RTCSctpTransportState.Closed)
             {
                 MarkClosed(Association.CloseReason);
             }

@@ -62,7 +62,7 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
     private RTCIceGatheringState _iceGatheringState = RTCIceGatheringState.New;
     private RTCPeerConnectionState _connectionState = RTCPeerConnectionState.New;
     private RTCDtlsTransportState _dtlsState = RTCDtlsTransportState.New;
-    private SctpTransportState? _sctpState;
+    private RTCSctpTransportState? _sctpState;
     private string? _iceStateReason;
     private string? _failureReason;
     private int _channelsOpened;

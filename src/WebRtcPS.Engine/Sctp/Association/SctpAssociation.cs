@@ -38,7 +38,7 @@ public sealed class SctpAssociation : IAsyncDisposable
     private readonly CountingReader _messageReader;
     private long _packetsSent, _packetsReceived, _packetsDropped, _internalErrors;
     private Task? _loopTask, _receiveTask, _eventTask;
-    private volatile SctpTransportState _state = SctpTransportState.Connecting;
+    private volatile RTCSctpTransportState _state = RTCSctpTransportState.Connecting;
     private int _started;
     private int _disposed;
 
@@ -72,7 +72,7 @@ public sealed class SctpAssociation : IAsyncDisposable
         }
     }
 
-    public SctpTransportState State => _state;
+    public RTCSctpTransportState State => _state;
     /// <summary>Largest message we accept (our a=max-message-size).</summary>
     public int MaxMessageSize => _options.MaxMessageSize;
     /// <summary>Largest message we may send (the peer's a=max-message-size).</summary>
@@ -88,7 +88,7 @@ public sealed class SctpAssociation : IAsyncDisposable
     /// <summary>Bytes received and delivered but not yet read (or handled); they shrink our advertised window.</summary>
     public long UnconsumedBytes => Interlocked.Read(ref _unconsumed);
 
-    public event EventHandler<SctpTransportState>? StateChanged;
+    public event EventHandler<RTCSctpTransportState>? StateChanged;
     public event EventHandler<StreamResetEventArgs>? StreamReset;
     public event EventHandler<BufferedAmountEventArgs>? BufferedAmountDecreased;
     /// <summary>Raised per message when <see cref="SctpAssociationOptions.DeliverMessagesAsEvents"/> is set.</summary>
@@ -137,7 +137,7 @@ public sealed class SctpAssociation : IAsyncDisposable
     {
         if (payload.Length == 0 || payload.Length > MaxSendMessageSize)
             throw new ArgumentOutOfRangeException(nameof(payload), payload.Length, $"An SCTP message carries 1 to {MaxSendMessageSize} bytes.");
-        if (_state == SctpTransportState.Closed) throw new InvalidOperationException("The SCTP association is closed.");
+        if (_state == RTCSctpTransportState.Closed) throw new InvalidOperationException("The SCTP association is closed.");
         var copy = payload.ToArray();
         Interlocked.Add(ref _buffered.GetOrAdd(streamId, _ => new StrongBox<long>()).Value, copy.Length);
         Interlocked.Add(ref _totalBuffered, copy.Length);
@@ -153,7 +153,7 @@ public sealed class SctpAssociation : IAsyncDisposable
             Task wait;
             lock (_roomGate)
             {
-                if (_state == SctpTransportState.Closed || Interlocked.Read(ref _totalBuffered) < _options.MaxBufferedAmount) break;
+                if (_state == RTCSctpTransportState.Closed || Interlocked.Read(ref _totalBuffered) < _options.MaxBufferedAmount) break;
                 _roomWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 wait = _roomWaiter.Task;
             }
@@ -333,7 +333,7 @@ public sealed class SctpAssociation : IAsyncDisposable
             switch (e)
             {
                 case StateChangedEvent { State: AssociationState.Established }:
-                    SetPublicState(SctpTransportState.Connected);
+                    SetPublicState(RTCSctpTransportState.Connected);
                     _connected.TrySetResult();
                     break;
                 case StateChangedEvent { State: AssociationState.Closed } closed:
@@ -388,7 +388,7 @@ public sealed class SctpAssociation : IAsyncDisposable
         public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) => inner.WaitToReadAsync(cancellationToken);
     }
 
-    private void SetPublicState(SctpTransportState state)
+    private void SetPublicState(RTCSctpTransportState state)
     {
         if (_state == state) return;
         _state = state;
@@ -397,7 +397,7 @@ public sealed class SctpAssociation : IAsyncDisposable
 
     private void CloseEverything(string? reason)
     {
-        if (_state != SctpTransportState.Closed) SetPublicState(SctpTransportState.Closed);
+        if (_state != RTCSctpTransportState.Closed) SetPublicState(RTCSctpTransportState.Closed);
         CloseReason ??= reason;
         _messages.Writer.TryComplete();
         _connected.TrySetException(new IOException($"SCTP association closed: {reason ?? "shut down"}"));
@@ -411,7 +411,7 @@ public sealed class SctpAssociation : IAsyncDisposable
         lock (_roomGate)
         {
             if (_roomWaiter is null) return;
-            if (_state != SctpTransportState.Closed && Interlocked.Read(ref _totalBuffered) >= _options.MaxBufferedAmount) return;
+            if (_state != RTCSctpTransportState.Closed && Interlocked.Read(ref _totalBuffered) >= _options.MaxBufferedAmount) return;
             _roomWaiter.TrySetResult();
             _roomWaiter = null;
         }
@@ -466,7 +466,7 @@ public sealed class SctpAssociation : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        if (_started == 1 && _state != SctpTransportState.Closed) Abort("disposed");
+        if (_started == 1 && _state != RTCSctpTransportState.Closed) Abort("disposed");
         _inputs.Writer.TryComplete();
         if (_loopTask is not null) await _loopTask.ConfigureAwait(false);
         await _cts.CancelAsync().ConfigureAwait(false);
