@@ -59,7 +59,7 @@ public sealed class DataChannelManager
         }
     }
 
-    public SctpAssociation Association => _association ?? throw new InvalidOperationException("The SCTP association is not up yet (InvalidStateError).");
+    public SctpAssociation Association => _association ?? throw new InvalidStateError("The SCTP association is not up yet.");
 
     internal long GetBufferedAmount(ushort streamId) => _association?.GetBufferedAmount(streamId) ?? 0;
 
@@ -84,6 +84,9 @@ public sealed class DataChannelManager
 
     /// <summary>W3C createDataChannel. In-band channels open when the peer's DATA_CHANNEL_ACK arrives;
     /// negotiated ones as soon as the SCTP association is up.</summary>
+    /// <exception cref="InvalidStateError">The SCTP transport is closed.</exception>
+    /// <exception cref="OperationError">The requested stream id is in use, or none is free.</exception>
+    /// <exception cref="ArgumentException">Bad options (the W3C TypeError).</exception>
     public RTCDataChannel CreateDataChannel(string label, RTCDataChannelInit? init = null)
     {
         ArgumentNullException.ThrowIfNull(label);
@@ -93,7 +96,7 @@ public sealed class DataChannelManager
         RTCDataChannel channel;
         lock (_gate)
         {
-            if (_closed) throw new InvalidOperationException("The SCTP transport is closed (InvalidStateError).");
+            if (_closed) throw new InvalidStateError("createDataChannel: the SCTP transport is closed.");
             channel = new RTCDataChannel(this, label, init, null);
             if (!_connected && init.Id is null)
             {
@@ -101,7 +104,7 @@ public sealed class DataChannelManager
                 return channel;
             }
             var id = init.Id ?? AllocateId();
-            if (_channels.ContainsKey(id)) throw new InvalidOperationException($"Stream id {id} is in use (OperationError).");
+            if (_channels.ContainsKey(id)) throw new OperationError($"createDataChannel: stream id {id} is in use.");
             channel.Id = id;
             _channels[id] = channel;
             if (!_connected) _awaitingTransport.Add((channel, id));
@@ -116,7 +119,7 @@ public sealed class DataChannelManager
         var limit = Association.StreamCount > 0 ? Association.StreamCount : 65535;
         for (int id = _isDtlsClient ? 0 : 1; id < limit; id += 2)
             if (!_channels.ContainsKey((ushort)id)) return (ushort)id;
-        throw new InvalidOperationException("No free SCTP stream id (OperationError).");
+        throw new OperationError("createDataChannel: no free SCTP stream id.");
     }
 
     /// <summary>Called under the lock once the association is up and the channel has an id.</summary>
@@ -129,7 +132,14 @@ public sealed class DataChannelManager
             return;
         }
         var open = DataChannelOpenMessage.For(channel.Label, channel.Protocol, channel.Ordered, channel.MaxRetransmits, channel.MaxPacketLifeTime, channel.Priority);
-        Association.Send(channel.Id!.Value, (uint)DataChannelPpid.Dcep, open.ToArray());
+        try
+        {
+            Association.Send(channel.Id!.Value, (uint)DataChannelPpid.Dcep, open.ToArray());
+        }
+        catch (InvalidStateError)
+        {
+            // The association closed before we heard: its Closed event, already queued, closes the channel.
+        }
     }
 
     private void OnTransportState(RTCSctpTransportState state)

@@ -65,7 +65,8 @@ public sealed class RTCDataChannel
     internal SctpSendOptions SendOptions => new(!Ordered, MaxRetransmits,
         MaxPacketLifeTime is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
 
-    /// <summary>Sends text (PPID 51, or 56 when empty). Throws InvalidOperationException unless open.</summary>
+    /// <summary>Sends text (PPID 51, or 56 when empty). Throws <see cref="InvalidStateError"/> unless open, an
+    /// ArgumentException (the W3C TypeError) above the peer's max-message-size.</summary>
     public void Send(string text) => Send(Encoding.UTF8.GetBytes(text), isText: true);
 
     /// <summary>Sends binary data (PPID 53, or 57 when empty). The byte[] overload exists for
@@ -110,7 +111,7 @@ public sealed class RTCDataChannel
 
     private (DataChannelPpid, ReadOnlyMemory<byte>) Frame(ReadOnlyMemory<byte> data, bool isText)
     {
-        if (ReadyState != RTCDataChannelState.Open) throw new InvalidOperationException($"The data channel '{Label}' is {ReadyState}, not open (InvalidStateError).");
+        if (ReadyState != RTCDataChannelState.Open) throw new InvalidStateError($"send: the data channel '{Label}' is {ReadyState.ToWireName()}, not open.");
         if (data.Length > _manager.Association.MaxSendMessageSize)
             throw new ArgumentException($"The message is {data.Length} bytes; the maximum is {_manager.Association.MaxSendMessageSize} (TypeError).", nameof(data));
         // SCTP cannot carry an empty DATA chunk: an empty message is one ignored byte with its own PPID (RFC 8831 §6.6).

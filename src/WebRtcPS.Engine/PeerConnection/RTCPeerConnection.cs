@@ -130,25 +130,14 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
 
     /// <summary>W3C createDataChannel. A channel created before the session is up opens (DCEP, or at
     /// once when negotiated) when SCTP connects; its stream id follows the DTLS role.</summary>
-    /// <exception cref="InvalidStateError">The connection is closed.</exception>
+    /// <exception cref="InvalidStateError">The connection (or its SCTP transport) is closed.</exception>
+    /// <exception cref="OperationError">The requested stream id is in use, or none is free.</exception>
     /// <exception cref="ArgumentException">Bad options (the W3C TypeError).</exception>
     public RTCDataChannel CreateDataChannel(string label, RTCDataChannelInit? init = null)
     {
         ArgumentNullException.ThrowIfNull(label);
         lock (_gate) ThrowIfClosed("createDataChannel");
-        RTCDataChannel channel;
-        try
-        {
-            channel = _channels.CreateDataChannel(label, init);
-        }
-        catch (InvalidOperationException ex) when (ex.Message.Contains("InvalidStateError", StringComparison.Ordinal))
-        {
-            throw new InvalidStateError($"createDataChannel: {ex.Message}", ex);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new OperationError($"createDataChannel: {ex.Message}", ex);
-        }
+        var channel = _channels.CreateDataChannel(label, init);
         Track(channel, remote: false);
         return channel;
     }

@@ -40,7 +40,7 @@ public sealed class SendWrtcMessageCommand : PSCmdlet
             if (isText) session.SendAsync(Message).AsTask().GetAwaiter().GetResult();
             else session.SendAsync(Bytes).AsTask().GetAwaiter().GetResult();
         }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or ArgumentException)
+        catch (Exception ex) when (ex is RTCDomException or InvalidOperationException or IOException or ArgumentException)
         {
             WriteError(new ErrorRecord(ex, "MessageSendFailed", ErrorCategory.WriteError, Peer));
             return;

@@ -137,7 +137,7 @@ public sealed class SctpAssociation : IAsyncDisposable
     {
         if (payload.Length == 0 || payload.Length > MaxSendMessageSize)
             throw new ArgumentOutOfRangeException(nameof(payload), payload.Length, $"An SCTP message carries 1 to {MaxSendMessageSize} bytes.");
-        if (_state == RTCSctpTransportState.Closed) throw new InvalidOperationException("The SCTP association is closed.");
+        if (_state == RTCSctpTransportState.Closed) throw new InvalidStateError($"send: the SCTP association is closed ({CloseReason ?? "shut down"}).");
         var copy = payload.ToArray();
         Interlocked.Add(ref _buffered.GetOrAdd(streamId, _ => new StrongBox<long>()).Value, copy.Length);
         Interlocked.Add(ref _totalBuffered, copy.Length);
