@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using WebRtcPS.Engine.Runtime;
 using WebRtcPS.Engine.Sctp;
 
 namespace WebRtcPS.Engine.DataChannels;
@@ -15,7 +17,8 @@ namespace WebRtcPS.Engine.DataChannels;
 /// Every user event (open, message, closing, close, error, bufferedamountlow, datachannel) runs on
 /// the association's single event task, in order, never under a lock and never on the SCTP loop.
 /// OnMessage handlers run inline there, so a slow handler holds back the SCTP receive window (flow
-/// control reaches the sender).
+/// control reaches the sender). A handler that throws is logged (event id 4050) and delivery goes
+/// on (<see cref="UserHandlers"/>).
 /// </remarks>
 public sealed class DataChannelManager
 {
@@ -24,20 +27,27 @@ public sealed class DataChannelManager
     private readonly List<(RTCDataChannel Channel, ushort? RequestedId)> _awaitingTransport = [];
     private List<Action> _raised = [];
     private SctpAssociation? _association;
+    private ILogger? _logger;
     private bool _isDtlsClient;
     private bool _connected;
     private bool _closed;
 
-    public DataChannelManager(SctpAssociation association, bool isDtlsClient)
+    /// <param name="logger">Where user handlers' exceptions are logged; the association's logger when null.</param>
+    public DataChannelManager(SctpAssociation association, bool isDtlsClient, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(association);
+        _logger = logger;
         Attach(association, isDtlsClient);
     }
 
     /// <summary>A manager without an association yet: channels wait (connecting) until <see cref="Attach"/>.</summary>
-    internal DataChannelManager()
+    internal DataChannelManager(ILogger? logger)
     {
+        _logger = logger;
     }
+
+    /// <summary>The logger user handlers' exceptions go to (see <see cref="UserHandlers"/>).</summary>
+    internal ILogger? Logger => _logger;
 
     /// <summary>Binds the association (once); stream ids of waiting channels follow the DTLS role.</summary>
     internal void Attach(SctpAssociation association, bool isDtlsClient)
@@ -46,6 +56,7 @@ public sealed class DataChannelManager
         {
             if (_association is not null) throw new InvalidOperationException("The manager already has an association.");
             _association = association;
+            _logger ??= association.Logger;
             _isDtlsClient = isDtlsClient;
         }
         association.MessageReceived += (_, m) => OnEventThread(() => OnSctpMessage(m));
@@ -221,7 +232,7 @@ public sealed class DataChannelManager
             new DataChannelAckMessage().Write(ack);
             Association.Send(message.StreamId, (uint)DataChannelPpid.Dcep, ack);
             channel.ReadyState = RTCDataChannelState.Open;
-            Raise(() => OnDataChannel?.Invoke(this, channel));
+            Raise(() => UserHandlers.Invoke(OnDataChannel, this, channel, _logger, DataChannelLog.HandlerThrew, nameof(OnDataChannel)));
             Raise(channel.RaiseOpen);
         }
         else if (DataChannelAckMessage.TryParse(message.Data, out _)
@@ -322,21 +333,12 @@ public sealed class DataChannelManager
         }
         if (onEventThread) Invoke(batch);
         else if (_association is { } association) association.PostEvent(() => Invoke(batch));
-        else ThreadPool.QueueUserWorkItem(static b => Invoke(b), batch, preferLocal: false);
+        else ThreadPool.QueueUserWorkItem(b => Invoke(b), batch, preferLocal: false);
     }
 
-    private static void Invoke(List<Action> batch)
+    /// <summary>Each raised event applies the user-handler policy itself; Run covers anything else.</summary>
+    private void Invoke(List<Action> batch)
     {
-        foreach (var action in batch)
-        {
-            try
-            {
-                action();
-            }
-            catch (Exception)
-            {
-                // A user handler's exception must not stop event delivery.
-            }
-        }
+        foreach (var action in batch) UserHandlers.Run(action, _logger, DataChannelLog.HandlerThrew, "data channel event");
     }
 }

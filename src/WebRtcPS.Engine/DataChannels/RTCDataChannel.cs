@@ -1,4 +1,5 @@
 using System.Text;
+using WebRtcPS.Engine.Runtime;
 using WebRtcPS.Engine.Sctp;
 
 namespace WebRtcPS.Engine.DataChannels;
@@ -7,7 +8,8 @@ namespace WebRtcPS.Engine.DataChannels;
 /// W3C RTCDataChannel over one SCTP stream pair (RFC 8831). Created by
 /// <see cref="DataChannelManager.CreateDataChannel"/> or announced by the peer through
 /// <see cref="DataChannelManager.OnDataChannel"/>. Events are raised in order on the manager's
-/// event task, never on the SCTP loop.
+/// event task, never on the SCTP loop; a handler that throws is logged (event id 4050) and the
+/// other handlers and later events are still delivered.
 /// </summary>
 public sealed class RTCDataChannel
 {
@@ -119,17 +121,20 @@ public sealed class RTCDataChannel
         return (isText ? DataChannelPpid.String : DataChannelPpid.Binary, data);
     }
 
-    internal void RaiseOpen() => OnOpen?.Invoke(this, EventArgs.Empty);
+    internal void RaiseOpen() => Raise(OnOpen, nameof(OnOpen));
     internal void RaiseMessage(RTCDataChannelMessage message)
     {
         Interlocked.Increment(ref _messagesReceived);
         Interlocked.Add(ref _bytesReceived, message.Data.Length);
-        OnMessage?.Invoke(this, message);
+        UserHandlers.Invoke(OnMessage, this, message, _manager.Logger, DataChannelLog.HandlerThrew, nameof(OnMessage));
     }
-    internal void RaiseClosing() => OnClosing?.Invoke(this, EventArgs.Empty);
-    internal void RaiseClose() => OnClose?.Invoke(this, EventArgs.Empty);
-    internal void RaiseError(string message) => OnError?.Invoke(this, new RTCErrorEventArgs(message));
-    internal void RaiseBufferedAmountLow() => OnBufferedAmountLow?.Invoke(this, EventArgs.Empty);
+    internal void RaiseClosing() => Raise(OnClosing, nameof(OnClosing));
+    internal void RaiseClose() => Raise(OnClose, nameof(OnClose));
+    internal void RaiseError(string message) =>
+        UserHandlers.Invoke(OnError, this, new RTCErrorEventArgs(message), _manager.Logger, DataChannelLog.HandlerThrew, nameof(OnError));
+    internal void RaiseBufferedAmountLow() => Raise(OnBufferedAmountLow, nameof(OnBufferedAmountLow));
+
+    private void Raise(EventHandler? handler, string name) => UserHandlers.Invoke(handler, this, _manager.Logger, DataChannelLog.HandlerThrew, name);
 
     // Close handshake bookkeeping, guarded by the manager's lock.
     internal bool OutgoingResetDone { get; set; }

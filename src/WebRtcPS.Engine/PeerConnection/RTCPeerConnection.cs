@@ -1,7 +1,9 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using WebRtcPS.Engine.DataChannels;
 using WebRtcPS.Engine.Dtls;
 using WebRtcPS.Engine.Ice;
+using WebRtcPS.Engine.Runtime;
 using WebRtcPS.Engine.Sctp;
 using WebRtcPS.Engine.Sdp;
 
@@ -18,7 +20,8 @@ namespace WebRtcPS.Engine.PeerConnection;
 /// Transports start in the background once an offer and its answer are both applied.</para>
 /// <para>User events (OnIceCandidate, the state changes) are raised in order on one event task,
 /// never under a lock. OnDataChannel is raised on the SCTP association's event task just before
-/// the channel's OnOpen, so handlers attached inside it see every message.
+/// the channel's OnOpen, so handlers attached inside it see every message. A handler that throws
+/// is logged (event id 5003) and the other handlers and later events are still delivered.
 /// <see cref="Events"/> carries everything, including the ICE agent's own events, with timestamps.</para>
 /// <para>Early candidates: addIceCandidate before the remote description is an InvalidStateError,
 /// as the spec says; callers that may receive candidates first (the seed protocol's trickle) hold
@@ -36,7 +39,7 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
     private readonly RTCCertificate _certificate;
     private readonly RTCIceParameters _localIce;
     private readonly IRelayCandidateSource? _relaySource;
-    private readonly DataChannelManager _channels = new();
+    private readonly DataChannelManager _channels;
     private readonly List<RTCDataChannel> _allChannels = [];
     private readonly Channel<PeerConnectionEvent> _events = Channel.CreateUnbounded<PeerConnectionEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<Action> _userEvents = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
@@ -82,6 +85,7 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
         _certificate = _config.Certificates.Count > 0 ? _config.Certificates[0] : RTCCertificate.Generate();
         _localIce = RTCIceParameters.Generate();
         _relaySource = RelaySourceFor(_config);
+        _channels = new DataChannelManager(_config.Logger);
         _channels.OnDataChannel += OnRemoteDataChannel;
         _userPump = Task.Run(PumpUserEventsAsync);
     }
@@ -146,14 +150,7 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
     {
         // Runs on the association's event task, before the channel's OnOpen.
         Track(channel, remote: true);
-        try
-        {
-            OnDataChannel?.Invoke(this, channel);
-        }
-        catch (Exception ex)
-        {
-            if (_config.Logger is { } logger) PeerConnectionLog.HandlerThrew(logger, nameof(OnDataChannel), ex);
-        }
+        UserHandlers.Invoke(OnDataChannel, this, channel, _config.Logger, PeerConnectionLog.HandlerThrew, nameof(OnDataChannel));
     }
 
     private void Track(RTCDataChannel channel, bool remote)
@@ -224,26 +221,17 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
 
     private void Publish(Func<Now, PeerConnectionEvent> create) => _events.Writer.TryWrite(create(Stamp()));
 
-    private void Raise<T>(EventHandler<T>? handlerSnapshot, T args)
+    private void Raise<T>(EventHandler<T>? handlerSnapshot, T args, [CallerArgumentExpression(nameof(handlerSnapshot))] string name = "")
     {
         if (handlerSnapshot is null) return;
-        _userEvents.Writer.TryWrite(() => handlerSnapshot(this, args));
+        _userEvents.Writer.TryWrite(() => UserHandlers.Invoke(handlerSnapshot, this, args, _config.Logger, PeerConnectionLog.HandlerThrew, name));
     }
 
     private async Task PumpUserEventsAsync()
     {
+        // Each action applies the user-handler policy itself; Run is the backstop that keeps the task alive.
         await foreach (var action in _userEvents.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            try
-            {
-                action();
-            }
-            catch (Exception ex)
-            {
-                // A user handler's exception must not stop event delivery.
-                if (_config.Logger is { } logger) PeerConnectionLog.HandlerThrew(logger, "peer connection event", ex);
-            }
-        }
+            UserHandlers.Run(action, _config.Logger, PeerConnectionLog.HandlerThrew, "peer connection event");
     }
 
     private void ThrowIfClosed(string operation)

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using WebRtcPS.Engine.Runtime;
 using WebRtcPS.Engine.Transport;
 
 namespace WebRtcPS.Engine.Sctp;
@@ -13,7 +14,8 @@ namespace WebRtcPS.Engine.Sctp;
 /// data channel transport). All protocol state lives in one <see cref="SctpAssociationCore"/>
 /// driven by a single loop fed through a Channel (received packets, user calls, timer ticks); its
 /// handlers return packets, which the loop sends. User events are queued and raised in order on
-/// their own task, never on the loop.
+/// their own task, never on the loop; a handler that throws is logged (warning, event id 4006)
+/// and delivery goes on.
 /// </summary>
 public sealed class SctpAssociation : IAsyncDisposable
 {
@@ -108,6 +110,9 @@ public sealed class SctpAssociation : IAsyncDisposable
 
     /// <summary>The core's state summary, read off-loop (racy; diagnostics only).</summary>
     internal string Describe() => _core.Describe();
+
+    /// <summary>The logger given at construction (layers above log through it when they have none of their own).</summary>
+    internal ILogger Logger => _logger;
 
     /// <summary>Our verification tag (tests use it to craft packets the association will not discard).</summary>
     internal uint LocalVerificationTag => _core.LocalVerificationTag;
@@ -300,14 +305,8 @@ public sealed class SctpAssociation : IAsyncDisposable
             if (_options.DeliverMessagesAsEvents)
                 _events.Writer.TryWrite(() =>
                 {
-                    try
-                    {
-                        MessageReceived?.Invoke(this, message);
-                    }
-                    finally
-                    {
-                        Consumed(message.Data.Length);
-                    }
+                    UserHandlers.Invoke(MessageReceived, this, message, _logger, SctpLog.HandlerThrew, nameof(MessageReceived));
+                    Consumed(message.Data.Length);
                 });
             else _messages.Writer.TryWrite(message);
         }
@@ -320,7 +319,7 @@ public sealed class SctpAssociation : IAsyncDisposable
                 var now = Interlocked.Add(ref box.Value, -bytes);
                 Interlocked.Add(ref _totalBuffered, -bytes);
                 var args = new BufferedAmountEventArgs(stream, now, bytes);
-                _events.Writer.TryWrite(() => BufferedAmountDecreased?.Invoke(this, args));
+                _events.Writer.TryWrite(() => UserHandlers.Invoke(BufferedAmountDecreased, this, args, _logger, SctpLog.HandlerThrew, nameof(BufferedAmountDecreased)));
             }
             _core.DrainedBytes.Clear();
             ReleaseSenders();
@@ -341,7 +340,7 @@ public sealed class SctpAssociation : IAsyncDisposable
                     CloseEverything(closed.Reason);
                     break;
                 case StreamResetEvent reset:
-                    _events.Writer.TryWrite(() => StreamReset?.Invoke(this, reset.Args));
+                    _events.Writer.TryWrite(() => UserHandlers.Invoke(StreamReset, this, reset.Args, _logger, SctpLog.HandlerThrew, nameof(StreamReset)));
                     break;
             }
         }
@@ -392,7 +391,7 @@ public sealed class SctpAssociation : IAsyncDisposable
     {
         if (_state == state) return;
         _state = state;
-        _events.Writer.TryWrite(() => StateChanged?.Invoke(this, state));
+        _events.Writer.TryWrite(() => UserHandlers.Invoke(StateChanged, this, state, _logger, SctpLog.HandlerThrew, nameof(StateChanged)));
     }
 
     private void CloseEverything(string? reason)
@@ -449,17 +448,9 @@ public sealed class SctpAssociation : IAsyncDisposable
 
     private async Task EventLoopAsync()
     {
+        // Each action applies the user-handler policy itself; this covers what layers above post.
         await foreach (var action in _events.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            try
-            {
-                action();
-            }
-            catch (Exception)
-            {
-                // A user handler's exception must not stop event delivery.
-            }
-        }
+            UserHandlers.Run(action, _logger, SctpLog.HandlerThrew, "posted event");
     }
 
     /// <summary>Aborts the association if still open and stops its tasks; idempotent. The transport is not disposed.</summary>
