@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+using WebRtcPS.Engine.Runtime;
 using WebRtcPS.Engine.Sctp;
 
 namespace WebRtcPS.Engine.DataChannels;
@@ -15,7 +17,8 @@ namespace WebRtcPS.Engine.DataChannels;
 /// Every user event (open, message, closing, close, error, bufferedamountlow, datachannel) runs on
 /// the association's single event task, in order, never under a lock and never on the SCTP loop.
 /// OnMessage handlers run inline there, so a slow handler holds back the SCTP receive window (flow
-/// control reaches the sender).
+/// control reaches the sender). A handler that throws is logged (event id 4050) and delivery goes
+/// on (<see cref="UserHandlers"/>).
 /// </remarks>
 public sealed class DataChannelManager
 {
@@ -24,20 +27,27 @@ public sealed class DataChannelManager
     private readonly List<(RTCDataChannel Channel, ushort? RequestedId)> _awaitingTransport = [];
     private List<Action> _raised = [];
     private SctpAssociation? _association;
+    private ILogger? _logger;
     private bool _isDtlsClient;
     private bool _connected;
     private bool _closed;
 
-    public DataChannelManager(SctpAssociation association, bool isDtlsClient)
+    /// <param name="logger">Where user handlers' exceptions are logged; the association's logger when null.</param>
+    public DataChannelManager(SctpAssociation association, bool isDtlsClient, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(association);
+        _logger = logger;
         Attach(association, isDtlsClient);
     }
 
     /// <summary>A manager without an association yet: channels wait (connecting) until <see cref="Attach"/>.</summary>
-    internal DataChannelManager()
+    internal DataChannelManager(ILogger? logger)
     {
+        _logger = logger;
     }
+
+    /// <summary>The logger user handlers' exceptions go to (see <see cref="UserHandlers"/>).</summary>
+    internal ILogger? Logger => _logger;
 
     /// <summary>Binds the association (once); stream ids of waiting channels follow the DTLS role.</summary>
     internal void Attach(SctpAssociation association, bool isDtlsClient)
@@ -46,20 +56,21 @@ public sealed class DataChannelManager
         {
             if (_association is not null) throw new InvalidOperationException("The manager already has an association.");
             _association = association;
+            _logger ??= association.Logger;
             _isDtlsClient = isDtlsClient;
         }
         association.MessageReceived += (_, m) => OnEventThread(() => OnSctpMessage(m));
         association.StreamReset += (_, e) => OnEventThread(() => OnStreamReset(e));
         association.StateChanged += (_, s) => OnEventThread(() => OnTransportState(s));
         association.BufferedAmountDecreased += (_, e) => OnEventThread(() => OnBufferedAmountDecreased(e));
-        if (association.State == SctpTransportState.Connected)
+        if (association.State == RTCSctpTransportState.Connected)
         {
-            OnTransportState(SctpTransportState.Connected);
+            OnTransportState(RTCSctpTransportState.Connected);
             DeliverRaised(onEventThread: false);
         }
     }
 
-    public SctpAssociation Association => _association ?? throw new InvalidOperationException("The SCTP association is not up yet (InvalidStateError).");
+    public SctpAssociation Association => _association ?? throw new InvalidStateError("The SCTP association is not up yet.");
 
     internal long GetBufferedAmount(ushort streamId) => _association?.GetBufferedAmount(streamId) ?? 0;
 
@@ -84,6 +95,9 @@ public sealed class DataChannelManager
 
     /// <summary>W3C createDataChannel. In-band channels open when the peer's DATA_CHANNEL_ACK arrives;
     /// negotiated ones as soon as the SCTP association is up.</summary>
+    /// <exception cref="InvalidStateError">The SCTP transport is closed.</exception>
+    /// <exception cref="OperationError">The requested stream id is in use, or none is free.</exception>
+    /// <exception cref="ArgumentException">Bad options (the W3C TypeError).</exception>
     public RTCDataChannel CreateDataChannel(string label, RTCDataChannelInit? init = null)
     {
         ArgumentNullException.ThrowIfNull(label);
@@ -93,7 +107,7 @@ public sealed class DataChannelManager
         RTCDataChannel channel;
         lock (_gate)
         {
-            if (_closed) throw new InvalidOperationException("The SCTP transport is closed (InvalidStateError).");
+            if (_closed) throw new InvalidStateError("createDataChannel: the SCTP transport is closed.");
             channel = new RTCDataChannel(this, label, init, null);
             if (!_connected && init.Id is null)
             {
@@ -101,7 +115,7 @@ public sealed class DataChannelManager
                 return channel;
             }
             var id = init.Id ?? AllocateId();
-            if (_channels.ContainsKey(id)) throw new InvalidOperationException($"Stream id {id} is in use (OperationError).");
+            if (_channels.ContainsKey(id)) throw new OperationError($"createDataChannel: stream id {id} is in use.");
             channel.Id = id;
             _channels[id] = channel;
             if (!_connected) _awaitingTransport.Add((channel, id));
@@ -116,7 +130,7 @@ public sealed class DataChannelManager
         var limit = Association.StreamCount > 0 ? Association.StreamCount : 65535;
         for (int id = _isDtlsClient ? 0 : 1; id < limit; id += 2)
             if (!_channels.ContainsKey((ushort)id)) return (ushort)id;
-        throw new InvalidOperationException("No free SCTP stream id (OperationError).");
+        throw new OperationError("createDataChannel: no free SCTP stream id.");
     }
 
     /// <summary>Called under the lock once the association is up and the channel has an id.</summary>
@@ -129,14 +143,21 @@ public sealed class DataChannelManager
             return;
         }
         var open = DataChannelOpenMessage.For(channel.Label, channel.Protocol, channel.Ordered, channel.MaxRetransmits, channel.MaxPacketLifeTime, channel.Priority);
-        Association.Send(channel.Id!.Value, (uint)DataChannelPpid.Dcep, open.ToArray());
+        try
+        {
+            Association.Send(channel.Id!.Value, (uint)DataChannelPpid.Dcep, open.ToArray());
+        }
+        catch (InvalidStateError)
+        {
+            // The association closed before we heard: its Closed event, already queued, closes the channel.
+        }
     }
 
-    private void OnTransportState(SctpTransportState state)
+    private void OnTransportState(RTCSctpTransportState state)
     {
         lock (_gate)
         {
-            if (state == SctpTransportState.Connected && !_connected)
+            if (state == RTCSctpTransportState.Connected && !_connected)
             {
                 _connected = true;
                 foreach (var (channel, requested) in _awaitingTransport)
@@ -150,7 +171,7 @@ public sealed class DataChannelManager
                 }
                 _awaitingTransport.Clear();
             }
-            else if (state == SctpTransportState.Closed)
+            else if (state == RTCSctpTransportState.Closed)
             {
                 MarkClosed(Association.CloseReason);
             }
@@ -211,7 +232,7 @@ public sealed class DataChannelManager
             new DataChannelAckMessage().Write(ack);
             Association.Send(message.StreamId, (uint)DataChannelPpid.Dcep, ack);
             channel.ReadyState = RTCDataChannelState.Open;
-            Raise(() => OnDataChannel?.Invoke(this, channel));
+            Raise(() => UserHandlers.Invoke(OnDataChannel, this, channel, _logger, DataChannelLog.HandlerThrew, nameof(OnDataChannel)));
             Raise(channel.RaiseOpen);
         }
         else if (DataChannelAckMessage.TryParse(message.Data, out _)
@@ -312,21 +333,12 @@ public sealed class DataChannelManager
         }
         if (onEventThread) Invoke(batch);
         else if (_association is { } association) association.PostEvent(() => Invoke(batch));
-        else ThreadPool.QueueUserWorkItem(static b => Invoke(b), batch, preferLocal: false);
+        else ThreadPool.QueueUserWorkItem(b => Invoke(b), batch, preferLocal: false);
     }
 
-    private static void Invoke(List<Action> batch)
+    /// <summary>Each raised event applies the user-handler policy itself; Run covers anything else.</summary>
+    private void Invoke(List<Action> batch)
     {
-        foreach (var action in batch)
-        {
-            try
-            {
-                action();
-            }
-            catch (Exception)
-            {
-                // A user handler's exception must not stop event delivery.
-            }
-        }
+        foreach (var action in batch) UserHandlers.Run(action, _logger, DataChannelLog.HandlerThrew, "data channel event");
     }
 }

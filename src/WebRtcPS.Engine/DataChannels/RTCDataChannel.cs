@@ -1,4 +1,5 @@
 using System.Text;
+using WebRtcPS.Engine.Runtime;
 using WebRtcPS.Engine.Sctp;
 
 namespace WebRtcPS.Engine.DataChannels;
@@ -7,7 +8,8 @@ namespace WebRtcPS.Engine.DataChannels;
 /// W3C RTCDataChannel over one SCTP stream pair (RFC 8831). Created by
 /// <see cref="DataChannelManager.CreateDataChannel"/> or announced by the peer through
 /// <see cref="DataChannelManager.OnDataChannel"/>. Events are raised in order on the manager's
-/// event task, never on the SCTP loop.
+/// event task, never on the SCTP loop; a handler that throws is logged (event id 4050) and the
+/// other handlers and later events are still delivered.
 /// </summary>
 public sealed class RTCDataChannel
 {
@@ -65,7 +67,8 @@ public sealed class RTCDataChannel
     internal SctpSendOptions SendOptions => new(!Ordered, MaxRetransmits,
         MaxPacketLifeTime is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
 
-    /// <summary>Sends text (PPID 51, or 56 when empty). Throws InvalidOperationException unless open.</summary>
+    /// <summary>Sends text (PPID 51, or 56 when empty). Throws <see cref="InvalidStateError"/> unless open, an
+    /// ArgumentException (the W3C TypeError) above the peer's max-message-size.</summary>
     public void Send(string text) => Send(Encoding.UTF8.GetBytes(text), isText: true);
 
     /// <summary>Sends binary data (PPID 53, or 57 when empty). The byte[] overload exists for
@@ -110,7 +113,7 @@ public sealed class RTCDataChannel
 
     private (DataChannelPpid, ReadOnlyMemory<byte>) Frame(ReadOnlyMemory<byte> data, bool isText)
     {
-        if (ReadyState != RTCDataChannelState.Open) throw new InvalidOperationException($"The data channel '{Label}' is {ReadyState}, not open (InvalidStateError).");
+        if (ReadyState != RTCDataChannelState.Open) throw new InvalidStateError($"send: the data channel '{Label}' is {ReadyState.ToWireName()}, not open.");
         if (data.Length > _manager.Association.MaxSendMessageSize)
             throw new ArgumentException($"The message is {data.Length} bytes; the maximum is {_manager.Association.MaxSendMessageSize} (TypeError).", nameof(data));
         // SCTP cannot carry an empty DATA chunk: an empty message is one ignored byte with its own PPID (RFC 8831 §6.6).
@@ -118,17 +121,20 @@ public sealed class RTCDataChannel
         return (isText ? DataChannelPpid.String : DataChannelPpid.Binary, data);
     }
 
-    internal void RaiseOpen() => OnOpen?.Invoke(this, EventArgs.Empty);
+    internal void RaiseOpen() => Raise(OnOpen, nameof(OnOpen));
     internal void RaiseMessage(RTCDataChannelMessage message)
     {
         Interlocked.Increment(ref _messagesReceived);
         Interlocked.Add(ref _bytesReceived, message.Data.Length);
-        OnMessage?.Invoke(this, message);
+        UserHandlers.Invoke(OnMessage, this, message, _manager.Logger, DataChannelLog.HandlerThrew, nameof(OnMessage));
     }
-    internal void RaiseClosing() => OnClosing?.Invoke(this, EventArgs.Empty);
-    internal void RaiseClose() => OnClose?.Invoke(this, EventArgs.Empty);
-    internal void RaiseError(string message) => OnError?.Invoke(this, new RTCErrorEventArgs(message));
-    internal void RaiseBufferedAmountLow() => OnBufferedAmountLow?.Invoke(this, EventArgs.Empty);
+    internal void RaiseClosing() => Raise(OnClosing, nameof(OnClosing));
+    internal void RaiseClose() => Raise(OnClose, nameof(OnClose));
+    internal void RaiseError(string message) =>
+        UserHandlers.Invoke(OnError, this, new RTCErrorEventArgs(message), _manager.Logger, DataChannelLog.HandlerThrew, nameof(OnError));
+    internal void RaiseBufferedAmountLow() => Raise(OnBufferedAmountLow, nameof(OnBufferedAmountLow));
+
+    private void Raise(EventHandler? handler, string name) => UserHandlers.Invoke(handler, this, _manager.Logger, DataChannelLog.HandlerThrew, name);
 
     // Close handshake bookkeeping, guarded by the manager's lock.
     internal bool OutgoingResetDone { get; set; }

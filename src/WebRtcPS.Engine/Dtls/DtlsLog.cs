@@ -35,6 +35,6 @@ internal static partial class DtlsLog
     [LoggerMessage(3009, LogLevel.Warning, "Peer certificate rejected: expected {Expected}, actual {Actual}")]
     public static partial void FingerprintMismatch(ILogger logger, string expected, string actual);
 
-    [LoggerMessage(3010, LogLevel.Debug, "DTLS state-change handler threw")]
-    public static partial void HandlerFailed(ILogger logger, Exception exception);
+    [LoggerMessage(3010, LogLevel.Warning, "A user event handler of the DTLS transport ({Handler}) threw; delivery goes on")]
+    public static partial void HandlerThrew(ILogger logger, string handler, Exception exception);
 }

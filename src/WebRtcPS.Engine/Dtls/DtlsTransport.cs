@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+using WebRtcPS.Engine.Runtime;
 using WebRtcPS.Engine.Transport;
 using BcDtlsTransport = Org.BouncyCastle.Tls.DtlsTransport;
 
@@ -62,7 +63,8 @@ public sealed class DtlsTransport : IDatagramTransport
 
     /// <summary>Raised in order, off the DTLS thread, on every state change. <see cref="StartAsync"/>
     /// returns a connected transport, so a subscriber sees Closed or Failed; the handshake's own
-    /// outcome is the result of <see cref="StartAsync"/>.</summary>
+    /// outcome is the result of <see cref="StartAsync"/>. A handler that throws is logged (warning,
+    /// event id 3010); the others still run.</summary>
     public event EventHandler<RTCDtlsTransportState>? StateChanged;
 
     /// <summary>Why the transport failed, when <see cref="State"/> is <see cref="RTCDtlsTransportState.Failed"/>.</summary>
@@ -352,15 +354,6 @@ public sealed class DtlsTransport : IDatagramTransport
         }
     }
 
-    private void Raise(RTCDtlsTransportState state)
-    {
-        try
-        {
-            StateChanged?.Invoke(this, state);
-        }
-        catch (Exception ex)
-        {
-            DtlsLog.HandlerFailed(_logger, ex);
-        }
-    }
+    private void Raise(RTCDtlsTransportState state) =>
+        UserHandlers.Invoke(StateChanged, this, state, _logger, DtlsLog.HandlerThrew, nameof(StateChanged));
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace WebRtcPS.Engine.Ice;
@@ -12,9 +13,12 @@ public sealed record IceDiagnostics
     public required string StateReason { get; init; }
     public required RTCIceGatheringState GatheringState { get; init; }
     public required RTCIceRole Role { get; init; }
+    /// <summary>Our candidates; the one at index i has the stats id <see cref="LocalCandidateId"/>(i).</summary>
     public required IReadOnlyList<RTCIceCandidate> LocalCandidates { get; init; }
+    /// <summary>The peer's candidates; the one at index i has the stats id <see cref="RemoteCandidateId"/>(i).</summary>
     public required IReadOnlyList<RTCIceCandidate> RemoteCandidates { get; init; }
     public required bool RemoteEndOfCandidates { get; init; }
+    /// <summary>Every pair of the checklist, naming its candidates by the ids above.</summary>
     public required IReadOnlyList<RTCIceCandidatePairStats> Pairs { get; init; }
     public RTCIceCandidatePair? SelectedPair { get; init; }
 
@@ -23,6 +27,26 @@ public sealed record IceDiagnostics
 
     /// <summary>Exceptions caught on peer input (bugs, not peer misbehaviour); empty normally.</summary>
     public required IReadOnlyList<string> InternalErrors { get; init; }
+
+    /// <summary>The stats id of <see cref="LocalCandidates"/>[<paramref name="index"/>]: "LC1", "LC2"...</summary>
+    public static string LocalCandidateId(int index) => "LC" + (index + 1).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The stats id of <see cref="RemoteCandidates"/>[<paramref name="index"/>]: "RC1", "RC2"...</summary>
+    public static string RemoteCandidateId(int index) => "RC" + (index + 1).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The candidates a pair of <see cref="Pairs"/> names.</summary>
+    public RTCIceCandidatePair PairOf(RTCIceCandidatePairStats pair)
+    {
+        ArgumentNullException.ThrowIfNull(pair);
+        return new RTCIceCandidatePair(Find(LocalCandidates, pair.LocalCandidateId, "LC"), Find(RemoteCandidates, pair.RemoteCandidateId, "RC"));
+    }
+
+    private static RTCIceCandidate Find(IReadOnlyList<RTCIceCandidate> candidates, string id, string prefix) =>
+        id.StartsWith(prefix, StringComparison.Ordinal)
+        && int.TryParse(id.AsSpan(prefix.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+        && n >= 1 && n <= candidates.Count
+            ? candidates[n - 1]
+            : throw new ArgumentException($"No candidate {id} in this snapshot.", nameof(id));
 
     public override string ToString()
     {
@@ -36,7 +60,7 @@ public sealed record IceDiagnostics
         sb.Append("Pairs (").Append(Pairs.Count).AppendLine("):");
         foreach (var p in Pairs.OrderByDescending(p => p.Priority))
         {
-            sb.Append("  ").Append(p.Pair).Append(": ").Append(p.State);
+            sb.Append("  ").Append(PairOf(p)).Append(": ").Append(p.State);
             if (p.Nominated) sb.Append(", nominated");
             if (p.Selected) sb.Append(", selected");
             sb.Append(", requests ").Append(p.RequestsSent).Append('/').Append(p.RequestsReceived).Append(" sent/received")

@@ -18,7 +18,7 @@ public sealed record PeerConnectionDiagnostics
     public required RTCIceGatheringState IceGatheringState { get; init; }
     public required RTCDtlsTransportState DtlsState { get; init; }
     public DtlsRole? DtlsRole { get; init; }
-    public SctpTransportState? SctpState { get; init; }
+    public RTCSctpTransportState? SctpState { get; init; }
     public string? FailureReason { get; init; }
     public bool HasRemoteDescription { get; init; }
     /// <summary>ICE's diagnosis; null when no description has created the agent.</summary>

@@ -12,9 +12,9 @@ internal static partial class PeerConnectionLog
     public static partial void ConnectionState(ILogger logger, RTCPeerConnectionState state, string reason);
 
     [LoggerMessage(EventId = 5002, Level = LogLevel.Information, Message = "DTLS {State} as {Role}: {Detail}")]
-    public static partial void DtlsState(ILogger logger, Dtls.RTCDtlsTransportState state, Dtls.DtlsRole role, string detail);
+    public static partial void DtlsState(ILogger logger, RTCDtlsTransportState state, DtlsRole role, string detail);
 
-    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "A user event handler ({Handler}) threw; delivery goes on")]
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "A user event handler of the peer connection ({Handler}) threw; delivery goes on")]
     public static partial void HandlerThrew(ILogger logger, string handler, Exception exception);
 
     [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Setting up DTLS/SCTP failed unexpectedly")]

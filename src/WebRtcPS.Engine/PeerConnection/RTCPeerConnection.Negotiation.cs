@@ -94,7 +94,7 @@ public sealed partial class RTCPeerConnection
             else
             {
                 // Our answer fixes our DTLS role (RFC 8842 §5.3): active = client.
-                _dtlsRole = parsed.Setup == SdpSetupRole.Passive ? Dtls.DtlsRole.Server : Dtls.DtlsRole.Client;
+                _dtlsRole = parsed.Setup == SdpSetupRole.Passive ? W3C.DtlsRole.Server : W3C.DtlsRole.Client;
                 if (type == RTCSdpType.Answer) _remoteOfferSdp = null;
             }
             _lastLocalSdp = sdp;
@@ -162,8 +162,8 @@ public sealed partial class RTCPeerConnection
                 // RFC 8842 §5.3 / RFC 4145 §4: an answer says active or passive; absent means active.
                 _dtlsRole = remote.Setup switch
                 {
-                    SdpSetupRole.Passive => Dtls.DtlsRole.Client,
-                    SdpSetupRole.Active or null => Dtls.DtlsRole.Server,
+                    SdpSetupRole.Passive => W3C.DtlsRole.Client,
+                    SdpSetupRole.Active or null => W3C.DtlsRole.Server,
                     _ => throw new InvalidAccessError($"setRemoteDescription({type.ToWireName()}): an answer must say a=setup:active or passive, not {remote.Setup.Value.ToSdp()} (RFC 8842 §5.3)."),
                 };
             }

@@ -16,8 +16,8 @@ public sealed partial class RTCPeerConnection
         List<DataChannels.RTCDataChannel> channels;
         int opened, closed;
         RTCIceConnectionState iceState;
-        Dtls.RTCDtlsTransportState dtlsState;
-        Dtls.DtlsRole? dtlsRole;
+        RTCDtlsTransportState dtlsState;
+        DtlsRole? dtlsRole;
         lock (_gate)
         {
             agent = _agent;
@@ -59,75 +59,37 @@ public sealed partial class RTCPeerConnection
             }
         }
 
-        var candidateIds = new Dictionary<RTCIceCandidate, string>();
-        string CandidateId(RTCIceCandidate c, bool remote)
+        RTCIceCandidateStats CandidateStats(RTCIceCandidate c, string id, bool remote) => new(remote)
         {
-            if (!candidateIds.TryGetValue(c, out var id))
-            {
-                id = (remote ? "RC" : "LC") + (candidateIds.Count + 1).ToString(CultureInfo.InvariantCulture);
-                candidateIds[c] = id;
-                entries.Add(new RTCIceCandidateStats(remote)
-                {
-                    Id = id,
-                    Timestamp = now,
-                    TransportId = TransportId,
-                    Address = c.Address,
-                    Port = c.Port,
-                    Protocol = c.Protocol.ToString().ToLowerInvariant(),
-                    CandidateType = c.Type.ToString().ToLowerInvariant(),
-                    Priority = c.Priority,
-                    RelatedAddress = c.RelatedAddress,
-                    RelatedPort = c.RelatedPort,
-                    Foundation = c.Foundation,
-                });
-            }
-            return id;
-        }
+            Id = id,
+            Timestamp = now,
+            TransportId = TransportId,
+            Address = c.Address,
+            Port = c.Port,
+            Protocol = c.Protocol.ToString().ToLowerInvariant(),
+            CandidateType = c.Type.ToString().ToLowerInvariant(),
+            Priority = c.Priority,
+            RelatedAddress = c.RelatedAddress,
+            RelatedPort = c.RelatedPort,
+            Foundation = c.Foundation,
+        };
 
         string? selectedId = null;
         long bytesSent = 0, bytesReceived = 0, packetsSent = 0, packetsReceived = 0;
         if (ice is not null)
         {
-            foreach (var c in ice.LocalCandidates) CandidateId(c, remote: false);
-            foreach (var c in ice.RemoteCandidates) CandidateId(c, remote: true);
-            var n = 0;
+            for (var i = 0; i < ice.LocalCandidates.Count; i++)
+                entries.Add(CandidateStats(ice.LocalCandidates[i], IceDiagnostics.LocalCandidateId(i), remote: false));
+            for (var i = 0; i < ice.RemoteCandidates.Count; i++)
+                entries.Add(CandidateStats(ice.RemoteCandidates[i], IceDiagnostics.RemoteCandidateId(i), remote: true));
             foreach (var p in ice.Pairs)
             {
-                var id = "CP" + (++n).ToString(CultureInfo.InvariantCulture);
-                var local = CandidateId(p.Pair.Local, remote: false);
-                var remoteId = CandidateId(p.Pair.Remote, remote: true);
-                if (p.Selected)
-                {
-                    selectedId = id;
-                }
+                if (p.Selected) selectedId = p.Id;
                 bytesSent += p.BytesSent;
                 bytesReceived += p.BytesReceived;
                 packetsSent += p.PacketsSent;
                 packetsReceived += p.PacketsReceived;
-                entries.Add(new RTCCandidatePairStats
-                {
-                    Id = id,
-                    Timestamp = now,
-                    TransportId = TransportId,
-                    LocalCandidateId = local,
-                    RemoteCandidateId = remoteId,
-                    State = p.State,
-                    Nominated = p.Nominated,
-                    Selected = p.Selected,
-                    Priority = p.Priority,
-                    PacketsSent = p.PacketsSent,
-                    PacketsReceived = p.PacketsReceived,
-                    BytesSent = p.BytesSent,
-                    BytesReceived = p.BytesReceived,
-                    CurrentRoundTripTime = p.CurrentRoundTripTime,
-                    TotalRoundTripTime = p.TotalRoundTripTime,
-                    RequestsSent = p.RequestsSent,
-                    RequestsReceived = p.RequestsReceived,
-                    ResponsesSent = p.ResponsesSent,
-                    ResponsesReceived = p.ResponsesReceived,
-                    ConsentRequestsSent = p.ConsentRequestsSent,
-                    LastResult = p.LastResult,
-                });
+                entries.Add(p with { Timestamp = now, TransportId = TransportId });
             }
         }
 

@@ -103,7 +103,7 @@ public sealed partial class RTCPeerConnection
             sctp.StateChanged += (_, s) =>
             {
                 lock (_gate) _sctpState = s;
-                Publish(now => new SctpStateChangedEvent(now.Time, now.Elapsed, s, s == SctpTransportState.Closed ? sctp.CloseReason : null));
+                Publish(now => new SctpStateChangedEvent(now.Time, now.Elapsed, s, s == RTCSctpTransportState.Closed ? sctp.CloseReason : null));
             };
             lock (_gate)
             {
@@ -111,7 +111,7 @@ public sealed partial class RTCPeerConnection
                 if (!closed)
                 {
                     _sctp = sctp;
-                    _sctpState = SctpTransportState.Connecting;
+                    _sctpState = RTCSctpTransportState.Connecting;
                 }
             }
             if (closed)
@@ -119,8 +119,8 @@ public sealed partial class RTCPeerConnection
                 await sctp.DisposeAsync().ConfigureAwait(false);
                 return;
             }
-            Publish(now => new SctpStateChangedEvent(now.Time, now.Elapsed, SctpTransportState.Connecting, $"ports {Sdp.SctpMediaSection.DefaultSctpPort} -> {remote.SctpPort}, peer max-message-size {remote.MaxMessageSize}"));
-            _channels.Attach(sctp, role == Dtls.DtlsRole.Client);
+            Publish(now => new SctpStateChangedEvent(now.Time, now.Elapsed, RTCSctpTransportState.Connecting, $"ports {Sdp.SctpMediaSection.DefaultSctpPort} -> {remote.SctpPort}, peer max-message-size {remote.MaxMessageSize}"));
+            _channels.Attach(sctp, role == W3C.DtlsRole.Client);
             sctp.Start();
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

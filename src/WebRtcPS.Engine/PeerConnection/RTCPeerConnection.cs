@@ -1,7 +1,9 @@
+using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using WebRtcPS.Engine.DataChannels;
 using WebRtcPS.Engine.Dtls;
 using WebRtcPS.Engine.Ice;
+using WebRtcPS.Engine.Runtime;
 using WebRtcPS.Engine.Sctp;
 using WebRtcPS.Engine.Sdp;
 
@@ -18,7 +20,8 @@ namespace WebRtcPS.Engine.PeerConnection;
 /// Transports start in the background once an offer and its answer are both applied.</para>
 /// <para>User events (OnIceCandidate, the state changes) are raised in order on one event task,
 /// never under a lock. OnDataChannel is raised on the SCTP association's event task just before
-/// the channel's OnOpen, so handlers attached inside it see every message.
+/// the channel's OnOpen, so handlers attached inside it see every message. A handler that throws
+/// is logged (event id 5003) and the other handlers and later events are still delivered.
 /// <see cref="Events"/> carries everything, including the ICE agent's own events, with timestamps.</para>
 /// <para>Early candidates: addIceCandidate before the remote description is an InvalidStateError,
 /// as the spec says; callers that may receive candidates first (the seed protocol's trickle) hold
@@ -36,7 +39,7 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
     private readonly RTCCertificate _certificate;
     private readonly RTCIceParameters _localIce;
     private readonly IRelayCandidateSource? _relaySource;
-    private readonly DataChannelManager _channels = new();
+    private readonly DataChannelManager _channels;
     private readonly List<RTCDataChannel> _allChannels = [];
     private readonly Channel<PeerConnectionEvent> _events = Channel.CreateUnbounded<PeerConnectionEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<Action> _userEvents = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
@@ -62,7 +65,7 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
     private RTCIceGatheringState _iceGatheringState = RTCIceGatheringState.New;
     private RTCPeerConnectionState _connectionState = RTCPeerConnectionState.New;
     private RTCDtlsTransportState _dtlsState = RTCDtlsTransportState.New;
-    private SctpTransportState? _sctpState;
+    private RTCSctpTransportState? _sctpState;
     private string? _iceStateReason;
     private string? _failureReason;
     private int _channelsOpened;
@@ -82,6 +85,7 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
         _certificate = _config.Certificates.Count > 0 ? _config.Certificates[0] : RTCCertificate.Generate();
         _localIce = RTCIceParameters.Generate();
         _relaySource = RelaySourceFor(_config);
+        _channels = new DataChannelManager(_config.Logger);
         _channels.OnDataChannel += OnRemoteDataChannel;
         _userPump = Task.Run(PumpUserEventsAsync);
     }
@@ -130,25 +134,14 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
 
     /// <summary>W3C createDataChannel. A channel created before the session is up opens (DCEP, or at
     /// once when negotiated) when SCTP connects; its stream id follows the DTLS role.</summary>
-    /// <exception cref="InvalidStateError">The connection is closed.</exception>
+    /// <exception cref="InvalidStateError">The connection (or its SCTP transport) is closed.</exception>
+    /// <exception cref="OperationError">The requested stream id is in use, or none is free.</exception>
     /// <exception cref="ArgumentException">Bad options (the W3C TypeError).</exception>
     public RTCDataChannel CreateDataChannel(string label, RTCDataChannelInit? init = null)
     {
         ArgumentNullException.ThrowIfNull(label);
         lock (_gate) ThrowIfClosed("createDataChannel");
-        RTCDataChannel channel;
-        try
-        {
-            channel = _channels.CreateDataChannel(label, init);
-        }
-        catch (InvalidOperationException ex) when (ex.Message.Contains("InvalidStateError", StringComparison.Ordinal))
-        {
-            throw new InvalidStateError($"createDataChannel: {ex.Message}", ex);
-        }
-        catch (InvalidOperationException ex)
-        {
-            throw new OperationError($"createDataChannel: {ex.Message}", ex);
-        }
+        var channel = _channels.CreateDataChannel(label, init);
         Track(channel, remote: false);
         return channel;
     }
@@ -157,14 +150,7 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
     {
         // Runs on the association's event task, before the channel's OnOpen.
         Track(channel, remote: true);
-        try
-        {
-            OnDataChannel?.Invoke(this, channel);
-        }
-        catch (Exception ex)
-        {
-            if (_config.Logger is { } logger) PeerConnectionLog.HandlerThrew(logger, nameof(OnDataChannel), ex);
-        }
+        UserHandlers.Invoke(OnDataChannel, this, channel, _config.Logger, PeerConnectionLog.HandlerThrew, nameof(OnDataChannel));
     }
 
     private void Track(RTCDataChannel channel, bool remote)
@@ -235,26 +221,17 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
 
     private void Publish(Func<Now, PeerConnectionEvent> create) => _events.Writer.TryWrite(create(Stamp()));
 
-    private void Raise<T>(EventHandler<T>? handlerSnapshot, T args)
+    private void Raise<T>(EventHandler<T>? handlerSnapshot, T args, [CallerArgumentExpression(nameof(handlerSnapshot))] string name = "")
     {
         if (handlerSnapshot is null) return;
-        _userEvents.Writer.TryWrite(() => handlerSnapshot(this, args));
+        _userEvents.Writer.TryWrite(() => UserHandlers.Invoke(handlerSnapshot, this, args, _config.Logger, PeerConnectionLog.HandlerThrew, name));
     }
 
     private async Task PumpUserEventsAsync()
     {
+        // Each action applies the user-handler policy itself; Run is the backstop that keeps the task alive.
         await foreach (var action in _userEvents.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            try
-            {
-                action();
-            }
-            catch (Exception ex)
-            {
-                // A user handler's exception must not stop event delivery.
-                if (_config.Logger is { } logger) PeerConnectionLog.HandlerThrew(logger, "peer connection event", ex);
-            }
-        }
+            UserHandlers.Run(action, _config.Logger, PeerConnectionLog.HandlerThrew, "peer connection event");
     }
 
     private void ThrowIfClosed(string operation)

@@ -27,7 +27,7 @@ public sealed record ConnectionStateChangedEvent(DateTimeOffset Timestamp, TimeS
 public sealed record DtlsStateChangedEvent(DateTimeOffset Timestamp, TimeSpan Elapsed, RTCDtlsTransportState State, DtlsRole Role, string? Detail) : PeerConnectionEvent(Timestamp, Elapsed);
 
 /// <summary>The SCTP association changed state.</summary>
-public sealed record SctpStateChangedEvent(DateTimeOffset Timestamp, TimeSpan Elapsed, SctpTransportState State, string? Detail) : PeerConnectionEvent(Timestamp, Elapsed);
+public sealed record SctpStateChangedEvent(DateTimeOffset Timestamp, TimeSpan Elapsed, RTCSctpTransportState State, string? Detail) : PeerConnectionEvent(Timestamp, Elapsed);
 
 /// <summary>A data channel changed state (created locally or by the peer, open, closing, closed) or reported an error.</summary>
 public sealed record DataChannelStateChangedEvent(DateTimeOffset Timestamp, TimeSpan Elapsed, string Label, ushort? Id, RTCDataChannelState State, bool Remote, string? Error) : PeerConnectionEvent(Timestamp, Elapsed);

@@ -7,7 +7,7 @@ namespace WebRtcPS.Commands.Peers;
 /// remote candidates, data channels; one flat object per entry.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "WrtcStats")]
-[OutputType(typeof(Engine.PeerConnection.RTCStats))]
+[OutputType(typeof(RTCStats))]
 public sealed class GetWrtcStatsCommand : PSCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]

@@ -27,7 +27,7 @@ public sealed class SendWrtcMessageCommand : PSCmdlet
     protected override void ProcessRecord()
     {
         var session = Peer.Session;
-        if (session?.DataChannel is not { ReadyState: Engine.DataChannels.RTCDataChannelState.Open } channel)
+        if (session?.DataChannel is not { ReadyState: RTCDataChannelState.Open } channel)
         {
             WriteError(new ErrorRecord(new InvalidOperationException($"Peer '{Peer.Id}' has no open data channel (connection {Peer.ConnectionState}, channel {Peer.ChannelState}). Connect it first with Connect-WrtcPeer -PassThru."),
                 "PeerNotConnected", ErrorCategory.InvalidOperation, Peer));
@@ -40,7 +40,7 @@ public sealed class SendWrtcMessageCommand : PSCmdlet
             if (isText) session.SendAsync(Message).AsTask().GetAwaiter().GetResult();
             else session.SendAsync(Bytes).AsTask().GetAwaiter().GetResult();
         }
-        catch (Exception ex) when (ex is InvalidOperationException or IOException or ArgumentException)
+        catch (Exception ex) when (ex is RTCDomException or InvalidOperationException or IOException or ArgumentException)
         {
             WriteError(new ErrorRecord(ex, "MessageSendFailed", ErrorCategory.WriteError, Peer));
             return;

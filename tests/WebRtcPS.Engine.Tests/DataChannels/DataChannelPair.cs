@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
 using WebRtcPS.Engine.DataChannels;
 using WebRtcPS.Engine.Sctp;
 using WebRtcPS.Engine.Tests.Sctp;
@@ -28,7 +29,8 @@ internal sealed class DataChannelPair : IAsyncDisposable
     public Channel<RTCDataChannel> IncomingAtA { get; } = Channel.CreateUnbounded<RTCDataChannel>();
     public Channel<RTCDataChannel> IncomingAtB { get; } = Channel.CreateUnbounded<RTCDataChannel>();
 
-    public static async Task<DataChannelPair> ConnectAsync(int seed = 1, LinkImpairment? impairment = null)
+    /// <param name="logger">Both associations' logger (the managers log through it too).</param>
+    public static async Task<DataChannelPair> ConnectAsync(int seed = 1, LinkImpairment? impairment = null, ILogger? logger = null)
     {
         var link = new InMemoryDatagramLink(seed, impairment, impairment);
         SctpAssociationOptions Options() => new()
@@ -36,7 +38,7 @@ internal sealed class DataChannelPair : IAsyncDisposable
             RtoInitial = TimeSpan.FromMilliseconds(100), RtoMin = TimeSpan.FromMilliseconds(50), RtoMax = TimeSpan.FromSeconds(2),
             MaxAssociationRetransmits = 50, MaxInitRetransmits = 50, DeliverMessagesAsEvents = true,
         };
-        var pair = new DataChannelPair(link, new SctpAssociation(link.A, Options()), new SctpAssociation(link.B, Options()));
+        var pair = new DataChannelPair(link, new SctpAssociation(link.A, Options(), logger: logger), new SctpAssociation(link.B, Options(), logger: logger));
         pair.AssociationA.Start();
         pair.AssociationB.Start();
         using var cts = new CancellationTokenSource(SctpPair.Generous);

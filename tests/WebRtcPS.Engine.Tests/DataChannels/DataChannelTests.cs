@@ -84,7 +84,7 @@ public class DataChannelTests
         pair.AssociationB.Abort("peer gone");   // no ACK will ever come
         var channel = pair.A.CreateDataChannel("never");
         Assert.NotEqual(RTCDataChannelState.Open, channel.ReadyState);
-        Assert.Throws<InvalidOperationException>(() => channel.Send("x"));
+        Assert.Throws<InvalidStateError>(() => channel.Send("x"));
     }
 
     [Theory]
@@ -192,7 +192,7 @@ public class DataChannelTests
         await Task.WhenAll(closedAtA, closedAtB);
         // Everything sent before close() still arrived, in order.
         for (var i = 0; i < 20; i++) Assert.Equal($"d{i}", (await Next(dropInbox)).Text);
-        Assert.Throws<InvalidOperationException>(() => drop.AtA.Send("late"));
+        Assert.Throws<InvalidStateError>(() => drop.AtA.Send("late"));
         for (var i = 20; i < 40; i++) keep.AtA.Send($"k{i}");
         for (var i = 0; i < 40; i++) Assert.Equal($"k{i}", (await Next(keepInbox)).Text);
         Assert.Equal(RTCDataChannelState.Open, keep.AtB.ReadyState);

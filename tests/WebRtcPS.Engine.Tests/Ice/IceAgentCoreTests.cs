@@ -267,8 +267,9 @@ public sealed class IceAgentCoreTests
 
         // The signalled candidate arriving late upgrades the peer-reflexive one in place.
         wire.Signal(wire.B);
-        var pair = Assert.Single(wire.A.Core.BuildDiagnostics().Pairs);
-        Assert.Equal(RTCIceCandidateType.Host, pair.Pair.Remote.Type);
+        var diagnostics = wire.A.Core.BuildDiagnostics();
+        var pair = Assert.Single(diagnostics.Pairs);
+        Assert.Equal(RTCIceCandidateType.Host, diagnostics.PairOf(pair).Remote.Type);
         Assert.Single(wire.A.Core.RemoteCandidates);
     }
 
@@ -291,7 +292,8 @@ public sealed class IceAgentCoreTests
         Assert.Equal(mapped, wire.B.Core.Route!.Remote);
         Assert.Equal(A1.ToString(), wire.A.Core.Route!.Pair.Local.Address);
         // The private host candidate was never reachable.
-        Assert.Contains(wire.B.Core.BuildDiagnostics().Pairs, p => p.Pair.Remote.Address == A1.ToString() && p.State != RTCIceCandidatePairState.Succeeded);
+        var diagnosticsB = wire.B.Core.BuildDiagnostics();
+        Assert.Contains(diagnosticsB.Pairs, p => diagnosticsB.PairOf(p).Remote.Address == A1.ToString() && p.State != RTCIceCandidatePairState.Succeeded);
     }
 
     [Fact]

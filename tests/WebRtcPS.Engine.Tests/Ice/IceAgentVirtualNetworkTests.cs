@@ -185,8 +185,8 @@ public sealed class IceAgentVirtualNetworkTests(ITestOutputHelper output)
 
         // The trickled candidate arriving late upgrades the peer-reflexive one in place.
         foreach (var c in b.Agent.LocalCandidates) a.Agent.AddRemoteCandidate(c);
-        var stats = await a.Agent.GetStatsAsync();
-        Assert.Equal(RTCIceCandidateType.Host, Assert.Single(stats).Pair.Remote.Type);
+        var diagnostics = await a.Agent.GetDiagnosticsAsync();
+        Assert.Equal(RTCIceCandidateType.Host, diagnostics.PairOf(Assert.Single(diagnostics.Pairs)).Remote.Type);
     }
 
     [Fact]

@@ -187,7 +187,7 @@ public sealed class PeerConnectionDataTests(ITestOutputHelper output)
         var pc = Assert.Single(report.OfType<RTCPeerConnectionStats>());
         Assert.Equal(1, pc.DataChannelsOpened);
         var transport = Assert.Single(report.OfType<RTCTransportStats>());
-        Assert.Equal(WebRtcPS.Engine.Dtls.RTCDtlsTransportState.Connected, transport.DtlsState);
+        Assert.Equal(RTCDtlsTransportState.Connected, transport.DtlsState);
         Assert.NotNull(transport.DtlsCipher);
         var selected = report.SelectedCandidatePair;
         Assert.NotNull(selected);

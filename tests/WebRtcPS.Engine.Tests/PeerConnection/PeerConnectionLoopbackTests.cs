@@ -48,7 +48,7 @@ public sealed class PeerConnectionLoopbackTests(ITestOutputHelper output)
         Assert.Contains(events, e => e is PeerConnectionIceEvent { Ice: IceSelectedCandidatePairChangedEvent });
         Assert.Contains(events, e => e is SignalingStateChangedEvent { State: RTCSignalingState.HaveLocalOffer });
         Assert.Contains(events, e => e is DtlsStateChangedEvent { State: RTCDtlsTransportState.Connected });
-        Assert.Contains(events, e => e is SctpStateChangedEvent { State: SctpTransportState.Connected });
+        Assert.Contains(events, e => e is SctpStateChangedEvent { State: RTCSctpTransportState.Connected });
         Assert.Contains(events, e => e is DataChannelStateChangedEvent { State: RTCDataChannelState.Open, Label: "testChannel" });
         var states = events.OfType<ConnectionStateChangedEvent>().Select(e => e.State).ToList();
         Assert.Equal([RTCPeerConnectionState.Connecting, RTCPeerConnectionState.Connected, RTCPeerConnectionState.Closed], states);

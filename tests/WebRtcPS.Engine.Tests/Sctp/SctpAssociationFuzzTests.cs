@@ -89,6 +89,6 @@ public class SctpAssociationFuzzTests
         await Task.WhenAny(shutdown, Task.Delay(SctpPair.Generous));
         pair.B.Abort("test done");
         await pair.B.Completion.WaitAsync(SctpPair.Generous);
-        Assert.Equal(SctpTransportState.Closed, pair.B.State);
+        Assert.Equal(RTCSctpTransportState.Closed, pair.B.State);
     }
 }

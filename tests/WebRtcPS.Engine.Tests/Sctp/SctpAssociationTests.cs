@@ -12,8 +12,8 @@ public class SctpAssociationTests
     public async Task EstablishesWithAndWithoutInitCollision(bool bothSendInit)
     {
         await using var pair = await SctpPair.ConnectAsync(bothSendInit: bothSendInit);
-        Assert.Equal(SctpTransportState.Connected, pair.A.State);
-        Assert.Equal(SctpTransportState.Connected, pair.B.State);
+        Assert.Equal(RTCSctpTransportState.Connected, pair.A.State);
+        Assert.Equal(RTCSctpTransportState.Connected, pair.B.State);
     }
 
     [Theory]
@@ -54,7 +54,7 @@ public class SctpAssociationTests
         passive.Start();
         using var cts = new CancellationTokenSource(SctpPair.Generous);
         await using var active = await SctpAssociation.ConnectAsync(link.A, SctpPair.FastOptions(), cancellationToken: cts.Token);
-        Assert.Equal(SctpTransportState.Connected, active.State);
+        Assert.Equal(RTCSctpTransportState.Connected, active.State);
     }
 
     [Fact]

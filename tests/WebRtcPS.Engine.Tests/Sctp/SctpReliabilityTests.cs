@@ -136,8 +136,8 @@ public class SctpReliabilityTests
         await pair.B.Completion.WaitAsync(SctpPair.Generous);
         var message = await pair.B.Messages.ReadAsync();
         Assert.Equal(payload, message.Data);
-        Assert.Equal(SctpTransportState.Closed, pair.A.State);
-        Assert.Equal(SctpTransportState.Closed, pair.B.State);
+        Assert.Equal(RTCSctpTransportState.Closed, pair.A.State);
+        Assert.Equal(RTCSctpTransportState.Closed, pair.B.State);
     }
 
     [Fact]

@@ -40,7 +40,7 @@ public class SctpTransportFailureTests
         await pair.Link.A.DisposeAsync();
         pair.A.Send(1, 53, new byte[10]);
         await pair.A.Completion.WaitAsync(SctpPair.Generous);
-        Assert.Equal(SctpTransportState.Closed, pair.A.State);
+        Assert.Equal(RTCSctpTransportState.Closed, pair.A.State);
         Assert.Equal("transport closed", pair.A.CloseReason);
     }
 }

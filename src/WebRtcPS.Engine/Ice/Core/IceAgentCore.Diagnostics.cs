@@ -5,31 +5,41 @@ internal sealed partial class IceAgentCore
 {
     /// <summary>What was gathered, what the peer offered, every pair with what its checks got
     /// back, and the state with its reason.</summary>
-    public IceDiagnostics BuildDiagnostics() => new()
+    public IceDiagnostics BuildDiagnostics()
     {
-        State = _state,
-        StateReason = _stateReason,
-        GatheringState = _gatheringState,
-        Role = _role,
-        LocalCandidates = _locals.Select(l => l.Candidate).ToArray(),
-        RemoteCandidates = _remotes.Select(r => r.Candidate).ToArray(),
-        RemoteEndOfCandidates = _remoteEndOfCandidates,
-        Pairs = _pairs.Select(PairStats).ToArray(),
-        SelectedPair = _selected?.Snapshot,
-        Problems = _history.Select(e => e switch
+        var locals = new StatsIds<LocalCandidate>(_locals, IceDiagnostics.LocalCandidateId);
+        var remotes = new StatsIds<RemoteCandidate>(_remotes, IceDiagnostics.RemoteCandidateId);
+        var stamp = Stamp;
+        var pairs = _pairs.Select((p, i) => PairStats(p, i, stamp, locals.IdOf(p.Local), remotes.IdOf(p.Remote))).ToArray();
+        return new()
         {
-            IceCandidateErrorEvent c => $"{c.Url} from {c.LocalAddress}: {c.ErrorCode} {c.ErrorText}",
-            IceRemoteCandidateRejectedEvent r => $"remote candidate {r.Candidate.Address}:{r.Candidate.Port} rejected: {r.Reason}",
-            IceTcpConnectionEvent { Open: false, Reason: { } why } t when why.StartsWith("dropped", StringComparison.Ordinal) =>
-                $"TCP connection {t.RemoteAddress} -> {t.LocalCandidate.Address}:{t.LocalCandidate.Port} {why}",
-            _ => null,
-        }).OfType<string>().ToArray(),
-        InternalErrors = _internalErrors.ToArray(),
-    };
+            State = _state,
+            StateReason = _stateReason,
+            GatheringState = _gatheringState,
+            Role = _role,
+            LocalCandidates = locals.Items.Select(l => l.Candidate).ToArray(),
+            RemoteCandidates = remotes.Items.Select(r => r.Candidate).ToArray(),
+            RemoteEndOfCandidates = _remoteEndOfCandidates,
+            Pairs = pairs,
+            SelectedPair = _selected?.Snapshot,
+            Problems = _history.Select(e => e switch
+            {
+                IceCandidateErrorEvent c => $"{c.Url} from {c.LocalAddress}: {c.ErrorCode} {c.ErrorText}",
+                IceRemoteCandidateRejectedEvent r => $"remote candidate {r.Candidate.Address}:{r.Candidate.Port} rejected: {r.Reason}",
+                IceTcpConnectionEvent { Open: false, Reason: { } why } t when why.StartsWith("dropped", StringComparison.Ordinal) =>
+                    $"TCP connection {t.RemoteAddress} -> {t.LocalCandidate.Address}:{t.LocalCandidate.Port} {why}",
+                _ => null,
+            }).OfType<string>().ToArray(),
+            InternalErrors = _internalErrors.ToArray(),
+        };
+    }
 
-    private RTCIceCandidatePairStats PairStats(CandidatePair p) => new()
+    private RTCIceCandidatePairStats PairStats(CandidatePair p, int index, DateTimeOffset stamp, string localId, string remoteId) => new()
     {
-        Pair = p.Snapshot,
+        Id = "CP" + (index + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Timestamp = stamp,
+        LocalCandidateId = localId,
+        RemoteCandidateId = remoteId,
         State = p.State,
         Priority = p.Priority,
         Nominated = p.Nominated,
@@ -47,4 +57,24 @@ internal sealed partial class IceAgentCore
         BytesReceived = Interlocked.Read(ref p.Traffic.BytesReceived),
         LastResult = p.LastResult,
     };
+
+    /// <summary>Stats ids of one side's candidates by position; a pair's candidate missing from the
+    /// list (not expected) is added at the end rather than left without an id.</summary>
+    private sealed class StatsIds<T>(IEnumerable<T> candidates, Func<int, string> idAt) where T : class
+    {
+        private readonly List<T> _items = [.. candidates];
+
+        public IReadOnlyList<T> Items => _items;
+
+        public string IdOf(T candidate)
+        {
+            var index = _items.FindIndex(c => ReferenceEquals(c, candidate));
+            if (index < 0)
+            {
+                index = _items.Count;
+                _items.Add(candidate);
+            }
+            return idAt(index);
+        }
+    }
 }

@@ -13,14 +13,6 @@ public enum AssociationState
     ShutdownAckSent,
 }
 
-/// <summary>The W3C RTCSctpTransportState, the public face of <see cref="AssociationState"/>.</summary>
-public enum SctpTransportState
-{
-    Connecting,
-    Connected,
-    Closed,
-}
-
 /// <summary>Which direction of a stream a reset concerned (RFC 6525).</summary>
 public enum StreamResetDirection
 {

@@ -4,6 +4,7 @@ using System.Runtime.CompilerServices;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using WebRtcPS.Engine.Runtime;
 using WebRtcPS.Engine.Transport;
 
 namespace WebRtcPS.Engine.Sctp;
@@ -13,7 +14,8 @@ namespace WebRtcPS.Engine.Sctp;
 /// data channel transport). All protocol state lives in one <see cref="SctpAssociationCore"/>
 /// driven by a single loop fed through a Channel (received packets, user calls, timer ticks); its
 /// handlers return packets, which the loop sends. User events are queued and raised in order on
-/// their own task, never on the loop.
+/// their own task, never on the loop; a handler that throws is logged (warning, event id 4006)
+/// and delivery goes on.
 /// </summary>
 public sealed class SctpAssociation : IAsyncDisposable
 {
@@ -38,7 +40,7 @@ public sealed class SctpAssociation : IAsyncDisposable
     private readonly CountingReader _messageReader;
     private long _packetsSent, _packetsReceived, _packetsDropped, _internalErrors;
     private Task? _loopTask, _receiveTask, _eventTask;
-    private volatile SctpTransportState _state = SctpTransportState.Connecting;
+    private volatile RTCSctpTransportState _state = RTCSctpTransportState.Connecting;
     private int _started;
     private int _disposed;
 
@@ -72,7 +74,7 @@ public sealed class SctpAssociation : IAsyncDisposable
         }
     }
 
-    public SctpTransportState State => _state;
+    public RTCSctpTransportState State => _state;
     /// <summary>Largest message we accept (our a=max-message-size).</summary>
     public int MaxMessageSize => _options.MaxMessageSize;
     /// <summary>Largest message we may send (the peer's a=max-message-size).</summary>
@@ -88,7 +90,7 @@ public sealed class SctpAssociation : IAsyncDisposable
     /// <summary>Bytes received and delivered but not yet read (or handled); they shrink our advertised window.</summary>
     public long UnconsumedBytes => Interlocked.Read(ref _unconsumed);
 
-    public event EventHandler<SctpTransportState>? StateChanged;
+    public event EventHandler<RTCSctpTransportState>? StateChanged;
     public event EventHandler<StreamResetEventArgs>? StreamReset;
     public event EventHandler<BufferedAmountEventArgs>? BufferedAmountDecreased;
     /// <summary>Raised per message when <see cref="SctpAssociationOptions.DeliverMessagesAsEvents"/> is set.</summary>
@@ -108,6 +110,9 @@ public sealed class SctpAssociation : IAsyncDisposable
 
     /// <summary>The core's state summary, read off-loop (racy; diagnostics only).</summary>
     internal string Describe() => _core.Describe();
+
+    /// <summary>The logger given at construction (layers above log through it when they have none of their own).</summary>
+    internal ILogger Logger => _logger;
 
     /// <summary>Our verification tag (tests use it to craft packets the association will not discard).</summary>
     internal uint LocalVerificationTag => _core.LocalVerificationTag;
@@ -137,7 +142,7 @@ public sealed class SctpAssociation : IAsyncDisposable
     {
         if (payload.Length == 0 || payload.Length > MaxSendMessageSize)
             throw new ArgumentOutOfRangeException(nameof(payload), payload.Length, $"An SCTP message carries 1 to {MaxSendMessageSize} bytes.");
-        if (_state == SctpTransportState.Closed) throw new InvalidOperationException("The SCTP association is closed.");
+        if (_state == RTCSctpTransportState.Closed) throw new InvalidStateError($"send: the SCTP association is closed ({CloseReason ?? "shut down"}).");
         var copy = payload.ToArray();
         Interlocked.Add(ref _buffered.GetOrAdd(streamId, _ => new StrongBox<long>()).Value, copy.Length);
         Interlocked.Add(ref _totalBuffered, copy.Length);
@@ -153,7 +158,7 @@ public sealed class SctpAssociation : IAsyncDisposable
             Task wait;
             lock (_roomGate)
             {
-                if (_state == SctpTransportState.Closed || Interlocked.Read(ref _totalBuffered) < _options.MaxBufferedAmount) break;
+                if (_state == RTCSctpTransportState.Closed || Interlocked.Read(ref _totalBuffered) < _options.MaxBufferedAmount) break;
                 _roomWaiter ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 wait = _roomWaiter.Task;
             }
@@ -300,14 +305,8 @@ public sealed class SctpAssociation : IAsyncDisposable
             if (_options.DeliverMessagesAsEvents)
                 _events.Writer.TryWrite(() =>
                 {
-                    try
-                    {
-                        MessageReceived?.Invoke(this, message);
-                    }
-                    finally
-                    {
-                        Consumed(message.Data.Length);
-                    }
+                    UserHandlers.Invoke(MessageReceived, this, message, _logger, SctpLog.HandlerThrew, nameof(MessageReceived));
+                    Consumed(message.Data.Length);
                 });
             else _messages.Writer.TryWrite(message);
         }
@@ -320,7 +319,7 @@ public sealed class SctpAssociation : IAsyncDisposable
                 var now = Interlocked.Add(ref box.Value, -bytes);
                 Interlocked.Add(ref _totalBuffered, -bytes);
                 var args = new BufferedAmountEventArgs(stream, now, bytes);
-                _events.Writer.TryWrite(() => BufferedAmountDecreased?.Invoke(this, args));
+                _events.Writer.TryWrite(() => UserHandlers.Invoke(BufferedAmountDecreased, this, args, _logger, SctpLog.HandlerThrew, nameof(BufferedAmountDecreased)));
             }
             _core.DrainedBytes.Clear();
             ReleaseSenders();
@@ -333,7 +332,7 @@ public sealed class SctpAssociation : IAsyncDisposable
             switch (e)
             {
                 case StateChangedEvent { State: AssociationState.Established }:
-                    SetPublicState(SctpTransportState.Connected);
+                    SetPublicState(RTCSctpTransportState.Connected);
                     _connected.TrySetResult();
                     break;
                 case StateChangedEvent { State: AssociationState.Closed } closed:
@@ -341,7 +340,7 @@ public sealed class SctpAssociation : IAsyncDisposable
                     CloseEverything(closed.Reason);
                     break;
                 case StreamResetEvent reset:
-                    _events.Writer.TryWrite(() => StreamReset?.Invoke(this, reset.Args));
+                    _events.Writer.TryWrite(() => UserHandlers.Invoke(StreamReset, this, reset.Args, _logger, SctpLog.HandlerThrew, nameof(StreamReset)));
                     break;
             }
         }
@@ -388,16 +387,16 @@ public sealed class SctpAssociation : IAsyncDisposable
         public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) => inner.WaitToReadAsync(cancellationToken);
     }
 
-    private void SetPublicState(SctpTransportState state)
+    private void SetPublicState(RTCSctpTransportState state)
     {
         if (_state == state) return;
         _state = state;
-        _events.Writer.TryWrite(() => StateChanged?.Invoke(this, state));
+        _events.Writer.TryWrite(() => UserHandlers.Invoke(StateChanged, this, state, _logger, SctpLog.HandlerThrew, nameof(StateChanged)));
     }
 
     private void CloseEverything(string? reason)
     {
-        if (_state != SctpTransportState.Closed) SetPublicState(SctpTransportState.Closed);
+        if (_state != RTCSctpTransportState.Closed) SetPublicState(RTCSctpTransportState.Closed);
         CloseReason ??= reason;
         _messages.Writer.TryComplete();
         _connected.TrySetException(new IOException($"SCTP association closed: {reason ?? "shut down"}"));
@@ -411,7 +410,7 @@ public sealed class SctpAssociation : IAsyncDisposable
         lock (_roomGate)
         {
             if (_roomWaiter is null) return;
-            if (_state != SctpTransportState.Closed && Interlocked.Read(ref _totalBuffered) >= _options.MaxBufferedAmount) return;
+            if (_state != RTCSctpTransportState.Closed && Interlocked.Read(ref _totalBuffered) >= _options.MaxBufferedAmount) return;
             _roomWaiter.TrySetResult();
             _roomWaiter = null;
         }
@@ -449,24 +448,16 @@ public sealed class SctpAssociation : IAsyncDisposable
 
     private async Task EventLoopAsync()
     {
+        // Each action applies the user-handler policy itself; this covers what layers above post.
         await foreach (var action in _events.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            try
-            {
-                action();
-            }
-            catch (Exception)
-            {
-                // A user handler's exception must not stop event delivery.
-            }
-        }
+            UserHandlers.Run(action, _logger, SctpLog.HandlerThrew, "posted event");
     }
 
     /// <summary>Aborts the association if still open and stops its tasks; idempotent. The transport is not disposed.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        if (_started == 1 && _state != SctpTransportState.Closed) Abort("disposed");
+        if (_started == 1 && _state != RTCSctpTransportState.Closed) Abort("disposed");
         _inputs.Writer.TryComplete();
         if (_loopTask is not null) await _loopTask.ConfigureAwait(false);
         await _cts.CancelAsync().ConfigureAwait(false);

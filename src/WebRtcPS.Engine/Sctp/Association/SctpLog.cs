@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 
 namespace WebRtcPS.Engine.Sctp;
 
-/// <summary>Log messages of the SCTP layer (event ids 4000-4099; DTLS has 3000-3099).</summary>
+/// <summary>Log messages of the SCTP layer (event ids 4000-4049; data channels have 4050-4099, DTLS 3000-3099).</summary>
 internal static partial class SctpLog
 {
     [LoggerMessage(EventId = 4000, Level = LogLevel.Information, Message = "SCTP association {State}{Reason}")]
@@ -22,4 +22,7 @@ internal static partial class SctpLog
 
     [LoggerMessage(EventId = 4005, Level = LogLevel.Debug, Message = "Sending an SCTP packet failed; treated as lost")]
     public static partial void SendFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4006, Level = LogLevel.Warning, Message = "A user event handler of the SCTP association ({Handler}) threw; delivery goes on")]
+    public static partial void HandlerThrew(ILogger logger, string handler, Exception exception);
 }

@@ -1,4 +1,4 @@
-namespace WebRtcPS.Engine.Ice;
+namespace WebRtcPS.Engine.W3C;
 
 /// <summary>W3C RTCIceRole (RFC 8445 §6.1.1): the controlling agent nominates the pair.</summary>
 public enum RTCIceRole

@@ -1,19 +1,5 @@
 namespace WebRtcPS.Engine.Dtls;
 
-/// <summary>
-/// Which side of the DTLS handshake this endpoint plays (W3C <c>RTCDtlsRole</c>). It follows the
-/// SDP <c>a=setup</c> attribute (RFC 8842 §5): <c>active</c> connects (client), <c>passive</c>
-/// accepts (server).
-/// </summary>
-public enum DtlsRole
-{
-    /// <summary>Sends the ClientHello (<c>a=setup:active</c>).</summary>
-    Client,
-
-    /// <summary>Waits for the ClientHello (<c>a=setup:passive</c>).</summary>
-    Server,
-}
-
 /// <summary>Maps <c>a=setup</c> values to <see cref="DtlsRole"/>.</summary>
 public static class DtlsSetup
 {

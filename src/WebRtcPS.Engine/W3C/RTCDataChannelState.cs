@@ -1,4 +1,4 @@
-namespace WebRtcPS.Engine.DataChannels;
+namespace WebRtcPS.Engine.W3C;
 
 /// <summary>W3C RTCDataChannelState.</summary>
 public enum RTCDataChannelState

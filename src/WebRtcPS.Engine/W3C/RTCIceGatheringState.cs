@@ -1,4 +1,4 @@
-namespace WebRtcPS.Engine.Ice;
+namespace WebRtcPS.Engine.W3C;
 
 /// <summary>W3C RTCIceGatheringState.</summary>
 public enum RTCIceGatheringState

@@ -1,4 +1,4 @@
-namespace WebRtcPS.Engine.Ice;
+namespace WebRtcPS.Engine.W3C;
 
 /// <summary>Candidate pair states (RFC 8445 §6.1.2.6; W3C RTCStatsIceCandidatePairState).</summary>
 public enum RTCIceCandidatePairState

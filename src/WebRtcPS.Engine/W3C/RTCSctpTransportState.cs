@@ -1,0 +1,10 @@
+namespace WebRtcPS.Engine.W3C;
+
+/// <summary>W3C RTCSctpTransportState (webrtc-pc §6.1.2): the public face of the SCTP layer's
+/// internal RFC 9260 §4 association state.</summary>
+public enum RTCSctpTransportState
+{
+    Connecting,
+    Connected,
+    Closed,
+}
