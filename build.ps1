@@ -74,21 +74,72 @@ function Invoke-Docs {
     & (Join-Path $Root 'tools/Build-Help.ps1') -DocsPath (Join-Path $Root 'docs/cmdlets') -OutputPath $helpDir
 }
 
+# name -> path of the ASP.NET Core runtime pack's assemblies for $Rid (restored by the SDK, which
+# picks the version of its own shared framework).
+function Get-AspNetCoreRuntime([string] $Rid) {
+    $list = Join-Path $Out "aspnetcore-$Rid.txt"
+    $project = Join-Path $Root 'tools/AspNetCoreRuntime/AspNetCoreRuntime.csproj'
+    $null = Invoke-Native dotnet @('msbuild', $project, '-restore', '-t:WriteAspNetCoreRuntimeList', "-p:RuntimeIdentifier=$Rid",
+        "-p:ListPath=$list", '-nologo', '-v:q')
+    $map = @{}
+    foreach ($path in Get-Content $list) { $map[[IO.Path]::GetFileNameWithoutExtension($path)] = $path }
+    return $map
+}
+
+# The names of the assemblies $Roots reference, directly or through each other, among $Available.
+function Get-ReferenceClosure([string[]] $Roots, [hashtable] $Available) {
+    $found = [ordered]@{}
+    $queue = [Collections.Generic.Queue[string]]::new()
+    foreach ($r in $Roots) { $queue.Enqueue($r) }
+    while ($queue.Count) {
+        $stream = [IO.File]::OpenRead($queue.Dequeue())
+        try {
+            $pe = [Reflection.PortableExecutable.PEReader]::new($stream)
+            $md = [Reflection.Metadata.PEReaderExtensions]::GetMetadataReader($pe)
+            foreach ($h in $md.AssemblyReferences) {
+                $name = $md.GetString($md.GetAssemblyReference($h).Name)
+                if ($Available.ContainsKey($name) -and -not $found.Contains($name)) {
+                    $found[$name] = $Available[$name]
+                    $queue.Enqueue($Available[$name])
+                }
+            }
+            $pe.Dispose()
+        }
+        finally { $stream.Dispose() }
+    }
+    return $found
+}
+
+# The module folder. At the top the bridge, WebRtcPS.dll (the cmdlets), which PowerShell loads into
+# its default AssemblyLoadContext; everything else in Dependencies/, which PowerShell does not probe
+# and the module loads into its own context (src/WebRtcPS/ModuleLoadContext.cs): our engine and
+# signaling, BouncyCastle, and in Dependencies/AspNetCore the ASP.NET Core and Microsoft.Extensions
+# assemblies they reference (taken from the runtime pack; used when the machine has no matching
+# shared framework beside its runtime, as in every self-contained PowerShell).
 function Invoke-Build {
     $null = Invoke-Native dotnet @('build', (Join-Path $Root 'src/WebRtcPS/WebRtcPS.csproj'), '-c', $Configuration, '-nologo', '-v', 'q', '-clp:ErrorsOnly;NoSummary')
     $bin = Join-Path $Root "src/WebRtcPS/bin/$Configuration/net10.0"
     if (Test-Path $ModuleOut) { Remove-Item -Recurse -Force $ModuleOut }
-    New-Item -ItemType Directory -Force -Path $ModuleOut | Out-Null
-    # Only our assemblies and private dependencies: pwsh supplies System.Management.Automation and
-    # the module initializer resolves ASP.NET Core from the shared framework.
-    foreach ($name in 'WebRtcPS.dll', 'WebRtcPS.Engine.dll', 'WebRtcPS.Signaling.dll', 'BouncyCastle.Cryptography.dll',
-            'WebRtcPS.pdb', 'WebRtcPS.Engine.pdb', 'WebRtcPS.Signaling.pdb') {
-        $file = Join-Path $bin $name
-        if (Test-Path $file) { Copy-Item $file $ModuleOut }
+    $deps = Join-Path $ModuleOut 'Dependencies'
+    $carried = Join-Path $deps 'AspNetCore'
+    New-Item -ItemType Directory -Force -Path $carried | Out-Null
+    $aspNetCore = Get-AspNetCoreRuntime 'linux-x64'
+
+    Copy-Item (Join-Path $bin 'WebRtcPS.dll'), (Join-Path $bin 'WebRtcPS.pdb') $ModuleOut
+    # pwsh supplies System.Management.Automation (a reference only); the ASP.NET Core pack's
+    # assemblies (Microsoft.Extensions.Logging.Abstractions) are carried from the pack below.
+    foreach ($dll in Get-ChildItem $bin -Filter *.dll) {
+        if ($dll.BaseName -eq 'WebRtcPS' -or $aspNetCore.ContainsKey($dll.BaseName)) { continue }
+        Copy-Item $dll.FullName $deps
+        $pdb = [IO.Path]::ChangeExtension($dll.FullName, '.pdb')
+        if (Test-Path $pdb) { Copy-Item $pdb $deps }
     }
+    $needed = Get-ReferenceClosure -Roots (Get-ChildItem $deps -Filter *.dll).FullName -Available $aspNetCore
+    foreach ($path in $needed.Values) { Copy-Item $path $carried }
+
     Copy-Item (Join-Path $Root 'module/*') $ModuleOut
     Invoke-Docs
-    Write-Host "Built module: $ModuleOut" -ForegroundColor Green
+    Write-Host "Built module: $ModuleOut ($($needed.Count) ASP.NET Core assemblies carried)" -ForegroundColor Green
 }
 
 function Get-PesterPath {

@@ -1,5 +1,5 @@
 @{
-    RootModule           = 'WebRtcPS.dll'
+    RootModule           = 'WebRtcPS.psm1'
     ModuleVersion        = '0.1.0'
     GUID                 = '8ab01f2f-38f0-45c4-86aa-c8fbde85de79'
     Author               = 'WebRtcPS developers'

@@ -83,4 +83,19 @@ function Invoke-WrtcStockPwsh {
     }
 }
 
-Export-ModuleMember -Function Get-WrtcDotnetRoot, Get-WrtcPwshDll, New-WrtcStockRuntime, Invoke-WrtcStockPwsh
+# Other versions of the module's dependencies, as another module would bring them
+# (tools/Conflicts/Conflicts.Download.csproj puts them in the NuGet cache).
+function Get-WrtcConflictingAssembly {
+    $nuget = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+    $paths = @(
+        Join-Path $nuget 'bouncycastle.cryptography/2.4.0/lib/net6.0/BouncyCastle.Cryptography.dll'
+        Join-Path $nuget 'microsoft.extensions.logging.abstractions/8.0.0/lib/net8.0/Microsoft.Extensions.Logging.Abstractions.dll'
+    )
+    if (@($paths | Where-Object { -not (Test-Path $_) }).Count) {
+        & dotnet restore (Join-Path $PSScriptRoot '../../tools/Conflicts/Conflicts.Download.csproj') -nologo -v q | Out-Host
+    }
+    foreach ($p in $paths) { if (-not (Test-Path $p)) { throw "$p not found after restore" } }
+    return $paths
+}
+
+Export-ModuleMember -Function Get-WrtcDotnetRoot, Get-WrtcPwshDll, New-WrtcStockRuntime, Invoke-WrtcStockPwsh, Get-WrtcConflictingAssembly

@@ -22,7 +22,8 @@ function Step([string] $Name, [scriptblock] $Body) {
 
 function Get-LoadedAssembly([string] $Name) {
     @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $Name } | ForEach-Object {
-            "$($_.GetName().Version) in $([Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name)"
+            $version = [Diagnostics.FileVersionInfo]::GetVersionInfo($_.Location).ProductVersion -replace '\+.*$'
+            "$version in $([Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name)"
         })
 }
 
@@ -78,7 +79,7 @@ Step SignalingExchange {
     $reader = [IO.StreamReader]::new($client.GetStreamAsync("$($server.Url)receive?id=b-peer").GetAwaiter().GetResult())
     $received = $null
     while (-not $received) {
-        $line = $reader.ReadLineAsync().AsTask()
+        $line = $reader.ReadLineAsync()
         if (-not $line.Wait(10000) -or $null -eq $line.Result) { throw 'no message on /receive' }
         $message = $line.Result | ConvertFrom-Json
         if ($message.type -eq 'offer') { $received = $message }
