@@ -7,18 +7,20 @@
     Run with the pinned PowerShell:  dotnet tool restore; dotnet pwsh ./build.ps1 -Task <Task>
 
     Build    assemble a loadable module folder in out/WebRtcPS (manifest, assemblies, formats, help)
+    Package  Build, then out/WebRtcPS.<version>.nupkg (PSResourceGet's Compress-PSResource): the package
+             users install with Install-PSResource
     Docs     compile docs/cmdlets/*.md (platyPS schema) into MAML help (part of Build)
-    Test     Deps (when root), Build, then xunit engine tests and Pester module tests; ends with ONE
+    Test     Deps (when root), Package, then xunit engine tests and Pester module tests; ends with ONE
              line "N passed, N failed, N skipped" summed over both; exit code 1 on any failure
     Demo     the main job: a signaling server on this machine, shown serving
     Bench    the benchmarks under bench/
-    Install  copy the built module into the user's module path (Import-Module WebRtcPS by name)
+    Install  Package, then Install-PSResource it for the current user (Import-Module WebRtcPS by name)
     Deps     as root: apt-get install what the tests need (coturn, Go + pion, aiortc); idempotent
     Clean    remove build output
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Docs', 'Test', 'Demo', 'Bench', 'Install', 'Deps', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Docs', 'Test', 'Demo', 'Bench', 'Install', 'Deps', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -110,6 +112,30 @@ function Get-ReferenceClosure([string[]] $Roots, [hashtable] $Available) {
     return $found
 }
 
+# The one version: <Version> in Directory.Build.props (assemblies, manifest, package).
+function Get-ModuleVersion {
+    [xml] $props = Get-Content -Raw (Join-Path $Root 'Directory.Build.props')
+    return [string] ($props.Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1)
+}
+
+# CHANGELOG.md's section for $Version, the manifest's ReleaseNotes.
+function Get-ReleaseNotes([string] $Version) {
+    $text = Get-Content -Raw (Join-Path $Root 'CHANGELOG.md')
+    $m = [regex]::Match($text, "(?ms)^## $([regex]::Escape($Version))\s*\r?\n(.*?)(?=^## |\z)")
+    if (-not $m.Success) { throw "CHANGELOG.md has no section '## $Version'" }
+    return $m.Groups[1].Value.Trim()
+}
+
+# Writes the version and release notes into the built manifest.
+function Set-ManifestRelease([string] $Path) {
+    $version = Get-ModuleVersion
+    $notes = (Get-ReleaseNotes $version) -replace "'", "''"
+    $text = Get-Content -Raw $Path
+    $text = $text -replace "ModuleVersion(\s*)= '0\.0\.0'", "ModuleVersion`$1= '$version'"
+    $text = $text.Replace("ReleaseNotes = ''", "ReleaseNotes = '$notes'")
+    Set-Content -Path $Path -Value $text -NoNewline
+}
+
 # The module folder. At the top the bridge, WebRtcPS.dll (the cmdlets), which PowerShell loads into
 # its default AssemblyLoadContext; everything else in Dependencies/, which PowerShell does not probe
 # and the module loads into its own context (src/WebRtcPS/ModuleLoadContext.cs): our engine and
@@ -137,7 +163,8 @@ function Invoke-Build {
     $needed = Get-ReferenceClosure -Roots (Get-ChildItem $deps -Filter *.dll).FullName -Available $aspNetCore
     foreach ($path in $needed.Values) { Copy-Item $path $carried }
 
-    Copy-Item (Join-Path $Root 'module/*') $ModuleOut
+    Copy-Item (Join-Path $Root 'module/*'), (Join-Path $Root 'LICENSE') $ModuleOut
+    Set-ManifestRelease (Join-Path $ModuleOut 'WebRtcPS.psd1')
     Invoke-Docs
     Write-Host "Built module: $ModuleOut ($($needed.Count) ASP.NET Core assemblies carried)" -ForegroundColor Green
 }
@@ -175,7 +202,7 @@ function Invoke-EngineTests {
     return $counts
 }
 
-function Invoke-ModuleTests {
+function Invoke-ModuleTests([string] $package) {
     $pester = Get-PesterPath
     $resultFile = Join-Path $ResultsDir 'pester.json'
     Remove-Item $resultFile -ErrorAction SilentlyContinue
@@ -184,6 +211,7 @@ function Invoke-ModuleTests {
 `$ErrorActionPreference = 'Stop'
 Import-Module '$pester' -Force
 `$env:WRTC_MODULE_PATH = '$(Join-Path $ModuleOut 'WebRtcPS.psd1')'
+`$env:WRTC_PACKAGE_PATH = '$package'
 `$config = New-PesterConfiguration
 `$config.Run.Path = '$(Join-Path $Root 'tests/Pester')'
 `$config.Run.PassThru = `$true
@@ -206,12 +234,12 @@ Import-Module '$pester' -Force
 
 function Invoke-Test {
     if (Test-IsRoot) { Invoke-Deps }
-    Invoke-Build
+    $package = Invoke-Package
     New-Item -ItemType Directory -Force -Path $ResultsDir | Out-Null
     $total = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
     $parts = @()
     if (-not $SkipEngineTests) { $parts += , @('engine (xunit)', (Invoke-EngineTests)) }
-    if (-not $SkipModuleTests) { $parts += , @('module (Pester)', (Invoke-ModuleTests)) }
+    if (-not $SkipModuleTests) { $parts += , @('module (Pester)', (Invoke-ModuleTests $package)) }
     foreach ($part in $parts) {
         $c = $part[1]
         Write-Host ("{0,-16} {1} passed, {2} failed, {3} skipped" -f $part[0], $c.Passed, $c.Failed, $c.Skipped)
@@ -234,21 +262,42 @@ function Invoke-Bench {
     }
 }
 
-function Invoke-Install {
+# out/WebRtcPS.<version>.nupkg, the package users install (PSResourceGet, as from a gallery).
+function Invoke-Package {
     Invoke-Build
-    $userModules = ($env:PSModulePath -split [IO.Path]::PathSeparator | Where-Object { $_ -like "$HOME*" } | Select-Object -First 1)
-    if (-not $userModules) { $userModules = Join-Path $HOME '.local/share/powershell/Modules' }
-    $target = Join-Path $userModules 'WebRtcPS/0.1.0'
-    if (Test-Path $target) { Remove-Item -Recurse -Force $target }
-    New-Item -ItemType Directory -Force -Path $target | Out-Null
-    Copy-Item (Join-Path $ModuleOut '*') $target -Recurse
-    Write-Host "Installed to $target; now: Import-Module WebRtcPS" -ForegroundColor Green
+    Get-ChildItem $Out -Filter 'WebRtcPS.*.nupkg' | Remove-Item
+    Compress-PSResource -Path $ModuleOut -DestinationPath $Out
+    $package = Join-Path $Out "WebRtcPS.$(Get-ModuleVersion).nupkg"
+    if (-not (Test-Path $package)) { throw "Compress-PSResource made no $package" }
+    Write-Host "Package: $package ($([math]::Round((Get-Item $package).Length / 1MB, 1)) MB)" -ForegroundColor Green
+    return $package
+}
+
+# The package, installed the usual way: Install-PSResource from a file repository holding only it
+# (registered for the duration of the install).
+function Invoke-Install {
+    $package = Invoke-Package
+    $feed = Join-Path $Out 'feed'
+    if (Test-Path $feed) { Remove-Item -Recurse -Force $feed }
+    New-Item -ItemType Directory -Path $feed | Out-Null
+    Copy-Item $package $feed
+    $repository = 'WebRtcPS-build'
+    Register-PSResourceRepository -Name $repository -Uri $feed -Trusted -Force
+    try {
+        Install-PSResource -Name WebRtcPS -Version (Get-ModuleVersion) -Repository $repository -Scope CurrentUser -Reinstall -TrustRepository
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repository
+    }
+    $installed = Get-InstalledPSResource -Name WebRtcPS -Version (Get-ModuleVersion) -Scope CurrentUser
+    Write-Host "Installed WebRtcPS $($installed.Version) under $($installed.InstalledLocation); now: Import-Module WebRtcPS" -ForegroundColor Green
 }
 
 foreach ($t in $Task) {
     switch ($t) {
         'Deps' { Invoke-Deps }
         'Build' { Invoke-Build }
+        'Package' { $null = Invoke-Package }
         'Docs' { Invoke-Docs }
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }
