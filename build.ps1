@@ -260,11 +260,43 @@ function Invoke-Bench {
         Write-Host "== $($b.Directory.Name)" -ForegroundColor Cyan
         $null = Invoke-Native dotnet @('run', '-c', 'Release', '--project', $b.FullName) | Out-Null
     }
+    # A user's wait in a fresh process (import, first connection), in a stock PowerShell, for the package's layout.
+    Write-Host '== startup' -ForegroundColor Cyan
+    $null = Invoke-Package
+    & (Join-Path $Root 'bench/startup/Measure-Startup.ps1') -Module (Join-Path $ModuleOut 'WebRtcPS.psd1')
+}
+
+# The platforms most PowerShell users have. The package carries ReadyToRun images for each
+# (precompiled code: far less JIT on a process's first connection); any other platform runs the IL.
+$ReadyToRunRids = 'linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64'
+
+# Dependencies/<rid>: ReadyToRun images of our assemblies and BouncyCastle for each of
+# $ReadyToRunRids (a framework-dependent ReadyToRun publish, with the Crossgen2 pack), and
+# Dependencies/<rid>/AspNetCore: the same ASP.NET Core assemblies as Dependencies/AspNetCore, from
+# that platform's runtime pack (whose images are ReadyToRun for it). Dependencies/AspNetCore is
+# linux-x64's, so linux-x64 gets none of its own.
+function Add-ReadyToRun {
+    $deps = Join-Path $ModuleOut 'Dependencies'
+    $ours = (Get-ChildItem $deps -Filter *.dll).Name
+    $carried = (Get-ChildItem (Join-Path $deps 'AspNetCore') -Filter *.dll).BaseName
+    foreach ($rid in $ReadyToRunRids) {
+        $publish = Join-Path $Out "readytorun/$rid"
+        if (Test-Path $publish) { Remove-Item -Recurse -Force $publish }
+        $null = Invoke-Native dotnet @('publish', (Join-Path $Root 'src/WebRtcPS/WebRtcPS.csproj'), '-c', $Configuration, '-r', $rid,
+            '--self-contained', 'false', '-p:PublishReadyToRun=true', '-o', $publish, '-nologo', '-v', 'q', '-clp:ErrorsOnly;NoSummary')
+        $target = New-Item -ItemType Directory -Force -Path (Join-Path $deps $rid)
+        foreach ($name in $ours) { Copy-Item (Join-Path $publish $name) $target }
+        if ($rid -eq 'linux-x64') { continue }
+        $pack = Get-AspNetCoreRuntime $rid
+        $aspTarget = New-Item -ItemType Directory -Force -Path (Join-Path $target 'AspNetCore')
+        foreach ($name in $carried) { Copy-Item $pack[$name] $aspTarget }
+    }
 }
 
 # out/WebRtcPS.<version>.nupkg, the package users install (PSResourceGet, as from a gallery).
 function Invoke-Package {
     Invoke-Build
+    Add-ReadyToRun
     Get-ChildItem $Out -Filter 'WebRtcPS.*.nupkg' | Remove-Item
     Compress-PSResource -Path $ModuleOut -DestinationPath $Out
     $package = Join-Path $Out "WebRtcPS.$(Get-ModuleVersion).nupkg"

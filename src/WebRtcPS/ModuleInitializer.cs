@@ -26,9 +26,38 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     /// <summary>One private context per process: a re-import or a second runspace reuses it.</summary>
     internal static ModuleLoadContext LoadContext => Context.Value;
 
-    private static readonly Lazy<ModuleLoadContext> Context = new(() =>
-        new ModuleLoadContext(DependenciesDirectory,
-            FindAspNetCoreDirectory() ?? Path.Combine(DependenciesDirectory, "AspNetCore")));
+    private static readonly Lazy<ModuleLoadContext> Context = new(() => new ModuleLoadContext(SearchOrder()));
+
+    /// <summary>
+    /// Dependencies/{rid}: ReadyToRun images for this platform (linux-x64, linux-arm64, win-x64,
+    /// osx-arm64 in the package), ahead of the IL in Dependencies/ that every other platform uses.
+    /// ASP.NET Core: the machine's matching shared framework, else the platform's carried copy,
+    /// else Dependencies/AspNetCore (IL with linux-x64 ReadyToRun code, which elsewhere is JIT-compiled).
+    /// </summary>
+    private static IEnumerable<string> SearchOrder()
+    {
+        var platform = PlatformRid is null ? null : Path.Combine(DependenciesDirectory, PlatformRid);
+        if (platform is not null) yield return platform;
+        yield return DependenciesDirectory;
+        if (FindAspNetCoreDirectory() is { } shared) yield return shared;
+        if (platform is not null) yield return Path.Combine(platform, "AspNetCore");
+        yield return Path.Combine(DependenciesDirectory, "AspNetCore");
+    }
+
+    /// <summary>os-arch of this process (the portable RIDs the package has images for), or null.</summary>
+    internal static string? PlatformRid { get; } = GetPlatformRid();
+
+    private static string? GetPlatformRid()
+    {
+        var os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : OperatingSystem.IsLinux() ? "linux" : null;
+        var arch = RuntimeInformation.ProcessArchitecture switch
+        {
+            Architecture.X64 => "x64",
+            Architecture.Arm64 => "arm64",
+            _ => null,
+        };
+        return os is null || arch is null ? null : $"{os}-{arch}";
+    }
 
     public void OnImport() => Register();
 

@@ -14,17 +14,17 @@ internal sealed class ModuleLoadContext : AssemblyLoadContext
 {
     private readonly string[] _directories;
 
-    /// <param name="dependencies">The module's Dependencies folder (ours, BouncyCastle).</param>
-    /// <param name="aspNetCore">Where ASP.NET Core and Microsoft.Extensions.* come from: the
-    /// machine's matching shared framework, or the copy the module carries.</param>
-    public ModuleLoadContext(string dependencies, string aspNetCore)
+    /// <param name="directories">Where the module's assemblies are, first match wins: its
+    /// ReadyToRun images for this platform, its IL assemblies (ours, BouncyCastle), then
+    /// ASP.NET Core and Microsoft.Extensions.* (the machine's matching shared framework, or the
+    /// copy the module carries).</param>
+    public ModuleLoadContext(IEnumerable<string> directories)
         : base("WebRtcPS", isCollectible: false)
     {
-        _directories = [dependencies, aspNetCore];
-        AspNetCoreDirectory = aspNetCore;
+        _directories = directories.Where(Directory.Exists).ToArray();
     }
 
-    public string AspNetCoreDirectory { get; }
+    public IReadOnlyList<string> Directories => _directories;
 
     /// <summary>The module's file for <paramref name="name"/>, or null when it carries none.</summary>
     public string? Find(AssemblyName name)

@@ -62,6 +62,21 @@ Install-PSResource -Name WebRtcPS -Repository LocalFeed -Scope CurrentUser
         Split-Path -Leaf $package | Should -Be "WebRtcPS.$version.nupkg"
     }
 
+    It 'carries ReadyToRun images for linux-x64, linux-arm64, win-x64 and osx-arm64, and the IL for the rest' {
+        Add-Type -AssemblyName System.IO.Compression.FileSystem
+        $zip = [IO.Compression.ZipFile]::OpenRead($package)
+        try { $entries = $zip.Entries.FullName -replace '%2B', '+' } finally { $zip.Dispose() }
+        $il = @($entries | Where-Object { $_ -match '^Dependencies/[^/]+\.dll$' } | ForEach-Object { Split-Path -Leaf $_ })
+        $il | Should -Contain 'WebRtcPS.Engine.dll'
+        $il | Should -Contain 'BouncyCastle.Cryptography.dll'
+        $kestrel = 'Microsoft.AspNetCore.Server.Kestrel.Core.dll'
+        $entries | Should -Contain "Dependencies/AspNetCore/$kestrel"
+        foreach ($rid in 'linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64') {
+            foreach ($name in $il) { $entries | Should -Contain "Dependencies/$rid/$name" }
+            if ($rid -ne 'linux-x64') { $entries | Should -Contain "Dependencies/$rid/AspNetCore/$kestrel" }
+        }
+    }
+
     It 'publishes to a file repository and installs for the current user' {
         $install.ExitCode | Should -Be 0 -Because "$($install.Output) $($install.Errors)"
         $installed | Should -BeLike "$($userHome.FullName)*"
@@ -77,6 +92,12 @@ Install-PSResource -Name WebRtcPS -Repository LocalFeed -Scope CurrentUser
     It 'runs in a PowerShell without ASP.NET Core beside its runtime, after another module''s assemblies' {
         $r.AspNetCoreBesideRuntime | Should -BeFalse
         $r.Preload.Ok | Should -BeTrue -Because $r.Preload.Value
+    }
+
+    It 'loads this platform''s ReadyToRun images when the package has them' {
+        $rid = "$(if ($IsWindows) { 'win' } elseif ($IsMacOS) { 'osx' } else { 'linux' })-$(([Runtime.InteropServices.RuntimeInformation]::ProcessArchitecture).ToString().ToLowerInvariant())"
+        $expected = if ($rid -in 'linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64') { "Dependencies$([IO.Path]::DirectorySeparatorChar)$rid" } else { 'Dependencies' }
+        $r.EngineFrom | Should -BeLike "*$expected"
     }
 
     It '<_> works' -ForEach 'Help', 'Test-WrtcConnection', 'Get-WrtcIceCandidate', 'Test-WrtcIceServer', 'SignalingExchange', 'Peers' {

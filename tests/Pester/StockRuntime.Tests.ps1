@@ -7,8 +7,8 @@ BeforeAll {
     $stock = New-WrtcStockRuntime -Path (Join-Path $TestDrive 'stock')
     $smoke = Join-Path $PSScriptRoot 'Scripts/Use-EveryCmdlet.ps1'
 
-    function Invoke-Smoke {
-        $script = "& '$smoke' -Module '$(Get-WrtcTestModulePath)'"
+    function Invoke-Smoke([string] $Module = (Get-WrtcTestModulePath)) {
+        $script = "& '$smoke' -Module '$Module'"
         $run = Invoke-WrtcStockPwsh -Runtime $stock -Script $script
         $line = $run.Output | Where-Object { $_.StartsWith('RESULT:') } | Select-Object -Last 1
         if (-not $line) { throw "no result (exit $($run.ExitCode)): $($run.Output -join "`n") $($run.Errors)" }
@@ -32,5 +32,25 @@ Describe 'WebRtcPS in a stock PowerShell (no ASP.NET Core beside the runtime)' -
         $r.Kestrel | Should -Be @($r.Kestrel | Where-Object { $_ -like '* in WebRtcPS' })
         @($r.Kestrel).Count | Should -Be 1
         $r.BouncyCastle | Should -Match ' in WebRtcPS$'
+    }
+}
+
+Describe 'WebRtcPS on a platform it has no ReadyToRun images for (the IL fallback)' -Tag 'CI' {
+    BeforeAll {
+        # The built module without its Dependencies/<rid> folders: what e.g. linux-musl-arm64 or
+        # win-arm64 would load.
+        $copy = Join-Path $TestDrive 'il/WebRtcPS'
+        Copy-Item (Split-Path (Get-WrtcTestModulePath)) $copy -Recurse
+        Get-ChildItem (Join-Path $copy 'Dependencies') -Directory | Where-Object Name -NE 'AspNetCore' | Remove-Item -Recurse -Force
+        $r = Invoke-Smoke -Module (Join-Path $copy 'WebRtcPS.psd1')
+    }
+
+    It 'loads the IL assemblies' {
+        $r.EngineFrom | Should -Be (Join-Path $copy 'Dependencies')
+    }
+
+    It '<_> works' -ForEach 'Import', 'Test-WrtcConnection', 'SignalingExchange', 'Peers' {
+        $step = $r.$_
+        $step.Ok | Should -BeTrue -Because $step.Value
     }
 }

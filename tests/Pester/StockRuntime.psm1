@@ -58,6 +58,9 @@ function Invoke-WrtcStockPwsh {
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
     $psi.UseShellExecute = $false
+    # Beside the runtime (a temporary folder): what the child leaves in its working directory (PSResourceGet's
+    # NuGet client writes NuGet/NuGet.Config there under a fresh HOME) must not land in the repository.
+    $psi.WorkingDirectory = Split-Path $Runtime.Root
     foreach ($name in @($psi.Environment.Keys)) {
         if ($name -like 'DOTNET_ROOT*' -or $name -eq 'DOTNET_HOST_PATH') { $psi.Environment.Remove($name) | Out-Null }
     }

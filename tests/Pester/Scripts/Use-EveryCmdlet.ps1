@@ -117,4 +117,6 @@ Step Peers {
 $result.BouncyCastle = Get-LoadedAssembly 'BouncyCastle.Cryptography'
 $result.LoggingAbstractions = Get-LoadedAssembly 'Microsoft.Extensions.Logging.Abstractions'
 $result.Kestrel = Get-LoadedAssembly 'Microsoft.AspNetCore.Server.Kestrel.Core'
+# Which folder the engine came from: Dependencies/<rid> when the module has ReadyToRun images for this platform.
+$result.EngineFrom = @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'WebRtcPS.Engine' } | ForEach-Object { Split-Path $_.Location })
 'RESULT:' + ($result | ConvertTo-Json -Compress -Depth 5)
