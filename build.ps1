@@ -7,18 +7,20 @@
     Run with the pinned PowerShell:  dotnet tool restore; dotnet pwsh ./build.ps1 -Task <Task>
 
     Build    assemble a loadable module folder in out/WebRtcPS (manifest, assemblies, formats, help)
+    Package  Build, then out/WebRtcPS.<version>.nupkg (PSResourceGet's Compress-PSResource): the package
+             users install with Install-PSResource
     Docs     compile docs/cmdlets/*.md (platyPS schema) into MAML help (part of Build)
-    Test     Deps (when root), Build, then xunit engine tests and Pester module tests; ends with ONE
+    Test     Deps (when root), Package, then xunit engine tests and Pester module tests; ends with ONE
              line "N passed, N failed, N skipped" summed over both; exit code 1 on any failure
     Demo     the main job: a signaling server on this machine, shown serving
     Bench    the benchmarks under bench/
-    Install  copy the built module into the user's module path (Import-Module WebRtcPS by name)
+    Install  Package, then Install-PSResource it for the current user (Import-Module WebRtcPS by name)
     Deps     as root: apt-get install what the tests need (coturn, Go + pion, aiortc); idempotent
     Clean    remove build output
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Docs', 'Test', 'Demo', 'Bench', 'Install', 'Deps', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Docs', 'Test', 'Demo', 'Bench', 'Install', 'Deps', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -74,21 +76,97 @@ function Invoke-Docs {
     & (Join-Path $Root 'tools/Build-Help.ps1') -DocsPath (Join-Path $Root 'docs/cmdlets') -OutputPath $helpDir
 }
 
+# name -> path of the ASP.NET Core runtime pack's assemblies for $Rid (restored by the SDK, which
+# picks the version of its own shared framework).
+function Get-AspNetCoreRuntime([string] $Rid) {
+    $list = Join-Path $Out "aspnetcore-$Rid.txt"
+    $project = Join-Path $Root 'tools/AspNetCoreRuntime/AspNetCoreRuntime.csproj'
+    $null = Invoke-Native dotnet @('msbuild', $project, '-restore', '-t:WriteAspNetCoreRuntimeList', "-p:RuntimeIdentifier=$Rid",
+        "-p:ListPath=$list", '-nologo', '-v:q')
+    $map = @{}
+    foreach ($path in Get-Content $list) { $map[[IO.Path]::GetFileNameWithoutExtension($path)] = $path }
+    return $map
+}
+
+# The names of the assemblies $Roots reference, directly or through each other, among $Available.
+function Get-ReferenceClosure([string[]] $Roots, [hashtable] $Available) {
+    $found = [ordered]@{}
+    $queue = [Collections.Generic.Queue[string]]::new()
+    foreach ($r in $Roots) { $queue.Enqueue($r) }
+    while ($queue.Count) {
+        $stream = [IO.File]::OpenRead($queue.Dequeue())
+        try {
+            $pe = [Reflection.PortableExecutable.PEReader]::new($stream)
+            $md = [Reflection.Metadata.PEReaderExtensions]::GetMetadataReader($pe)
+            foreach ($h in $md.AssemblyReferences) {
+                $name = $md.GetString($md.GetAssemblyReference($h).Name)
+                if ($Available.ContainsKey($name) -and -not $found.Contains($name)) {
+                    $found[$name] = $Available[$name]
+                    $queue.Enqueue($Available[$name])
+                }
+            }
+            $pe.Dispose()
+        }
+        finally { $stream.Dispose() }
+    }
+    return $found
+}
+
+# The one version: <Version> in Directory.Build.props (assemblies, manifest, package).
+function Get-ModuleVersion {
+    [xml] $props = Get-Content -Raw (Join-Path $Root 'Directory.Build.props')
+    return [string] ($props.Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1)
+}
+
+# CHANGELOG.md's section for $Version, the manifest's ReleaseNotes.
+function Get-ReleaseNotes([string] $Version) {
+    $text = Get-Content -Raw (Join-Path $Root 'CHANGELOG.md')
+    $m = [regex]::Match($text, "(?ms)^## $([regex]::Escape($Version))\s*\r?\n(.*?)(?=^## |\z)")
+    if (-not $m.Success) { throw "CHANGELOG.md has no section '## $Version'" }
+    return $m.Groups[1].Value.Trim()
+}
+
+# Writes the version and release notes into the built manifest.
+function Set-ManifestRelease([string] $Path) {
+    $version = Get-ModuleVersion
+    $notes = (Get-ReleaseNotes $version) -replace "'", "''"
+    $text = Get-Content -Raw $Path
+    $text = $text -replace "ModuleVersion(\s*)= '0\.0\.0'", "ModuleVersion`$1= '$version'"
+    $text = $text.Replace("ReleaseNotes = ''", "ReleaseNotes = '$notes'")
+    Set-Content -Path $Path -Value $text -NoNewline
+}
+
+# The module folder. At the top the bridge, WebRtcPS.dll (the cmdlets), which PowerShell loads into
+# its default AssemblyLoadContext; everything else in Dependencies/, which PowerShell does not probe
+# and the module loads into its own context (src/WebRtcPS/ModuleLoadContext.cs): our engine and
+# signaling, BouncyCastle, and in Dependencies/AspNetCore the ASP.NET Core and Microsoft.Extensions
+# assemblies they reference (taken from the runtime pack; used when the machine has no matching
+# shared framework beside its runtime, as in every self-contained PowerShell).
 function Invoke-Build {
     $null = Invoke-Native dotnet @('build', (Join-Path $Root 'src/WebRtcPS/WebRtcPS.csproj'), '-c', $Configuration, '-nologo', '-v', 'q', '-clp:ErrorsOnly;NoSummary')
     $bin = Join-Path $Root "src/WebRtcPS/bin/$Configuration/net10.0"
     if (Test-Path $ModuleOut) { Remove-Item -Recurse -Force $ModuleOut }
-    New-Item -ItemType Directory -Force -Path $ModuleOut | Out-Null
-    # Only our assemblies and private dependencies: pwsh supplies System.Management.Automation and
-    # the module initializer resolves ASP.NET Core from the shared framework.
-    foreach ($name in 'WebRtcPS.dll', 'WebRtcPS.Engine.dll', 'WebRtcPS.Signaling.dll', 'BouncyCastle.Cryptography.dll',
-            'WebRtcPS.pdb', 'WebRtcPS.Engine.pdb', 'WebRtcPS.Signaling.pdb') {
-        $file = Join-Path $bin $name
-        if (Test-Path $file) { Copy-Item $file $ModuleOut }
+    $deps = Join-Path $ModuleOut 'Dependencies'
+    $carried = Join-Path $deps 'AspNetCore'
+    New-Item -ItemType Directory -Force -Path $carried | Out-Null
+    $aspNetCore = Get-AspNetCoreRuntime 'linux-x64'
+
+    Copy-Item (Join-Path $bin 'WebRtcPS.dll'), (Join-Path $bin 'WebRtcPS.pdb') $ModuleOut
+    # pwsh supplies System.Management.Automation (a reference only); the ASP.NET Core pack's
+    # assemblies (Microsoft.Extensions.Logging.Abstractions) are carried from the pack below.
+    foreach ($dll in Get-ChildItem $bin -Filter *.dll) {
+        if ($dll.BaseName -eq 'WebRtcPS' -or $aspNetCore.ContainsKey($dll.BaseName)) { continue }
+        Copy-Item $dll.FullName $deps
+        $pdb = [IO.Path]::ChangeExtension($dll.FullName, '.pdb')
+        if (Test-Path $pdb) { Copy-Item $pdb $deps }
     }
-    Copy-Item (Join-Path $Root 'module/*') $ModuleOut
+    $needed = Get-ReferenceClosure -Roots (Get-ChildItem $deps -Filter *.dll).FullName -Available $aspNetCore
+    foreach ($path in $needed.Values) { Copy-Item $path $carried }
+
+    Copy-Item (Join-Path $Root 'module/*'), (Join-Path $Root 'LICENSE') $ModuleOut
+    Set-ManifestRelease (Join-Path $ModuleOut 'WebRtcPS.psd1')
     Invoke-Docs
-    Write-Host "Built module: $ModuleOut" -ForegroundColor Green
+    Write-Host "Built module: $ModuleOut ($($needed.Count) ASP.NET Core assemblies carried)" -ForegroundColor Green
 }
 
 function Get-PesterPath {
@@ -124,7 +202,7 @@ function Invoke-EngineTests {
     return $counts
 }
 
-function Invoke-ModuleTests {
+function Invoke-ModuleTests([string] $package) {
     $pester = Get-PesterPath
     $resultFile = Join-Path $ResultsDir 'pester.json'
     Remove-Item $resultFile -ErrorAction SilentlyContinue
@@ -133,6 +211,7 @@ function Invoke-ModuleTests {
 `$ErrorActionPreference = 'Stop'
 Import-Module '$pester' -Force
 `$env:WRTC_MODULE_PATH = '$(Join-Path $ModuleOut 'WebRtcPS.psd1')'
+`$env:WRTC_PACKAGE_PATH = '$package'
 `$config = New-PesterConfiguration
 `$config.Run.Path = '$(Join-Path $Root 'tests/Pester')'
 `$config.Run.PassThru = `$true
@@ -155,12 +234,12 @@ Import-Module '$pester' -Force
 
 function Invoke-Test {
     if (Test-IsRoot) { Invoke-Deps }
-    Invoke-Build
+    $package = Invoke-Package
     New-Item -ItemType Directory -Force -Path $ResultsDir | Out-Null
     $total = [pscustomobject]@{ Passed = 0; Failed = 0; Skipped = 0 }
     $parts = @()
     if (-not $SkipEngineTests) { $parts += , @('engine (xunit)', (Invoke-EngineTests)) }
-    if (-not $SkipModuleTests) { $parts += , @('module (Pester)', (Invoke-ModuleTests)) }
+    if (-not $SkipModuleTests) { $parts += , @('module (Pester)', (Invoke-ModuleTests $package)) }
     foreach ($part in $parts) {
         $c = $part[1]
         Write-Host ("{0,-16} {1} passed, {2} failed, {3} skipped" -f $part[0], $c.Passed, $c.Failed, $c.Skipped)
@@ -181,23 +260,76 @@ function Invoke-Bench {
         Write-Host "== $($b.Directory.Name)" -ForegroundColor Cyan
         $null = Invoke-Native dotnet @('run', '-c', 'Release', '--project', $b.FullName) | Out-Null
     }
+    # A user's wait in a fresh process (import, first connection), in a stock PowerShell, for the package's layout.
+    Write-Host '== startup' -ForegroundColor Cyan
+    $null = Invoke-Package
+    & (Join-Path $Root 'bench/startup/Measure-Startup.ps1') -Module (Join-Path $ModuleOut 'WebRtcPS.psd1')
 }
 
-function Invoke-Install {
+# The platforms most PowerShell users have. The package carries ReadyToRun images for each
+# (precompiled code: far less JIT on a process's first connection); any other platform runs the IL.
+$ReadyToRunRids = 'linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64'
+
+# Dependencies/<rid>: ReadyToRun images of our assemblies and BouncyCastle for each of
+# $ReadyToRunRids (a framework-dependent ReadyToRun publish, with the Crossgen2 pack), and
+# Dependencies/<rid>/AspNetCore: the same ASP.NET Core assemblies as Dependencies/AspNetCore, from
+# that platform's runtime pack (whose images are ReadyToRun for it). Dependencies/AspNetCore is
+# linux-x64's, so linux-x64 gets none of its own.
+function Add-ReadyToRun {
+    $deps = Join-Path $ModuleOut 'Dependencies'
+    $ours = (Get-ChildItem $deps -Filter *.dll).Name
+    $carried = (Get-ChildItem (Join-Path $deps 'AspNetCore') -Filter *.dll).BaseName
+    foreach ($rid in $ReadyToRunRids) {
+        $publish = Join-Path $Out "readytorun/$rid"
+        if (Test-Path $publish) { Remove-Item -Recurse -Force $publish }
+        $null = Invoke-Native dotnet @('publish', (Join-Path $Root 'src/WebRtcPS/WebRtcPS.csproj'), '-c', $Configuration, '-r', $rid,
+            '--self-contained', 'false', '-p:PublishReadyToRun=true', '-o', $publish, '-nologo', '-v', 'q', '-clp:ErrorsOnly;NoSummary')
+        $target = New-Item -ItemType Directory -Force -Path (Join-Path $deps $rid)
+        foreach ($name in $ours) { Copy-Item (Join-Path $publish $name) $target }
+        if ($rid -eq 'linux-x64') { continue }
+        $pack = Get-AspNetCoreRuntime $rid
+        $aspTarget = New-Item -ItemType Directory -Force -Path (Join-Path $target 'AspNetCore')
+        foreach ($name in $carried) { Copy-Item $pack[$name] $aspTarget }
+    }
+}
+
+# out/WebRtcPS.<version>.nupkg, the package users install (PSResourceGet, as from a gallery).
+function Invoke-Package {
     Invoke-Build
-    $userModules = ($env:PSModulePath -split [IO.Path]::PathSeparator | Where-Object { $_ -like "$HOME*" } | Select-Object -First 1)
-    if (-not $userModules) { $userModules = Join-Path $HOME '.local/share/powershell/Modules' }
-    $target = Join-Path $userModules 'WebRtcPS/0.1.0'
-    if (Test-Path $target) { Remove-Item -Recurse -Force $target }
-    New-Item -ItemType Directory -Force -Path $target | Out-Null
-    Copy-Item (Join-Path $ModuleOut '*') $target -Recurse
-    Write-Host "Installed to $target; now: Import-Module WebRtcPS" -ForegroundColor Green
+    Add-ReadyToRun
+    Get-ChildItem $Out -Filter 'WebRtcPS.*.nupkg' | Remove-Item
+    Compress-PSResource -Path $ModuleOut -DestinationPath $Out
+    $package = Join-Path $Out "WebRtcPS.$(Get-ModuleVersion).nupkg"
+    if (-not (Test-Path $package)) { throw "Compress-PSResource made no $package" }
+    Write-Host "Package: $package ($([math]::Round((Get-Item $package).Length / 1MB, 1)) MB)" -ForegroundColor Green
+    return $package
+}
+
+# The package, installed the usual way: Install-PSResource from a file repository holding only it
+# (registered for the duration of the install).
+function Invoke-Install {
+    $package = Invoke-Package
+    $feed = Join-Path $Out 'feed'
+    if (Test-Path $feed) { Remove-Item -Recurse -Force $feed }
+    New-Item -ItemType Directory -Path $feed | Out-Null
+    Copy-Item $package $feed
+    $repository = 'WebRtcPS-build'
+    Register-PSResourceRepository -Name $repository -Uri $feed -Trusted -Force
+    try {
+        Install-PSResource -Name WebRtcPS -Version (Get-ModuleVersion) -Repository $repository -Scope CurrentUser -Reinstall -TrustRepository
+    }
+    finally {
+        Unregister-PSResourceRepository -Name $repository
+    }
+    $installed = Get-InstalledPSResource -Name WebRtcPS -Version (Get-ModuleVersion) -Scope CurrentUser
+    Write-Host "Installed WebRtcPS $($installed.Version) under $($installed.InstalledLocation); now: Import-Module WebRtcPS" -ForegroundColor Green
 }
 
 foreach ($t in $Task) {
     switch ($t) {
         'Deps' { Invoke-Deps }
         'Build' { Invoke-Build }
+        'Package' { $null = Invoke-Package }
         'Docs' { Invoke-Docs }
         'Test' { Invoke-Test }
         'Demo' { Invoke-Demo }

@@ -1,6 +1,7 @@
 @{
-    RootModule           = 'WebRtcPS.dll'
-    ModuleVersion        = '0.1.0'
+    RootModule           = 'WebRtcPS.psm1'
+    # build.ps1 writes <Version> of Directory.Build.props here: the version lives in one place.
+    ModuleVersion        = '0.0.0'
     GUID                 = '8ab01f2f-38f0-45c4-86aa-c8fbde85de79'
     Author               = 'WebRtcPS developers'
     CompanyName          = 'WebRtcPS'
@@ -9,6 +10,7 @@
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
     FormatsToProcess     = @('WebRtcPS.format.ps1xml')
+    HelpInfoURI          = 'https://github.com/webrtcps/WebRtcPS/tree/main/docs/cmdlets'
     CmdletsToExport      = @(
         'Start-WrtcSignalingServer'
         'Get-WrtcSignalingServer'
@@ -29,9 +31,11 @@
     AliasesToExport      = @()
     PrivateData          = @{
         PSData = @{
-            Tags       = @('WebRTC', 'ICE', 'STUN', 'TURN', 'NAT', 'Networking', 'Signaling', 'DataChannel')
-            LicenseUri = ''
-            ProjectUri = ''
+            Tags         = @('WebRTC', 'ICE', 'STUN', 'TURN', 'NAT', 'Networking', 'Signaling', 'DataChannel')
+            LicenseUri   = 'https://github.com/webrtcps/WebRtcPS/blob/main/LICENSE'
+            ProjectUri   = 'https://github.com/webrtcps/WebRtcPS'
+            # build.ps1 writes CHANGELOG.md's section for ModuleVersion here.
+            ReleaseNotes = ''
         }
     }
 }

@@ -6,43 +6,89 @@ using System.Runtime.Loader;
 namespace WebRtcPS.Commands;
 
 /// <summary>
-/// pwsh is a Microsoft.NETCore.App application, so the ASP.NET Core shared framework (Kestrel)
-/// is not on its probing path. On import we resolve those assemblies from the shared framework
-/// folder whose version matches the running runtime; copying them into the module does not work
-/// (they must be the framework's own, loaded once, in the default context).
+/// The bridge (PowerShell's documented pattern for dependency conflicts). PowerShell loads this
+/// assembly, the cmdlets, into its default AssemblyLoadContext (through WebRtcPS.psm1); everything else lives in the
+/// module's Dependencies folder, which PowerShell does not probe, and loads in
+/// <see cref="ModuleLoadContext"/>. The cmdlets reference only our own assemblies
+/// (WebRtcPS.Engine, WebRtcPS.Signaling), so the default context's resolver answers for those
+/// names only, from the private context; their own references resolve there.
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
+    private const string OwnPrefix = "WebRtcPS.";
+    private static int _registered;
+
     private static readonly string ModuleDirectory =
         Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? AppContext.BaseDirectory;
 
-    private static readonly Lazy<string?> AspNetCoreDirectory = new(FindAspNetCoreDirectory);
+    internal static string DependenciesDirectory { get; } = Path.Combine(ModuleDirectory, "Dependencies");
 
-    public void OnImport() => AssemblyLoadContext.Default.Resolving += Resolve;
+    /// <summary>One private context per process: a re-import or a second runspace reuses it.</summary>
+    internal static ModuleLoadContext LoadContext => Context.Value;
+
+    private static readonly Lazy<ModuleLoadContext> Context = new(() => new ModuleLoadContext(SearchOrder()));
+
+    /// <summary>
+    /// Dependencies/{rid}: ReadyToRun images for this platform (linux-x64, linux-arm64, win-x64,
+    /// osx-arm64 in the package), ahead of the IL in Dependencies/ that every other platform uses.
+    /// ASP.NET Core: the machine's matching shared framework, else the platform's carried copy,
+    /// else Dependencies/AspNetCore (IL with linux-x64 ReadyToRun code, which elsewhere is JIT-compiled).
+    /// </summary>
+    private static IEnumerable<string> SearchOrder()
+    {
+        var platform = PlatformRid is null ? null : Path.Combine(DependenciesDirectory, PlatformRid);
+        if (platform is not null) yield return platform;
+        yield return DependenciesDirectory;
+        if (FindAspNetCoreDirectory() is { } shared) yield return shared;
+        if (platform is not null) yield return Path.Combine(platform, "AspNetCore");
+        yield return Path.Combine(DependenciesDirectory, "AspNetCore");
+    }
+
+    /// <summary>os-arch of this process (the portable RIDs the package has images for), or null.</summary>
+    internal static string? PlatformRid { get; } = GetPlatformRid();
+
+    private static string? GetPlatformRid()
+    {
+        var os = OperatingSystem.IsWindows() ? "win" : OperatingSystem.IsMacOS() ? "osx" : OperatingSystem.IsLinux() ? "linux" : null;
+        var arch = RuntimeInformation.ProcessArchitecture switch
+        {
+            Architecture.X64 => "x64",
+            Architecture.Arm64 => "arm64",
+            _ => null,
+        };
+        return os is null || arch is null ? null : $"{os}-{arch}";
+    }
+
+    public void OnImport() => Register();
+
+    /// <summary>
+    /// Installs the resolver. WebRtcPS.psm1 calls this before it imports the cmdlets: PowerShell
+    /// inspects their types (whose parameters use engine and signaling types) before OnImport.
+    /// Registered once and kept: the cmdlet types stay bound to the private context after
+    /// Remove-Module, and another runspace of the process may still be importing them.
+    /// </summary>
+    public static void Register()
+    {
+        if (Interlocked.Exchange(ref _registered, 1) == 0) AssemblyLoadContext.Default.Resolving += Resolve;
+    }
 
     public void OnRemove(PSModuleInfo psModuleInfo)
     {
         Peers.PeerRegistry.CloseAll();
         Signaling.SignalingServerRegistry.StopAll();
-        AssemblyLoadContext.Default.Resolving -= Resolve;
     }
 
     private static Assembly? Resolve(AssemblyLoadContext context, AssemblyName name)
     {
-        if (name.Name is null) return null;
-        // Our own dependencies (BouncyCastle) first, then the ASP.NET Core framework.
-        foreach (var dir in new[] { ModuleDirectory, AspNetCoreDirectory.Value })
-        {
-            if (dir is null) continue;
-            var path = Path.Combine(dir, name.Name + ".dll");
-            if (File.Exists(path)) return context.LoadFromAssemblyPath(path);
-        }
-        return null;
+        if (name.Name is null || !name.Name.StartsWith(OwnPrefix, StringComparison.Ordinal)) return null;
+        return LoadContext.Find(name) is null ? null : LoadContext.LoadFromAssemblyName(name);
     }
 
     /// <summary>
-    /// {dotnet root}/shared/Microsoft.AspNetCore.App/{version}: the exact runtime version if
-    /// present, else the highest with the same major.minor (what the host's roll-forward would pick).
+    /// {dotnet root}/shared/Microsoft.AspNetCore.App/{version} when the machine has it beside the
+    /// running runtime: the exact runtime version if present, else the highest with the same
+    /// major.minor (what the host's roll-forward would pick); null otherwise (a self-contained
+    /// PowerShell), and the module uses the copy it carries.
     /// </summary>
     internal static string? FindAspNetCoreDirectory()
     {

@@ -38,7 +38,14 @@ public sealed class SeedPeer : IAsyncDisposable
     private int _connectStarted;
     private int _disposed;
 
-    public SeedPeer(SeedPeerOptions options, ILogger? logger = null)
+    /// <summary>A peer that logs nothing. Its own overload, so that a caller (the module's
+    /// cmdlets) binds to a signature without Microsoft.Extensions.Logging types.</summary>
+    public SeedPeer(SeedPeerOptions options)
+        : this(options, null)
+    {
+    }
+
+    public SeedPeer(SeedPeerOptions options, ILogger? logger)
     {
         _options = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
         _logger = logger ?? NullLogger.Instance;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using WebRtcPS.Signaling.Logging;
 
 namespace WebRtcPS.Signaling.Server;
 
@@ -51,6 +52,17 @@ public sealed class SignalingServer : IAsyncDisposable
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public SignalingHealth GetHealth() => _router.GetHealth(StartTime);
+
+    /// <summary>
+    /// Starts a server that logs into <paramref name="log"/> (for a host that must not see
+    /// Microsoft.Extensions.Logging, like the module's cmdlets); the caller disposes the queue
+    /// after the server stops.
+    /// </summary>
+    public static Task<SignalingServer> StartAsync(SignalingServerOptions options, LogQueue log, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(log);
+        return StartAsync(options, log.Factory, cancellationToken);
+    }
 
     public static async Task<SignalingServer> StartAsync(SignalingServerOptions options, ILoggerFactory? loggerFactory = null,
         CancellationToken cancellationToken = default)

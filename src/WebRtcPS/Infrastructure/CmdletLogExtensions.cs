@@ -1,21 +1,20 @@
 using System.Management.Automation;
-using Microsoft.Extensions.Logging;
+using WebRtcPS.Signaling.Logging;
 
 namespace WebRtcPS.Commands.Infrastructure;
 
 internal static class CmdletLogExtensions
 {
-    /// <summary>Writes an engine log entry to the matching PowerShell stream. Pipeline thread only.</summary>
-    public static void WriteLog(this Cmdlet cmdlet, LogEntry entry)
+    /// <summary>Writes a queued log line to the matching PowerShell stream. Pipeline thread only.</summary>
+    public static void WriteLog(this Cmdlet cmdlet, LogLine line)
     {
-        var text = $"[{entry.Time:HH:mm:ss.fff}] {entry.Message}";
-        switch (entry.Level)
+        var text = $"[{line.Time:HH:mm:ss.fff}] {line.Message}";
+        switch (line.Severity)
         {
-            case LogLevel.Trace:
-            case LogLevel.Debug:
+            case LogSeverity.Debug:
                 cmdlet.WriteDebug(text);
                 break;
-            case LogLevel.Information:
+            case LogSeverity.Information:
                 cmdlet.WriteVerbose(text);
                 break;
             default:

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
-using Microsoft.Extensions.Logging;
-using WebRtcPS.Commands.Infrastructure;
+using WebRtcPS.Signaling.Logging;
 using WebRtcPS.Signaling.Server;
 
 namespace WebRtcPS.Commands.Signaling;
@@ -8,15 +7,15 @@ namespace WebRtcPS.Commands.Signaling;
 /// <summary>The signaling servers this session started, by port, with their log routes.</summary>
 internal static class SignalingServerRegistry
 {
-    private static readonly ConcurrentDictionary<int, (SignalingServer Server, PipelineLog Log, ILoggerFactory Logging)> Servers = new();
+    private static readonly ConcurrentDictionary<int, (SignalingServer Server, LogQueue Log)> Servers = new();
 
-    public static void Add(SignalingServer server, PipelineLog log, ILoggerFactory logging) => Servers[server.Port] = (server, log, logging);
+    public static void Add(SignalingServer server, LogQueue log) => Servers[server.Port] = (server, log);
 
     public static IEnumerable<SignalingServer> All => Servers.Values.Select(v => v.Server).OrderBy(s => s.Port);
 
     public static SignalingServer? Find(int port) => Servers.TryGetValue(port, out var v) ? v.Server : null;
 
-    public static PipelineLog? LogOf(SignalingServer server) =>
+    public static LogQueue? LogOf(SignalingServer server) =>
         Servers.TryGetValue(server.Port, out var v) && ReferenceEquals(v.Server, server) ? v.Log : null;
 
     public static async Task StopAsync(SignalingServer server)
@@ -30,7 +29,7 @@ internal static class SignalingServerRegistry
             foreach (var (port, entry) in Servers)
             {
                 if (!ReferenceEquals(entry.Server, server) || !Servers.TryRemove(port, out _)) continue;
-                entry.Logging.Dispose();
+                entry.Log.Dispose();
             }
         }
     }

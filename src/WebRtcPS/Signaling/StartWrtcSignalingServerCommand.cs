@@ -2,8 +2,8 @@ using System.Collections.Concurrent;
 using System.Management.Automation;
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
 using WebRtcPS.Commands.Infrastructure;
+using WebRtcPS.Signaling.Logging;
 using WebRtcPS.Signaling.Server;
 
 namespace WebRtcPS.Commands.Signaling;
@@ -69,20 +69,19 @@ public sealed class StartWrtcSignalingServerCommand : PSCmdlet, IDisposable
             QueuedMessageLifetime = TimeSpan.FromSeconds(QueuedMessageLifetimeSec),
         };
 
-        var log = new PipelineLog();
-        using var queue = new BlockingCollection<LogEntry>();
-        log.Attach(queue);
         // Lives as long as the server (the registry disposes it on stop): Kestrel logs through it.
-        var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(log));
+        var log = new LogQueue();
+        using var queue = new BlockingCollection<LogLine>();
+        log.Attach(queue);
 
         SignalingServer server;
         try
         {
-            server = SignalingServer.StartAsync(options, loggerFactory, _stop.Token).GetAwaiter().GetResult();
+            server = SignalingServer.StartAsync(options, log, _stop.Token).GetAwaiter().GetResult();
         }
         catch (Exception ex) when (ex is IOException or SocketException || ex.InnerException is SocketException)
         {
-            loggerFactory.Dispose();
+            log.Dispose();
             var where = $"{address?.ToString() ?? "*"}:{Port}";
             ThrowTerminatingError(new ErrorRecord(ex, "SignalingServerBindFailed", ErrorCategory.ResourceUnavailable, where)
             {
@@ -95,11 +94,11 @@ public sealed class StartWrtcSignalingServerCommand : PSCmdlet, IDisposable
         }
         catch (OperationCanceledException)
         {
-            loggerFactory.Dispose();
+            log.Dispose();
             return;
         }
 
-        SignalingServerRegistry.Add(server, log, loggerFactory);
+        SignalingServerRegistry.Add(server, log);
         Drain(queue);
         WriteObject(new SignalingServerInfo(server));
 
@@ -134,7 +133,7 @@ public sealed class StartWrtcSignalingServerCommand : PSCmdlet, IDisposable
         }
     }
 
-    private void Drain(BlockingCollection<LogEntry> queue)
+    private void Drain(BlockingCollection<LogLine> queue)
     {
         while (queue.TryTake(out var entry)) this.WriteLog(entry);
     }

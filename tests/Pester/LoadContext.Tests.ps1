@@ -1,0 +1,54 @@
+# The bridge (issue 12): PowerShell loads only WebRtcPS.dll, the cmdlets; everything they use loads
+# in the module's own AssemblyLoadContext "WebRtcPS" from the module's Dependencies folder (or,
+# for ASP.NET Core, from the machine's matching shared framework when there is one).
+BeforeAll {
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Get-WrtcTestModulePath) -Force
+    $moduleBase = Split-Path (Get-WrtcTestModulePath)
+
+    function Get-LoadContextName([string] $AssemblyName) {
+        @([AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq $AssemblyName } |
+                ForEach-Object { [Runtime.Loader.AssemblyLoadContext]::GetLoadContext($_).Name })
+    }
+}
+
+Describe 'The module''s assembly bridge' -Tag 'CI' {
+    It 'WebRtcPS.dll references only the runtime, PowerShell and our own assemblies' {
+        # A reference to anything else (Microsoft.Extensions.*, BouncyCastle, ASP.NET Core) would be
+        # resolved in PowerShell's default context, where another module's copy may already be.
+        $stream = [IO.File]::OpenRead((Join-Path $moduleBase 'WebRtcPS.dll'))
+        try {
+            $pe = [Reflection.PortableExecutable.PEReader]::new($stream)
+            $md = [Reflection.Metadata.PEReaderExtensions]::GetMetadataReader($pe)
+            $names = foreach ($h in $md.AssemblyReferences) { $md.GetString($md.GetAssemblyReference($h).Name) }
+            $pe.Dispose()
+        }
+        finally { $stream.Dispose() }
+        $others = $names | Where-Object { $_ -notmatch '^(System(\..+)?|mscorlib|netstandard|System\.Management\.Automation|WebRtcPS\.(Engine|Signaling))$' }
+        $others | Should -BeNullOrEmpty
+    }
+
+    It 'keeps every other assembly in Dependencies/, out of PowerShell''s probing path' {
+        (Get-ChildItem $moduleBase -Filter *.dll).Name | Should -Be 'WebRtcPS.dll'
+        Join-Path $moduleBase 'Dependencies/WebRtcPS.Engine.dll' | Should -Exist
+        Join-Path $moduleBase 'Dependencies/BouncyCastle.Cryptography.dll' | Should -Exist
+        Join-Path $moduleBase 'Dependencies/AspNetCore/Microsoft.AspNetCore.Server.Kestrel.Core.dll' | Should -Exist
+    }
+
+    It 'loads the engine, signaling, BouncyCastle and Kestrel in the module''s own context' {
+        $server = Start-WrtcSignalingServer -Port 0 -ListenAddress 127.0.0.1
+        $server | Stop-WrtcSignalingServer -Confirm:$false
+        (Test-WrtcConnection -Interface 127.0.0.1 -TimeoutSec 30).Success | Should -BeTrue
+        foreach ($name in 'WebRtcPS.Engine', 'WebRtcPS.Signaling', 'BouncyCastle.Cryptography', 'Microsoft.AspNetCore.Server.Kestrel.Core', 'Microsoft.Extensions.Logging.Abstractions') {
+            Get-LoadContextName $name | Should -Be 'WebRtcPS' -Because $name
+        }
+        Get-LoadContextName 'WebRtcPS' | Should -Be 'Default'
+    }
+
+    It 'takes ASP.NET Core from the machine''s shared framework when it matches the runtime' {
+        $shared = Join-Path ([Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory()) "../../Microsoft.AspNetCore.App/$([Environment]::Version.ToString(3))"
+        if (-not (Test-Path $shared)) { Set-ItResult -Skipped -Because 'this PowerShell has no ASP.NET Core beside its runtime (StockRuntime.Tests covers the carried copy)'; return }
+        $kestrel = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'Microsoft.AspNetCore.Server.Kestrel.Core' }
+        (Split-Path $kestrel.Location) | Should -Be (Resolve-Path $shared).Path
+    }
+}
