@@ -71,16 +71,18 @@ internal sealed class NatUdpSocket : IAsyncDisposable
         }
         _sources.TryGetValue(request.TransactionId, out var source);
         var response = result.Response;
+        // An answer that beats the transaction's own bookkeeping of the first send reads as 0 sent.
+        int sent = Math.Max(1, result.RequestsSent);
         return result.Outcome switch
         {
             StunTransactionOutcome.SuccessResponse => new NatProbe(name, destination, change, NatProbeOutcome.Answered, source,
                 Mapped: response!.TryGetXorAddress(out XorMappedAddress xor) ? xor.EndPoint : response.TryGet(out MappedAddress plain) ? plain.EndPoint : null,
                 OtherAddress: response.TryGet(out OtherAddress other) ? other.EndPoint : null,
                 ResponseOrigin: response.TryGet(out ResponseOrigin origin) ? origin.EndPoint : null,
-                RequestsSent: result.RequestsSent, Elapsed: result.Elapsed),
+                RequestsSent: sent, Elapsed: result.Elapsed),
             StunTransactionOutcome.ErrorResponse => new NatProbe(name, destination, change, NatProbeOutcome.ErrorResponse, source,
-                ErrorCode: result.Error?.Code, ErrorReason: result.Error?.Reason, RequestsSent: result.RequestsSent, Elapsed: result.Elapsed),
-            _ => new NatProbe(name, destination, change, NatProbeOutcome.NoAnswer, RequestsSent: result.RequestsSent, Elapsed: result.Elapsed),
+                ErrorCode: result.Error?.Code, ErrorReason: result.Error?.Reason, RequestsSent: sent, Elapsed: result.Elapsed),
+            _ => new NatProbe(name, destination, change, NatProbeOutcome.NoAnswer, RequestsSent: sent, Elapsed: result.Elapsed),
         };
     }
 
