@@ -50,6 +50,10 @@ BeforeAll {
 }
 
 Describe 'Get-WrtcNatBehavior on loopback' -Tag 'CI' {
+    BeforeAll {
+        if (-not (Test-CoturnAvailable) -and (Test-WrtcInteropRequired)) { throw 'coturn (turnserver) is required in CI (WRTC_REQUIRE_INTEROP=1) but is not installed' }
+    }
+
     It 'gives a partial answer, not an error, from a STUN server without RFC 5780' -Skip:(-not $coturn) {
         $stun = Start-TestStunServer
         try {

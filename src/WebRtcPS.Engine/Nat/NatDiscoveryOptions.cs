@@ -20,8 +20,9 @@ public sealed record NatDiscoveryOptions
     public IReadOnlyList<int> TurnPorts { get; init; } = [DefaultTurnPort, DefaultTurnTlsPort];
 
     /// <summary>How long a test waits for an answer that may never come (a filtered one, or any
-    /// at all when UDP is blocked). The whole run takes about this long, a little more when the
-    /// first test is answered and a later one is not.</summary>
+    /// at all when UDP is blocked). Later tests start when the first is answered and run at once,
+    /// so a run takes about the first round trip plus this (behind a NAT some test, hairpinning
+    /// at least, always goes unanswered).</summary>
     public TimeSpan Timeout { get; init; } = TimeSpan.FromSeconds(3);
 
     /// <summary>RFC 8489's initial RTO; the retransmissions double it (§6.2.1).</summary>
