@@ -261,6 +261,7 @@ internal sealed partial class SctpAssociationCore
         {
             chunks.Add(BuildForwardTsn());
             _forwardTsnNeeded = false;
+            _t3 ??= Now + _rto.Rto;   // RFC 3758 §3.5 C5: a lost FORWARD-TSN is sent again when T3-rtx expires (A5)
         }
         chunks.AddRange(data);
         chunks.AddRange(_lateControl);
