@@ -211,7 +211,7 @@ public sealed class VirtualIceNetworkTests
     [Fact]
     public async Task Logger_GetsMilestones_WithIceEventIds()
     {
-        var logger = new WebRtcPS.Engine.Tests.Dtls.ListLogger();
+        var logger = new ListLogger();
         var net = new VirtualIceNetwork();
         await using (var agent = new IceAgent(new IceAgentOptions { Logger = logger }, net.CreateHost(IPAddress.Parse("198.18.0.1"))))
         {

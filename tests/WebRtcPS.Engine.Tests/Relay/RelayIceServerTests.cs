@@ -1,6 +1,5 @@
 using WebRtcPS.Engine.Ice;
 using WebRtcPS.Engine.PeerConnection;
-using WebRtcPS.Engine.Tests.Infrastructure;
 using WebRtcPS.Engine.Tests.PeerConnection;
 using WebRtcPS.Engine.Tests.Turn;
 using Xunit.Abstractions;

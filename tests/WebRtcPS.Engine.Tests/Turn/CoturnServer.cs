@@ -5,7 +5,6 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using WebRtcPS.Engine.Ice;
 using WebRtcPS.Engine.Stun;
-using WebRtcPS.Engine.Tests.Infrastructure;
 using WebRtcPS.Engine.Turn;
 
 namespace WebRtcPS.Engine.Tests.Turn;
