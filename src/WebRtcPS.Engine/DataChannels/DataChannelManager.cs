@@ -20,7 +20,7 @@ namespace WebRtcPS.Engine.DataChannels;
 /// control reaches the sender). A handler that throws is logged (event id 4050) and delivery goes
 /// on (<see cref="UserHandlers"/>).
 /// </remarks>
-public sealed class DataChannelManager
+internal sealed class DataChannelManager
 {
     private readonly object _gate = new();
     private readonly Dictionary<ushort, RTCDataChannel> _channels = [];

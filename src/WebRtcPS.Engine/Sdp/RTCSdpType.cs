@@ -12,7 +12,7 @@ public enum RTCSdpType
 }
 
 /// <summary>Conversions between <see cref="RTCSdpType"/> and its wire names ("offer", "pranswer", "answer", "rollback").</summary>
-public static class RTCSdpTypeNames
+internal static class RTCSdpTypeNames
 {
     public static string ToWireName(this RTCSdpType type) => type switch
     {

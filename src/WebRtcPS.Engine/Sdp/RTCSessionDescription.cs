@@ -19,14 +19,14 @@ public sealed record RTCSessionDescription
     public string Sdp { get; }
 
     /// <summary>Wraps a built description (serialized with CRLF line ends).</summary>
-    public static RTCSessionDescription From(RTCSdpType type, SdpSessionDescription description) =>
+    internal static RTCSessionDescription From(RTCSdpType type, SdpSessionDescription description) =>
         new(type, description.ToString());
 
     /// <summary>Parses <see cref="Sdp"/>; throws <see cref="SdpParseException"/> naming the bad line.</summary>
-    public SdpSessionDescription Parse() => SdpSessionDescription.Parse(Sdp);
+    internal SdpSessionDescription Parse() => SdpSessionDescription.Parse(Sdp);
 
     /// <summary>The data-channel view of <see cref="Sdp"/>; throws <see cref="SdpParseException"/>.</summary>
-    public DataChannelSessionDescription ToDataChannelDescription() => DataChannelSessionDescription.FromSdp(Parse());
+    internal DataChannelSessionDescription ToDataChannelDescription() => DataChannelSessionDescription.FromSdp(Parse());
 
     public override string ToString() => $"{Type.ToWireName()} ({Sdp.Length} chars)";
 }

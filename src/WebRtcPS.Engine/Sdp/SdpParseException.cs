@@ -5,7 +5,7 @@ namespace WebRtcPS.Engine.Sdp;
 /// (RFC 8829). The message names the line (1-based number and its text) and what is wrong with it,
 /// so a user can find the fault in the text they pasted or received.
 /// </summary>
-public sealed class SdpParseException : FormatException
+internal sealed class SdpParseException : FormatException
 {
     public SdpParseException(int lineNumber, string? lineText, string reason)
         : base(Format(lineNumber, lineText, reason))

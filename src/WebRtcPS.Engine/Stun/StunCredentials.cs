@@ -8,7 +8,7 @@ namespace WebRtcPS.Engine.Stun;
 /// HMAC keys for MESSAGE-INTEGRITY(-SHA256) (RFC 8489 §9) and the receive-side checks.
 /// Password preparation is the simplified SASLprep of <see cref="StunSaslPrep"/>.
 /// </summary>
-public static class StunCredentials
+internal static class StunCredentials
 {
     /// <summary>Short-term key (RFC 8489 §9.1.1): the prepared password itself, as UTF-8. ICE
     /// uses the remote peer's ice-pwd this way (RFC 8445 §7.2.2).</summary>

@@ -7,7 +7,7 @@ namespace WebRtcPS.Engine.Stun;
 /// the socket feeds every received STUN response to <see cref="TryHandleResponse(StunMessage)"/>,
 /// which completes the transaction with the same transaction id.
 /// </summary>
-public sealed class StunTransactionManager : IDisposable
+internal sealed class StunTransactionManager : IDisposable
 {
     private readonly Func<ReadOnlyMemory<byte>, ValueTask> _send;
     private readonly ConcurrentDictionary<StunTransactionId, StunClientTransaction> _pending = new();

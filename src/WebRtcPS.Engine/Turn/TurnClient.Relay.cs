@@ -8,7 +8,7 @@ namespace WebRtcPS.Engine.Turn;
 
 // Receive loop, permissions (RFC 8656 §9), channels (§12), Send/Data indications (§10, §11),
 // refresh timers (§8) and closing.
-public sealed partial class TurnClient
+internal sealed partial class TurnClient
 {
     private void StartReceiving() => _receiveLoop = Task.Run(ReceiveLoopAsync);
 

@@ -17,7 +17,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// their own task, never on the loop; a handler that throws is logged (warning, event id 4006)
 /// and delivery goes on.
 /// </summary>
-public sealed class SctpAssociation : IAsyncDisposable
+internal sealed class SctpAssociation : IAsyncDisposable
 {
     private readonly IDatagramTransport _transport;
     private readonly SctpAssociationOptions _options;

@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>MESSAGE-INTEGRITY (RFC 8489 §14.5): HMAC-SHA1 of the message up to this attribute, with the header length counting it. Use <see cref="StunMessageBuilder.AddMessageIntegrity"/> to send and <see cref="Verify"/> to check.</summary>
-public readonly struct MessageIntegrity : IStunAttribute<MessageIntegrity>, IEquatable<MessageIntegrity>
+internal readonly struct MessageIntegrity : IStunAttribute<MessageIntegrity>, IEquatable<MessageIntegrity>
 {
     public MessageIntegrity(ReadOnlyMemory<byte> value)
     {
