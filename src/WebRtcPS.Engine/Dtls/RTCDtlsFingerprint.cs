@@ -55,7 +55,9 @@ public sealed record RTCDtlsFingerprint
         ArgumentException.ThrowIfNullOrWhiteSpace(algorithm);
         byte[] hash = algorithm.ToLowerInvariant() switch
         {
+#pragma warning disable CA5350 // sha-1 is a fingerprint algorithm peers may still send (RFC 8122 §5); it verifies, it does not protect
             "sha-1" => SHA1.HashData(derCertificate),
+#pragma warning restore CA5350
             "sha-256" => SHA256.HashData(derCertificate),
             "sha-384" => SHA384.HashData(derCertificate),
             "sha-512" => SHA512.HashData(derCertificate),

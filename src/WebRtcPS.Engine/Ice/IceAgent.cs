@@ -194,7 +194,7 @@ public sealed partial class IceAgent : IAsyncDisposable
 
     private void Post(Action action)
     {
-        if (!_inputs.Writer.TryWrite(new Command(action))) throw new ObjectDisposedException(nameof(IceAgent));
+        ObjectDisposedException.ThrowIf(!_inputs.Writer.TryWrite(new Command(action)), this);
     }
 
     private Task<T> InvokeAsync<T>(Func<T> function)

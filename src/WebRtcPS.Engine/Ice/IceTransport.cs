@@ -51,7 +51,7 @@ public sealed class IceTransport : IDatagramTransport
 
     public async ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken = default)
     {
-        if (_agent.State == RTCIceTransportState.Closed) throw new ObjectDisposedException(nameof(IceTransport));
+        ObjectDisposedException.ThrowIf(_agent.State == RTCIceTransportState.Closed, this);
         cancellationToken.ThrowIfCancellationRequested();
         var route = _agent.Route;
         if (route is null || !route.Usable)
@@ -66,7 +66,7 @@ public sealed class IceTransport : IDatagramTransport
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            if (_agent.State == RTCIceTransportState.Closed) throw new ObjectDisposedException(nameof(IceTransport));
+            ObjectDisposedException.ThrowIf(_agent.State == RTCIceTransportState.Closed, this);
             Interlocked.Increment(ref _sendsDropped);
         }
     }

@@ -50,6 +50,7 @@ public sealed class RTCPeerConnectionIceEventArgs : EventArgs
 
     public string? SdpMid { get; }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "W3C instance attribute; always 0 (one m-line).")]
     public int SdpMLineIndex => 0;
 
     /// <summary>The STUN/TURN server URL for srflx and relay candidates.</summary>

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace WebRtcPS.Engine.Sdp;
 
 /// <summary>
@@ -37,7 +39,7 @@ internal sealed class SdpParseException : FormatException
         foreach (var c in text)
         {
             if (sb.Length >= MaxLength) { sb.Append('…'); break; }
-            if (c < ' ' || c == 0x7f || char.IsSurrogate(c) || c == '\uFFFD') sb.Append($"\\x{(int)c:X2}");
+            if (c < ' ' || c == 0x7f || char.IsSurrogate(c) || c == '\uFFFD') sb.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:X2}");
             else sb.Append(c);
         }
         return sb.ToString();

@@ -23,7 +23,9 @@ internal static class StunCredentials
         var input = Encoding.UTF8.GetBytes($"{username}:{StunSaslPrep.Prepare(realm)}:{StunSaslPrep.Prepare(password)}");
         return algorithm switch
         {
+#pragma warning disable CA5351 // the long-term key is MD5(username:realm:password) (RFC 8489 §9.2.2, §18.5.1.1)
             StunPasswordAlgorithm.Md5 => MD5.HashData(input),
+#pragma warning restore CA5351
             StunPasswordAlgorithm.Sha256 => SHA256.HashData(input),
             _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown STUN password algorithm."),
         };

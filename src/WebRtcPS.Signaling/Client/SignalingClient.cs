@@ -137,8 +137,7 @@ public sealed class SignalingClient : IDisposable
             response?.Dispose();
             cancellationToken.ThrowIfCancellationRequested();
 
-            _logger.LogInformation("Signaling stream for '{Id}' ended ({Reason}); reconnecting in {Delay} ms",
-                Id, failure?.Message ?? "closed by server", delay.TotalMilliseconds);
+            SignalingClientLog.Reconnecting(_logger, Id, failure?.Message ?? "closed by server", delay.TotalMilliseconds);
             await Task.Delay(Jitter(delay), cancellationToken).ConfigureAwait(false);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
         }

@@ -158,11 +158,11 @@ public sealed class SeedPeer : IAsyncDisposable
         {
             if (_channel is null) Attach(channel);
         };
-        _loops.Add(Task.Run(() => PumpConnectionEventsAsync(pc, _life.Token)));
+        _loops.Add(Task.Run(() => PumpConnectionEventsAsync(pc, _life.Token), CancellationToken.None)); // (each loop watches _life itself)
 
         _signaling = new SignalingClient(_options.SignalingUri, Id, logger: _logger);
-        _loops.Add(Task.Run(() => SendLoopAsync(_signaling, _life.Token)));
-        _loops.Add(Task.Run(() => ReceiveLoopAsync(_signaling, _life.Token)));
+        _loops.Add(Task.Run(() => SendLoopAsync(_signaling, _life.Token), CancellationToken.None));
+        _loops.Add(Task.Run(() => ReceiveLoopAsync(_signaling, _life.Token), CancellationToken.None));
 
         if (_options.Role == SeedPeerRole.Offerer)
         {
@@ -427,7 +427,7 @@ public sealed class SeedPeer : IAsyncDisposable
 
     private void Warn(string message)
     {
-        _logger.LogWarning("{Peer}: {Message}", Id, message);
+        SeedPeerLog.Warning(_logger, Id, message);
         Emit((t, e) => new SeedPeerWarningEvent(t, e, message));
     }
 

@@ -40,7 +40,7 @@ public sealed class ManualTimeProvider : TimeProvider
     /// <summary>Moves the clock forward, firing every timer that falls due on the way.</summary>
     public void Advance(TimeSpan delta)
     {
-        if (delta < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(delta));
+        ArgumentOutOfRangeException.ThrowIfLessThan(delta, TimeSpan.Zero);
         DateTimeOffset target;
         lock (_gate) target = _now + delta;
         while (true)

@@ -14,7 +14,7 @@ public sealed class CoturnTurnClientTests(CoturnFixture fixture, ITestOutputHelp
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
 
-    private IceServerUri Uri(CoturnServer server, string transport) => transport switch
+    private static IceServerUri Uri(CoturnServer server, string transport) => transport switch
     {
         "udp" => server.UdpUri,
         "tcp" => server.TcpUri,
