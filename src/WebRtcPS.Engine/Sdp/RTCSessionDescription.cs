@@ -6,6 +6,8 @@ namespace WebRtcPS.Engine.Sdp;
 /// </summary>
 public sealed record RTCSessionDescription
 {
+    /// <summary>A description of <paramref name="type"/>; every type but rollback needs <paramref name="sdp"/>.</summary>
+    /// <exception cref="ArgumentException">The SDP text is missing.</exception>
     public RTCSessionDescription(RTCSdpType type, string? sdp)
     {
         if (type != RTCSdpType.Rollback && string.IsNullOrEmpty(sdp))
@@ -14,8 +16,10 @@ public sealed record RTCSessionDescription
         Sdp = sdp ?? string.Empty;
     }
 
+    /// <summary>The description's type.</summary>
     public RTCSdpType Type { get; }
 
+    /// <summary>The SDP text (RFC 8866); empty for a rollback.</summary>
     public string Sdp { get; }
 
     /// <summary>Wraps a built description (serialized with CRLF line ends).</summary>
@@ -28,5 +32,6 @@ public sealed record RTCSessionDescription
     /// <summary>The data-channel view of <see cref="Sdp"/>; throws <see cref="SdpParseException"/>.</summary>
     internal DataChannelSessionDescription ToDataChannelDescription() => DataChannelSessionDescription.FromSdp(Parse());
 
+    /// <inheritdoc/>
     public override string ToString() => $"{Type.ToWireName()} ({Sdp.Length} chars)";
 }

@@ -14,6 +14,8 @@ internal sealed class StunTransactionManager : IDisposable
     private volatile bool _disposed;
 
     /// <param name="send">Puts one datagram (or, on TCP/TLS, one framed message) on the wire.</param>
+    /// <param name="timeProvider">The clock of the retransmission timers; the system clock when null.</param>
+    /// <param name="options">RTO and retransmission counts; <see cref="StunTransactionOptions.Default"/> when null.</param>
     public StunTransactionManager(Func<ReadOnlyMemory<byte>, ValueTask> send, TimeProvider? timeProvider = null, StunTransactionOptions? options = null)
     {
         _send = send ?? throw new ArgumentNullException(nameof(send));

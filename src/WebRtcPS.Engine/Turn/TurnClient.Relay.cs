@@ -178,7 +178,7 @@ internal sealed partial class TurnClient
     /// <summary>
     /// Sends <paramref name="data"/> to <paramref name="peer"/> through the relay: as ChannelData
     /// when a channel is bound, else in a Send indication (RFC 8656 §10). A peer without a
-    /// permission gets one (and, with <see cref="TurnClientOptions.UseChannels"/>, a channel)
+    /// permission gets one (and, with <see cref="TurnSettings.UseChannels"/>, a channel)
     /// in the background; its first packets wait for the permission, then go. Loss is silent.
     /// </summary>
     public async ValueTask SendToAsync(ReadOnlyMemory<byte> data, IPEndPoint peer, CancellationToken cancellationToken = default)

@@ -127,7 +127,7 @@ internal sealed partial class TurnClient : IAsyncDisposable
     public SslPolicyErrors CertificateErrors { get; }
 
     /// <summary>TLS only: true when a certificate with problems was accepted because
-    /// <see cref="TurnClientOptions.SkipCertificateCheck"/> was set.</summary>
+    /// <see cref="TurnSettings.SkipCertificateCheck"/> was set.</summary>
     public bool CertificateCheckSkipped { get; }
 
     /// <summary>Successful allocation Refreshes (the timer's and explicit ones).</summary>

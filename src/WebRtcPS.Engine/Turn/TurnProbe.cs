@@ -56,6 +56,12 @@ internal static class TurnProbe
     public static Task<TurnProbeResult> RunAsync(IceServerUri uri, string? username, string? password, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         RunAsync(uri, username, password, timeout, new TurnSettings(), cancellationToken);
 
+    /// <summary>Probes one STUN or TURN server: a Binding, or an Allocate with the credential.</summary>
+    /// <param name="uri">The stun:/stuns:/turn:/turns: URL.</param>
+    /// <param name="username">TURN user name (ignored for STUN).</param>
+    /// <param name="password">TURN password (ignored for STUN).</param>
+    /// <param name="timeout">How long the whole probe may take.</param>
+    /// <param name="cancellationToken">Stops the probe.</param>
     /// <param name="settings">TLS trust and clock (and, for turn:, the client's other settings);
     /// <paramref name="timeout"/> replaces its <see cref="TurnSettings.AllocateTimeout"/>.</param>
     public static async Task<TurnProbeResult> RunAsync(IceServerUri uri, string? username, string? password, TimeSpan timeout, TurnSettings settings, CancellationToken cancellationToken = default)
