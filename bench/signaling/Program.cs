@@ -21,6 +21,8 @@ namespace WebRtcPS.Bench.Signaling;
 
 internal static class Program
 {
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+
     private static async Task<int> Main(string[] args)
     {
         if (args.Length >= 3 && args[0] == "--idle-client") return await IdleClient.RunAsync(new Uri(args[1]), int.Parse(args[2]));
@@ -70,7 +72,7 @@ internal static class Program
         };
         Console.WriteLine();
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object> { ["signaling-bench"] = json },
-            new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+            WebJson));
         return 0;
     }
 

@@ -20,7 +20,7 @@ namespace WebRtcPS.Engine.DataChannels;
 /// control reaches the sender). A handler that throws is logged (event id 4050) and delivery goes
 /// on (<see cref="UserHandlers"/>).
 /// </remarks>
-public sealed class DataChannelManager
+internal sealed class DataChannelManager
 {
     private readonly object _gate = new();
     private readonly Dictionary<ushort, RTCDataChannel> _channels = [];
@@ -32,6 +32,8 @@ public sealed class DataChannelManager
     private bool _connected;
     private bool _closed;
 
+    /// <param name="association">The SCTP association the channels' streams belong to.</param>
+    /// <param name="isDtlsClient">Our DTLS role, which picks our stream ids: even for the client, odd for the server (RFC 8832 §6).</param>
     /// <param name="logger">Where user handlers' exceptions are logged; the association's logger when null.</param>
     public DataChannelManager(SctpAssociation association, bool isDtlsClient, ILogger? logger = null)
     {

@@ -19,6 +19,7 @@ public sealed class PendingCandidateBuffer
     private readonly RTCPeerConnection _connection;
     private readonly List<RTCIceCandidateInit?> _held = [];
 
+    /// <summary>A buffer for the candidates of <paramref name="connection"/>.</summary>
     public PendingCandidateBuffer(RTCPeerConnection connection)
     {
         _connection = connection ?? throw new ArgumentNullException(nameof(connection));

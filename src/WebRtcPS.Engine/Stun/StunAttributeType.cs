@@ -5,7 +5,7 @@ namespace WebRtcPS.Engine.Stun;
 /// (RFC 8656 §18) and NAT behaviour discovery (RFC 5780 §7). Types 0x0000-0x7FFF are comprehension-required, 0x8000-0xFFFF
 /// comprehension-optional (RFC 8489 §14). Any 16-bit value is representable.
 /// </summary>
-public enum StunAttributeType : ushort
+internal enum StunAttributeType : ushort
 {
     // Comprehension-required.
     MappedAddress = 0x0001,
@@ -48,7 +48,7 @@ public enum StunAttributeType : ushort
     OtherAddress = 0x802C,
 }
 
-public static class StunAttributeTypeExtensions
+internal static class StunAttributeTypeExtensions
 {
     /// <summary>True for 0x0000-0x7FFF: an agent that does not understand it must reject the
     /// message (RFC 8489 §14, answered with 420 and UNKNOWN-ATTRIBUTES for requests).</summary>

@@ -11,7 +11,7 @@ namespace WebRtcPS.Engine.Turn;
 
 /// <summary>What <see cref="TurnClient.ReceiveFromAsync"/> read: the length copied, the peer and
 /// whether it came on a channel (ChannelData) or in a Data indication.</summary>
-public readonly record struct TurnReceiveResult(int Length, IPEndPoint Peer, bool ViaChannel);
+internal readonly record struct TurnReceiveResult(int Length, IPEndPoint Peer, bool ViaChannel);
 
 /// <summary>
 /// A TURN client (RFC 8656) holding one allocation on one server: Allocate with long-term
@@ -27,7 +27,7 @@ public readonly record struct TurnReceiveResult(int Length, IPEndPoint Peer, boo
 /// never throws into the timer. Nothing a peer or the server sends can throw: bad input is dropped
 /// and counted.
 /// </remarks>
-public sealed partial class TurnClient : IAsyncDisposable
+internal sealed partial class TurnClient : IAsyncDisposable
 {
     private const int MaxNonceRetries = 3;
     private const int MaxQueuedPerPeer = 32;
@@ -127,7 +127,7 @@ public sealed partial class TurnClient : IAsyncDisposable
     public SslPolicyErrors CertificateErrors { get; }
 
     /// <summary>TLS only: true when a certificate with problems was accepted because
-    /// <see cref="TurnClientOptions.SkipCertificateCheck"/> was set.</summary>
+    /// <see cref="TurnSettings.SkipCertificateCheck"/> was set.</summary>
     public bool CertificateCheckSkipped { get; }
 
     /// <summary>Successful allocation Refreshes (the timer's and explicit ones).</summary>

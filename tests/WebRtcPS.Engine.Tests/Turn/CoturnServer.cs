@@ -5,7 +5,6 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using WebRtcPS.Engine.Ice;
 using WebRtcPS.Engine.Stun;
-using WebRtcPS.Engine.Tests.Infrastructure;
 using WebRtcPS.Engine.Turn;
 
 namespace WebRtcPS.Engine.Tests.Turn;
@@ -33,7 +32,7 @@ public sealed record CoturnSettings
 /// free ports with a fresh self-signed certificate, ready once it answers a STUN Binding over UDP
 /// and accepts a TCP connection on its TLS port; killed in Dispose.
 /// </summary>
-public sealed class CoturnServer : IAsyncDisposable
+internal sealed class CoturnServer : IAsyncDisposable
 {
     public const string User = "alice";
     public const string Password = "secret";
@@ -304,7 +303,7 @@ public sealed class CoturnServer : IAsyncDisposable
 /// <summary>One coturn shared by a test class (default settings).</summary>
 public sealed class CoturnFixture : IAsyncLifetime
 {
-    public CoturnServer? Server { get; private set; }
+    internal CoturnServer? Server { get; private set; }
     public string? Unavailable { get; private set; }
 
     public async Task InitializeAsync()
@@ -320,7 +319,7 @@ public sealed class CoturnFixture : IAsyncLifetime
     }
 
     /// <summary>The server, or skip (fail in CI) when coturn cannot run here.</summary>
-    public CoturnServer Require()
+    internal CoturnServer Require()
     {
         Interop.Require(Server is not null, Unavailable ?? "coturn did not start");
         return Server!;

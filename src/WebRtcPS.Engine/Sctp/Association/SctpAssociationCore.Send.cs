@@ -132,7 +132,7 @@ internal sealed partial class SctpAssociationCore
         _flightSize -= c.Length;
     }
 
-    private bool ShouldAbandon(OutboundChunk c, TimeSpan now) =>
+    private static bool ShouldAbandon(OutboundChunk c, TimeSpan now) =>
         (c.Message.Options.MaxRetransmits is { } max && c.Transmissions > max) || (c.Message.ExpiresAt is { } expiry && now >= expiry);
 
     /// <summary>PR-SCTP (RFC 3758 §3.5): gives up on every fragment of a message.</summary>
