@@ -14,7 +14,7 @@ namespace WebRtcPS.Engine.Nat;
 /// <see cref="NatDiscoveryOptions.Timeout"/> after the first answer. <see cref="NatBehaviorRules"/>
 /// draws the conclusions. Backs Get-WrtcNatBehavior.
 /// </summary>
-public static class NatBehaviorDiscovery
+internal static class NatBehaviorDiscovery
 {
     /// <summary>Runs the tests and decides. What the server answers (or not) is in the report;
     /// only a run that cannot start throws (<see cref="NatDiscoveryException"/>), and cancellation.</summary>

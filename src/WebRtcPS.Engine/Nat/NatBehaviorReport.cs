@@ -3,7 +3,7 @@ using System.Net;
 namespace WebRtcPS.Engine.Nat;
 
 /// <summary>What <see cref="NatBehaviorRules.Decide"/> concluded from <see cref="NatObservations"/>.</summary>
-public sealed record NatBehaviorReport
+internal sealed record NatBehaviorReport
 {
     public required string StunServer { get; init; }
     public required IPEndPoint ServerAddress { get; init; }

@@ -8,7 +8,7 @@ namespace WebRtcPS.Engine.Nat;
 /// every branch is tested with scripted observations. Where the observations cannot support a
 /// conclusion the behaviour is Unknown and <see cref="NatBehaviorReport.Reason"/> says why.
 /// </summary>
-public static class NatBehaviorRules
+internal static class NatBehaviorRules
 {
     public static NatBehaviorReport Decide(NatObservations o)
     {

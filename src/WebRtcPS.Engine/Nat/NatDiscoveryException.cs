@@ -18,5 +18,6 @@ public enum NatDiscoveryError
 public sealed class NatDiscoveryException(NatDiscoveryError error, string message, Exception? innerException = null)
     : Exception(message, innerException)
 {
+    /// <summary>Why discovery could not start.</summary>
     public NatDiscoveryError Error { get; } = error;
 }

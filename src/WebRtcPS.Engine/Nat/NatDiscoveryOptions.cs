@@ -5,7 +5,7 @@ using WebRtcPS.Engine.Stun;
 namespace WebRtcPS.Engine.Nat;
 
 /// <summary>What <see cref="NatBehaviorDiscovery.RunAsync"/> tests and how long it waits.</summary>
-public sealed record NatDiscoveryOptions
+internal sealed record NatDiscoveryOptions
 {
     public const int DefaultTurnPort = 3478;
     public const int DefaultTurnTlsPort = 5349;

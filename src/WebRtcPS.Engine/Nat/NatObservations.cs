@@ -7,7 +7,7 @@ namespace WebRtcPS.Engine.Nat;
 /// <see cref="NatBehaviorRules.Decide"/>. The I/O (<see cref="NatBehaviorDiscovery"/>) fills it;
 /// tests script it.
 /// </summary>
-public sealed record NatObservations
+internal sealed record NatObservations
 {
     /// <summary>The server as given (stun:HOST:PORT).</summary>
     public required string StunServer { get; init; }

@@ -20,7 +20,7 @@ namespace WebRtcPS.Engine.Nat;
 /// <param name="ErrorReason">Its reason phrase.</param>
 /// <param name="RequestsSent">Requests put on the wire, retransmissions included.</param>
 /// <param name="Elapsed">From the first send to the response or the timeout.</param>
-public sealed record NatProbe(
+internal sealed record NatProbe(
     string Name,
     IPEndPoint? Destination,
     ChangeRequest? Change,

@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Nat;
 
 /// <summary>How one Binding request of the NAT behaviour tests ended.</summary>
-public enum NatProbeOutcome
+internal enum NatProbeOutcome
 {
     /// <summary>Not sent: an earlier test gave nothing to build it on.</summary>
     NotRun,

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using WebRtcPS.Engine.Ice;
 using WebRtcPS.Engine.Nat;
-using WebRtcPS.Engine.Tests.Infrastructure;
 using WebRtcPS.Engine.Tests.Turn;
 using Xunit.Abstractions;
 

@@ -22,7 +22,7 @@ public sealed class Rfc5780AttributeTests
     {
         var attribute = new ChangeRequest(changeIp, changePort);
         Assert.Equal(Hex.Parse(wire), Attribute(attribute));
-        Assert.True(ChangeRequest.TryParse(Hex.Parse(wire)[4..], out var parsed));
+        Assert.True(ChangeRequest.TryParse(Hex.Parse(wire).AsSpan(4), out var parsed));
         Assert.Equal(attribute, parsed);
     }
 

@@ -12,7 +12,7 @@ namespace WebRtcPS.Engine.Stun.Attributes;
 /// </code>
 /// The other bits are sent as zero and ignored on receipt.
 /// </summary>
-public readonly record struct ChangeRequest(bool ChangeIp, bool ChangePort) : IStunAttribute<ChangeRequest>
+internal readonly record struct ChangeRequest(bool ChangeIp, bool ChangePort) : IStunAttribute<ChangeRequest>
 {
     private const uint ChangeIpFlag = 0x04;
     private const uint ChangePortFlag = 0x02;

@@ -7,7 +7,7 @@ namespace WebRtcPS.Engine.Stun.Attributes;
 /// answers from; a server that sends it supports the NAT behaviour tests. Same layout as
 /// MAPPED-ADDRESS, not XORed.
 /// </summary>
-public readonly record struct OtherAddress(IPEndPoint EndPoint) : IStunAttribute<OtherAddress>
+internal readonly record struct OtherAddress(IPEndPoint EndPoint) : IStunAttribute<OtherAddress>
 {
     public static StunAttributeType AttributeType => StunAttributeType.OtherAddress;
 

@@ -6,7 +6,7 @@ namespace WebRtcPS.Engine.Stun.Attributes;
 /// RESPONSE-ORIGIN (RFC 5780 §7.3): the address and port the server sent this response from, so a
 /// client can tell whether a CHANGE-REQUEST was honoured. Same layout as MAPPED-ADDRESS, not XORed.
 /// </summary>
-public readonly record struct ResponseOrigin(IPEndPoint EndPoint) : IStunAttribute<ResponseOrigin>
+internal readonly record struct ResponseOrigin(IPEndPoint EndPoint) : IStunAttribute<ResponseOrigin>
 {
     public static StunAttributeType AttributeType => StunAttributeType.ResponseOrigin;
 
