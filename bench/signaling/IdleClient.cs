@@ -12,7 +12,7 @@ internal static class IdleClient
         };
         var responses = new HttpResponseMessage[streams];
         using var gate = new SemaphoreSlim(50);
-        await Task.WhenAll(Enumerable.Range(0, streams).Select(async i =>
+        var opening = Task.WhenAll(Enumerable.Range(0, streams).Select(async i =>
         {
             await gate.WaitAsync();
             try
@@ -24,6 +24,16 @@ internal static class IdleClient
             }
             finally { gate.Release(); }
         }));
+        try
+        {
+            await opening;
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            // e.g. out of file descriptors: say so on the line the parent waits for
+            Console.WriteLine($"failed: {responses.Count(r => r is not null)} of {streams} opened: {ex.Message}");
+            return 1;
+        }
         Console.WriteLine("ready");
         await Console.In.ReadToEndAsync();
         foreach (var r in responses) r.Dispose();

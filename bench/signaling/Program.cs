@@ -10,6 +10,10 @@
 //
 // Usage: SignalingBench [--pairs 100] [--messages 200] [--roundtrips 50] [--idle 1000]
 // Prints a table and one JSON line ("signaling-bench": {...}).
+//
+// SignalingBench --compare [--rounds 3] [--idle 10000] [...]: the same load against our server and
+// the Go baseline (tests/interop/go-signaling-server), each in its own process (Compare.cs).
+// Internal modes: --serve (our server alone, ServeMode.cs), --idle-client URL N (IdleClient.cs).
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
@@ -22,6 +26,8 @@ internal static class Program
     private static async Task<int> Main(string[] args)
     {
         if (args.Length >= 3 && args[0] == "--idle-client") return await IdleClient.RunAsync(new Uri(args[1]), int.Parse(args[2]));
+        if (args.Length >= 1 && args[0] == "--serve") return await ServeMode.RunAsync(TimeSpan.FromMilliseconds(Arg(args, "--heartbeat-ms", 10_000)));
+        if (args.Length >= 1 && args[0] == "--compare") return await Compare.RunAsync(args);
 
         var pairs = Arg(args, "--pairs", 100);
         var messages = Arg(args, "--messages", 200);
@@ -91,10 +97,12 @@ internal static class Program
 
     private static double Mib(long bytes) => bytes / 1024.0 / 1024.0;
 
-    private static int Arg(string[] args, string name, int fallback)
+    internal static int Arg(string[] args, string name, int fallback) => int.Parse(Arg(args, name, fallback.ToString()));
+
+    internal static string Arg(string[] args, string name, string fallback)
     {
         var i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? int.Parse(args[i + 1]) : fallback;
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 
     internal static async Task<SignalingServer> StartServerAsync(TimeSpan heartbeat) =>
