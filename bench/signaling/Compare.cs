@@ -95,7 +95,7 @@ internal static class Compare
         await using (var server = await StartAsync(name, goExe, TimeSpan.FromSeconds(10)))
         {
             // The first flood of a fresh process is reported apart: ours then still compiles (tiered
-            // JIT with PGO; on 2 busy cores its background compiler ran for ~30 s of load), Go's
+            // JIT with PGO; on 2 busy cores its background compiler ran for ~45 s of load), Go's
             // code is compiled ahead of time. One more flood and ping-pong as warm-up, then the
             // measured runs: steady state.
             cold = await Flood.RunAsync(server.Url, pairs, messages);
