@@ -18,6 +18,8 @@ internal sealed record IdleRun(int Streams, int Open, double OpenSeconds, double
 /// </summary>
 internal static class Compare
 {
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+
     public static async Task<int> RunAsync(string[] args)
     {
         var pairs = Program.Arg(args, "--pairs", 100);
@@ -80,7 +82,7 @@ internal static class Compare
                 ["runs"] = runs,
                 ["totalSeconds"] = Math.Round(total.Elapsed.TotalSeconds, 1),
             },
-        }, new JsonSerializerOptions(JsonSerializerDefaults.Web)));
+        }, WebJson));
         return 0;
     }
 
