@@ -71,8 +71,7 @@ internal sealed class NatUdpSocket : IAsyncDisposable
         }
         _sources.TryGetValue(request.TransactionId, out var source);
         var response = result.Response;
-        // An answer that beats the transaction's own bookkeeping of the first send reads as 0 sent.
-        int sent = Math.Max(1, result.RequestsSent);
+        var sent = result.RequestsSent;
         return result.Outcome switch
         {
             StunTransactionOutcome.SuccessResponse => new NatProbe(name, destination, change, NatProbeOutcome.Answered, source,

@@ -39,12 +39,17 @@ internal sealed class StunClientTransaction
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _startTimestamp = _owner.TimeProvider.GetTimestamp();
+        // Counted before the send: an answer may arrive (and finish the transaction) before the
+        // send's completion is observed, and it answers this first request.
+        lock (_gate)
+        {
+            _sent = 1;
+            _rto = _options.InitialRto;
+        }
         await _owner.Send(_request).ConfigureAwait(false);
         lock (_gate)
         {
             if (_done) return;
-            _sent = 1;
-            _rto = _options.InitialRto;
             var due = _options.IsReliableTransport ? _options.ReliableTimeout : _rto;
             _timer = _owner.TimeProvider.CreateTimer(static s => ((StunClientTransaction)s!).OnTimer(), this, due, Timeout.InfiniteTimeSpan);
         }
