@@ -78,6 +78,17 @@ public class SerialLoopTests
     }
 
     [Fact]
+    public async Task AnIdleLoopRunsTheCallersWorkOnTheCallersThread()
+    {
+        // No thread-pool thread is needed for a synchronous call to get its answer.
+        await using var loop = NewLoop();
+        var caller = Environment.CurrentManagedThreadId;
+        Assert.Equal(caller, loop.Invoke(() => Environment.CurrentManagedThreadId));
+        var onPool = await Task.Run(() => (Environment.CurrentManagedThreadId, loop.Invoke(() => Environment.CurrentManagedThreadId)));
+        Assert.Equal(onPool.Item1, onPool.Item2);
+    }
+
+    [Fact]
     public async Task AfterDisposalPostingThrowsAndPostedWorkHasRun()
     {
         var loop = NewLoop();
