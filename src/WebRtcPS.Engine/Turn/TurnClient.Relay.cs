@@ -178,12 +178,12 @@ public sealed partial class TurnClient
         peer = Normalize(peer);
         var (binding, bound) = await _loop.InvokeAsync(() =>
         {
-            if (!_channelsByPeer.TryGetValue(peer, out var binding))
+            if (!_channelsByPeer.TryGetValue(peer, out var existing))
             {
-                binding = ReserveChannel(peer) ?? throw new TurnException(TurnError.AllocationRefused, "All 4096 channel numbers are in use.");
+                existing = ReserveChannel(peer) ?? throw new TurnException(TurnError.AllocationRefused, "All 4096 channel numbers are in use.");
                 PublishRoutes();
             }
-            return (binding, binding.Bound);
+            return (existing, existing.Bound);
         }).ConfigureAwait(false);
         if (bound) return binding.Number;
         await SendChannelBindAsync(binding, cancellationToken).ConfigureAwait(false);
