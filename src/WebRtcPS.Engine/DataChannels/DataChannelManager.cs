@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using WebRtcPS.Engine.Runtime;
 using WebRtcPS.Engine.Sctp;
@@ -29,8 +28,9 @@ namespace WebRtcPS.Engine.DataChannels;
 public sealed class DataChannelManager
 {
     private readonly SerialLoop _loop;
-    // Written on the loop only; read anywhere (an immutable map, replaced on each change).
-    private volatile ImmutableDictionary<ushort, RTCDataChannel> _channels = ImmutableDictionary<ushort, RTCDataChannel>.Empty;
+    // Written on the loop only; read anywhere: a map never changed once published (copied and
+    // replaced on each change, which is rare: channels open and close, messages do not change it).
+    private volatile Dictionary<ushort, RTCDataChannel> _channels = [];
     private volatile SctpAssociation? _association;
     private volatile ILogger? _logger;
     // The loop's.
@@ -125,7 +125,7 @@ public sealed class DataChannelManager
         var id = init.Id ?? AllocateId();
         if (_channels.ContainsKey(id)) throw new OperationError($"createDataChannel: stream id {id} is in use.");
         channel.Id = id;
-        _channels = _channels.Add(id, channel);
+        _channels = new(_channels) { [id] = channel };
         if (!_connected) _awaitingTransport.Add((channel, id));
         else Announce(channel);
         return channel;
@@ -169,7 +169,7 @@ public sealed class DataChannelManager
                 if (requested is null)
                 {
                     channel.Id = AllocateId();
-                    _channels = _channels.Add(channel.Id.Value, channel);
+                    _channels = new(_channels) { [channel.Id.Value] = channel };
                 }
                 Announce(channel);
             }
@@ -193,7 +193,7 @@ public sealed class DataChannelManager
             if (reason is not null) Queue(() => channel.RaiseError($"SCTP association closed: {reason}"));
             Queue(channel.RaiseClose);
         }
-        _channels = _channels.Clear();
+        _channels = [];
         _awaitingTransport.Clear();
     }
 
@@ -229,7 +229,7 @@ public sealed class DataChannelManager
                 Ordered = open.Ordered, MaxRetransmits = open.MaxRetransmits, MaxPacketLifeTime = open.MaxPacketLifeTime,
                 Protocol = open.Protocol, Priority = open.Priority,
             }, message.StreamId);
-            _channels = _channels.Add(message.StreamId, channel);
+            _channels = new(_channels) { [message.StreamId] = channel };
             var ack = new byte[1];
             new DataChannelAckMessage().Write(ack);
             Association.Send(message.StreamId, (uint)DataChannelPpid.Dcep, ack);
@@ -251,7 +251,7 @@ public sealed class DataChannelManager
         if (channel.Id is not { } id || !_channels.ContainsKey(id) || !_connected)
         {
             _awaitingTransport.RemoveAll(a => a.Channel == channel);
-            if (channel.Id is { } pendingId) _channels = _channels.Remove(pendingId);
+            if (channel.Id is { } pendingId) _channels = Without(pendingId);
             channel.ReadyState = RTCDataChannelState.Closed;
             Queue(channel.RaiseClose);
         }
@@ -288,7 +288,7 @@ public sealed class DataChannelManager
             }
             if (channel.OutgoingResetDone && channel.IncomingResetDone)
             {
-                _channels = _channels.Remove(id);
+                _channels = Without(id);
                 channel.ReadyState = RTCDataChannelState.Closed;
                 Queue(channel.RaiseClose);
             }
@@ -301,6 +301,14 @@ public sealed class DataChannelManager
         if (!_channels.TryGetValue(e.StreamId, out var channel)) return;
         var threshold = channel.BufferedAmountLowThreshold;
         if (e.BufferedAmount + e.Decrease > threshold && e.BufferedAmount <= threshold) channel.RaiseBufferedAmountLow();
+    }
+
+    /// <summary>On the loop: the channel map without <paramref name="id"/>, to publish.</summary>
+    private Dictionary<ushort, RTCDataChannel> Without(ushort id)
+    {
+        var map = new Dictionary<ushort, RTCDataChannel>(_channels);
+        map.Remove(id);
+        return map;
     }
 
     /// <summary>On the loop: a user event to raise once the work item is done.</summary>

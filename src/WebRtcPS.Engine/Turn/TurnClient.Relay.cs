@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
@@ -14,20 +13,21 @@ public sealed partial class TurnClient
     private volatile RelayRoutes _routes = RelayRoutes.Empty;
 
     /// <summary>What the data paths need, published by the loop after each change: installed
-    /// permissions, each peer's channel (null while reserved and not bound) and each channel's peer.</summary>
+    /// permissions, each peer's channel (null while reserved and not bound) and each channel's peer.
+    /// Fresh collections each time, never changed once published, so any thread may read them.</summary>
     private sealed record RelayRoutes(
-        ImmutableHashSet<IPAddress> Permitted,
-        ImmutableDictionary<IPEndPoint, ushort?> ChannelByPeer,
-        ImmutableDictionary<ushort, IPEndPoint> PeerByChannel)
+        HashSet<IPAddress> Permitted,
+        Dictionary<IPEndPoint, ushort?> ChannelByPeer,
+        Dictionary<ushort, IPEndPoint> PeerByChannel)
     {
-        public static readonly RelayRoutes Empty = new([], ImmutableDictionary<IPEndPoint, ushort?>.Empty, ImmutableDictionary<ushort, IPEndPoint>.Empty);
+        public static readonly RelayRoutes Empty = new([], [], []);
     }
 
     /// <summary>On the loop: publishes the routes after the maps changed.</summary>
     private void PublishRoutes() => _routes = new RelayRoutes(
-        _permissions.Where(p => p.Value.Installed).Select(p => p.Key).ToImmutableHashSet(),
-        _channelsByPeer.ToImmutableDictionary(b => b.Key, b => b.Value.Bound ? b.Value.Number : (ushort?)null),
-        _channelsByNumber.ToImmutableDictionary(b => b.Key, b => b.Value.Peer));
+        _permissions.Where(p => p.Value.Installed).Select(p => p.Key).ToHashSet(),
+        _channelsByPeer.ToDictionary(b => b.Key, b => b.Value.Bound ? b.Value.Number : (ushort?)null),
+        _channelsByNumber.ToDictionary(b => b.Key, b => b.Value.Peer));
 
     /// <summary>On the loop: the permission entry for <paramref name="address"/>, created when missing.</summary>
     private Permission PermissionFor(IPAddress address)
