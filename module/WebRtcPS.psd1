@@ -17,6 +17,7 @@
         'Stop-WrtcSignalingServer'
         'Get-WrtcIceCandidate'
         'Test-WrtcIceServer'
+        'Get-WrtcNatBehavior'
         'New-WrtcPeer'
         'Connect-WrtcPeer'
         'Send-WrtcMessage'

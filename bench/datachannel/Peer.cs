@@ -282,7 +282,7 @@ internal sealed class Peer : IAsyncDisposable
         };
     }
 
-    private async Task<SideStats> DtlsReceiveAsync(DtlsTransport dtls, CancellationToken ct)
+    private static async Task<SideStats> DtlsReceiveAsync(DtlsTransport dtls, CancellationToken ct)
     {
         var buffer = new byte[2048];
         var ack = new byte[9];

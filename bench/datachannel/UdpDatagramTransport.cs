@@ -30,7 +30,7 @@ internal sealed class UdpDatagramTransport : IDatagramTransport
 
     public async ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken = default)
     {
-        if (Volatile.Read(ref _disposed) != 0) throw new ObjectDisposedException(nameof(UdpDatagramTransport));
+        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
         try
         {
             await _socket.SendAsync(datagram, SocketFlags.None, cancellationToken).ConfigureAwait(false);
@@ -46,7 +46,7 @@ internal sealed class UdpDatagramTransport : IDatagramTransport
     {
         while (true)
         {
-            if (Volatile.Read(ref _disposed) != 0) throw new ObjectDisposedException(nameof(UdpDatagramTransport));
+            ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposed) != 0, this);
             try
             {
                 return await _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false);

@@ -44,7 +44,7 @@ internal static partial class Orchestrator
     /// <summary>Appended to every peer's flags (relay mode: -ice-servers ... -relay-only).</summary>
     private static string[] _extraArgs = [];
     /// <summary>Set in every peer's environment (relay mode: SSL_CERT_FILE for pion's turns:).</summary>
-    private static readonly Dictionary<string, string> _env = [];
+    private static readonly Dictionary<string, string> Env = [];
 
     private sealed class Settings
     {
@@ -340,7 +340,7 @@ internal static partial class Orchestrator
             StandardOutputEncoding = Encoding.UTF8,
         };
         foreach (var a in command[1..]) psi.ArgumentList.Add(a);
-        foreach (var (k, v) in _env) psi.Environment[k] = v;
+        foreach (var (k, v) in Env) psi.Environment[k] = v;
         using var proc = Process.Start(psi)!;
         var pid = proc.Id;
         var stdout = new StringBuilder();
@@ -499,14 +499,14 @@ internal static partial class Orchestrator
         // Per-process figures: in webrtcps->pion the answerer-side process is pion, so only the offerer's compares.
         foreach (var m in metrics.Skip(5))
             foreach (var p in new[] { OursOurs, OursPion })
-                if (p == OursOurs || !(m.Name.EndsWith("answerer") || m.Name.EndsWith("receiver") || m.Name.EndsWith("echo")))
+                if (p == OursOurs || !(m.Name.EndsWith("answerer", StringComparison.Ordinal) || m.Name.EndsWith("receiver", StringComparison.Ordinal) || m.Name.EndsWith("echo", StringComparison.Ordinal)))
                     Ratio(m.Name, m.Name, p.Name, "", 0);
         if (s.Reverse)
             foreach (var m in metrics.Take(5))
                 Ratio(m.Name, m.Name, PionOurs.Name, "", 0);
         if (s.Reverse)
             foreach (var m in metrics.Skip(5))
-                if (m.Name.EndsWith("answerer") || m.Name.EndsWith("receiver") || m.Name.EndsWith("echo"))
+                if (m.Name.EndsWith("answerer", StringComparison.Ordinal) || m.Name.EndsWith("receiver", StringComparison.Ordinal) || m.Name.EndsWith("echo", StringComparison.Ordinal))
                     Ratio(m.Name, m.Name, PionOurs.Name, "", 0);
 
         // pion's setup is bimodal (~10 ms, or ~1,010 ms when it waits out its peer-reflexive

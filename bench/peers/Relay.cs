@@ -26,7 +26,7 @@ internal static partial class Orchestrator
 
         await using var coturn = await Coturn.StartAsync(root);
         Console.WriteLine($"# coturn on 127.0.0.1:{coturn.Port} (udp/tcp), tls {coturn.TlsPort}; dir {coturn.Dir}");
-        _env["SSL_CERT_FILE"] = Path.Combine(coturn.Dir, "cert.pem");
+        Env["SSL_CERT_FILE"] = Path.Combine(coturn.Dir, "cert.pem");
         string[] cred = ["-ice-username", TurnUser, "-ice-password", TurnPassword, "-relay-only"];
         RelayPath[] paths =
         [

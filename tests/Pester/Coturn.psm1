@@ -108,4 +108,4 @@ function Test-TcpOpen([int] $Port) {
     finally { $c.Dispose() }
 }
 
-Export-ModuleMember -Function Start-TestTurnServer, Stop-TestTurnServer, Get-FreeTcpPort, Test-CoturnAvailable, Test-StunAnswers, Start-TestStunServer, Stop-TestStunServer, Get-FreeUdpPort
+Export-ModuleMember -Function Start-TestTurnServer, Stop-TestTurnServer, Get-FreeTcpPort, Test-CoturnAvailable, Test-StunAnswers, Start-TestStunServer, Stop-TestStunServer, Get-FreeUdpPort, Get-FreeUdpTcpPort

@@ -2,7 +2,8 @@ namespace WebRtcPS.Engine.DataChannels;
 
 /// <summary>DATA_CHANNEL_ACK (RFC 8832 §5.2): one byte, Message Type = 0x02, sent with PPID 50
 /// on the stream of the DATA_CHANNEL_OPEN it answers.</summary>
-public readonly record struct DataChannelAckMessage
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "Instance members, as every codec's, though this one has no fields.")]
+internal readonly record struct DataChannelAckMessage
 {
     public const byte MessageType = 0x02;
     public int EncodedLength => 1;

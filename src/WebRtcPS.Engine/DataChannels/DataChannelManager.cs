@@ -25,7 +25,8 @@ namespace WebRtcPS.Engine.DataChannels;
 /// control reaches the sender). A handler that throws is logged (event id 4050) and delivery goes
 /// on (<see cref="UserHandlers"/>).</para>
 /// </remarks>
-public sealed class DataChannelManager
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SerialLoop without deadlines holds no timer: nothing to release; it goes with its owner.")]
+internal sealed class DataChannelManager
 {
     private readonly SerialLoop _loop;
     // Written on the loop only; read anywhere: a map never changed once published (copied and
@@ -40,6 +41,8 @@ public sealed class DataChannelManager
     private bool _connected;
     private bool _closed;
 
+    /// <param name="association">The SCTP association the channels' streams belong to.</param>
+    /// <param name="isDtlsClient">Our DTLS role, which picks our stream ids: even for the client, odd for the server (RFC 8832 §6).</param>
     /// <param name="logger">Where user handlers' exceptions are logged; the association's logger when null.</param>
     public DataChannelManager(SctpAssociation association, bool isDtlsClient, ILogger? logger = null)
         : this(logger)

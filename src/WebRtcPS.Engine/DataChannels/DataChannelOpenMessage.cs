@@ -14,7 +14,7 @@ namespace WebRtcPS.Engine.DataChannels;
 /// </code>
 /// Message Type = 0x03. Reliability Parameter is the retransmission count or the lifetime in ms
 /// (ignored for reliable types). Label and Protocol are UTF-8 and not padded.</remarks>
-public sealed record DataChannelOpenMessage(DataChannelType ChannelType, ushort Priority, uint ReliabilityParameter, string Label, string Protocol)
+internal sealed record DataChannelOpenMessage(DataChannelType ChannelType, ushort Priority, uint ReliabilityParameter, string Label, string Protocol)
 {
     public const byte MessageType = 0x03;
     private const int FixedLength = 12;

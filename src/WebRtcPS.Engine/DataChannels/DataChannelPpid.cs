@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.DataChannels;
 
 /// <summary>SCTP Payload Protocol Identifiers used by WebRTC data channels (RFC 8831 §8, RFC 8832 §8.1).</summary>
-public enum DataChannelPpid : uint
+internal enum DataChannelPpid : uint
 {
     /// <summary>DCEP control message (DATA_CHANNEL_OPEN / DATA_CHANNEL_ACK).</summary>
     Dcep = 50,

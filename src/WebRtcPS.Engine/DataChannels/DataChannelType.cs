@@ -2,7 +2,7 @@ namespace WebRtcPS.Engine.DataChannels;
 
 /// <summary>Channel Type of DATA_CHANNEL_OPEN (RFC 8832 §5.1). The high bit means unordered; the
 /// low bits select full reliability, a retransmission limit, or a lifetime limit in milliseconds.</summary>
-public enum DataChannelType : byte
+internal enum DataChannelType : byte
 {
     Reliable = 0x00,
     ReliableUnordered = 0x80,

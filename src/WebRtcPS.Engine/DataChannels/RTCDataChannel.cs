@@ -31,16 +31,23 @@ public sealed class RTCDataChannel
         Id = id;
     }
 
+    /// <summary>The label given to createDataChannel (sent in DATA_CHANNEL_OPEN, RFC 8832 §5.1).</summary>
     public string Label { get; }
+    /// <summary>The subprotocol name (empty if none).</summary>
     public string Protocol { get; }
+    /// <summary>Whether messages arrive in the order sent.</summary>
     public bool Ordered { get; }
+    /// <summary>Retransmissions per message (partial reliability, RFC 3758), or null.</summary>
     public ushort? MaxRetransmits { get; }
+    /// <summary>Milliseconds a message may be retransmitted (partial reliability), or null.</summary>
     public ushort? MaxPacketLifeTime { get; }
+    /// <summary>True when negotiated out of band (no DCEP).</summary>
     public bool Negotiated { get; }
+    /// <summary>RFC 8831 §6.4 priority (256 is normal).</summary>
     public ushort Priority { get; }
     /// <summary>The SCTP stream id (null until allocated).</summary>
     public ushort? Id { get; internal set; }
-    /// <summary>Changed on the manager's loop; read from any thread.</summary>
+    /// <summary>W3C readyState; changed on the manager's loop, read from any thread.</summary>
     public RTCDataChannelState ReadyState
     {
         get => _readyState;
@@ -59,15 +66,24 @@ public sealed class RTCDataChannel
 
     /// <summary>Messages and payload bytes handed to SCTP / delivered to OnMessage (W3C RTCDataChannelStats).</summary>
     public long MessagesSent => Interlocked.Read(ref _messagesSent);
+    /// <summary>Payload bytes handed to SCTP.</summary>
     public long BytesSent => Interlocked.Read(ref _bytesSent);
+    /// <summary>Messages delivered to OnMessage.</summary>
     public long MessagesReceived => Interlocked.Read(ref _messagesReceived);
+    /// <summary>Payload bytes delivered to OnMessage.</summary>
     public long BytesReceived => Interlocked.Read(ref _bytesReceived);
 
+    /// <summary>Raised once the channel is open (both sides can send).</summary>
     public event EventHandler? OnOpen;
+    /// <summary>Raised for each message received, in order of delivery.</summary>
     public event EventHandler<RTCDataChannelMessage>? OnMessage;
+    /// <summary>Raised when closing starts (the stream reset is under way).</summary>
     public event EventHandler? OnClosing;
+    /// <summary>Raised once the channel is closed.</summary>
     public event EventHandler? OnClose;
+    /// <summary>Raised when the channel fails (e.g. its SCTP association is aborted).</summary>
     public event EventHandler<RTCErrorEventArgs>? OnError;
+    /// <summary>Raised when BufferedAmount falls to BufferedAmountLowThreshold or below.</summary>
     public event EventHandler? OnBufferedAmountLow;
 
     internal SctpSendOptions SendOptions => new(!Ordered, MaxRetransmits,
@@ -88,9 +104,11 @@ public sealed class RTCDataChannel
     public ValueTask SendAsync(string text, CancellationToken cancellationToken = default) =>
         SendAsync(Encoding.UTF8.GetBytes(text), isText: true, cancellationToken);
 
+    /// <inheritdoc cref="SendAsync(string, CancellationToken)"/>
     public ValueTask SendAsync(byte[] data, CancellationToken cancellationToken = default) =>
         SendAsync((data ?? throw new ArgumentNullException(nameof(data))).AsMemory(), isText: false, cancellationToken);
 
+    /// <inheritdoc cref="SendAsync(string, CancellationToken)"/>
     public ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
         SendAsync(data, isText: false, cancellationToken);
 

@@ -10,7 +10,9 @@ public sealed class RTCDataChannelMessage : EventArgs
         Data = data;
     }
 
+    /// <summary>True for a text message (PPID 51 or 56).</summary>
     public bool IsText { get; }
+    /// <summary>The payload (UTF-8 for text).</summary>
     public byte[] Data { get; }
     /// <summary>The UTF-8 text when <see cref="IsText"/>, else null.</summary>
     public string? Text => IsText ? System.Text.Encoding.UTF8.GetString(Data) : null;
@@ -19,5 +21,6 @@ public sealed class RTCDataChannelMessage : EventArgs
 /// <summary>An RTCErrorEvent's error, reduced to a message.</summary>
 public sealed class RTCErrorEventArgs(string message) : EventArgs
 {
+    /// <summary>What went wrong.</summary>
     public string Message { get; } = message;
 }

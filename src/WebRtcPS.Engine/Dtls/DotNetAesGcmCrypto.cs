@@ -31,6 +31,7 @@ internal sealed class DotNetAesGcmCrypto(SecureRandom random) : BcTlsCrypto(rand
 
     /// <summary>One direction's AEAD. <see cref="TlsAeadCipher"/> calls Init per record, then
     /// DoFinal (in place: ciphertext followed by the 16-byte tag), with the AAD given to one or the other.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "BouncyCastle's TlsAeadCipherImpl has no disposal hook: SetKey disposes the previous AesGcm, the last one goes with its SafeHandle.")]
     private sealed class AesGcmImpl(bool encrypting) : TlsAeadCipherImpl
     {
         private AesGcm? _aes;

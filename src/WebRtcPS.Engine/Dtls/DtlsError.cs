@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Dtls;
 
 /// <summary>Why a DTLS handshake or connection failed.</summary>
-public enum DtlsError
+internal enum DtlsError
 {
     /// <summary>The peer's certificate does not match the fingerprints from its SDP.</summary>
     FingerprintMismatch,

@@ -2,7 +2,7 @@ namespace WebRtcPS.Engine.Dtls;
 
 /// <summary>A DTLS failure with a typed reason. A caller's cancellation is never one of these: it
 /// stays an <see cref="OperationCanceledException"/>.</summary>
-public sealed class DtlsException : Exception
+internal sealed class DtlsException : Exception
 {
     public DtlsException(DtlsError error, string message, Exception? innerException = null)
         : base(message, innerException)

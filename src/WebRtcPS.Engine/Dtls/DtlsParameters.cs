@@ -4,7 +4,7 @@ namespace WebRtcPS.Engine.Dtls;
 
 /// <summary>What <see cref="DtlsTransport.StartAsync"/> needs: the role from <c>a=setup</c>, our
 /// certificate and the peer's <c>a=fingerprint</c> lines, plus the <see cref="DtlsSettings"/>.</summary>
-public sealed record DtlsParameters : DtlsSettings
+internal sealed record DtlsParameters : DtlsSettings
 {
     public DtlsParameters()
     {

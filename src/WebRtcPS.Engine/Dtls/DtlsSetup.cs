@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Dtls;
 
 /// <summary>Maps <c>a=setup</c> values to <see cref="DtlsRole"/>.</summary>
-public static class DtlsSetup
+internal static class DtlsSetup
 {
     /// <summary>The role for this endpoint's own negotiated <c>a=setup</c> value.</summary>
     /// <exception cref="ArgumentException"><c>actpass</c>, <c>holdconn</c> or anything else: not a role.</exception>

@@ -22,7 +22,7 @@ namespace WebRtcPS.Engine.Dtls;
 /// from inside a receive). Decrypted records are queued for <see cref="ReceiveAsync"/>. Application
 /// sends are serialized; BouncyCastle's record layer orders them with its own sends. The lower transport is not disposed with this one.
 /// </remarks>
-public sealed class DtlsTransport : IDatagramTransport
+internal sealed class DtlsTransport : IDatagramTransport
 {
     private const int ReceivedCapacity = 1024;
 

@@ -5,7 +5,7 @@ namespace WebRtcPS.Engine.Dtls;
 /// as aiortc applies it): at least one fingerprint must use a supported hash, and every fingerprint
 /// with a supported hash must match the certificate. Unsupported ones are ignored.
 /// </summary>
-public static class FingerprintVerifier
+internal static class FingerprintVerifier
 {
     /// <summary>True when at least one of <paramref name="expected"/> uses a supported hash.</summary>
     public static bool HasSupported(IEnumerable<RTCDtlsFingerprint> expected) => expected.Any(f => f.IsSupported);

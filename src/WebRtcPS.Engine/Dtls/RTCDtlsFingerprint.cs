@@ -17,10 +17,12 @@ namespace WebRtcPS.Engine.Dtls;
 public sealed record RTCDtlsFingerprint
 {
     /// <summary>The algorithm this engine advertises for its own certificates.</summary>
+    /// <summary>The hash a local fingerprint uses unless asked otherwise.</summary>
     public const string DefaultAlgorithm = "sha-256";
 
     private static readonly string[] Supported = ["sha-1", "sha-256", "sha-384", "sha-512"];
 
+    /// <summary>A fingerprint: a hash name (RFC 8122 §5: "sha-256"...) and its value as colon-separated hex pairs.</summary>
     public RTCDtlsFingerprint(string algorithm, string value)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(algorithm);
@@ -45,6 +47,7 @@ public sealed record RTCDtlsFingerprint
     /// <summary>The hash names this engine can compute and verify.</summary>
     public static IReadOnlyList<string> SupportedAlgorithms => Supported;
 
+    /// <summary>Whether <paramref name="algorithm"/> (any case) is one of <see cref="SupportedAlgorithms"/>.</summary>
     public static bool IsSupportedAlgorithm(string algorithm) =>
         Array.IndexOf(Supported, algorithm.ToLowerInvariant()) >= 0;
 
@@ -55,7 +58,9 @@ public sealed record RTCDtlsFingerprint
         ArgumentException.ThrowIfNullOrWhiteSpace(algorithm);
         byte[] hash = algorithm.ToLowerInvariant() switch
         {
+#pragma warning disable CA5350 // sha-1 is a fingerprint algorithm peers may still send (RFC 8122 §5); it verifies, it does not protect
             "sha-1" => SHA1.HashData(derCertificate),
+#pragma warning restore CA5350
             "sha-256" => SHA256.HashData(derCertificate),
             "sha-384" => SHA384.HashData(derCertificate),
             "sha-512" => SHA512.HashData(derCertificate),
@@ -73,6 +78,7 @@ public sealed record RTCDtlsFingerprint
             ? fingerprint
             : throw new FormatException($"'{sdpValue}' is not an SDP fingerprint: expected \"<hash-func> <HEX:HEX:…>\", e.g. \"sha-256 AB:CD:…\".");
 
+    /// <summary>Parses an SDP fingerprint value ("sha-256 AB:CD:..."), with or without the "a=fingerprint:" prefix.</summary>
     public static bool TryParse([NotNullWhen(true)] string? sdpValue, [NotNullWhen(true)] out RTCDtlsFingerprint? fingerprint)
     {
         fingerprint = null;

@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Dtls;
 
 /// <summary>TLS/DTLS alert descriptions (RFC 5246 §7.2, RFC 8446 §6).</summary>
-public enum TlsAlertDescription : byte
+internal enum TlsAlertDescription : byte
 {
     CloseNotify = 0,
     UnexpectedMessage = 10,

@@ -3,7 +3,7 @@ namespace WebRtcPS.Engine.Ice;
 /// <summary>Pair priority (RFC 8445 §6.1.2.3), with G the controlling agent's candidate priority
 /// and D the controlled agent's:
 /// <code>pair priority = 2^32 × MIN(G, D) + 2 × MAX(G, D) + (G &gt; D ? 1 : 0)</code></summary>
-public static class CandidatePairPriority
+internal static class CandidatePairPriority
 {
     public static ulong Compute(uint controlling, uint controlled) =>
         ((ulong)Math.Min(controlling, controlled) << 32) + 2UL * Math.Max(controlling, controlled) + (controlling > controlled ? 1UL : 0UL);

@@ -18,6 +18,7 @@ public readonly record struct CandidatePriority
     /// <summary>Local preference of a single-homed agent (RFC 8445 §5.1.2.1).</summary>
     public const ushort MaxLocalPreference = 65535;
 
+    /// <summary>A priority from its parts: type preference 0-126, local preference, component 1-256.</summary>
     public CandidatePriority(byte typePreference, ushort localPreference, int componentId)
     {
         if (typePreference > 126) throw new ArgumentOutOfRangeException(nameof(typePreference), typePreference, "Type preference is 0-126.");
@@ -27,10 +28,14 @@ public readonly record struct CandidatePriority
         ComponentId = componentId;
     }
 
+    /// <summary>Type preference (RFC 8445 §5.1.2.2): 126 host ... 0 relay.</summary>
     public byte TypePreference { get; }
+    /// <summary>Local preference: orders candidates of one type (interfaces, TCP types).</summary>
     public ushort LocalPreference { get; }
+    /// <summary>The component ID (1 for a data channel).</summary>
     public int ComponentId { get; }
 
+    /// <summary>The 32-bit priority as it appears in SDP and PRIORITY.</summary>
     public uint Value => ((uint)TypePreference << 24) | ((uint)LocalPreference << 8) | (uint)(256 - ComponentId);
 
     /// <summary>Splits a priority received from a peer. Type preferences above 126 (not
@@ -44,6 +49,7 @@ public readonly record struct CandidatePriority
         ComponentId = 256 - (int)(priority & 0xFF);
     }
 
+    /// <summary>The recommended type preference of a candidate type (RFC 8445 §5.1.2.2).</summary>
     public static byte DefaultTypePreference(RTCIceCandidateType type) => type switch
     {
         RTCIceCandidateType.Host => HostTypePreference,
@@ -69,5 +75,6 @@ public readonly record struct CandidatePriority
         return Crc32.Compute(Encoding.UTF8.GetBytes(key)).ToString(System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    /// <inheritdoc/>
     public override string ToString() => $"{Value} (type {TypePreference}, local {LocalPreference}, component {ComponentId})";
 }

@@ -24,6 +24,7 @@ public interface IRelayCandidateSource
 /// <param name="ServerAddress">The TURN server, part of the foundation (RFC 8445 §5.1.1.3).</param>
 /// <param name="ServerTransport">Client-to-server transport (udp, tcp; tls counts as tcp).</param>
 /// <param name="Error">Set instead of the others when the allocation failed: why.</param>
+/// <param name="Url">The turn:/turns: URL of the server (stats and candidate events name it).</param>
 public sealed record RelayAllocation(
     IIcePacketSocket? Socket,
     IPEndPoint? RelayedAddress,

@@ -77,8 +77,11 @@ public sealed partial class IceAgent : IAsyncDisposable
     /// <summary>Remote candidates in use: signalled (and resolved) ones and peer-reflexive ones learned from checks.</summary>
     public IReadOnlyList<RTCIceCandidate> RemoteCandidates => _publishedRemoteCandidates;
 
+    /// <summary>The W3C ICE transport state.</summary>
     public RTCIceTransportState State => _publishedState;
+    /// <summary>The W3C gathering state.</summary>
     public RTCIceGatheringState GatheringState => _publishedGatheringState;
+    /// <summary>The current ICE role (may flip on a role conflict, RFC 8445 §7.3.1.1).</summary>
     public RTCIceRole Role => _publishedRole;
 
     /// <summary>The 64-bit tie-breaker sent in ICE-CONTROLLING/ICE-CONTROLLED (RFC 8445 §7.1.3).</summary>
@@ -194,7 +197,7 @@ public sealed partial class IceAgent : IAsyncDisposable
 
     private void Post(Action action)
     {
-        if (!_inputs.Writer.TryWrite(new Command(action))) throw new ObjectDisposedException(nameof(IceAgent));
+        ObjectDisposedException.ThrowIf(!_inputs.Writer.TryWrite(new Command(action)), this);
     }
 
     private Task<T> InvokeAsync<T>(Func<T> function)

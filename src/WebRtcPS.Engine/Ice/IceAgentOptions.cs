@@ -96,6 +96,9 @@ public sealed record IceAgentOptions
     /// <summary>Local credentials; generated when null (RFC 8445 §5.3).</summary>
     public RTCIceParameters? LocalParameters { get; init; }
 
+    /// <summary>Checks every option (positive timers, consistent TCP and relay settings).</summary>
+    /// <returns>This instance, for chaining.</returns>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
     public IceAgentOptions Validate()
     {
         static void Positive(TimeSpan value, string name)

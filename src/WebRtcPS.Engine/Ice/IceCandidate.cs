@@ -22,20 +22,25 @@ public sealed record RTCIceCandidate
     private const string Prefix = "candidate:";
 
     /// <summary>1-32 ice-chars; equal for candidates that are alike (RFC 8445 §5.1.1.3).</summary>
+    /// <summary>Candidates of the same type, base and server share a foundation (RFC 8445 §5.1.1.3).</summary>
     public required string Foundation { get; init; }
 
     /// <summary>Component ID, 1-256; 1 is RTP and the only one a data channel uses.</summary>
     public int Component { get; init; } = 1;
 
+    /// <summary>UDP or TCP (RFC 6544).</summary>
     public RTCIceProtocol Protocol { get; init; } = RTCIceProtocol.Udp;
 
+    /// <summary>The candidate priority (RFC 8445 §5.1.2); see <see cref="PriorityParts"/>.</summary>
     public uint Priority { get; init; }
 
     /// <summary>An IP address or, for mDNS-obfuscated host candidates, a ".local" name.</summary>
     public required string Address { get; init; }
 
+    /// <summary>The candidate's port.</summary>
     public int Port { get; init; }
 
+    /// <summary>How the candidate was obtained.</summary>
     public RTCIceCandidateType Type { get; init; }
 
     /// <summary>raddr: the base of a reflexive or relayed candidate.</summary>
@@ -44,6 +49,7 @@ public sealed record RTCIceCandidate
     /// <summary>rport: the port of <see cref="RelatedAddress"/>.</summary>
     public int? RelatedPort { get; init; }
 
+    /// <summary>tcptype of a TCP candidate (RFC 6544 §4.5).</summary>
     public RTCIceTcpCandidateType? TcpType { get; init; }
 
     /// <summary>The ICE generation (browsers' "generation" extension).</summary>
@@ -99,8 +105,10 @@ public sealed record RTCIceCandidate
         return sb.ToString();
     }
 
+    /// <inheritdoc/>
     public override string ToString() => ToSdpString();
 
+    /// <inheritdoc/>
     public bool Equals(RTCIceCandidate? other) =>
         other is not null &&
         Foundation == other.Foundation && Component == other.Component && Protocol == other.Protocol &&
@@ -109,6 +117,7 @@ public sealed record RTCIceCandidate
         Generation == other.Generation && UsernameFragment == other.UsernameFragment &&
         Extensions.SequenceEqual(other.Extensions);
 
+    /// <inheritdoc/>
     public override int GetHashCode() => HashCode.Combine(Foundation, Component, Protocol, Priority, Address, Port, Type);
 
     private static string? ParseCore(string? text, out RTCIceCandidate? candidate)

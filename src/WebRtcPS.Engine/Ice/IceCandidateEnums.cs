@@ -3,7 +3,9 @@ namespace WebRtcPS.Engine.Ice;
 /// <summary>W3C RTCIceProtocol: the candidate's transport.</summary>
 public enum RTCIceProtocol
 {
+    /// <summary>UDP.</summary>
     Udp,
+    /// <summary>TCP (RFC 6544), framed as RFC 4571.</summary>
     Tcp,
 }
 
@@ -23,7 +25,9 @@ public enum RTCIceCandidateType
 /// <summary>W3C RTCIceTcpCandidateType (RFC 6544 §4.5).</summary>
 public enum RTCIceTcpCandidateType
 {
+    /// <summary>Opens the connection.</summary>
     Active,
+    /// <summary>Accepts the connection.</summary>
     Passive,
     /// <summary>Simultaneous-open.</summary>
     So,

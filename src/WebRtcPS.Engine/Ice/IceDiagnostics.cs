@@ -9,17 +9,23 @@ namespace WebRtcPS.Engine.Ice;
 /// </summary>
 public sealed record IceDiagnostics
 {
+    /// <summary>The ICE transport state when the snapshot was taken.</summary>
     public required RTCIceTransportState State { get; init; }
+    /// <summary>Why the agent is in that state ("all pairs failed after end-of-candidates"...).</summary>
     public required string StateReason { get; init; }
+    /// <summary>The gathering state.</summary>
     public required RTCIceGatheringState GatheringState { get; init; }
+    /// <summary>This agent's role.</summary>
     public required RTCIceRole Role { get; init; }
     /// <summary>Our candidates; the one at index i has the stats id <see cref="LocalCandidateId"/>(i).</summary>
     public required IReadOnlyList<RTCIceCandidate> LocalCandidates { get; init; }
     /// <summary>The peer's candidates; the one at index i has the stats id <see cref="RemoteCandidateId"/>(i).</summary>
     public required IReadOnlyList<RTCIceCandidate> RemoteCandidates { get; init; }
+    /// <summary>Whether the peer signalled end-of-candidates (RFC 8838 §4.4).</summary>
     public required bool RemoteEndOfCandidates { get; init; }
     /// <summary>Every pair of the checklist, naming its candidates by the ids above.</summary>
     public required IReadOnlyList<RTCIceCandidatePairStats> Pairs { get; init; }
+    /// <summary>The pair carrying data, or null.</summary>
     public RTCIceCandidatePair? SelectedPair { get; init; }
 
     /// <summary>Candidate errors and rejected remote candidates, as text.</summary>
@@ -48,6 +54,7 @@ public sealed record IceDiagnostics
             ? candidates[n - 1]
             : throw new ArgumentException($"No candidate {id} in this snapshot.", nameof(id));
 
+    /// <inheritdoc/>
     public override string ToString()
     {
         var sb = new StringBuilder();

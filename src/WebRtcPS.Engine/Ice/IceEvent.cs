@@ -12,6 +12,9 @@ public abstract record IceEvent(DateTimeOffset Timestamp, TimeSpan Elapsed);
 public sealed record IceGatheringStateChangedEvent(DateTimeOffset Timestamp, TimeSpan Elapsed, RTCIceGatheringState State) : IceEvent(Timestamp, Elapsed);
 
 /// <summary>W3C icecandidate: a local candidate to signal to the peer (trickle, RFC 8838).</summary>
+/// <param name="Timestamp">When it happened.</param>
+/// <param name="Elapsed">Time since the agent started.</param>
+/// <param name="Candidate">The gathered candidate.</param>
 /// <param name="Url">The STUN/TURN server it came from, for srflx and relay.</param>
 public sealed record IceCandidateGatheredEvent(DateTimeOffset Timestamp, TimeSpan Elapsed, RTCIceCandidate Candidate, string? Url) : IceEvent(Timestamp, Elapsed);
 

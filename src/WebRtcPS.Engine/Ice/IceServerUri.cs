@@ -4,7 +4,7 @@ using System.Globalization;
 namespace WebRtcPS.Engine.Ice;
 
 /// <summary>URI schemes of ICE servers (RFC 7064, RFC 7065).</summary>
-public enum IceServerScheme
+internal enum IceServerScheme
 {
     Stun,
     Stuns,
@@ -17,7 +17,7 @@ public enum IceServerScheme
 /// <c>turn:host[:port][?transport=udp|tcp]</c> (RFC 7065 §3.1). IPv6 literals go in brackets.
 /// Default ports: 3478, or 5349 for the TLS schemes.
 /// </summary>
-public sealed record IceServerUri(IceServerScheme Scheme, string Host, int Port, RTCIceProtocol? Transport = null)
+internal sealed record IceServerUri(IceServerScheme Scheme, string Host, int Port, RTCIceProtocol? Transport = null)
 {
     public static bool TryParse(string? text, [NotNullWhen(true)] out IceServerUri? uri, [NotNullWhen(false)] out string? error)
     {

@@ -23,9 +23,13 @@ public sealed class IceTransport : IDatagramTransport
 
     internal IceTransport(IceAgent agent) => _agent = agent;
 
+    /// <summary>_agent; => The agent whose selected pair this transport sends on.</summary>
     public IceAgent Agent => _agent;
+    /// <inheritdoc cref="IceAgent.State"/>
     public RTCIceTransportState State => _agent.State;
+    /// <inheritdoc cref="IceAgent.GatheringState"/>
     public RTCIceGatheringState GatheringState => _agent.GatheringState;
+    /// <inheritdoc cref="IceAgent.Role"/>
     public RTCIceRole Role => _agent.Role;
 
     /// <summary>W3C getSelectedCandidatePair().</summary>
@@ -49,9 +53,11 @@ public sealed class IceTransport : IDatagramTransport
     /// <summary>Sends dropped because no pair was selected, consent had expired or the socket refused.</summary>
     public long SendsDropped => Interlocked.Read(ref _sendsDropped);
 
+    /// <summary>Sends one datagram on the selected pair; without a usable pair it is dropped and counted (<see cref="SendsDropped"/>), as UDP would.</summary>
+    /// <exception cref="ObjectDisposedException">The agent is closed.</exception>
     public async ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken = default)
     {
-        if (_agent.State == RTCIceTransportState.Closed) throw new ObjectDisposedException(nameof(IceTransport));
+        ObjectDisposedException.ThrowIf(_agent.State == RTCIceTransportState.Closed, this);
         cancellationToken.ThrowIfCancellationRequested();
         var route = _agent.Route;
         if (route is null || !route.Usable)
@@ -66,11 +72,13 @@ public sealed class IceTransport : IDatagramTransport
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
-            if (_agent.State == RTCIceTransportState.Closed) throw new ObjectDisposedException(nameof(IceTransport));
+            ObjectDisposedException.ThrowIf(_agent.State == RTCIceTransportState.Closed, this);
             Interlocked.Increment(ref _sendsDropped);
         }
     }
 
+    /// <summary>Waits for the next non-STUN datagram from the peer (DTLS records, RFC 7983) and copies it into <paramref name="buffer"/>.</summary>
+    /// <returns>The datagram's length.</returns>
     public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         byte[] datagram;

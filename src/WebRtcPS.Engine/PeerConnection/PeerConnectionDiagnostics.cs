@@ -12,19 +12,30 @@ namespace WebRtcPS.Engine.PeerConnection;
 /// </summary>
 public sealed record PeerConnectionDiagnostics
 {
+    /// <inheritdoc cref="RTCPeerConnection.SignalingState"/>
     public required RTCSignalingState SignalingState { get; init; }
+    /// <inheritdoc cref="RTCPeerConnection.ConnectionState"/>
     public required RTCPeerConnectionState ConnectionState { get; init; }
+    /// <inheritdoc cref="RTCPeerConnection.IceConnectionState"/>
     public required RTCIceConnectionState IceConnectionState { get; init; }
+    /// <inheritdoc cref="RTCPeerConnection.IceGatheringState"/>
     public required RTCIceGatheringState IceGatheringState { get; init; }
+    /// <inheritdoc cref="RTCPeerConnection.DtlsState"/>
     public required RTCDtlsTransportState DtlsState { get; init; }
+    /// <inheritdoc cref="RTCPeerConnection.DtlsRole"/>
     public DtlsRole? DtlsRole { get; init; }
+    /// <summary>The SCTP transport's state; null before DTLS connects.</summary>
     public RTCSctpTransportState? SctpState { get; init; }
+    /// <inheritdoc cref="RTCPeerConnection.FailureReason"/>
     public string? FailureReason { get; init; }
+    /// <summary>Whether a remote description is applied.</summary>
     public bool HasRemoteDescription { get; init; }
     /// <summary>ICE's diagnosis; null when no description has created the agent.</summary>
     public IceDiagnostics? Ice { get; init; }
+    /// <summary>One line per data channel: label, id and state.</summary>
     public required IReadOnlyList<string> DataChannels { get; init; }
 
+    /// <inheritdoc/>
     public override string ToString()
     {
         var sb = new StringBuilder();

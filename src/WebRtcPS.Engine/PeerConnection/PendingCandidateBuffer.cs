@@ -17,6 +17,7 @@ namespace WebRtcPS.Engine.PeerConnection;
 /// </example>
 /// <remarks>Its list is owned by a <see cref="SerialLoop"/> (Add and Flush run there one at a
 /// time, and wait): a candidate cannot slip between a flush and the next add.</remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SerialLoop without deadlines holds no timer: nothing to release; it goes with its owner.")]
 public sealed class PendingCandidateBuffer
 {
     private readonly SerialLoop _loop = new("pending candidate buffer loop", null, null, PeerConnectionLog.LoopWorkFailed);
@@ -24,6 +25,7 @@ public sealed class PendingCandidateBuffer
     private readonly List<RTCIceCandidateInit?> _held = [];
     private volatile int _count;
 
+    /// <summary>A buffer for the candidates of <paramref name="connection"/>.</summary>
     public PendingCandidateBuffer(RTCPeerConnection connection)
     {
         _connection = connection ?? throw new ArgumentNullException(nameof(connection));

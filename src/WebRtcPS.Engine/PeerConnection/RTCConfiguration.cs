@@ -39,6 +39,7 @@ public sealed record RTCConfiguration
     /// server's Username and Credential; stun: URLs give server-reflexive candidates.</summary>
     public IReadOnlyList<RTCIceServer> IceServers { get; init; } = [];
 
+    /// <summary>W3C iceTransportPolicy: Relay keeps every non-relay candidate out of the checks and the descriptions.</summary>
     public RTCIceTransportPolicy IceTransportPolicy { get; init; } = RTCIceTransportPolicy.All;
 
     /// <summary>The DTLS certificate (the first is used); one is generated when empty.</summary>

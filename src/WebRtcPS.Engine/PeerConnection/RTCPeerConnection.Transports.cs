@@ -249,5 +249,6 @@ public sealed partial class RTCPeerConnection
         }
     }
 
+    /// <summary>Closes the connection (<see cref="CloseAsync"/>).</summary>
     public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
 }

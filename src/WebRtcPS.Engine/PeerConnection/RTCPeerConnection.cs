@@ -103,11 +103,17 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
 
     // ---- W3C attributes ----
 
+    /// <summary>W3C signalingState: where the offer/answer exchange stands (JSEP, RFC 8829 §3.2).</summary>
     public RTCSignalingState SignalingState => _signalingState;
+    /// <summary>W3C iceConnectionState.</summary>
     public RTCIceConnectionState IceConnectionState => _iceConnectionState;
+    /// <summary>W3C iceGatheringState.</summary>
     public RTCIceGatheringState IceGatheringState => _iceGatheringState;
+    /// <summary>W3C connectionState: ICE and DTLS combined.</summary>
     public RTCPeerConnectionState ConnectionState => _connectionState;
+    /// <summary>W3C localDescription: the description last applied with SetLocalDescription.</summary>
     public RTCSessionDescription? LocalDescription => _localDescription;
+    /// <summary>W3C remoteDescription: the description last applied with SetRemoteDescription.</summary>
     public RTCSessionDescription? RemoteDescription => _remoteDescription;
 
     /// <summary>The certificate whose fingerprint our descriptions carry.</summary>
@@ -134,11 +140,17 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
 
     // ---- W3C events ----
 
+    /// <summary>W3C icecandidate: a local candidate to signal to the peer; a null Candidate ends gathering.</summary>
     public event EventHandler<RTCPeerConnectionIceEventArgs>? OnIceCandidate;
+    /// <summary>W3C icegatheringstatechange.</summary>
     public event EventHandler<RTCIceGatheringState>? OnIceGatheringStateChange;
+    /// <summary>W3C iceconnectionstatechange.</summary>
     public event EventHandler<RTCIceConnectionState>? OnIceConnectionStateChange;
+    /// <summary>W3C connectionstatechange.</summary>
     public event EventHandler<RTCPeerConnectionState>? OnConnectionStateChange;
+    /// <summary>W3C signalingstatechange.</summary>
     public event EventHandler<RTCSignalingState>? OnSignalingStateChange;
+    /// <summary>W3C datachannel: a channel the peer opened (DCEP, RFC 8832).</summary>
     public event EventHandler<RTCDataChannel>? OnDataChannel;
 
     // ---- data channels ----

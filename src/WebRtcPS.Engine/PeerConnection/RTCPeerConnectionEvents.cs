@@ -48,8 +48,11 @@ public sealed class RTCPeerConnectionIceEventArgs : EventArgs
     /// <summary>The candidate, or null: gathering is complete (signal end-of-candidates).</summary>
     public RTCIceCandidate? Candidate { get; }
 
+    /// <summary>The media id of the data section the candidate belongs to.</summary>
     public string? SdpMid { get; }
 
+    /// <summary>The index of that m-line: always 0, the only one.</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Performance", "CA1822", Justification = "W3C instance attribute; always 0 (one m-line).")]
     public int SdpMLineIndex => 0;
 
     /// <summary>The STUN/TURN server URL for srflx and relay candidates.</summary>

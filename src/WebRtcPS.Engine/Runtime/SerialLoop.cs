@@ -95,7 +95,7 @@ internal sealed class SerialLoop : IAsyncDisposable
     /// <summary>Queues <paramref name="work"/>; throws <see cref="ObjectDisposedException"/> once the loop is disposed.</summary>
     public void Post(Action work)
     {
-        if (!TryPost(work)) throw new ObjectDisposedException(_name);
+        ObjectDisposedException.ThrowIf(!TryPost(work), this);
     }
 
     /// <summary>Runs <paramref name="function"/> on the loop; its result or exception completes the task.</summary>

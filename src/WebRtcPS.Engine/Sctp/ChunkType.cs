@@ -3,7 +3,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// <summary>SCTP chunk types (RFC 9260 §3.2, RFC 3758 §3.2, RFC 6525 §3.1).</summary>
 /// <remarks>The upper two bits of an unknown type say what a receiver does (RFC 9260 §3.2):
 /// 00 stop and discard the packet; 01 stop, discard, report; 10 skip; 11 skip and report.</remarks>
-public enum ChunkType : byte
+internal enum ChunkType : byte
 {
     Data = 0,
     Init = 1,

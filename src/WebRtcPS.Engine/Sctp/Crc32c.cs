@@ -13,7 +13,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// The SCTP checksum is <c>Compute(packet with checksum field zeroed)</c>, written into bytes 8..11
 /// least significant byte first (appendix B: the reflected CRC goes on the wire in that order).
 /// </remarks>
-public static class Crc32c
+internal static class Crc32c
 {
     private const uint Polynomial = 0x82F63B78;
     private static readonly uint[] Table = BuildTable();

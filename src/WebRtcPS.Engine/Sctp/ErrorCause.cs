@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Sctp;
 
 /// <summary>Error cause codes (RFC 9260 §3.3.10).</summary>
-public enum ErrorCauseCode : ushort
+internal enum ErrorCauseCode : ushort
 {
     InvalidStreamIdentifier = 1,
     MissingMandatoryParameter = 2,
@@ -22,7 +22,7 @@ public enum ErrorCauseCode : ushort
 /// information is kept raw (for Unrecognized Chunk Type it is the offending chunk, for User-Initiated
 /// Abort the upper layer's reason, for Protocol Violation a text).</summary>
 /// <remarks>Layout: Cause Code (16) | Cause Length (16) | Cause-Specific Information | padding.</remarks>
-public sealed record ErrorCause(ErrorCauseCode Code, byte[] Info)
+internal sealed record ErrorCause(ErrorCauseCode Code, byte[] Info)
 {
     public int EncodedLength => 4 + Info.Length;
 

@@ -3,7 +3,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// <summary>A variable-length parameter (RFC 9260 §3.2.1): 16-bit type, 16-bit length, value,
 /// padded to 4 bytes. <see cref="EncodedLength"/> excludes the padding; <see cref="Write"/>
 /// writes exactly that many bytes.</summary>
-public interface ISctpParameter
+internal interface ISctpParameter
 {
     ushort Type { get; }
     int EncodedLength { get; }
@@ -11,7 +11,7 @@ public interface ISctpParameter
 }
 
 /// <summary>Parameter type codes used by this engine (RFC 9260 §3.3.2/§3.3.3, RFC 5061, RFC 3758, RFC 6525).</summary>
-public static class ParameterType
+internal static class ParameterType
 {
     public const ushort HeartbeatInfo = 1;
     public const ushort StateCookie = 7;

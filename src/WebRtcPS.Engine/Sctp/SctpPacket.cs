@@ -12,7 +12,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// |                           Checksum                            |
 /// |  Chunk #1 ... Chunk #n                                        |
 /// </code></remarks>
-public sealed record SctpPacket(ushort SourcePort, ushort DestinationPort, uint VerificationTag, IReadOnlyList<ISctpChunk> Chunks)
+internal sealed record SctpPacket(ushort SourcePort, ushort DestinationPort, uint VerificationTag, IReadOnlyList<ISctpChunk> Chunks)
 {
     public const int CommonHeaderLength = 12;
 

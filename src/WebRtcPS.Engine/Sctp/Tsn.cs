@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Sctp;
 
 /// <summary>Serial number arithmetic (RFC 1982) for 32-bit TSNs and 16-bit SSNs (RFC 9260 §1.6).</summary>
-public static class Tsn
+internal static class Tsn
 {
     public static bool Lt(uint a, uint b) => a != b && (int)(a - b) < 0;
     public static bool Lte(uint a, uint b) => a == b || (int)(a - b) < 0;

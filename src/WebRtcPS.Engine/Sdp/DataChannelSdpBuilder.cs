@@ -7,7 +7,7 @@ namespace WebRtcPS.Engine.Sdp;
 /// (JSEP, RFC 8829 §5.2 and §5.3): one <c>m=application 9 UDP/DTLS/SCTP webrtc-datachannel</c>
 /// section, bundled, with the dummy port 9 and address 0.0.0.0 (real addresses travel as candidates).
 /// </summary>
-public static class DataChannelSdpBuilder
+internal static class DataChannelSdpBuilder
 {
     /// <summary>The session version of a first description (Chrome starts at 2; any value works).</summary>
     public const ulong InitialSessionVersion = 2;

@@ -4,7 +4,7 @@ using WebRtcPS.Engine.Ice;
 namespace WebRtcPS.Engine.Sdp;
 
 /// <summary>Our side's parameters for <see cref="DataChannelSdpBuilder"/>.</summary>
-public sealed class DataChannelSdpOptions
+internal sealed class DataChannelSdpOptions
 {
     /// <summary>Our ICE ufrag, 4-256 ice-chars (RFC 8839 §5.4).</summary>
     public required string IceUsernameFragment { get; init; }

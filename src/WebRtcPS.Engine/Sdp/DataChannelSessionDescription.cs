@@ -10,7 +10,7 @@ namespace WebRtcPS.Engine.Sdp;
 /// (RFC 8841), read from the SCTP media section and, where RFC 8839/8122 allow, the session level
 /// (a media-level value wins).
 /// </summary>
-public sealed record DataChannelSessionDescription
+internal sealed record DataChannelSessionDescription
 {
     public ulong SessionId { get; init; }
     public ulong SessionVersion { get; init; }

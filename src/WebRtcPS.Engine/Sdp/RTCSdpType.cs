@@ -5,14 +5,18 @@ namespace WebRtcPS.Engine.Sdp;
 /// <summary>The W3C RTCSdpType (webrtc-pc §4.8.1.1); its wire names are lower case.</summary>
 public enum RTCSdpType
 {
+    /// <summary>An offer (JSEP, RFC 8829 §5.2).</summary>
     Offer,
+    /// <summary>A provisional answer.</summary>
     Pranswer,
+    /// <summary>A final answer (RFC 8829 §5.3).</summary>
     Answer,
+    /// <summary>Undoes the pending offer (RFC 8829 §4.1.8.2); carries no SDP.</summary>
     Rollback,
 }
 
 /// <summary>Conversions between <see cref="RTCSdpType"/> and its wire names ("offer", "pranswer", "answer", "rollback").</summary>
-public static class RTCSdpTypeNames
+internal static class RTCSdpTypeNames
 {
     public static string ToWireName(this RTCSdpType type) => type switch
     {

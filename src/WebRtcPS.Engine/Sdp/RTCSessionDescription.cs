@@ -6,6 +6,8 @@ namespace WebRtcPS.Engine.Sdp;
 /// </summary>
 public sealed record RTCSessionDescription
 {
+    /// <summary>A description of <paramref name="type"/>; every type but rollback needs <paramref name="sdp"/>.</summary>
+    /// <exception cref="ArgumentException">The SDP text is missing.</exception>
     public RTCSessionDescription(RTCSdpType type, string? sdp)
     {
         if (type != RTCSdpType.Rollback && string.IsNullOrEmpty(sdp))
@@ -14,19 +16,22 @@ public sealed record RTCSessionDescription
         Sdp = sdp ?? string.Empty;
     }
 
+    /// <summary>The description's type.</summary>
     public RTCSdpType Type { get; }
 
+    /// <summary>The SDP text (RFC 8866); empty for a rollback.</summary>
     public string Sdp { get; }
 
     /// <summary>Wraps a built description (serialized with CRLF line ends).</summary>
-    public static RTCSessionDescription From(RTCSdpType type, SdpSessionDescription description) =>
+    internal static RTCSessionDescription From(RTCSdpType type, SdpSessionDescription description) =>
         new(type, description.ToString());
 
     /// <summary>Parses <see cref="Sdp"/>; throws <see cref="SdpParseException"/> naming the bad line.</summary>
-    public SdpSessionDescription Parse() => SdpSessionDescription.Parse(Sdp);
+    internal SdpSessionDescription Parse() => SdpSessionDescription.Parse(Sdp);
 
     /// <summary>The data-channel view of <see cref="Sdp"/>; throws <see cref="SdpParseException"/>.</summary>
-    public DataChannelSessionDescription ToDataChannelDescription() => DataChannelSessionDescription.FromSdp(Parse());
+    internal DataChannelSessionDescription ToDataChannelDescription() => DataChannelSessionDescription.FromSdp(Parse());
 
+    /// <inheritdoc/>
     public override string ToString() => $"{Type.ToWireName()} ({Sdp.Length} chars)";
 }

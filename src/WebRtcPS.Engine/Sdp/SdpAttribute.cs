@@ -5,7 +5,7 @@ namespace WebRtcPS.Engine.Sdp;
 /// <see cref="Value"/> is null, or a value attribute <c>a=&lt;name&gt;:&lt;value&gt;</c>.
 /// The value is kept verbatim (after the first colon) so unknown attributes round-trip unchanged.
 /// </summary>
-public sealed record SdpAttribute(string Name, string? Value = null)
+internal sealed record SdpAttribute(string Name, string? Value = null)
 {
     /// <summary>The line without "a=" (e.g. <c>mid:0</c>, <c>end-of-candidates</c>).</summary>
     public override string ToString() => Value is null ? Name : $"{Name}:{Value}";

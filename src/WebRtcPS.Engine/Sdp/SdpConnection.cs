@@ -7,7 +7,7 @@ namespace WebRtcPS.Engine.Sdp;
 /// JSEP (RFC 8829 §5.2.1) writes the dummy <c>c=IN IP4 0.0.0.0</c>; the address may carry a
 /// multicast TTL or count suffix, kept verbatim.
 /// </summary>
-public sealed record SdpConnection(string NetworkType, string AddressType, string Address)
+internal sealed record SdpConnection(string NetworkType, string AddressType, string Address)
 {
     /// <summary>The JSEP placeholder, <c>IN IP4 0.0.0.0</c>.</summary>
     public static SdpConnection Dummy { get; } = new("IN", "IP4", "0.0.0.0");

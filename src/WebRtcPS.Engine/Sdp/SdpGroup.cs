@@ -4,7 +4,7 @@ namespace WebRtcPS.Engine.Sdp;
 /// <c>a=group:&lt;semantics&gt; *(SP &lt;identification-tag&gt;)</c> (RFC 5888 §5); BUNDLE (RFC 8843 §7)
 /// lists the mids that share one transport, the first being the offerer's tagged section.
 /// </summary>
-public sealed record SdpGroup(string Semantics, IReadOnlyList<string> Mids)
+internal sealed record SdpGroup(string Semantics, IReadOnlyList<string> Mids)
 {
     public const string Bundle = "BUNDLE";
 

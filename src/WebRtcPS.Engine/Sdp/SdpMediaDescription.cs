@@ -7,7 +7,7 @@ namespace WebRtcPS.Engine.Sdp;
 /// A media section (RFC 8866 §5.14): the <c>m=&lt;media&gt; &lt;port&gt;[/&lt;number of ports&gt;] &lt;proto&gt; &lt;fmt&gt; ...</c>
 /// line and the i=, c=, b=, k= and a= lines under it. Attributes keep their order.
 /// </summary>
-public sealed class SdpMediaDescription
+internal sealed class SdpMediaDescription
 {
     /// <summary>audio, video, text, application or message.</summary>
     public required string Media { get; set; }

@@ -8,7 +8,7 @@ namespace WebRtcPS.Engine.Sdp;
 /// line (RFC 8866 §5.2). JSEP (RFC 8829 §5.2.1): username "-", a random session id below 2^63, a
 /// version that grows by one with every new local description, and <c>IN IP4 0.0.0.0</c>.
 /// </summary>
-public sealed record SdpOrigin(
+internal sealed record SdpOrigin(
     string Username, ulong SessionId, ulong SessionVersion,
     string NetworkType = "IN", string AddressType = "IP4", string UnicastAddress = "0.0.0.0")
 {

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace WebRtcPS.Engine.Sdp;
 
 /// <summary>
@@ -5,7 +7,7 @@ namespace WebRtcPS.Engine.Sdp;
 /// (RFC 8829). The message names the line (1-based number and its text) and what is wrong with it,
 /// so a user can find the fault in the text they pasted or received.
 /// </summary>
-public sealed class SdpParseException : FormatException
+internal sealed class SdpParseException : FormatException
 {
     public SdpParseException(int lineNumber, string? lineText, string reason)
         : base(Format(lineNumber, lineText, reason))
@@ -37,7 +39,7 @@ public sealed class SdpParseException : FormatException
         foreach (var c in text)
         {
             if (sb.Length >= MaxLength) { sb.Append('…'); break; }
-            if (c < ' ' || c == 0x7f || char.IsSurrogate(c) || c == '\uFFFD') sb.Append($"\\x{(int)c:X2}");
+            if (c < ' ' || c == 0x7f || char.IsSurrogate(c) || c == '\uFFFD') sb.Append(CultureInfo.InvariantCulture, $"\\x{(int)c:X2}");
             else sb.Append(c);
         }
         return sb.ToString();

@@ -107,7 +107,7 @@ internal static class SdpParser
     {
         if (SessionTypes.IndexOf(type) < 0)
             throw error($"'{type}=' is not an SDP session-level field (RFC 8866 §5).");
-        if (SessionSingle.IndexOf(type) >= 0 && !seen.Add(type))
+        if (SessionSingle.Contains(type) && !seen.Add(type))
             throw error($"'{type}=' may appear only once at session level.");
         switch (type)
         {

@@ -12,7 +12,7 @@ namespace WebRtcPS.Engine.Sdp;
 /// msid-semantic, ice-lite, fingerprint, ice-ufrag/pwd) are read from it through helpers, so
 /// their position among the others survives a round trip.
 /// </remarks>
-public sealed class SdpSessionDescription
+internal sealed class SdpSessionDescription
 {
     /// <summary>v= (always 0, RFC 8866 §5.1).</summary>
     public int Version { get; set; }

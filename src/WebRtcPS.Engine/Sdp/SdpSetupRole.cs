@@ -4,7 +4,7 @@ namespace WebRtcPS.Engine.Sdp;
 /// a=setup (RFC 4145 §4, for DTLS RFC 8842 §5): who opens the DTLS connection. An offer says
 /// actpass; the answer picks active (it sends the ClientHello) or passive.
 /// </summary>
-public enum SdpSetupRole
+internal enum SdpSetupRole
 {
     ActPass,
     Active,

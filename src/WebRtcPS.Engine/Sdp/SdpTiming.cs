@@ -4,7 +4,7 @@ namespace WebRtcPS.Engine.Sdp;
 /// A <c>t=&lt;start-time&gt; &lt;stop-time&gt;</c> line (RFC 8866 §5.9) and the <c>r=</c> repeat lines
 /// under it (§5.10), kept verbatim. WebRTC always writes <c>t=0 0</c> (RFC 8829 §5.2.1).
 /// </summary>
-public sealed record SdpTiming(string Value)
+internal sealed record SdpTiming(string Value)
 {
     public static SdpTiming Unbounded { get; } = new("0 0");
 

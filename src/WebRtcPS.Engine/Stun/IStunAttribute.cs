@@ -4,7 +4,7 @@ namespace WebRtcPS.Engine.Stun;
 /// A typed attribute value codec: the value only, without the 4-byte TLV header or padding
 /// (those belong to <see cref="StunMessageBuilder"/> and <see cref="StunMessage"/>).
 /// </summary>
-public interface IStunAttribute<TSelf> where TSelf : IStunAttribute<TSelf>
+internal interface IStunAttribute<TSelf> where TSelf : IStunAttribute<TSelf>
 {
     static abstract StunAttributeType AttributeType { get; }
 
@@ -22,7 +22,7 @@ public interface IStunAttribute<TSelf> where TSelf : IStunAttribute<TSelf>
 /// An address attribute obfuscated with the magic cookie and transaction id (RFC 8489 §14.2),
 /// so its codec needs the transaction id.
 /// </summary>
-public interface IStunXorAddressAttribute<TSelf> where TSelf : IStunXorAddressAttribute<TSelf>
+internal interface IStunXorAddressAttribute<TSelf> where TSelf : IStunXorAddressAttribute<TSelf>
 {
     static abstract StunAttributeType AttributeType { get; }
     int EncodedLength { get; }

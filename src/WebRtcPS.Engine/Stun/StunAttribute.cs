@@ -11,7 +11,7 @@ namespace WebRtcPS.Engine.Stun;
 /// |                         Value (variable), padded to 4 bytes ....
 /// </code>
 /// </summary>
-public readonly struct StunAttribute : IEquatable<StunAttribute>
+internal readonly struct StunAttribute : IEquatable<StunAttribute>
 {
     public const int HeaderLength = 4;
 

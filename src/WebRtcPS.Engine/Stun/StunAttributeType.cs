@@ -1,14 +1,15 @@
 namespace WebRtcPS.Engine.Stun;
 
 /// <summary>
-/// STUN attribute types this engine understands: RFC 8489 §18.3, ICE (RFC 8445 §16.1) and TURN
-/// (RFC 8656 §18). Types 0x0000-0x7FFF are comprehension-required, 0x8000-0xFFFF
+/// STUN attribute types this engine knows: RFC 8489 §18.3, ICE (RFC 8445 §16.1), TURN
+/// (RFC 8656 §18) and NAT behaviour discovery (RFC 5780 §7). Types 0x0000-0x7FFF are comprehension-required, 0x8000-0xFFFF
 /// comprehension-optional (RFC 8489 §14). Any 16-bit value is representable.
 /// </summary>
-public enum StunAttributeType : ushort
+internal enum StunAttributeType : ushort
 {
     // Comprehension-required.
     MappedAddress = 0x0001,
+    ChangeRequest = 0x0003,
     Username = 0x0006,
     MessageIntegrity = 0x0008,
     ErrorCode = 0x0009,
@@ -43,14 +44,19 @@ public enum StunAttributeType : ushort
     Fingerprint = 0x8028,
     IceControlled = 0x8029,
     IceControlling = 0x802A,
+    ResponseOrigin = 0x802B,
+    OtherAddress = 0x802C,
 }
 
-public static class StunAttributeTypeExtensions
+internal static class StunAttributeTypeExtensions
 {
     /// <summary>True for 0x0000-0x7FFF: an agent that does not understand it must reject the
     /// message (RFC 8489 §14, answered with 420 and UNKNOWN-ATTRIBUTES for requests).</summary>
     public static bool IsComprehensionRequired(this StunAttributeType type) => (ushort)type < 0x8000;
 
-    /// <summary>True when this engine has a codec for the type.</summary>
-    public static bool IsUnderstood(this StunAttributeType type) => Enum.IsDefined(type);
+    /// <summary>True when this engine has a codec for the type and its agents can act on it.
+    /// CHANGE-REQUEST has a codec (our NAT behaviour client sends it), but our responders answer
+    /// from one address only, so a request carrying it still gets 420 (RFC 5780 §6: the client
+    /// then knows the server lacks RFC 5780 support).</summary>
+    public static bool IsUnderstood(this StunAttributeType type) => Enum.IsDefined(type) && type != StunAttributeType.ChangeRequest;
 }

@@ -8,7 +8,7 @@ namespace WebRtcPS.Engine.Stun;
 /// as XOR-MAPPED-ADDRESS, or an error. Pure: bytes and a source address in, bytes (or nothing,
 /// meaning drop silently) out; sockets belong to the caller, e.g. <see cref="StunServer"/>.
 /// </summary>
-public sealed class StunBindingResponder
+internal sealed class StunBindingResponder
 {
     public StunBindingResponder(StunBindingResponderOptions? options = null) => Options = options ?? new StunBindingResponderOptions();
 

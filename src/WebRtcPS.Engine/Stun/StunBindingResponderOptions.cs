@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Stun;
 
 /// <summary>Configuration of a <see cref="StunBindingResponder"/>.</summary>
-public sealed record StunBindingResponderOptions
+internal sealed record StunBindingResponderOptions
 {
     /// <summary>SOFTWARE sent in responses; null sends none.</summary>
     public string? Software { get; init; }

@@ -8,7 +8,7 @@ namespace WebRtcPS.Engine.Stun;
 /// HMAC keys for MESSAGE-INTEGRITY(-SHA256) (RFC 8489 §9) and the receive-side checks.
 /// Password preparation is the simplified SASLprep of <see cref="StunSaslPrep"/>.
 /// </summary>
-public static class StunCredentials
+internal static class StunCredentials
 {
     /// <summary>Short-term key (RFC 8489 §9.1.1): the prepared password itself, as UTF-8. ICE
     /// uses the remote peer's ice-pwd this way (RFC 8445 §7.2.2).</summary>
@@ -23,7 +23,9 @@ public static class StunCredentials
         var input = Encoding.UTF8.GetBytes($"{username}:{StunSaslPrep.Prepare(realm)}:{StunSaslPrep.Prepare(password)}");
         return algorithm switch
         {
+#pragma warning disable CA5351 // the long-term key is MD5(username:realm:password) (RFC 8489 §9.2.2, §18.5.1.1)
             StunPasswordAlgorithm.Md5 => MD5.HashData(input),
+#pragma warning restore CA5351
             StunPasswordAlgorithm.Sha256 => SHA256.HashData(input),
             _ => throw new ArgumentOutOfRangeException(nameof(algorithm), algorithm, "Unknown STUN password algorithm."),
         };

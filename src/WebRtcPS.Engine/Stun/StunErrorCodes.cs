@@ -2,7 +2,7 @@ namespace WebRtcPS.Engine.Stun;
 
 /// <summary>STUN error codes of RFC 8489 §14.8, RFC 8445 §7.3.1.1 and RFC 8656 §19, with the
 /// recommended reason phrases.</summary>
-public static class StunErrorCodes
+internal static class StunErrorCodes
 {
     public const int TryAlternate = 300;
     public const int BadRequest = 400;

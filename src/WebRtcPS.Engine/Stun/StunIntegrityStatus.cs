@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Stun;
 
 /// <summary>Outcome of checking MESSAGE-INTEGRITY(-SHA256) or FINGERPRINT on a received message.</summary>
-public enum StunIntegrityStatus
+internal enum StunIntegrityStatus
 {
     /// <summary>Present and correct.</summary>
     Valid,

@@ -18,7 +18,7 @@ namespace WebRtcPS.Engine.Stun;
 /// A parsed message keeps the bytes it came from in <see cref="Raw"/>, because
 /// MESSAGE-INTEGRITY and FINGERPRINT cover the padding exactly as it was sent.
 /// </summary>
-public sealed class StunMessage : IEquatable<StunMessage>
+internal sealed class StunMessage : IEquatable<StunMessage>
 {
     public const int HeaderLength = 20;
     public const uint MagicCookie = 0x2112A442;

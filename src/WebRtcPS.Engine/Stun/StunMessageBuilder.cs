@@ -8,7 +8,7 @@ namespace WebRtcPS.Engine.Stun;
 /// MESSAGE-INTEGRITY(-SHA256) and FINGERPRINT, which cover everything before them with the
 /// length already counting themselves (RFC 8489 §14.5-§14.7), can be appended last.
 /// </summary>
-public sealed class StunMessageBuilder
+internal sealed class StunMessageBuilder
 {
     private byte[] _buffer;
     private int _length;

@@ -11,7 +11,7 @@ namespace WebRtcPS.Engine.Stun;
 /// +--+--+-+-+-+-+-+-+-+-+-+-+-+-+
 /// </code>
 /// </summary>
-public readonly record struct StunMessageType
+internal readonly record struct StunMessageType
 {
     public StunMessageType(StunMethod method, StunClass @class)
     {

@@ -4,7 +4,7 @@ namespace WebRtcPS.Engine.Stun;
 /// The 12-bit STUN method (RFC 8489 §18.2; TURN methods from RFC 8656 §17). Values not listed
 /// here are still representable: the codec carries any 12-bit method.
 /// </summary>
-public enum StunMethod : ushort
+internal enum StunMethod : ushort
 {
     Binding = 0x001,
     Allocate = 0x003,

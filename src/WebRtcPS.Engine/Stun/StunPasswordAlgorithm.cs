@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Stun;
 
 /// <summary>Long-term credential key derivations (RFC 8489 §18.5).</summary>
-public enum StunPasswordAlgorithm : ushort
+internal enum StunPasswordAlgorithm : ushort
 {
     Md5 = 0x0001,
     Sha256 = 0x0002,

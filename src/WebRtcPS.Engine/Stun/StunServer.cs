@@ -8,7 +8,7 @@ namespace WebRtcPS.Engine.Stun;
 /// <see cref="StunBindingResponder"/>. Meant as a local STUN server for tests and diagnostics;
 /// bind to port 0 and read <see cref="LocalEndPoint"/> back.
 /// </summary>
-public sealed class StunServer : IAsyncDisposable
+internal sealed class StunServer : IAsyncDisposable
 {
     private readonly UdpClient _udp;
     private readonly StunBindingResponder _responder;

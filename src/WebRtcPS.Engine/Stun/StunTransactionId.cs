@@ -7,7 +7,7 @@ namespace WebRtcPS.Engine.Stun;
 /// The 96-bit transaction id of a STUN message (RFC 8489 §5). Requests use a fresh, uniformly
 /// random id (§6), so it also defeats off-path response spoofing.
 /// </summary>
-public readonly record struct StunTransactionId
+internal readonly record struct StunTransactionId
 {
     public const int Length = 12;
 

@@ -7,13 +7,15 @@ namespace WebRtcPS.Engine.Stun;
 /// the socket feeds every received STUN response to <see cref="TryHandleResponse(StunMessage)"/>,
 /// which completes the transaction with the same transaction id.
 /// </summary>
-public sealed class StunTransactionManager : IDisposable
+internal sealed class StunTransactionManager : IDisposable
 {
     private readonly Func<ReadOnlyMemory<byte>, ValueTask> _send;
     private readonly ConcurrentDictionary<StunTransactionId, StunClientTransaction> _pending = new();
     private volatile bool _disposed;
 
     /// <param name="send">Puts one datagram (or, on TCP/TLS, one framed message) on the wire.</param>
+    /// <param name="timeProvider">The clock of the retransmission timers; the system clock when null.</param>
+    /// <param name="options">RTO and retransmission counts; <see cref="StunTransactionOptions.Default"/> when null.</param>
     public StunTransactionManager(Func<ReadOnlyMemory<byte>, ValueTask> send, TimeProvider? timeProvider = null, StunTransactionOptions? options = null)
     {
         _send = send ?? throw new ArgumentNullException(nameof(send));

@@ -6,6 +6,7 @@ namespace WebRtcPS.Engine.Stun;
 /// </summary>
 public sealed record StunTransactionOptions
 {
+    /// <summary>The RFC 8489 §6.2.1 defaults over UDP.</summary>
     public static readonly StunTransactionOptions Default = new();
 
     /// <summary>RTO: wait before the first retransmission, doubled after each (RFC 8489 §6.2.1
@@ -27,6 +28,9 @@ public sealed record StunTransactionOptions
     /// <summary>The options for a reliable transport (TCP, TLS).</summary>
     public static StunTransactionOptions Reliable => new() { IsReliableTransport = true };
 
+    /// <summary>Checks every option is positive.</summary>
+    /// <returns>This instance, for chaining.</returns>
+    /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public StunTransactionOptions Validate()
     {
         if (InitialRto <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(InitialRto), InitialRto, "Must be positive.");

@@ -4,7 +4,7 @@ namespace WebRtcPS.Engine.Stun;
 
 /// <summary>How a client transaction ended. A caller's cancellation is not an outcome: it
 /// surfaces as <see cref="OperationCanceledException"/>.</summary>
-public enum StunTransactionOutcome
+internal enum StunTransactionOutcome
 {
     SuccessResponse,
     ErrorResponse,
@@ -13,7 +13,7 @@ public enum StunTransactionOutcome
 }
 
 /// <summary>The end of a STUN client transaction.</summary>
-public sealed class StunTransactionResult
+internal sealed class StunTransactionResult
 {
     internal StunTransactionResult(StunTransactionId transactionId, StunTransactionOutcome outcome, StunMessage? response, int requestsSent, TimeSpan elapsed)
     {

@@ -3,7 +3,7 @@ using System.Threading.Channels;
 namespace WebRtcPS.Engine.Transport;
 
 /// <summary>Impairments applied to one direction of an <see cref="InMemoryDatagramLink"/>.</summary>
-public sealed record LinkImpairment
+internal sealed record LinkImpairment
 {
     public static readonly LinkImpairment None = new();
 
@@ -21,7 +21,7 @@ public sealed record LinkImpairment
 /// Two connected <see cref="IDatagramTransport"/> endpoints in one process, with seeded loss,
 /// duplication and reordering, so protocol tests over a bad link reproduce exactly from the seed.
 /// </summary>
-public sealed class InMemoryDatagramLink
+internal sealed class InMemoryDatagramLink
 {
     public InMemoryDatagramLink(int seed = 1, LinkImpairment? aToB = null, LinkImpairment? bToA = null, int mtu = 1200)
     {

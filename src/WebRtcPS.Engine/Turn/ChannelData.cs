@@ -18,7 +18,7 @@ namespace WebRtcPS.Engine.Turn;
 /// Channel numbers 0x4000-0x4FFF are bindable; 0x5000-0x7FFF are reserved (RFC 8656 §12),
 /// and a first byte of 64-79 tells ChannelData from STUN/DTLS (RFC 7983).
 /// </summary>
-public readonly struct ChannelData
+internal readonly struct ChannelData
 {
     public const int HeaderLength = 4;
     public const ushort MinChannel = 0x4000;

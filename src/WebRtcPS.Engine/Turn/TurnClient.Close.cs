@@ -4,7 +4,7 @@ using WebRtcPS.Engine.Stun.Attributes;
 namespace WebRtcPS.Engine.Turn;
 
 // Closing: the deallocation (Refresh with LIFETIME 0), then the connection and the loops stop.
-public sealed partial class TurnClient
+internal sealed partial class TurnClient
 {
     private void ThrowIfClosed()
     {

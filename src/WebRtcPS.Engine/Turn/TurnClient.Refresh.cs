@@ -8,7 +8,7 @@ namespace WebRtcPS.Engine.Turn;
 // Refreshes (RFC 8656 §8 allocation, §9.2 permissions, §12.3 channels) as three deadlines on the
 // loop: each fires there, takes what to refresh from the loop's state and starts the requests off
 // the loop; what their answers change comes back to the loop.
-public sealed partial class TurnClient
+internal sealed partial class TurnClient
 {
     private readonly LoopDeadline _allocationRefresh;
     private readonly LoopDeadline _permissionRefresh;

@@ -8,7 +8,7 @@ namespace WebRtcPS.Engine.Turn;
 
 // Receive loop, permissions (RFC 8656 §9), channels (§12), Send/Data indications (§10, §11).
 // The maps are the loop's; the data paths read the routes it publishes.
-public sealed partial class TurnClient
+internal sealed partial class TurnClient
 {
     private volatile RelayRoutes _routes = RelayRoutes.Empty;
 
@@ -209,7 +209,7 @@ public sealed partial class TurnClient
     /// <summary>
     /// Sends <paramref name="data"/> to <paramref name="peer"/> through the relay: as ChannelData
     /// when a channel is bound, else in a Send indication (RFC 8656 §10). A peer without a
-    /// permission gets one (and, with <see cref="TurnClientOptions.UseChannels"/>, a channel)
+    /// permission gets one (and, with <see cref="TurnSettings.UseChannels"/>, a channel)
     /// in the background; its first packets wait for the permission, then go. Loss is silent.
     /// </summary>
     public async ValueTask SendToAsync(ReadOnlyMemory<byte> data, IPEndPoint peer, CancellationToken cancellationToken = default)

@@ -12,7 +12,7 @@ namespace WebRtcPS.Engine.Turn;
 
 /// <summary>What <see cref="TurnClient.ReceiveFromAsync"/> read: the length copied, the peer and
 /// whether it came on a channel (ChannelData) or in a Data indication.</summary>
-public readonly record struct TurnReceiveResult(int Length, IPEndPoint Peer, bool ViaChannel);
+internal readonly record struct TurnReceiveResult(int Length, IPEndPoint Peer, bool ViaChannel);
 
 /// <summary>
 /// A TURN client (RFC 8656) holding one allocation on one server: Allocate with long-term
@@ -30,7 +30,7 @@ public readonly record struct TurnReceiveResult(int Length, IPEndPoint Peer, boo
 /// never waits for the loop. One receive loop reads the server; transactions complete from it.
 /// Nothing a peer or the server sends can throw: bad input is dropped and counted.
 /// </remarks>
-public sealed partial class TurnClient : IAsyncDisposable
+internal sealed partial class TurnClient : IAsyncDisposable
 {
     private const int MaxNonceRetries = 3;
     private const int MaxQueuedPerPeer = 32;
@@ -138,7 +138,7 @@ public sealed partial class TurnClient : IAsyncDisposable
     public SslPolicyErrors CertificateErrors { get; }
 
     /// <summary>TLS only: true when a certificate with problems was accepted because
-    /// <see cref="TurnClientOptions.SkipCertificateCheck"/> was set.</summary>
+    /// <see cref="TurnSettings.SkipCertificateCheck"/> was set.</summary>
     public bool CertificateCheckSkipped { get; }
 
     /// <summary>Successful allocation Refreshes (the timer's and explicit ones).</summary>

@@ -6,7 +6,7 @@ namespace WebRtcPS.Engine.Turn;
 
 /// <summary>Configuration of a <see cref="TurnClient"/>: one server and its credential, plus the
 /// <see cref="TurnSettings"/> every server shares.</summary>
-public sealed record TurnClientOptions : TurnSettings
+internal sealed record TurnClientOptions : TurnSettings
 {
     public TurnClientOptions()
     {

@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Turn;
 
 /// <summary>Why a TURN operation failed; each value is a diagnosis a user can act on.</summary>
-public enum TurnError
+internal enum TurnError
 {
     /// <summary>The server rejected our credentials (401 after we sent them).</summary>
     AuthenticationFailed,
@@ -21,7 +21,7 @@ public enum TurnError
 }
 
 /// <summary>A failed TURN operation, classified by <see cref="Error"/>.</summary>
-public sealed class TurnException : Exception
+internal sealed class TurnException : Exception
 {
     public TurnException(TurnError error, string message, int? errorCode = null, string? reason = null, Exception? innerException = null)
         : base(message, innerException)

@@ -6,7 +6,7 @@ using WebRtcPS.Engine.Stun.Attributes;
 namespace WebRtcPS.Engine.Turn;
 
 /// <summary>The outcome of a probe, one diagnosis per value.</summary>
-public enum TurnProbeVerdict
+internal enum TurnProbeVerdict
 {
     Ok,
     AuthenticationFailed,
@@ -20,7 +20,7 @@ public enum TurnProbeVerdict
 }
 
 /// <summary>What <see cref="TurnProbe.RunAsync(IceServerUri, string?, string?, TimeSpan, CancellationToken)"/> found; flat, for the pipeline.</summary>
-public sealed record TurnProbeResult
+internal sealed record TurnProbeResult
 {
     public required string Uri { get; init; }
     /// <summary>udp, tcp or tls (the client-to-server transport).</summary>
@@ -51,11 +51,17 @@ public sealed record TurnProbeResult
 /// Binding request. Never throws for a server problem: the result says what went wrong.
 /// Backs the Test-WrtcIceServer cmdlet.
 /// </summary>
-public static class TurnProbe
+internal static class TurnProbe
 {
     public static Task<TurnProbeResult> RunAsync(IceServerUri uri, string? username, string? password, TimeSpan timeout, CancellationToken cancellationToken = default) =>
         RunAsync(uri, username, password, timeout, new TurnSettings(), cancellationToken);
 
+    /// <summary>Probes one STUN or TURN server: a Binding, or an Allocate with the credential.</summary>
+    /// <param name="uri">The stun:/stuns:/turn:/turns: URL.</param>
+    /// <param name="username">TURN user name (ignored for STUN).</param>
+    /// <param name="password">TURN password (ignored for STUN).</param>
+    /// <param name="timeout">How long the whole probe may take.</param>
+    /// <param name="cancellationToken">Stops the probe.</param>
     /// <param name="settings">TLS trust and clock (and, for turn:, the client's other settings);
     /// <paramref name="timeout"/> replaces its <see cref="TurnSettings.AllocateTimeout"/>.</param>
     public static async Task<TurnProbeResult> RunAsync(IceServerUri uri, string? username, string? password, TimeSpan timeout, TurnSettings settings, CancellationToken cancellationToken = default)

@@ -10,7 +10,7 @@ namespace WebRtcPS.Engine.Turn;
 /// <see cref="ReceiveFromAsync"/> yields what peers sent (Data indications, ChannelData) with the
 /// peer's address. Disposing deletes the allocation.
 /// </summary>
-public sealed class TurnRelaySocket : IIcePacketSocket
+internal sealed class TurnRelaySocket : IIcePacketSocket
 {
     public TurnRelaySocket(TurnClient client) => Client = client ?? throw new ArgumentNullException(nameof(client));
 

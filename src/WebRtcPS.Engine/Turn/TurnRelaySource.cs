@@ -13,7 +13,7 @@ namespace WebRtcPS.Engine.Turn;
 /// <remarks>The connections to the servers use the operating system's sockets, not the
 /// <see cref="IIceNetwork"/> passed to <see cref="AllocateAsync"/> (that network only binds UDP
 /// sockets, and TURN also needs TCP and TLS).</remarks>
-public sealed class TurnRelaySource : IRelayCandidateSource
+internal sealed class TurnRelaySource : IRelayCandidateSource
 {
     private readonly IReadOnlyList<TurnClientOptions> _servers;
 

@@ -9,7 +9,7 @@ namespace WebRtcPS.Engine.Turn;
 /// the attributes, always a multiple of 4) and ChannelData messages (4-byte header, data padded
 /// to a multiple of 4 with the padding not counted). The first two bits tell them apart.
 /// </summary>
-public static class TurnStreamFramer
+internal static class TurnStreamFramer
 {
     /// <summary>Largest frame: a STUN message with a 65532-byte body, or ChannelData of 65535 bytes padded.</summary>
     public const int MaxFrameLength = StunMessage.HeaderLength + StunMessage.MaxBodyLength;

@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Turn;
 
 /// <summary>How the client reaches the TURN server (RFC 8656 §3.1). The relayed transport is always UDP.</summary>
-public enum TurnTransportKind
+internal enum TurnTransportKind
 {
     Udp,
     Tcp,

@@ -4,5 +4,6 @@ namespace WebRtcPS.Engine.W3C;
 /// before the remote description, a closed connection, send on a channel that is not open).</summary>
 public sealed class InvalidStateError(string message, Exception? innerException = null) : RTCDomException(message, innerException)
 {
+    /// <inheritdoc/>
     public override string Name => nameof(InvalidStateError);
 }

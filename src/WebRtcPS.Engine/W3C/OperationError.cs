@@ -4,5 +4,6 @@ namespace WebRtcPS.Engine.W3C;
 /// unsupported rollback, a data channel stream id in use or none free).</summary>
 public sealed class OperationError(string message, Exception? innerException = null) : RTCDomException(message, innerException)
 {
+    /// <inheritdoc/>
     public override string Name => nameof(OperationError);
 }

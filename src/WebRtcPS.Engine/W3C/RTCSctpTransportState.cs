@@ -4,7 +4,10 @@ namespace WebRtcPS.Engine.W3C;
 /// internal RFC 9260 §4 association state.</summary>
 public enum RTCSctpTransportState
 {
+    /// <summary>The association is being set up (INIT..COOKIE-ACK).</summary>
     Connecting,
+    /// <summary>The association is established.</summary>
     Connected,
+    /// <summary>The association is shut down or aborted.</summary>
     Closed,
 }

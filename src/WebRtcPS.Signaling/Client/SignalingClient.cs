@@ -18,6 +18,12 @@ public sealed class SignalingClient : IDisposable
     private readonly SignalingClientOptions _options;
     private readonly ILogger _logger;
 
+    /// <summary>A client of the signaling server at <paramref name="baseUri"/> (http or https) for the peer <paramref name="id"/>.</summary>
+    /// <param name="baseUri">The server's base URL; /send and /receive are relative to it.</param>
+    /// <param name="id">This peer's id: messages addressed to it arrive on its /receive stream.</param>
+    /// <param name="options">Reconnection and timeouts; defaults when null.</param>
+    /// <param name="httpClient">An HttpClient to use (not disposed); one is made when null.</param>
+    /// <param name="logger">Where reconnections are logged.</param>
     public SignalingClient(Uri baseUri, string id, SignalingClientOptions? options = null, HttpClient? httpClient = null,
         ILogger? logger = null)
     {
@@ -37,12 +43,15 @@ public sealed class SignalingClient : IDisposable
         };
     }
 
+    /// <summary>The server's base URL (ending in /).</summary>
     public Uri BaseUri { get; }
+    /// <summary>This peer's id.</summary>
     public string Id { get; }
 
     /// <summary>Raised (on a pool thread) each time the /receive stream opens (true) or breaks (false).</summary>
     public event Action<bool>? ConnectionChanged;
 
+    /// <summary>Posts a message of <paramref name="type"/> with <paramref name="content"/> to the peer <paramref name="to"/>.</summary>
     public Task SendAsync(string to, string type, string content, CancellationToken cancellationToken = default) =>
         SendAsync(new SignalingMessage { Type = type, Content = content, To = to, From = Id }, cancellationToken);
 
@@ -137,8 +146,7 @@ public sealed class SignalingClient : IDisposable
             response?.Dispose();
             cancellationToken.ThrowIfCancellationRequested();
 
-            _logger.LogInformation("Signaling stream for '{Id}' ended ({Reason}); reconnecting in {Delay} ms",
-                Id, failure?.Message ?? "closed by server", delay.TotalMilliseconds);
+            SignalingClientLog.Reconnecting(_logger, Id, failure?.Message ?? "closed by server", delay.TotalMilliseconds);
             await Task.Delay(Jitter(delay), cancellationToken).ConfigureAwait(false);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
         }
@@ -162,6 +170,7 @@ public sealed class SignalingClient : IDisposable
         }
     }
 
+    /// <summary>Disposes the HttpClient if this client made it.</summary>
     public void Dispose()
     {
         if (_ownsHttp) _http.Dispose();

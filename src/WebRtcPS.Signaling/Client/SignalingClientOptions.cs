@@ -6,6 +6,7 @@ public sealed class SignalingClientOptions
     /// <summary>First wait before reconnecting; doubles per failed attempt up to <see cref="MaxReconnectDelay"/>.</summary>
     public TimeSpan InitialReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(250);
 
+    /// <summary>The longest wait between reconnection attempts.</summary>
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>A stream silent this long (no message, no heartbeat) is presumed dead and reopened.</summary>
@@ -14,6 +15,8 @@ public sealed class SignalingClientOptions
     /// <summary>Timeout of one /send request.</summary>
     public TimeSpan SendTimeout { get; set; } = TimeSpan.FromSeconds(15);
 
+    /// <summary>Checks every delay is positive and the maximum is not below the initial delay.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">A setting is out of range.</exception>
     public void Validate()
     {
         if (InitialReconnectDelay <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(InitialReconnectDelay));

@@ -8,7 +8,7 @@ namespace WebRtcPS.Signaling.Client;
 /// assumed, so objects may be separated by newlines, other whitespace, or nothing at all, and
 /// may arrive split across reads.
 /// </summary>
-public static class SignalingStreamReader
+internal static class SignalingStreamReader
 {
     public static async IAsyncEnumerable<SignalingMessage> ReadAllAsync(Stream stream, int maxMessageBytes = 4 * 1024 * 1024,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)

@@ -16,6 +16,7 @@ public sealed class LogQueue : IDisposable
     private readonly ConcurrentQueue<LogLine> _recent = new();
     private BlockingCollection<LogLine>? _sink;
 
+    /// <summary>An empty queue with its logger factory (minimum level Debug).</summary>
     public LogQueue()
     {
         Factory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Debug).AddProvider(new Provider(this)));
@@ -27,10 +28,13 @@ public sealed class LogQueue : IDisposable
     /// <summary>Starts forwarding new lines to <paramref name="sink"/> (a cmdlet's queue).</summary>
     public void Attach(BlockingCollection<LogLine> sink) => Volatile.Write(ref _sink, sink);
 
+    /// <summary>Stops forwarding to <paramref name="sink"/>, if it is the attached one.</summary>
     public void Detach(BlockingCollection<LogLine> sink) => Interlocked.CompareExchange(ref _sink, null, sink);
 
+    /// <summary>The last 500 lines, oldest first (what Get-WrtcSignalingServer shows).</summary>
     public IReadOnlyList<LogLine> Recent => _recent.ToArray();
 
+    /// <summary>Disposes the logger factory.</summary>
     public void Dispose() => Factory.Dispose();
 
     private void Add(LogLine line)

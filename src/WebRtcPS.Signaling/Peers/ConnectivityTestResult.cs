@@ -3,6 +3,7 @@ namespace WebRtcPS.Signaling.Peers;
 /// <summary>The outcome of one connectivity test: whether a data channel opened, how, and how fast.</summary>
 public sealed record ConnectivityTestResult
 {
+    /// <summary>Whether the data channel opened and the greetings were exchanged.</summary>
     public required bool Success { get; init; }
 
     /// <summary>host, srflx, prflx or relay: the local candidate type of the selected pair.</summary>
@@ -10,6 +11,7 @@ public sealed record ConnectivityTestResult
 
     /// <summary>The selected pair's local and remote candidates, as "type address:port".</summary>
     public string? LocalCandidate { get; init; }
+    /// <summary>The remote side of the selected pair, as "type address:port".</summary>
     public string? RemoteCandidate { get; init; }
 
     /// <summary>udp or tcp.</summary>

@@ -45,15 +45,22 @@ public sealed class SeedPeer : IAsyncDisposable
     {
     }
 
+    /// <summary>A peer that logs to <paramref name="logger"/>.</summary>
+    /// <param name="options">Role, ids, signaling server and ICE settings (validated here).</param>
+    /// <param name="logger">Where the peer and its connection log; nothing when null.</param>
     public SeedPeer(SeedPeerOptions options, ILogger? logger)
     {
         _options = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
         _logger = logger ?? NullLogger.Instance;
     }
 
+    /// <summary>_options; => The validated options.</summary>
     public SeedPeerOptions Options => _options;
+    /// <summary>This peer's signaling id.</summary>
     public string Id => _options.EffectiveId;
+    /// <summary>The other peer's signaling id.</summary>
     public string RemoteId => _options.EffectiveRemoteId;
+    /// <summary>When ConnectAsync started.</summary>
     public DateTimeOffset StartTime { get; private set; }
 
     /// <summary>Everything the peer does, in order. One reader.</summary>
@@ -62,7 +69,9 @@ public sealed class SeedPeer : IAsyncDisposable
     /// <summary>Data-channel messages received and not consumed by the greeting exchange.</summary>
     public ChannelReader<SeedPeerMessage> Messages => _inbox.Reader;
 
+    /// <summary>The peer connection, once created.</summary>
     public RTCPeerConnection? Connection => _pc;
+    /// <summary>The data channel, once created (offerer) or received (answerer).</summary>
     public RTCDataChannel? DataChannel => _channel;
 
     /// <summary>The remote's first message, when <see cref="SeedPeerOptions.WaitForRemoteGreeting"/>.</summary>
@@ -74,6 +83,7 @@ public sealed class SeedPeer : IAsyncDisposable
     /// <summary>Time from the start to the channel being open.</summary>
     public TimeSpan? OpenedAfter { get; private set; }
 
+    /// <summary>_clock.Elapsed; => Time since the peer was started.</summary>
     public TimeSpan Elapsed => _clock.Elapsed;
 
     /// <summary>
@@ -158,11 +168,11 @@ public sealed class SeedPeer : IAsyncDisposable
         {
             if (_channel is null) Attach(channel);
         };
-        _loops.Add(Task.Run(() => PumpConnectionEventsAsync(pc, _life.Token)));
+        _loops.Add(Task.Run(() => PumpConnectionEventsAsync(pc, _life.Token), CancellationToken.None)); // (each loop watches _life itself)
 
         _signaling = new SignalingClient(_options.SignalingUri, Id, logger: _logger);
-        _loops.Add(Task.Run(() => SendLoopAsync(_signaling, _life.Token)));
-        _loops.Add(Task.Run(() => ReceiveLoopAsync(_signaling, _life.Token)));
+        _loops.Add(Task.Run(() => SendLoopAsync(_signaling, _life.Token), CancellationToken.None));
+        _loops.Add(Task.Run(() => ReceiveLoopAsync(_signaling, _life.Token), CancellationToken.None));
 
         if (_options.Role == SeedPeerRole.Offerer)
         {
@@ -427,7 +437,7 @@ public sealed class SeedPeer : IAsyncDisposable
 
     private void Warn(string message)
     {
-        _logger.LogWarning("{Peer}: {Message}", Id, message);
+        SeedPeerLog.Warning(_logger, Id, message);
         Emit((t, e) => new SeedPeerWarningEvent(t, e, message));
     }
 
@@ -443,6 +453,7 @@ public sealed class SeedPeer : IAsyncDisposable
         }
     }
 
+    /// <summary>Closes the connection and stops signaling.</summary>
     public async ValueTask DisposeAsync()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;

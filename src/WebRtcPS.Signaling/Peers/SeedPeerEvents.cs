@@ -9,6 +9,11 @@ namespace WebRtcPS.Signaling.Peers;
 public abstract record SeedPeerEvent(DateTimeOffset Timestamp, TimeSpan Elapsed);
 
 /// <summary>A candidate gathered here (Local) or received through signaling (Remote).</summary>
+/// <param name="Timestamp">When it happened.</param>
+/// <param name="Elapsed">Time since the peer started.</param>
+/// <param name="IsLocal">True for a candidate gathered here.</param>
+/// <param name="Candidate">The candidate.</param>
+/// <param name="Url">The STUN/TURN server a local srflx or relay candidate came from.</param>
 /// <param name="Held">A remote candidate that arrived before the remote description and was held.</param>
 public sealed record SeedPeerCandidateEvent(DateTimeOffset Timestamp, TimeSpan Elapsed, bool IsLocal, RTCIceCandidate Candidate, string? Url, bool Held)
     : SeedPeerEvent(Timestamp, Elapsed);
@@ -16,12 +21,19 @@ public sealed record SeedPeerCandidateEvent(DateTimeOffset Timestamp, TimeSpan E
 /// <summary>Which state machine changed.</summary>
 public enum SeedPeerMachine
 {
+    /// <summary>The W3C signaling state.</summary>
     Signaling,
+    /// <summary>The ICE gathering state.</summary>
     Gathering,
+    /// <summary>The ICE connection state.</summary>
     Ice,
+    /// <summary>The DTLS transport state.</summary>
     Dtls,
+    /// <summary>The SCTP transport state.</summary>
     Sctp,
+    /// <summary>The peer connection state.</summary>
     Connection,
+    /// <summary>The data channel's ready state.</summary>
     Channel,
 }
 
@@ -41,6 +53,7 @@ public sealed record SeedPeerSignalingEvent(DateTimeOffset Timestamp, TimeSpan E
 public sealed record SeedPeerMessageEvent(DateTimeOffset Timestamp, TimeSpan Elapsed, bool Sent, string Label, bool IsText, byte[] Data)
     : SeedPeerEvent(Timestamp, Elapsed)
 {
+    /// <summary>The UTF-8 text when IsText, else null.</summary>
     public string? Text => IsText ? System.Text.Encoding.UTF8.GetString(Data) : null;
 }
 
@@ -51,5 +64,6 @@ public sealed record SeedPeerWarningEvent(DateTimeOffset Timestamp, TimeSpan Ela
 /// <summary>A received data-channel message, as kept for readers after connect.</summary>
 public sealed record SeedPeerMessage(DateTimeOffset Timestamp, TimeSpan Elapsed, string Label, bool IsText, byte[] Data)
 {
+    /// <summary>The UTF-8 text when IsText, else null.</summary>
     public string? Text => IsText ? System.Text.Encoding.UTF8.GetString(Data) : null;
 }

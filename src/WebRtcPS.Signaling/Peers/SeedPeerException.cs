@@ -16,6 +16,7 @@ public enum SeedPeerError
 /// <summary>A failed connect: what went wrong, and the diagnosis (candidates, pairs tried, states).</summary>
 public sealed class SeedPeerException : Exception
 {
+    /// <summary>A failed connect of kind <paramref name="error"/>, with the <paramref name="diagnostics"/> text.</summary>
     public SeedPeerException(SeedPeerError error, string message, string diagnostics, Exception? inner = null)
         : base(message, inner)
     {
@@ -23,6 +24,7 @@ public sealed class SeedPeerException : Exception
         Diagnostics = diagnostics;
     }
 
+    /// <summary>What kind of failure it was.</summary>
     public SeedPeerError Error { get; }
 
     /// <summary>Human-readable: each layer's last state, candidates each side, every pair and what it got back.</summary>

@@ -6,7 +6,9 @@ namespace WebRtcPS.Signaling.Peers;
 /// <summary>The original tool's two roles: the offerer opens the data channel and sends the offer.</summary>
 public enum SeedPeerRole
 {
+    /// <summary>Creates the data channel and the offer.</summary>
     Offerer,
+    /// <summary>Waits for the offer and answers it.</summary>
     Answerer,
 }
 
@@ -16,10 +18,14 @@ public enum SeedPeerRole
 /// </summary>
 public sealed record SeedPeerOptions
 {
+    /// <summary>The original tool's offerer id.</summary>
     public const string DefaultOffererId = "offer-peer-1";
+    /// <summary>The original tool's answerer id.</summary>
     public const string DefaultAnswererId = "answer-peer-1";
+    /// <summary>The original tool's channel label.</summary>
     public const string DefaultLabel = "testChannel";
 
+    /// <summary>Offerer or answerer.</summary>
     public SeedPeerRole Role { get; init; } = SeedPeerRole.Offerer;
 
     /// <summary>This peer's id on the signaling server; the role's default when null.</summary>
@@ -28,29 +34,39 @@ public sealed record SeedPeerOptions
     /// <summary>The other peer's id; the other role's default when null.</summary>
     public string? RemoteId { get; init; }
 
+    /// <summary>The signaling server (http:// or https://).</summary>
     public required Uri SignalingUri { get; init; }
 
+    /// <summary>The peer connection's configuration (ICE servers, policy, timers).</summary>
     public RTCConfiguration Configuration { get; init; } = new();
 
     /// <summary>Label of the channel the offerer opens.</summary>
     public string ChannelLabel { get; init; } = DefaultLabel;
 
+    /// <summary>Options of the channel the offerer opens.</summary>
     public RTCDataChannelInit ChannelInit { get; init; } = new();
 
     /// <summary>Sent once the channel opens; null is the original's ("Hello from the Offerer!").</summary>
     public string? Greeting { get; init; }
 
+    /// <summary>Send the greeting once the channel opens.</summary>
     public bool SendGreeting { get; init; } = true;
 
     /// <summary>Connect completes only once the remote's first message (its greeting) has arrived.</summary>
     public bool WaitForRemoteGreeting { get; init; } = true;
 
+    /// <see cref="Id"/>, or the role's default.
     public string EffectiveId => Id ?? (Role == SeedPeerRole.Offerer ? DefaultOffererId : DefaultAnswererId);
 
+    /// <see cref="RemoteId"/>, or the other role's default.
     public string EffectiveRemoteId => RemoteId ?? (Role == SeedPeerRole.Offerer ? DefaultAnswererId : DefaultOffererId);
 
+    /// <see cref="Greeting"/>, or the original's greeting for the role.
     public string EffectiveGreeting => Greeting ?? (Role == SeedPeerRole.Offerer ? "Hello from the Offerer!" : "Hello from the Answerer!");
 
+    /// <summary>Checks the signaling URI, the ids and the configuration.</summary>
+    /// <returns>This instance, for chaining.</returns>
+    /// <exception cref="ArgumentException">An option is invalid.</exception>
     public SeedPeerOptions Validate()
     {
         ArgumentNullException.ThrowIfNull(SignalingUri, nameof(SignalingUri));

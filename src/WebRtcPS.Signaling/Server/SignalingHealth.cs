@@ -5,25 +5,41 @@ namespace WebRtcPS.Signaling.Server;
 /// <summary>What GET /health reports: a snapshot for operators.</summary>
 public sealed record SignalingHealth
 {
+    /// <summary>"ok" while the server runs.</summary>
     [JsonPropertyName("status")] public string Status { get; init; } = "ok";
+    /// <summary>When the server started.</summary>
     [JsonPropertyName("startTime")] public DateTimeOffset StartTime { get; init; }
+    /// <summary>Seconds since it started.</summary>
     [JsonPropertyName("uptimeSeconds")] public double UptimeSeconds { get; init; }
+    /// <summary>Peer ids with an open /receive stream.</summary>
     [JsonPropertyName("connectedIds")] public IReadOnlyList<string> ConnectedIds { get; init; } = [];
+    /// <summary>Messages waiting for their recipient.</summary>
     [JsonPropertyName("queuedMessages")] public int QueuedMessages { get; init; }
+    /// <summary>Bytes of those messages.</summary>
     [JsonPropertyName("queuedBytes")] public long QueuedBytes { get; init; }
+    /// <summary>Waiting messages per recipient id.</summary>
     [JsonPropertyName("queues")] public IReadOnlyDictionary<string, int> Queues { get; init; } = new Dictionary<string, int>();
+    /// <summary>Totals since the start.</summary>
     [JsonPropertyName("counts")] public SignalingCounts Counts { get; init; } = new();
 }
 
 /// <summary>Totals since the server started.</summary>
 public sealed record SignalingCounts
 {
+    /// <summary>Messages accepted by /send.</summary>
     [JsonPropertyName("messagesAccepted")] public long MessagesAccepted { get; init; }
+    /// <summary>Messages written to a /receive stream.</summary>
     [JsonPropertyName("messagesDelivered")] public long MessagesDelivered { get; init; }
+    /// <summary>Messages refused (queue full).</summary>
     [JsonPropertyName("messagesRefused")] public long MessagesRefused { get; init; }
+    /// <summary>Messages dropped because no one collected them in time.</summary>
     [JsonPropertyName("messagesExpired")] public long MessagesExpired { get; init; }
+    /// <summary>Requests refused as malformed.</summary>
     [JsonPropertyName("badRequests")] public long BadRequests { get; init; }
+    /// <summary>/receive streams opened.</summary>
     [JsonPropertyName("streamsOpened")] public long StreamsOpened { get; init; }
+    /// <summary>/receive streams replaced by a newer one for the same id.</summary>
     [JsonPropertyName("streamsReplaced")] public long StreamsReplaced { get; init; }
+    /// <summary>Heartbeats written to idle streams.</summary>
     [JsonPropertyName("heartbeatsSent")] public long HeartbeatsSent { get; init; }
 }

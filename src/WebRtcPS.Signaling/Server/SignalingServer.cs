@@ -35,8 +35,11 @@ public sealed class SignalingServer : IAsyncDisposable
         StartTime = startTime;
     }
 
+    /// <summary>The options it was started with.</summary>
     public SignalingServerOptions Options { get; }
+    /// <summary>When it started.</summary>
     public DateTimeOffset StartTime { get; }
+    /// <summary>The port listened on (the bound one when 0 was asked).</summary>
     public int Port { get; private set; }
 
     /// <summary>The address listened on; <see cref="IPAddress.IPv6Any"/> for "every address".</summary>
@@ -45,12 +48,14 @@ public sealed class SignalingServer : IAsyncDisposable
     /// <summary>A URL that reaches the server from this machine (loopback when listening on every address).</summary>
     public Uri Url { get; private set; } = null!;
 
+    /// <summary>False once stopping has begun.</summary>
     public bool IsRunning => Volatile.Read(ref _stopped) == 0;
 
     /// <summary>Completes when the server has stopped.</summary>
     public Task Completion => _completion.Task;
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>What GET /health would answer now.</summary>
     public SignalingHealth GetHealth() => _router.GetHealth(StartTime);
 
     /// <summary>
@@ -64,6 +69,10 @@ public sealed class SignalingServer : IAsyncDisposable
         return StartAsync(options, log.Factory, cancellationToken);
     }
 
+    /// <summary>Starts a Kestrel server with the /send, /receive and /health endpoints and returns once it listens.</summary>
+    /// <param name="options">Address, port, queue limits (validated here).</param>
+    /// <param name="loggerFactory">Where the server logs; nothing when null.</param>
+    /// <param name="cancellationToken">Cancels the start.</param>
     public static async Task<SignalingServer> StartAsync(SignalingServerOptions options, ILoggerFactory? loggerFactory = null,
         CancellationToken cancellationToken = default)
     {
@@ -164,5 +173,6 @@ public sealed class SignalingServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the server (<see cref="StopAsync"/>).</summary>
     public async ValueTask DisposeAsync() => await StopAsync();
 }

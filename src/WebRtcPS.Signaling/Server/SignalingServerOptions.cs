@@ -29,6 +29,8 @@ public sealed class SignalingServerOptions
     /// <summary>Longest accepted peer id.</summary>
     public int MaxIdLength { get; set; } = 256;
 
+    /// <summary>Checks every limit is in range.</summary>
+    /// <exception cref="ArgumentException">An option is out of range.</exception>
     public void Validate()
     {
         static void Check(bool ok, string message, string name)

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Logging;
-using WebRtcPS.Engine.Tests.Dtls;
 
 namespace WebRtcPS.Engine.Tests.DataChannels;
 

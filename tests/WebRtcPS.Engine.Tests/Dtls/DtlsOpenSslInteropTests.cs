@@ -3,7 +3,6 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using WebRtcPS.Engine.Dtls;
-using WebRtcPS.Engine.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace WebRtcPS.Engine.Tests.Dtls;

@@ -26,9 +26,4 @@ internal static class DtlsTestPeers
         var client = DtlsTransport.StartAsync(a, Parameters(DtlsRole.Client, timeout));
         return (await client, await server);
     }
-
-    /// <summary>Bounds a wait so a bug hangs a test for at most <paramref name="limit"/>, not forever.</summary>
-    public static Task<T> Within<T>(this Task<T> task, TimeSpan limit) => task.WaitAsync(limit);
-
-    public static Task Within(this Task task, TimeSpan limit) => task.WaitAsync(limit);
 }

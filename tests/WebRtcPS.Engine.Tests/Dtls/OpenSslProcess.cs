@@ -21,7 +21,7 @@ internal sealed class OpenSslProcess : IDisposable
         _process.BeginErrorReadLine();
     }
 
-    public static string? Path => Infrastructure.Interop.Which("openssl");
+    public static string? Path => TestInfrastructure.Interop.Which("openssl");
 
     /// <summary>Everything the process printed so far (stdout and stderr).</summary>
     public string Output

@@ -1,6 +1,5 @@
 using System.Net;
 using WebRtcPS.Engine.Ice;
-using WebRtcPS.Engine.Tests.Stun;
 
 namespace WebRtcPS.Engine.Tests.Ice;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net;
 using System.Threading.Channels;
 using WebRtcPS.Engine.Ice;
-using WebRtcPS.Engine.Tests.Infrastructure;
 
 namespace WebRtcPS.Engine.Tests.Ice;
 

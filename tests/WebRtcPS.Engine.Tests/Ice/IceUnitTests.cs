@@ -60,8 +60,9 @@ public sealed class IceServerUriTests
     [InlineData("stuns:example.org", IceServerScheme.Stuns, "example.org", 5349)]
     [InlineData("turn:example.org?transport=tcp", IceServerScheme.Turn, "example.org", 3478)]
     [InlineData("TURNS:example.org:443?transport=tcp", IceServerScheme.Turns, "example.org", 443)]
-    public void Parse_Valid(string text, IceServerScheme scheme, string host, int port)
+    public void Parse_Valid(string text, object schemeValue, string host, int port)
     {
+        var scheme = (IceServerScheme)schemeValue; // (an internal enum cannot be a public theory's parameter type)
         var uri = IceServerUri.Parse(text);
         Assert.Equal(scheme, uri.Scheme);
         Assert.Equal(host, uri.Host);
@@ -211,7 +212,7 @@ public sealed class VirtualIceNetworkTests
     [Fact]
     public async Task Logger_GetsMilestones_WithIceEventIds()
     {
-        var logger = new WebRtcPS.Engine.Tests.Dtls.ListLogger();
+        var logger = new ListLogger();
         var net = new VirtualIceNetwork();
         await using (var agent = new IceAgent(new IceAgentOptions { Logger = logger }, net.CreateHost(IPAddress.Parse("198.18.0.1"))))
         {

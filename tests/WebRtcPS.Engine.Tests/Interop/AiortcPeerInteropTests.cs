@@ -1,9 +1,8 @@
 using System.Diagnostics;
-using WebRtcPS.Engine.Tests.Infrastructure;
 using WebRtcPS.Engine.Tests.Signaling;
 using WebRtcPS.Signaling.Server;
 
-// (Not "...Tests.Interop": that namespace would hide the Infrastructure.Interop class in sibling folders.)
+// (Not "...Tests.Interop": that namespace would hide the TestInfrastructure.Interop class in sibling folders.)
 namespace WebRtcPS.Engine.Tests.InteropPeers;
 
 /// <summary>

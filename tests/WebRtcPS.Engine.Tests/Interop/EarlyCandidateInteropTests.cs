@@ -1,7 +1,7 @@
 using WebRtcPS.Engine.Tests.Signaling;
 using WebRtcPS.Signaling;
 
-// (Not "...Tests.Interop": that namespace would hide the Infrastructure.Interop class in sibling folders.)
+// (Not "...Tests.Interop": that namespace would hide the TestInfrastructure.Interop class in sibling folders.)
 namespace WebRtcPS.Engine.Tests.InteropPeers;
 
 /// <summary>

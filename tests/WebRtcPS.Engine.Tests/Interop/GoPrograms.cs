@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Collections.Concurrent;
-using WebRtcPS.Engine.Tests.Infrastructure;
 
-// (Not "...Tests.Interop": that namespace would hide the Infrastructure.Interop class in sibling folders.)
+// (Not "...Tests.Interop": that namespace would hide the TestInfrastructure.Interop class in sibling folders.)
 namespace WebRtcPS.Engine.Tests.InteropPeers;
 
 /// <summary>

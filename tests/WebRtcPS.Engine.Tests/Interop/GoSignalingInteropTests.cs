@@ -4,7 +4,7 @@ using WebRtcPS.Signaling;
 using WebRtcPS.Signaling.Client;
 using WebRtcPS.Signaling.Server;
 
-// (Not "...Tests.Interop": that namespace would hide the Infrastructure.Interop class in sibling folders.)
+// (Not "...Tests.Interop": that namespace would hide the TestInfrastructure.Interop class in sibling folders.)
 namespace WebRtcPS.Engine.Tests.InteropPeers;
 
 /// <summary>

@@ -2,7 +2,7 @@ using System.Text.Json;
 using WebRtcPS.Engine.Tests.Signaling;
 using WebRtcPS.Signaling.Server;
 
-// (Not "...Tests.Interop": that namespace would hide the Infrastructure.Interop class in sibling folders.)
+// (Not "...Tests.Interop": that namespace would hide the TestInfrastructure.Interop class in sibling folders.)
 namespace WebRtcPS.Engine.Tests.InteropPeers;
 
 /// <summary>

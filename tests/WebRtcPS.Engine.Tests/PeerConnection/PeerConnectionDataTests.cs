@@ -104,8 +104,9 @@ public sealed class PeerConnectionDataTests(ITestOutputHelper output)
     {
         var offerer = new RTCPeerConnection(PeerTestKit.Loopback());
         var answerer = new RTCPeerConnection(PeerTestKit.Loopback());
-        var remote = new[] { "a", "b", "c", "d" }.ToDictionary(l => l, l => PeerTestKit.NextRemoteChannel(answerer, l));
-        var before = new[] { "a", "b", "c" }.Select(l => offerer.CreateDataChannel(l)).ToList();
+        string[] remoteLabels = ["a", "b", "c", "d"], localLabels = ["a", "b", "c"];
+        var remote = remoteLabels.ToDictionary(l => l, l => PeerTestKit.NextRemoteChannel(answerer, l));
+        var before = localLabels.Select(l => offerer.CreateDataChannel(l)).ToList();
         var negotiated = offerer.CreateDataChannel("neg", new RTCDataChannelInit { Negotiated = true, Id = 40 });
         var negotiatedRemote = answerer.CreateDataChannel("neg", new RTCDataChannelInit { Negotiated = true, Id = 40 });
         var negotiatedSink = new MessageSink(negotiatedRemote);

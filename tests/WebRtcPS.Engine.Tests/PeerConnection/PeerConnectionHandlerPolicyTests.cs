@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Logging;
 using WebRtcPS.Engine.PeerConnection;
-using WebRtcPS.Engine.Tests.Dtls;
 
 namespace WebRtcPS.Engine.Tests.PeerConnection;
 

@@ -66,7 +66,7 @@ public sealed class PeerConnectionInteropTests(ITestOutputHelper output)
     }
 
     /// <summary>Runs <paramref name="body"/>; on failure, adds our diagnosis and the peer's transcript.</summary>
-    private async Task Explain(Ours ours, PeerProcess peer, Func<Task> body)
+    private static async Task Explain(Ours ours, PeerProcess peer, Func<Task> body)
     {
         try
         {
@@ -79,7 +79,7 @@ public sealed class PeerConnectionInteropTests(ITestOutputHelper output)
         }
     }
 
-    private async Task<(RTCDataChannel Channel, MessageSink Sink)> OurChannelAsync(Ours ours, bool offerer, Task<(RTCDataChannel, MessageSink)>? remote, RTCDataChannel? local, MessageSink? sink)
+    private static async Task<(RTCDataChannel Channel, MessageSink Sink)> OurChannelAsync(Ours ours, bool offerer, Task<(RTCDataChannel, MessageSink)>? remote, RTCDataChannel? local, MessageSink? sink)
     {
         if (offerer)
         {

@@ -1,6 +1,5 @@
 using WebRtcPS.Engine.Ice;
 using WebRtcPS.Engine.PeerConnection;
-using WebRtcPS.Engine.Tests.Infrastructure;
 using WebRtcPS.Engine.Tests.PeerConnection;
 using WebRtcPS.Engine.Tests.Turn;
 using Xunit.Abstractions;
@@ -10,8 +9,8 @@ namespace WebRtcPS.Engine.Tests.Relay;
 /// <summary>Two coturns, each accepting only its own user: a configuration naming both.</summary>
 public sealed class TwoCoturnsFixture : IAsyncLifetime
 {
-    public CoturnServer? Alice { get; private set; }
-    public CoturnServer? Bob { get; private set; }
+    internal CoturnServer? Alice { get; private set; }
+    internal CoturnServer? Bob { get; private set; }
     public string? Unavailable { get; private set; }
 
     public async Task InitializeAsync()
@@ -31,7 +30,7 @@ public sealed class TwoCoturnsFixture : IAsyncLifetime
         if (Bob is not null) await Bob.DisposeAsync();
     }
 
-    public (CoturnServer Alice, CoturnServer Bob) Require()
+    internal (CoturnServer Alice, CoturnServer Bob) Require()
     {
         Interop.Require(Alice is not null && Bob is not null, Unavailable ?? "coturn did not start");
         return (Alice!, Bob!);

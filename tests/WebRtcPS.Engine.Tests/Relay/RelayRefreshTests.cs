@@ -1,5 +1,4 @@
 using WebRtcPS.Engine.PeerConnection;
-using WebRtcPS.Engine.Tests.Infrastructure;
 using WebRtcPS.Engine.Tests.PeerConnection;
 using WebRtcPS.Engine.Tests.Turn;
 using Xunit.Abstractions;

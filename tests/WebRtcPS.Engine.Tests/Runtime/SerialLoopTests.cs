@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Logging;
 using WebRtcPS.Engine.Runtime;
-using WebRtcPS.Engine.Tests.Dtls;
-using WebRtcPS.Engine.Tests.Stun;
 
 namespace WebRtcPS.Engine.Tests.Runtime;
 
@@ -14,7 +12,7 @@ public class SerialLoopTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     private static void LogWorkFailed(ILogger logger, string name, Exception exception) =>
-        logger.LogError(new EventId(WorkFailed), exception, "{Name}: a work item threw", name);
+        logger.Log(LogLevel.Error, new EventId(WorkFailed), name, exception, static (n, _) => $"{n}: a work item threw");
 
     private static SerialLoop NewLoop(ILogger? logger = null, TimeProvider? time = null) => new("test loop", time, logger, LogWorkFailed);
 

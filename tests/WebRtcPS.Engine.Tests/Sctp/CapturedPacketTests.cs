@@ -124,7 +124,7 @@ public class CapturedPacketTests
     [Fact]
     public void OurCoreAnswersChromesInit()
     {
-        var core = new SctpAssociationCore(new SctpAssociationOptions(), 1200, new ManualClock());
+        var core = new SctpAssociationCore(new SctpAssociationOptions(), 1200, new ManualTimeProvider());
         Assert.True(SctpPacket.TryParse(Convert.FromHexString(CapturedPacketTests.ChromeInit), out var init));
         var reply = Assert.Single(core.HandlePacket(init));
         Assert.Equal(0xCE1579A2u, reply.VerificationTag);

@@ -13,7 +13,7 @@ internal sealed class CorePair
         B = new SctpAssociationCore(options, 1200, Clock);
     }
 
-    public ManualClock Clock { get; } = new();
+    public ManualTimeProvider Clock { get; } = new();
     public SctpAssociationCore A { get; }
     public SctpAssociationCore B { get; }
     public Func<SctpPacket, bool>? DropAToB { get; set; }

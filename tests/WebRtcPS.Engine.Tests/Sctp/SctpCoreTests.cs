@@ -280,7 +280,7 @@ public class SctpCoreTests
     [Fact]
     public void UnknownInitParametersAreReportedWhenAsked()
     {
-        var core = new SctpAssociationCore(new SctpAssociationOptions(), 1200, new ManualClock());
+        var core = new SctpAssociationCore(new SctpAssociationOptions(), 1200, new ManualTimeProvider());
         var init = new SctpPacket(5000, 5000, 0, [new InitChunk(new InitBody(7, 65536, 10, 10, 100,
             [new UnknownParameter(0xC123, [1, 2, 3, 4]), new UnknownParameter(0x8124, [5])]))]);
         var initAck = Only<InitAckChunk>(core.HandlePacket(CorePair.OverTheWire(init))).Body;

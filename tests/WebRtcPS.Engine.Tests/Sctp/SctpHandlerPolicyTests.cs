@@ -1,7 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using WebRtcPS.Engine.Sctp;
-using WebRtcPS.Engine.Tests.Dtls;
 using WebRtcPS.Engine.Transport;
 
 namespace WebRtcPS.Engine.Tests.Sctp;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using WebRtcPS.Engine.Dtls;
 using WebRtcPS.Engine.Sdp;
-using WebRtcPS.Engine.Tests.Infrastructure;
 
 namespace WebRtcPS.Engine.Tests.Sdp;
 

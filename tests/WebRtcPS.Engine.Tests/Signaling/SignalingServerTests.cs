@@ -9,16 +9,6 @@ namespace WebRtcPS.Engine.Tests.Signaling;
 
 public class SignalingServerTests
 {
-    private static async Task Eventually(Func<Task<bool>> condition, string what)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            if (deadline.Elapsed > ServerHarness.Patience) Assert.Fail($"timed out waiting for {what}");
-            await Task.Delay(20);
-        }
-    }
-
     private static async Task<JsonElement> HealthAsync(ServerHarness h)
     {
         using var response = await h.Http.GetAsync("health");
@@ -96,9 +86,9 @@ public class SignalingServerTests
     {
         await using var h = await ServerHarness.StartAsync();
         var stream = await h.OpenResponseAsync("y");
-        await Eventually(async () => (await HealthAsync(h)).GetProperty("connectedIds").GetArrayLength() == 1, "y to connect");
+        await Poll.UntilAsync(async () => (await HealthAsync(h)).GetProperty("connectedIds").GetArrayLength() == 1, ServerHarness.Patience, "y to connect");
         await stream.DisposeAsync();
-        await Eventually(async () => (await HealthAsync(h)).GetProperty("connectedIds").GetArrayLength() == 0, "y to disconnect");
+        await Poll.UntilAsync(async () => (await HealthAsync(h)).GetProperty("connectedIds").GetArrayLength() == 0, ServerHarness.Patience, "y to disconnect");
 
         await h.SendOkAsync("offer", "a", "y", "while-away");
         await using var again = await h.OpenResponseAsync("y");
@@ -136,8 +126,8 @@ public class SignalingServerTests
     {
         await using var h = await ServerHarness.StartAsync(o => o.QueuedMessageLifetime = TimeSpan.FromMilliseconds(300));
         await h.SendOkAsync("offer", "a", "ghost", "sdp");
-        await Eventually(async () => (await HealthAsync(h)).GetProperty("counts").GetProperty("messagesExpired").GetInt64() == 1,
-            "the message to expire");
+        await Poll.UntilAsync(async () => (await HealthAsync(h)).GetProperty("counts").GetProperty("messagesExpired").GetInt64() == 1,
+            ServerHarness.Patience, "the message to expire");
         Assert.Equal(0, (await HealthAsync(h)).GetProperty("queuedMessages").GetInt32());
     }
 

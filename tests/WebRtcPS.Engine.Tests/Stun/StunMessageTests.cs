@@ -17,8 +17,9 @@ public sealed class StunMessageTests
     [InlineData(StunMethod.Data, StunClass.Indication, 0x0017)]
     [InlineData(StunMethod.ChannelBind, StunClass.Request, 0x0009)]
     [InlineData((StunMethod)0xFFF, StunClass.ErrorResponse, 0x3FFF)]
-    public void MessageType_InterleavesMethodAndClassBits(StunMethod method, StunClass @class, int wire)
+    public void MessageType_InterleavesMethodAndClassBits(object methodValue, object classValue, int wire)
     {
+        var (method, @class) = ((StunMethod)methodValue, (StunClass)classValue); // (internal enums cannot be a public theory's parameter types)
         var type = new StunMessageType(method, @class);
         Assert.Equal((ushort)wire, type.Value);
         Assert.Equal(type, StunMessageType.FromValue((ushort)wire));

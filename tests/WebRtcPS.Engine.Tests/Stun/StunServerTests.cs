@@ -24,7 +24,7 @@ public sealed class StunServerTests
                 var received = await client.ReceiveAsync(stopReceiving.Token);
                 transactions.TryHandleResponse(received.Buffer);
             }
-        });
+        }, stopReceiving.Token);
         try
         {
             return await transactions.SendRequestAsync(request, cancellationToken: ct);

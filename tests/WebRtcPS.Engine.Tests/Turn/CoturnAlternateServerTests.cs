@@ -1,5 +1,4 @@
 using System.Net;
-using WebRtcPS.Engine.Tests.Infrastructure;
 using WebRtcPS.Engine.Turn;
 using Xunit.Abstractions;
 

@@ -1,5 +1,4 @@
 using System.Text;
-using WebRtcPS.Engine.Tests.Infrastructure;
 using WebRtcPS.Engine.Turn;
 using Xunit.Abstractions;
 
@@ -65,7 +64,7 @@ public sealed class CoturnRefreshTests(ITestOutputHelper output)
     {
         Interop.Require(CoturnServer.Binary is not null && CoturnServer.OpenSsl is not null, "turnserver (coturn) or openssl is not on PATH");
         await using var server = await CoturnServer.StartAsync();
-        var clock = new Stun.ManualTimeProvider();
+        var clock = new ManualTimeProvider();
         var options = server.Options(server.UdpUri) with { TimeProvider = clock };
         await using var a = await TurnClient.AllocateAsync(options).WaitAsync(Generous);
         await a.CreatePermissionAsync(System.Net.IPAddress.Loopback).WaitAsync(Generous);
@@ -79,7 +78,8 @@ public sealed class CoturnRefreshTests(ITestOutputHelper output)
         async Task StepAsync(int seconds, long permissions, long refreshes, long channels)
         {
             clock.Advance(TimeSpan.FromSeconds(seconds));
-            await CoturnTurnClientTests.WaitUntilAsync(() => a.PermissionRefreshCount == permissions && a.RefreshCount == refreshes && a.ChannelRefreshCount == channels);
+            await Poll.UntilAsync(() => a.PermissionRefreshCount == permissions && a.RefreshCount == refreshes && a.ChannelRefreshCount == channels,
+                TimeSpan.FromSeconds(30), "the refreshes to be answered");
         }
         await StepAsync(240, 1, 0, 0);    // t=240 s: permission
         await StepAsync(240, 2, 0, 0);    // t=480 s: permission

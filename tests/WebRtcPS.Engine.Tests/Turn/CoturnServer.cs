@@ -5,7 +5,6 @@ using System.Net.Sockets;
 using System.Security.Cryptography.X509Certificates;
 using WebRtcPS.Engine.Ice;
 using WebRtcPS.Engine.Stun;
-using WebRtcPS.Engine.Tests.Infrastructure;
 using WebRtcPS.Engine.Turn;
 
 namespace WebRtcPS.Engine.Tests.Turn;
@@ -22,6 +21,10 @@ public sealed record CoturnSettings
     public string Password { get; init; } = CoturnServer.Password;
     /// <summary>When set, Allocate requests are redirected there with 300 (Try Alternate).</summary>
     public IPEndPoint? AlternateServer { get; init; }
+    /// <summary>A second listening address (e.g. 127.0.0.2): coturn then supports RFC 5780 NAT
+    /// behaviour discovery, answering OTHER-ADDRESS and CHANGE-REQUEST from there and from its
+    /// alternate ports (PORT + 1, TLS_PORT + 1), which must be free too.</summary>
+    public IPAddress? SecondAddress { get; init; }
 }
 
 /// <summary>
@@ -29,7 +32,7 @@ public sealed record CoturnSettings
 /// free ports with a fresh self-signed certificate, ready once it answers a STUN Binding over UDP
 /// and accepts a TCP connection on its TLS port; killed in Dispose.
 /// </summary>
-public sealed class CoturnServer : IAsyncDisposable
+internal sealed class CoturnServer : IAsyncDisposable
 {
     public const string User = "alice";
     public const string Password = "secret";
@@ -118,8 +121,11 @@ public sealed class CoturnServer : IAsyncDisposable
         var dir = System.IO.Directory.CreateTempSubdirectory("wrtc-coturn-").FullName;
         await RunAsync(OpenSsl!, dir, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2",
             "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", "key.pem", "-out", "cert.pem");
-        int port = FreePort(), tlsPort = FreePort();
-        while (tlsPort == port) tlsPort = FreePort();
+        // With a second address coturn also listens on PORT + 1 and TLS_PORT + 1 (RFC 5780's alternate ports).
+        var addresses = settings.SecondAddress is { } second ? new[] { IPAddress.Loopback, second } : [IPAddress.Loopback];
+        int span = settings.SecondAddress is null ? 1 : 2;
+        int port = FreePort(addresses, span), tlsPort = FreePort(addresses, span);
+        while (Math.Abs(tlsPort - port) < span) tlsPort = FreePort(addresses, span);
         int relayBase = 20000 + Random.Shared.Next(0, 200) * 100;
         var template = File.ReadAllText(Path.Combine(Interop.RepoRoot, "tests", "interop", "coturn", "turnserver.conf.template"));
         var config = template
@@ -134,6 +140,7 @@ public sealed class CoturnServer : IAsyncDisposable
             .Replace("{{CHANNEL_LIFETIME}}", settings.ChannelLifetime.ToString())
             .Replace("{{STALE_NONCE}}", settings.StaleNonce.ToString());
         if (settings.AlternateServer is { } alternate) config += $"alternate-server={alternate}\n";
+        if (settings.SecondAddress is { } secondAddress) config += $"listening-ip={secondAddress}\n";
         var configPath = Path.Combine(dir, "turnserver.conf");
         File.WriteAllText(configPath, config);
 
@@ -162,23 +169,46 @@ public sealed class CoturnServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>A port free for both UDP and TCP on 127.0.0.1 (coturn listens on both).</summary>
-    private static int FreePort()
+    /// <summary>A port free for both UDP and TCP on 127.0.0.1 (coturn listens on both); with
+    /// <paramref name="span"/> 2 the next port too, on each of <paramref name="addresses"/>.</summary>
+    private static int FreePort(IReadOnlyList<IPAddress>? addresses = null, int span = 1)
     {
+        addresses ??= [IPAddress.Loopback];
         for (int i = 0; i < 50; i++)
         {
             using var udp = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
             udp.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             int port = ((IPEndPoint)udp.LocalEndPoint!).Port;
+            if (port + span - 1 > 65535) continue;
+            var held = new List<Socket>();
             try
             {
-                using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                tcp.Bind(new IPEndPoint(IPAddress.Loopback, port));
+                foreach (var address in addresses)
+                {
+                    for (int p = port; p < port + span; p++)
+                    {
+                        if (address.Equals(IPAddress.Loopback) && p == port)
+                        {
+                            held.Add(new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp));
+                            held[^1].Bind(new IPEndPoint(address, p));
+                            continue;
+                        }
+                        foreach (var type in new[] { SocketType.Dgram, SocketType.Stream })
+                        {
+                            held.Add(new Socket(AddressFamily.InterNetwork, type, type == SocketType.Dgram ? ProtocolType.Udp : ProtocolType.Tcp));
+                            held[^1].Bind(new IPEndPoint(address, p));
+                        }
+                    }
+                }
                 return port;
             }
             catch (SocketException)
             {
-                // Taken for TCP; try another.
+                // Taken; try another.
+            }
+            finally
+            {
+                foreach (var socket in held) socket.Dispose();
             }
         }
         throw new InvalidOperationException("no free port");
@@ -198,7 +228,8 @@ public sealed class CoturnServer : IAsyncDisposable
             var log = Log;
             if (log.Contains("errno=98")) throw new PortTakenException($"coturn could not bind its ports: {log}");
             if (!log.Contains($"UDP listener opened on: 127.0.0.1:{Port}") || !log.Contains($"TLS/TCP listener opened on : 127.0.0.1:{TlsPort}") ||
-                !log.Contains($"TLS/TCP listener opened on : 127.0.0.1:{Port}"))
+                !log.Contains($"TLS/TCP listener opened on : 127.0.0.1:{Port}") ||
+                (_settings.SecondAddress is { } second && !log.Contains($"UDP listener opened on: {second}:{Port + 1}")))
             {
                 await Task.Delay(20);
                 continue;
@@ -272,7 +303,7 @@ public sealed class CoturnServer : IAsyncDisposable
 /// <summary>One coturn shared by a test class (default settings).</summary>
 public sealed class CoturnFixture : IAsyncLifetime
 {
-    public CoturnServer? Server { get; private set; }
+    internal CoturnServer? Server { get; private set; }
     public string? Unavailable { get; private set; }
 
     public async Task InitializeAsync()
@@ -288,7 +319,7 @@ public sealed class CoturnFixture : IAsyncLifetime
     }
 
     /// <summary>The server, or skip (fail in CI) when coturn cannot run here.</summary>
-    public CoturnServer Require()
+    internal CoturnServer Require()
     {
         Interop.Require(Server is not null, Unavailable ?? "coturn did not start");
         return Server!;

@@ -14,7 +14,7 @@ public sealed class CoturnTurnClientTests(CoturnFixture fixture, ITestOutputHelp
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
 
-    private IceServerUri Uri(CoturnServer server, string transport) => transport switch
+    private static IceServerUri Uri(CoturnServer server, string transport) => transport switch
     {
         "udp" => server.UdpUri,
         "tcp" => server.TcpUri,
@@ -28,7 +28,7 @@ public sealed class CoturnTurnClientTests(CoturnFixture fixture, ITestOutputHelp
     public async Task AllocatesWithLongTermCredentials(string transport)
     {
         var server = fixture.Require();
-        var log = new Dtls.ListLogger();
+        var log = new ListLogger();
         await using var client = await TurnClient.AllocateAsync(server.Options(Uri(server, transport)) with { Logger = log }).WaitAsync(Generous);
         output.WriteLine($"{transport}: relayed {client.RelayedAddress}, mapped {client.MappedAddress}, lifetime {client.Lifetime}, allocate {client.AllocateTime.TotalMilliseconds:0.0} ms, rtt {client.RoundTripTime.TotalMilliseconds:0.00} ms");
         Assert.Equal(IPAddress.Loopback, client.RelayedAddress.Address);
@@ -50,7 +50,7 @@ public sealed class CoturnTurnClientTests(CoturnFixture fixture, ITestOutputHelp
 
         Assert.True(await client.CloseAsync().WaitAsync(Generous));
         Assert.True(client.ClosedCleanly);
-        await WaitUntilAsync(() => server.Log.Contains("username=<alice>, lifetime=0"));
+        await Poll.UntilAsync(() => server.Log.Contains("username=<alice>, lifetime=0"), Generous, "coturn to log the deallocation");
         foreach (var entry in log.Entries) output.WriteLine($"{entry.Id.Id} {entry.Level}: {entry.Message}");
         Assert.Equal([1502, 1500, 1504, 1506, 1507, 1507, 1509], log.Entries.Select(e => e.Id.Id));
     }
@@ -89,7 +89,8 @@ public sealed class CoturnTurnClientTests(CoturnFixture fixture, ITestOutputHelp
         }
         if (useChannels)
         {
-            await WaitUntilAsync(() => a.GetChannel(b.RelayedAddress) is not null && b.GetChannel(a.RelayedAddress) is not null);
+            await Poll.UntilAsync(() => a.GetChannel(b.RelayedAddress) is not null && b.GetChannel(a.RelayedAddress) is not null,
+                Generous, "both channels to be bound");
             await a.SendToAsync(new byte[] { 1, 2, 3 }, b.RelayedAddress);
             var got = await b.ReceiveFromAsync(buffer).AsTask().WaitAsync(Generous);
             Assert.True(got.ViaChannel, "after the channel is bound the server relays as ChannelData");
@@ -131,7 +132,7 @@ public sealed class CoturnTurnClientTests(CoturnFixture fixture, ITestOutputHelp
     {
         var server = fixture.Require();
         var watch = Stopwatch.StartNew();
-        var log = new Dtls.ListLogger();
+        var log = new ListLogger();
         var ex = await Assert.ThrowsAsync<TurnException>(() => TurnClient.AllocateAsync(server.Options(Uri(server, transport), password: "wrong") with { Logger = log }).WaitAsync(Generous));
         Assert.Contains(log.Entries, e => e.Id.Id == 1501 && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains("AuthenticationFailed"));
         output.WriteLine($"{ex.Error} in {watch.ElapsedMilliseconds} ms: {ex.Message}");
@@ -216,15 +217,5 @@ public sealed class CoturnTurnClientTests(CoturnFixture fixture, ITestOutputHelp
         using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         return ((IPEndPoint)socket.LocalEndPoint!).Port; // Closed when disposed; TCP on it is (almost surely) closed too.
-    }
-
-    internal static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Generous;
-        while (!condition())
-        {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException("condition not met");
-            await Task.Delay(10);
-        }
     }
 }

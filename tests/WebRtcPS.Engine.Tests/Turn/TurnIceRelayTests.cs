@@ -13,7 +13,7 @@ namespace WebRtcPS.Engine.Tests.Turn;
 /// </summary>
 public sealed class TurnIceRelayTests(CoturnFixture fixture, ITestOutputHelper output) : IClassFixture<CoturnFixture>
 {
-    private IceAgentOptions RelayOnly(RTCIceRole role, TurnClientOptions turn) => IceTestPeer.LoopbackOptions(role) with
+    private static IceAgentOptions RelayOnly(RTCIceRole role, TurnClientOptions turn) => IceTestPeer.LoopbackOptions(role) with
     {
         InterfaceFilter = _ => false,
         RelaySource = new TurnRelaySource(turn),

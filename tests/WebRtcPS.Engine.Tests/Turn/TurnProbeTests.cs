@@ -13,7 +13,7 @@ public sealed class TurnProbeTests(CoturnFixture fixture, ITestOutputHelper outp
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(30);
 
-    private TurnSettings Trusting(CoturnServer server) => new() { CertificateValidationCallback = server.TrustOwnCertificate };
+    private static TurnSettings Trusting(CoturnServer server) => new() { CertificateValidationCallback = server.TrustOwnCertificate };
 
     private void Print(TurnProbeResult r) =>
         output.WriteLine($"{r.Uri} [{r.Transport}] {r.VerdictText}: reachable={r.Reachable} auth={r.Authenticated} relayed={r.RelayedAddress} mapped={r.MappedAddress} allocate={r.AllocateMs:0.0} ms rtt={r.RttMs:0.00} ms code={r.ErrorCode} error={r.Error}");

@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using WebRtcPS.Engine.Stun;
 using WebRtcPS.Engine.Stun.Attributes;
-using WebRtcPS.Engine.Tests.Stun;
 using WebRtcPS.Engine.Turn;
 
 namespace WebRtcPS.Engine.Tests.Turn;
@@ -79,6 +78,8 @@ public sealed class TurnRefreshScheduleTests
         }
     }
 
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
+
     private static TimeSpan S(int seconds) => TimeSpan.FromSeconds(seconds);
 
     /// <summary>Moves the clock to exactly each due time (so the requests' own retransmission
@@ -87,7 +88,7 @@ public sealed class TurnRefreshScheduleTests
     private static async Task StepAsync(ManualTimeProvider clock, Scripted server, int seconds, int expectedRequests)
     {
         clock.Advance(S(seconds));
-        await CoturnTurnClientTests.WaitUntilAsync(() => server.Requests.Count >= expectedRequests);
+        await Poll.UntilAsync(() => server.Requests.Count >= expectedRequests, Patience, $"{expectedRequests} requests at the server");
     }
 
     [Fact]
@@ -106,7 +107,7 @@ public sealed class TurnRefreshScheduleTests
         await StepAsync(clock, server, 180, 8);   // t=720: permission
         await StepAsync(clock, server, 240, 9);   // t=960: permission
         await StepAsync(clock, server, 120, 11);  // t=1080: allocation and channel
-        await CoturnTurnClientTests.WaitUntilAsync(() => client.RefreshCount == 2 && client.ChannelRefreshCount == 2 && client.PermissionRefreshCount == 4);
+        await Poll.UntilAsync(() => client.RefreshCount == 2 && client.ChannelRefreshCount == 2 && client.PermissionRefreshCount == 4, Patience, "2 allocation, 2 channel and 4 permission refreshes");
 
         Assert.Equal([S(540), S(1080)], server.Times(StunMethod.Refresh));
         Assert.Equal([S(0), S(240), S(480), S(720), S(960)], server.Times(StunMethod.CreatePermission));
@@ -125,9 +126,9 @@ public sealed class TurnRefreshScheduleTests
         using var server = new Scripted(clock, refresh: n => n == 0 ? 500 : 0);
         await using var client = await TurnClient.AllocateAsync(server.Options with { PermissionRefreshInterval = TimeSpan.FromHours(1), ChannelRefreshInterval = TimeSpan.FromHours(1) });
         await StepAsync(clock, server, 540, 2);   // t=540: refused with 500
-        await CoturnTurnClientTests.WaitUntilAsync(() => client.LastError is not null);
+        await Poll.UntilAsync(() => client.LastError is not null, Patience, "the refused refresh reported");
         await StepAsync(clock, server, 5, 3);     // t=545: again, accepted
-        await CoturnTurnClientTests.WaitUntilAsync(() => client.RefreshCount == 1);
+        await Poll.UntilAsync(() => client.RefreshCount == 1, Patience, "the retried refresh");
         await StepAsync(clock, server, 540, 4);   // t=1085: the next one, 540 s after the success
         Assert.Equal([S(540), S(545), S(1085)], server.Times(StunMethod.Refresh));
         Assert.Contains("500", client.LastError, StringComparison.Ordinal);

@@ -25,7 +25,7 @@ internal sealed partial class IceAgentCore
 
     private RTCIceParameters DoRestart()
     {
-        if (_state == RTCIceTransportState.Closed) throw new ObjectDisposedException(nameof(IceAgent));
+        ObjectDisposedException.ThrowIf(_state == RTCIceTransportState.Closed, typeof(IceAgent));
         var now = _now;
         _previousLocal = _selected is not null ? _local : null;
         _local = _random.NewParameters();

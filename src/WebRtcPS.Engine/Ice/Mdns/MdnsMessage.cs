@@ -14,7 +14,7 @@ namespace WebRtcPS.Engine.Ice;
 /// record: NAME | TYPE(16) | CLASS(16, top bit = cache-flush) | TTL(32) | RDLENGTH(16) | RDATA
 /// </code>
 /// </summary>
-public static class MdnsMessage
+internal static class MdnsMessage
 {
     public const ushort TypeA = 1, TypeAaaa = 28, ClassIn = 1;
     private const ushort UnicastResponseBit = 0x8000;

@@ -8,7 +8,7 @@ namespace WebRtcPS.Engine.Ice;
 /// queries from an ephemeral port to 224.0.0.251:5353 (and ff02::fb when IPv6 works), the first
 /// matching answer wins; responders answer such "legacy" queries by unicast (§6.7).
 /// </summary>
-public sealed class MulticastDnsResolver : IMdnsResolver
+internal sealed class MulticastDnsResolver : IMdnsResolver
 {
     private static readonly IPEndPoint GroupV4 = new(IPAddress.Parse("224.0.0.251"), 5353);
     private static readonly IPEndPoint GroupV6 = new(IPAddress.Parse("ff02::fb"), 5353);

@@ -5,7 +5,7 @@ using System.Net.Sockets;
 namespace WebRtcPS.Engine.Ice;
 
 /// <summary>The operating system's interfaces and UDP sockets.</summary>
-public sealed class UdpIceNetwork : IIceNetwork
+internal sealed class UdpIceNetwork : IIceNetwork
 {
     public static readonly UdpIceNetwork Instance = new();
 

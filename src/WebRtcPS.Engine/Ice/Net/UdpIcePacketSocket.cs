@@ -4,7 +4,7 @@ using System.Net.Sockets;
 namespace WebRtcPS.Engine.Ice;
 
 /// <summary>A real UDP socket bound to one local address.</summary>
-public sealed class UdpIcePacketSocket : IIcePacketSocket
+internal sealed class UdpIcePacketSocket : IIcePacketSocket
 {
     private readonly Socket _socket;
     private readonly IPEndPoint _anyRemote;

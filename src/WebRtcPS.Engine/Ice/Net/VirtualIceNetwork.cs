@@ -11,7 +11,7 @@ namespace WebRtcPS.Engine.Ice;
 /// </summary>
 /// <remarks>Loss draws come from one seeded <see cref="Random"/> under a lock, so a test
 /// reproduces from its seed as long as its sends happen in the same order.</remarks>
-public sealed class VirtualIceNetwork
+internal sealed class VirtualIceNetwork
 {
     private readonly object _gate = new();
     private readonly Random _random;

@@ -7,6 +7,8 @@ namespace WebRtcPS.Engine.Ice;
 /// candidate connected, or a peer connected to our passive one. Closed: with why (the peer
 /// closed it, a connect failed, or it was dropped for content that is not ICE-TCP).
 /// </summary>
+/// <param name="Timestamp">When it happened.</param>
+/// <param name="Elapsed">Time since the agent started.</param>
 /// <param name="LocalCandidate">The local TCP candidate the connection belongs to.</param>
 /// <param name="LocalAddress">The connection's own local address (an active candidate's real port), when known.</param>
 /// <param name="RemoteAddress">The peer's transport address.</param>

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace WebRtcPS.Engine.Ice;
 
 /// <summary>What <see cref="Rfc4571Framing.TryReadFrame"/> found at the start of a buffer.</summary>
-public enum Rfc4571ReadStatus
+internal enum Rfc4571ReadStatus
 {
     /// <summary>A whole frame: its payload and the bytes it took (header included).</summary>
     Frame,
@@ -29,7 +29,7 @@ public enum Rfc4571ReadStatus
 /// LENGTH is an unsigned 16-bit big-endian count of the bytes that follow (0-65535). Pure
 /// functions over spans; <see cref="Rfc4571FrameReader"/> keeps the partial frame between reads.
 /// </summary>
-public static class Rfc4571Framing
+internal static class Rfc4571Framing
 {
     /// <summary>The 2-byte length prefix.</summary>
     public const int HeaderLength = 2;
@@ -91,7 +91,7 @@ public static class Rfc4571Framing
 /// then take frames until <see cref="Rfc4571ReadStatus.NeedMoreData"/>. Keeps at most one
 /// partial frame (bounded by the limit); not thread-safe (one reader per connection).
 /// </summary>
-public sealed class Rfc4571FrameReader
+internal sealed class Rfc4571FrameReader
 {
     private readonly int _maxPayloadLength;
     private byte[] _buffer;

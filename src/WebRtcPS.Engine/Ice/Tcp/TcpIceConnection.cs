@@ -11,6 +11,7 @@ namespace WebRtcPS.Engine.Ice;
 /// The connection closes itself, and only itself, when the peer sends what is not ICE-TCP
 /// (see <see cref="IsAcceptable"/>), a frame over the limit, or closes its end.
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "_closing is only cancelled (no timer, no wait handle): it holds nothing to release.")]
 internal sealed class TcpIceConnection
 {
     /// <summary>Largest datagram accepted: a DTLS record (2^14 + 2048, RFC 6347 §4.1) or a STUN message.</summary>
@@ -34,7 +35,7 @@ internal sealed class TcpIceConnection
     });
     private readonly CancellationTokenSource _closing = new();
     private readonly TaskCompletionSource _connected = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private static long s_garbageDrops;
+    private static long _garbageDrops;
     private int _closed;
 
     private TcpIceConnection(Socket socket, IPEndPoint remote, EndPoint? connectTo, Action<TcpIceConnection, byte[]> onDatagram, Action<TcpIceConnection, string> onClosed)
@@ -61,7 +62,7 @@ internal sealed class TcpIceConnection
     public IPEndPoint? LocalEndPoint { get; private set; }
 
     /// <summary>Connections dropped for content that is not ICE-TCP, process-wide (diagnostics).</summary>
-    public static long GarbageDrops => Interlocked.Read(ref s_garbageDrops);
+    public static long GarbageDrops => Interlocked.Read(ref _garbageDrops);
 
     /// <summary>An accepted connection that sends no whole first frame (a STUN check) within
     /// this time is dropped, so idle or trickling strangers cannot hold the listener's slots.</summary>
@@ -191,7 +192,7 @@ internal sealed class TcpIceConnection
         Close(reason);
         return;
     Drop:
-        Interlocked.Increment(ref s_garbageDrops);
+        Interlocked.Increment(ref _garbageDrops);
         Close("dropped: " + reason);
     }
 

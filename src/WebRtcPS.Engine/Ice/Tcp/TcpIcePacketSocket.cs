@@ -13,7 +13,7 @@ namespace WebRtcPS.Engine.Ice;
 /// <see cref="IceTransport"/> work unchanged above it; RFC 7983 demultiplexing happens above the framing.
 /// <see cref="TcpPassiveIcePacketSocket"/> accepts connections; <see cref="TcpActiveIcePacketSocket"/> opens them.
 /// </summary>
-public abstract class TcpIcePacketSocket : IIcePacketSocket
+internal abstract class TcpIcePacketSocket : IIcePacketSocket
 {
     // Bounded like a socket buffer: when nobody reads, datagrams drop, as UDP would.
     private readonly Channel<(byte[] Data, IPEndPoint From)> _inbox = Channel.CreateBounded<(byte[], IPEndPoint)>(new BoundedChannelOptions(4096)
@@ -122,7 +122,7 @@ public abstract class TcpIcePacketSocket : IIcePacketSocket
 /// opens a connection); the agent learns each connecting peer as a peer-reflexive candidate
 /// from its first check (RFC 6544 §7.2).
 /// </summary>
-public sealed class TcpPassiveIcePacketSocket : TcpIcePacketSocket
+internal sealed class TcpPassiveIcePacketSocket : TcpIcePacketSocket
 {
     /// <summary>Open connections per listener; more are refused (closed on accept).</summary>
     public const int MaxConnections = 64;
@@ -210,7 +210,7 @@ public sealed class TcpPassiveIcePacketSocket : TcpIcePacketSocket
 /// wait in its queue until it is up. A closed connection is opened again by the next datagram
 /// (a retransmitted check or consent request).
 /// </summary>
-public sealed class TcpActiveIcePacketSocket : TcpIcePacketSocket
+internal sealed class TcpActiveIcePacketSocket : TcpIcePacketSocket
 {
     /// <summary>The discard port active candidates carry (RFC 6544 §4.5).</summary>
     public const int DiscardPort = 9;

@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Sctp;
 
 /// <summary>The RFC 9260 §4 association states (internal protocol state).</summary>
-public enum AssociationState
+internal enum AssociationState
 {
     Closed,
     CookieWait,
@@ -14,7 +14,7 @@ public enum AssociationState
 }
 
 /// <summary>Which direction of a stream a reset concerned (RFC 6525).</summary>
-public enum StreamResetDirection
+internal enum StreamResetDirection
 {
     /// <summary>The peer reset its outgoing stream: nothing more will arrive on it.</summary>
     Incoming,
@@ -22,7 +22,7 @@ public enum StreamResetDirection
     Outgoing,
 }
 
-public sealed class StreamResetEventArgs(ushort[] streamIds, StreamResetDirection direction, bool succeeded) : EventArgs
+internal sealed class StreamResetEventArgs(ushort[] streamIds, StreamResetDirection direction, bool succeeded) : EventArgs
 {
     public ushort[] StreamIds { get; } = streamIds;
     public StreamResetDirection Direction { get; } = direction;

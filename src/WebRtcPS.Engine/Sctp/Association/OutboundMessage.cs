@@ -2,7 +2,7 @@ namespace WebRtcPS.Engine.Sctp;
 
 /// <summary>Reliability of one outbound message (RFC 3758 PR-SCTP as used by RFC 8831 §6.1):
 /// fully reliable, limited to <see cref="MaxRetransmits"/> retransmissions, or to a lifetime.</summary>
-public readonly record struct SctpSendOptions(bool Unordered = false, int? MaxRetransmits = null, TimeSpan? MaxLifetime = null);
+internal readonly record struct SctpSendOptions(bool Unordered = false, int? MaxRetransmits = null, TimeSpan? MaxLifetime = null);
 
 /// <summary>A user message on its way out, split into fragments. Its SSN is taken when its first
 /// fragment is first sent, so a message abandoned before that never leaves a hole in the stream.</summary>

@@ -17,7 +17,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// their own task, never on the loop; a handler that throws is logged (warning, event id 4006)
 /// and delivery goes on.
 /// </summary>
-public sealed class SctpAssociation : IAsyncDisposable
+internal sealed class SctpAssociation : IAsyncDisposable
 {
     private readonly IDatagramTransport _transport;
     private readonly SctpAssociationOptions _options;
@@ -327,8 +327,11 @@ public sealed class SctpAssociation : IAsyncDisposable
         foreach (var e in _core.Events)
         {
             if (e is StateChangedEvent changed) SctpLog.StateChanged(_logger, changed.State, changed.Reason is null ? "" : $": {changed.Reason}");
-            if (e is StreamResetEvent r)
-                SctpLog.StreamReset(_logger, r.Args.Direction, string.Join(",", r.Args.StreamIds), r.Args.Succeeded ? "done" : "refused");
+            if (e is StreamResetEvent r && _logger.IsEnabled(LogLevel.Debug))
+            {
+                var streams = string.Join(",", r.Args.StreamIds); // (only when it will be written)
+                SctpLog.StreamReset(_logger, r.Args.Direction, streams, r.Args.Succeeded ? "done" : "refused");
+            }
             switch (e)
             {
                 case StateChangedEvent { State: AssociationState.Established }:

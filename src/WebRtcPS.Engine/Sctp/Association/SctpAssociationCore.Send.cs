@@ -132,7 +132,7 @@ internal sealed partial class SctpAssociationCore
         _flightSize -= c.Length;
     }
 
-    private bool ShouldAbandon(OutboundChunk c, TimeSpan now) =>
+    private static bool ShouldAbandon(OutboundChunk c, TimeSpan now) =>
         (c.Message.Options.MaxRetransmits is { } max && c.Transmissions > max) || (c.Message.ExpiresAt is { } expiry && now >= expiry);
 
     /// <summary>PR-SCTP (RFC 3758 §3.5): gives up on every fragment of a message.</summary>
@@ -140,6 +140,7 @@ internal sealed partial class SctpAssociationCore
     {
         if (message.Abandoned) return;
         message.Abandoned = true;
+        OutboundChunk? unsentEnd = null;
         foreach (var c in message.Fragments)
         {
             if (c.Transmissions == 0)
@@ -147,6 +148,7 @@ internal sealed partial class SctpAssociationCore
                 _pendingChunks--;
                 _pendingPerStream[message.StreamId]--;
                 AddDrained(message.StreamId, c.Length);
+                if (c.Ending) unsentEnd = c;
                 continue;
             }
             TakeOutOfFlight(c);
@@ -156,7 +158,21 @@ internal sealed partial class SctpAssociationCore
                 _markedForRetransmit--;
             }
         }
+        if (unsentEnd is not null && message.Fragments[0].Transmissions > 0 && _peerForwardTsn) SkipUnsentEnd(unsentEnd);
         UpdateAdvancedPeerAckPoint();
+    }
+
+    /// <summary>A message abandoned after its first fragments were sent (so it has its SSN) but
+    /// before its end was: the receiver holds, or may still get, those fragments, and an ordered
+    /// stream waits for that SSN. Only a FORWARD-TSN naming the stream and SSN (RFC 3758 §3.5 C4)
+    /// releases it, and the receiver ignores a FORWARD-TSN whose New Cumulative TSN is not beyond
+    /// its cumulative TSN (§3.6), which is the case once every sent fragment was acknowledged.
+    /// So the unsent end takes the next TSN, abandoned and never sent: the advanced ack point moves
+    /// over it (§3.5 C2) and the FORWARD-TSN covers the message whatever was acknowledged.</summary>
+    private void SkipUnsentEnd(OutboundChunk end)
+    {
+        end.Tsn = _nextTsn++;
+        _inflight.Add(end);
     }
 
     private void HandleSack(uint cumulative, uint aRwnd, GapAckBlock[] gaps)

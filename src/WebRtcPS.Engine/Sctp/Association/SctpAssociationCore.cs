@@ -30,6 +30,9 @@ internal sealed partial class SctpAssociationCore
 
     private readonly Func<long> _unconsumedBytes;
 
+    /// <param name="options">The association's settings.</param>
+    /// <param name="maxDatagramSize">Largest SCTP packet sent (the path MTU left by DTLS).</param>
+    /// <param name="time">The clock every timer of the core reads.</param>
     /// <param name="unconsumedBytes">Bytes delivered to the application and not yet consumed by it;
     /// they count against our advertised receiver window (flow control towards a slow reader).</param>
     public SctpAssociationCore(SctpAssociationOptions options, int maxDatagramSize, TimeProvider time, Func<long>? unconsumedBytes = null)
@@ -261,6 +264,7 @@ internal sealed partial class SctpAssociationCore
         {
             chunks.Add(BuildForwardTsn());
             _forwardTsnNeeded = false;
+            _t3 ??= Now + _rto.Rto;   // RFC 3758 §3.5 C5: a lost FORWARD-TSN is sent again when T3-rtx expires (A5)
         }
         chunks.AddRange(data);
         chunks.AddRange(_lateControl);

@@ -1,4 +1,4 @@
 namespace WebRtcPS.Engine.Sctp;
 
 /// <summary>A complete user message received on an association.</summary>
-public sealed record SctpMessage(ushort StreamId, uint Ppid, byte[] Data, bool Unordered);
+internal sealed record SctpMessage(ushort StreamId, uint Ppid, byte[] Data, bool Unordered);

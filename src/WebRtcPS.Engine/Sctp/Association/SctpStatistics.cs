@@ -2,7 +2,7 @@ namespace WebRtcPS.Engine.Sctp;
 
 /// <summary>A snapshot of an association's counters and transport state (for getStats-style
 /// reporting), taken on the association's loop so the values are consistent with each other.</summary>
-public sealed record SctpStatistics
+internal sealed record SctpStatistics
 {
     public AssociationState State { get; init; }
     public long PacketsSent { get; init; }

@@ -6,7 +6,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// |   Type = 6    |Reserved     |T|           Length              |
 /// /                   zero or more Error Causes                   /
 /// </code></remarks>
-public sealed record AbortChunk(IReadOnlyList<ErrorCause> Causes, bool TagReflected = false) : ISctpChunk
+internal sealed record AbortChunk(IReadOnlyList<ErrorCause> Causes, bool TagReflected = false) : ISctpChunk
 {
     public ChunkType Type => ChunkType.Abort;
     public int EncodedLength => 4 + ErrorCause.ListLength(Causes);

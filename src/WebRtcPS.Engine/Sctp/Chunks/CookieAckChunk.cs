@@ -2,7 +2,7 @@ namespace WebRtcPS.Engine.Sctp;
 
 /// <summary>COOKIE-ACK (RFC 9260 §3.3.12): acknowledges COOKIE-ECHO; the association is established.</summary>
 /// <remarks>Layout: Type = 11 (8) | Chunk Flags = 0 (8) | Length = 4 (16).</remarks>
-public sealed record CookieAckChunk : ISctpChunk
+internal sealed record CookieAckChunk : ISctpChunk
 {
     public ChunkType Type => ChunkType.CookieAck;
     public int EncodedLength => 4;

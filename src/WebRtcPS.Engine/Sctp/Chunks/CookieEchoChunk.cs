@@ -5,7 +5,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// |   Type = 10   |Chunk  Flags   |         Length                |
 /// /                     Cookie                                    /
 /// </code></remarks>
-public sealed record CookieEchoChunk(byte[] Cookie) : ISctpChunk
+internal sealed record CookieEchoChunk(byte[] Cookie) : ISctpChunk
 {
     public ChunkType Type => ChunkType.CookieEcho;
     public int EncodedLength => 4 + Cookie.Length;

@@ -12,7 +12,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// |                 User Data (seq n of Stream S)                 |  ... padding
 /// </code>
 /// U = unordered, B = first fragment, E = last fragment, I = SACK immediately (RFC 7053).</remarks>
-public sealed record DataChunk(uint Tsn, ushort StreamId, ushort StreamSequence, uint Ppid, ReadOnlyMemory<byte> UserData,
+internal sealed record DataChunk(uint Tsn, ushort StreamId, ushort StreamSequence, uint Ppid, ReadOnlyMemory<byte> UserData,
     bool Unordered = false, bool Beginning = true, bool Ending = true, bool Immediate = false) : ISctpChunk
 {
     public const int HeaderLength = 16;

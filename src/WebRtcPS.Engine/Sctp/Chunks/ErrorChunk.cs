@@ -5,7 +5,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// |   Type = 9    | Chunk  Flags  |           Length              |
 /// /                    one or more Error Causes                   /
 /// </code></remarks>
-public sealed record ErrorChunk(IReadOnlyList<ErrorCause> Causes) : ISctpChunk
+internal sealed record ErrorChunk(IReadOnlyList<ErrorCause> Causes) : ISctpChunk
 {
     public ChunkType Type => ChunkType.Error;
     public int EncodedLength => 4 + ErrorCause.ListLength(Causes);

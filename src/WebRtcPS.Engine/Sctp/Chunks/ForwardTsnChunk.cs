@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace WebRtcPS.Engine.Sctp;
 
 /// <summary>One (stream, SSN) pair of FORWARD-TSN: the largest SSN of an ordered stream skipped.</summary>
-public readonly record struct ForwardTsnStream(ushort StreamId, ushort StreamSequence);
+internal readonly record struct ForwardTsnStream(ushort StreamId, ushort StreamSequence);
 
 /// <summary>FORWARD-TSN (RFC 3758 §3.2): tells the receiver to move its cumulative TSN forward,
 /// abandoning messages the sender gave up on (PR-SCTP).</summary>
@@ -12,7 +12,7 @@ public readonly record struct ForwardTsnStream(ushort StreamId, ushort StreamSeq
 /// |                      New Cumulative TSN                       |
 /// |         Stream-1              |       Stream Sequence-1       |  ... N pairs
 /// </code></remarks>
-public sealed record ForwardTsnChunk(uint NewCumulativeTsn, ForwardTsnStream[] Streams) : ISctpChunk
+internal sealed record ForwardTsnChunk(uint NewCumulativeTsn, ForwardTsnStream[] Streams) : ISctpChunk
 {
     public ChunkType Type => ChunkType.ForwardTsn;
     public int EncodedLength => 8 + 4 * Streams.Length;

@@ -2,4 +2,4 @@ namespace WebRtcPS.Engine.Sctp;
 
 /// <summary>One Gap Ack Block of a SACK (RFC 9260 §3.3.4): TSNs from Cumulative TSN Ack + Start
 /// to Cumulative TSN Ack + End (inclusive) were received.</summary>
-public readonly record struct GapAckBlock(ushort Start, ushort End);
+internal readonly record struct GapAckBlock(ushort Start, ushort End);

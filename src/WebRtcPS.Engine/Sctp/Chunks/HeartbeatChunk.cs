@@ -6,7 +6,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// |  Heartbeat Info Type = 1      |       HB Info Length          |
 /// /          Sender-Specific Heartbeat Info                       /
 /// </code></remarks>
-public sealed record HeartbeatChunk(byte[] Info) : ISctpChunk
+internal sealed record HeartbeatChunk(byte[] Info) : ISctpChunk
 {
     public ChunkType Type => ChunkType.Heartbeat;
     public int EncodedLength => 8 + Info.Length;

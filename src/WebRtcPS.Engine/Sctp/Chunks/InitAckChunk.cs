@@ -2,7 +2,7 @@ namespace WebRtcPS.Engine.Sctp;
 
 /// <summary>INIT-ACK (RFC 9260 §3.3.3): the answer to INIT, carrying the mandatory State Cookie.
 /// Layout: see <see cref="InitBody"/> with Type = 2.</summary>
-public sealed record InitAckChunk(InitBody Body) : ISctpChunk
+internal sealed record InitAckChunk(InitBody Body) : ISctpChunk
 {
     public ChunkType Type => ChunkType.InitAck;
     public int EncodedLength => Body.EncodedLength;

@@ -11,7 +11,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// |                          Initial TSN                          |
 /// /              Optional/Variable-Length Parameters              /
 /// </code></remarks>
-public sealed record InitBody(uint InitiateTag, uint ARwnd, ushort OutboundStreams, ushort InboundStreams, uint InitialTsn,
+internal sealed record InitBody(uint InitiateTag, uint ARwnd, ushort OutboundStreams, ushort InboundStreams, uint InitialTsn,
     IReadOnlyList<ISctpParameter> Parameters)
 {
     public int EncodedLength => 20 + ParameterList.EncodedLength(Parameters);

@@ -7,7 +7,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// /                  Re-configuration Parameter                   /
 /// /             Re-configuration Parameter (optional)             /
 /// </code></remarks>
-public sealed record ReConfigChunk(IReadOnlyList<ISctpParameter> Parameters) : ISctpChunk
+internal sealed record ReConfigChunk(IReadOnlyList<ISctpParameter> Parameters) : ISctpChunk
 {
     public ChunkType Type => ChunkType.ReConfig;
     public int EncodedLength => 4 + ParameterList.EncodedLength(Parameters);

@@ -11,7 +11,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// |  Gap Ack Block #1 Start       |   Gap Ack Block #1 End        |  ... N times
 /// |                       Duplicate TSN 1                         |  ... M times
 /// </code></remarks>
-public sealed record SackChunk(uint CumulativeTsnAck, uint ARwnd, GapAckBlock[] GapAckBlocks, uint[] DuplicateTsns) : ISctpChunk
+internal sealed record SackChunk(uint CumulativeTsnAck, uint ARwnd, GapAckBlock[] GapAckBlocks, uint[] DuplicateTsns) : ISctpChunk
 {
     public ChunkType Type => ChunkType.Sack;
     public int EncodedLength => 16 + 4 * GapAckBlocks.Length + 4 * DuplicateTsns.Length;

@@ -2,7 +2,7 @@ namespace WebRtcPS.Engine.Sctp;
 
 /// <summary>SHUTDOWN-ACK (RFC 9260 §3.3.9): acknowledges SHUTDOWN once all outstanding data is acknowledged.</summary>
 /// <remarks>Layout: Type = 8 (8) | Chunk Flags = 0 (8) | Length = 4 (16).</remarks>
-public sealed record ShutdownAckChunk : ISctpChunk
+internal sealed record ShutdownAckChunk : ISctpChunk
 {
     public ChunkType Type => ChunkType.ShutdownAck;
     public int EncodedLength => 4;

@@ -7,7 +7,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// |   Type = 7    | Chunk  Flags  |      Length = 8               |
 /// |                      Cumulative TSN Ack                       |
 /// </code></remarks>
-public sealed record ShutdownChunk(uint CumulativeTsnAck) : ISctpChunk
+internal sealed record ShutdownChunk(uint CumulativeTsnAck) : ISctpChunk
 {
     public ChunkType Type => ChunkType.Shutdown;
     public int EncodedLength => 8;

@@ -3,7 +3,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// <summary>SHUTDOWN-COMPLETE (RFC 9260 §3.3.13): ends the shutdown sequence. T set means the
 /// verification tag is the one from the SHUTDOWN-ACK's header (reflected).</summary>
 /// <remarks>Layout: Type = 14 (8) | Reserved (7) T (1) | Length = 4 (16).</remarks>
-public sealed record ShutdownCompleteChunk(bool TagReflected = false) : ISctpChunk
+internal sealed record ShutdownCompleteChunk(bool TagReflected = false) : ISctpChunk
 {
     public ChunkType Type => ChunkType.ShutdownComplete;
     public int EncodedLength => 4;

@@ -4,7 +4,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// rule of RFC 9260 §3.2 can be applied: 00 stop processing and discard the packet; 01 the same and
 /// report it in an ERROR (Unrecognized Chunk Type); 10 skip it; 11 skip it and report.</summary>
 /// <remarks>Layout: Chunk Type (8) | Chunk Flags (8) | Chunk Length (16) | Value | padding.</remarks>
-public sealed record UnknownChunk(byte RawType, byte Flags, byte[] Value) : ISctpChunk
+internal sealed record UnknownChunk(byte RawType, byte Flags, byte[] Value) : ISctpChunk
 {
     public ChunkType Type => (ChunkType)RawType;
     public int EncodedLength => 4 + Value.Length;

@@ -2,7 +2,7 @@ namespace WebRtcPS.Engine.Sctp;
 
 /// <summary>Forward-TSN-Supported (RFC 3758 §3.1): the sender implements PR-SCTP.</summary>
 /// <remarks>Layout: Type = 0xC000 (16) | Length = 4 (16).</remarks>
-public sealed record ForwardTsnSupportedParameter : ISctpParameter
+internal sealed record ForwardTsnSupportedParameter : ISctpParameter
 {
     public ushort Type => ParameterType.ForwardTsnSupported;
     public int EncodedLength => 4;

@@ -2,7 +2,7 @@ namespace WebRtcPS.Engine.Sctp;
 
 /// <summary>Heartbeat Info (RFC 9260 §3.3.5): sender-specific data echoed back in HEARTBEAT-ACK.</summary>
 /// <remarks>Layout: Type = 1 (16) | Length (16) | Heartbeat Information (variable) | padding.</remarks>
-public sealed record HeartbeatInfoParameter(byte[] Info) : ISctpParameter
+internal sealed record HeartbeatInfoParameter(byte[] Info) : ISctpParameter
 {
     public ushort Type => ParameterType.HeartbeatInfo;
     public int EncodedLength => 4 + Info.Length;

@@ -9,7 +9,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// |          Re-configuration Request Sequence Number             |
 /// |  Stream Number 1 (optional)   |    Stream Number 2 (optional) |  ... padding
 /// </code></remarks>
-public sealed record IncomingSsnResetRequestParameter(uint RequestSequence, ushort[] Streams) : ISctpParameter
+internal sealed record IncomingSsnResetRequestParameter(uint RequestSequence, ushort[] Streams) : ISctpParameter
 {
     public ushort Type => ParameterType.IncomingSsnResetRequest;
     public int EncodedLength => 8 + 2 * Streams.Length;

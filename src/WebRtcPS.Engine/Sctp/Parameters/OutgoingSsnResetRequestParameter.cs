@@ -12,7 +12,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// |                Sender's Last Assigned TSN                     |
 /// |  Stream Number 1 (optional)   |    Stream Number 2 (optional) |  ... padding
 /// </code></remarks>
-public sealed record OutgoingSsnResetRequestParameter(uint RequestSequence, uint ResponseSequence, uint SenderLastTsn, ushort[] Streams)
+internal sealed record OutgoingSsnResetRequestParameter(uint RequestSequence, uint ResponseSequence, uint SenderLastTsn, ushort[] Streams)
     : ISctpParameter
 {
     public ushort Type => ParameterType.OutgoingSsnResetRequest;

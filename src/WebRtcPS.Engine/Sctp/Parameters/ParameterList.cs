@@ -3,7 +3,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// <summary>Parses and writes the padded parameter lists of INIT, INIT-ACK and RE-CONFIG
 /// (RFC 9260 §3.2.1), mapping known types to their records and keeping the rest as
 /// <see cref="UnknownParameter"/>.</summary>
-public static class ParameterList
+internal static class ParameterList
 {
     public static bool TryParse(ReadOnlySpan<byte> span, out List<ISctpParameter> parameters)
     {

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace WebRtcPS.Engine.Sctp;
 
 /// <summary>Result codes of a Re-configuration Response (RFC 6525 §4.4).</summary>
-public enum ReconfigurationResult : uint
+internal enum ReconfigurationResult : uint
 {
     SuccessNothingToDo = 0,
     SuccessPerformed = 1,
@@ -23,7 +23,7 @@ public enum ReconfigurationResult : uint
 /// |                   Sender's Next TSN (optional)                |
 /// |                  Receiver's Next TSN (optional)               |
 /// </code></remarks>
-public sealed record ReconfigurationResponseParameter(uint ResponseSequence, ReconfigurationResult Result,
+internal sealed record ReconfigurationResponseParameter(uint ResponseSequence, ReconfigurationResult Result,
     uint? SenderNextTsn = null, uint? ReceiverNextTsn = null) : ISctpParameter
 {
     public ushort Type => ParameterType.ReconfigurationResponse;

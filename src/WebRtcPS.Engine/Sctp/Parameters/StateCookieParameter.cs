@@ -2,7 +2,7 @@ namespace WebRtcPS.Engine.Sctp;
 
 /// <summary>State Cookie (RFC 9260 §3.3.3.1), mandatory in INIT-ACK; opaque to the receiver.</summary>
 /// <remarks>Layout: Type = 7 (16) | Length (16) | Cookie (variable) | padding.</remarks>
-public sealed record StateCookieParameter(byte[] Cookie) : ISctpParameter
+internal sealed record StateCookieParameter(byte[] Cookie) : ISctpParameter
 {
     public ushort Type => ParameterType.StateCookie;
     public int EncodedLength => 4 + Cookie.Length;

@@ -3,7 +3,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// <summary>Supported Extensions (RFC 5061 §4.2.7): the chunk types beyond RFC 9260 the sender
 /// understands (WebRTC: RE-CONFIG 130 and FORWARD-TSN 192).</summary>
 /// <remarks>Layout: Type = 0x8008 (16) | Length (16) | CHUNK TYPE 1 (8) | ... | CHUNK TYPE N (8) | padding.</remarks>
-public sealed record SupportedExtensionsParameter(byte[] ChunkTypes) : ISctpParameter
+internal sealed record SupportedExtensionsParameter(byte[] ChunkTypes) : ISctpParameter
 {
     public ushort Type => ParameterType.SupportedExtensions;
     public int EncodedLength => 4 + ChunkTypes.Length;

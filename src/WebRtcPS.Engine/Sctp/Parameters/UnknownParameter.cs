@@ -4,7 +4,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// two bits of <see cref="Type"/> say what to do with it: 00 stop processing; 01 stop and report;
 /// 10 skip; 11 skip and report (as an Unrecognized Parameter in INIT-ACK or an ERROR).</summary>
 /// <remarks>Layout: Type (16) | Length (16) | Value (Length - 4 bytes) | padding.</remarks>
-public sealed record UnknownParameter(ushort Type, byte[] Value) : ISctpParameter
+internal sealed record UnknownParameter(ushort Type, byte[] Value) : ISctpParameter
 {
     public int EncodedLength => 4 + Value.Length;
 

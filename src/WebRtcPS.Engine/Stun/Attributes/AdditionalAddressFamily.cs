@@ -6,7 +6,7 @@ namespace WebRtcPS.Engine.Stun.Attributes;
 /// |     Family    |            Reserved                           |
 /// </code>
 /// </summary>
-public readonly record struct AdditionalAddressFamily(StunAddressFamily Family) : IStunAttribute<AdditionalAddressFamily>
+internal readonly record struct AdditionalAddressFamily(StunAddressFamily Family) : IStunAttribute<AdditionalAddressFamily>
 {
     public static StunAttributeType AttributeType => StunAttributeType.AdditionalAddressFamily;
 

@@ -8,7 +8,7 @@ namespace WebRtcPS.Engine.Stun.Attributes;
 /// |                    Reason Phrase (variable)                  ..
 /// </code>
 /// </summary>
-public readonly record struct AddressErrorCode : IStunAttribute<AddressErrorCode>
+internal readonly record struct AddressErrorCode : IStunAttribute<AddressErrorCode>
 {
     public AddressErrorCode(StunAddressFamily family, int code, string? reason = null)
     {

@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>ALTERNATE-DOMAIN (RFC 8489 §14.16): the TLS server name to use with ALTERNATE-SERVER.</summary>
-public readonly record struct AlternateDomain : IStunAttribute<AlternateDomain>
+internal readonly record struct AlternateDomain : IStunAttribute<AlternateDomain>
 {
     public AlternateDomain(string value) => Value = StunText.Validate(value, StunText.MaxBytes, false, nameof(value));
 

@@ -3,7 +3,7 @@ using System.Net;
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>ALTERNATE-SERVER (RFC 8489 §14.15): where a 300 (Try Alternate) sends the client, same family as the request's destination.</summary>
-public readonly record struct AlternateServer(IPEndPoint EndPoint) : IStunAttribute<AlternateServer>
+internal readonly record struct AlternateServer(IPEndPoint EndPoint) : IStunAttribute<AlternateServer>
 {
     public static StunAttributeType AttributeType => StunAttributeType.AlternateServer;
 

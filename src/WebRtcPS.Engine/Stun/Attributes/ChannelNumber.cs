@@ -9,7 +9,7 @@ namespace WebRtcPS.Engine.Stun.Attributes;
 /// </code>
 /// Any 16-bit number parses, so a server can answer an out-of-range one with 400 (§12.2).
 /// </summary>
-public readonly record struct ChannelNumber(ushort Number) : IStunAttribute<ChannelNumber>
+internal readonly record struct ChannelNumber(ushort Number) : IStunAttribute<ChannelNumber>
 {
     /// <summary>Channel numbers a client may bind: 0x4000-0x4FFF (RFC 8656 §12).</summary>
     public const ushort Min = 0x4000, Max = 0x4FFF;

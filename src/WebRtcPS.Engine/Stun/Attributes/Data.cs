@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>DATA (RFC 8656 §18.4): the application payload of a Send or Data indication.</summary>
-public readonly struct Data : IStunAttribute<Data>, IEquatable<Data>
+internal readonly struct Data : IStunAttribute<Data>, IEquatable<Data>
 {
     public Data(ReadOnlyMemory<byte> value)
     {

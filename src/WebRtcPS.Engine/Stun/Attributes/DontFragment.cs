@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>DONT-FRAGMENT (RFC 8656 §18.9): no value; asks the server to set the DF bit on packets relayed to the peer.</summary>
-public readonly record struct DontFragment : IStunAttribute<DontFragment>
+internal readonly record struct DontFragment : IStunAttribute<DontFragment>
 {
     public static StunAttributeType AttributeType => StunAttributeType.DontFragment;
 

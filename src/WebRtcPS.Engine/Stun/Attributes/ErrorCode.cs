@@ -7,7 +7,7 @@ namespace WebRtcPS.Engine.Stun.Attributes;
 /// |      Reason Phrase (variable)                                ..
 /// </code>
 /// </summary>
-public readonly record struct ErrorCode : IStunAttribute<ErrorCode>
+internal readonly record struct ErrorCode : IStunAttribute<ErrorCode>
 {
     /// <param name="code">300-699; see <see cref="StunErrorCodes"/>.</param>
     /// <param name="reason">Defaults to the RFC's recommended phrase for the code.</param>

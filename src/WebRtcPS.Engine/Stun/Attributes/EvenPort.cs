@@ -7,7 +7,7 @@ namespace WebRtcPS.Engine.Stun.Attributes;
 /// |R|    RFFU     |
 /// </code>
 /// </summary>
-public readonly record struct EvenPort(bool ReserveNextPort) : IStunAttribute<EvenPort>
+internal readonly record struct EvenPort(bool ReserveNextPort) : IStunAttribute<EvenPort>
 {
     public static StunAttributeType AttributeType => StunAttributeType.EvenPort;
 

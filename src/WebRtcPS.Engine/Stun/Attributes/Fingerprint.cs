@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>FINGERPRINT (RFC 8489 §14.7): CRC-32 of the message up to this attribute, XOR 0x5354554E, so STUN can be told from other protocols on the same port. Always the last attribute.</summary>
-public readonly record struct Fingerprint(uint Value) : IStunAttribute<Fingerprint>
+internal readonly record struct Fingerprint(uint Value) : IStunAttribute<Fingerprint>
 {
     public const int Length = 4;
 

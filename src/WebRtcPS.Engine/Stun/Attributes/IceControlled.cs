@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>ICE-CONTROLLED (RFC 8445 §7.1.3): the sender believes it is controlled; the value is its tie-breaker for role conflicts (§7.3.1.1).</summary>
-public readonly record struct IceControlled(ulong TieBreaker) : IStunAttribute<IceControlled>
+internal readonly record struct IceControlled(ulong TieBreaker) : IStunAttribute<IceControlled>
 {
     public static StunAttributeType AttributeType => StunAttributeType.IceControlled;
 

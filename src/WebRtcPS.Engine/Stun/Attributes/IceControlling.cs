@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>ICE-CONTROLLING (RFC 8445 §7.1.3): the sender believes it is controlling; the value is its tie-breaker for role conflicts (§7.3.1.1).</summary>
-public readonly record struct IceControlling(ulong TieBreaker) : IStunAttribute<IceControlling>
+internal readonly record struct IceControlling(ulong TieBreaker) : IStunAttribute<IceControlling>
 {
     public static StunAttributeType AttributeType => StunAttributeType.IceControlling;
 

@@ -11,7 +11,7 @@ namespace WebRtcPS.Engine.Stun.Attributes;
 /// |                          Error Data                           |
 /// </code>
 /// </summary>
-public readonly record struct Icmp(byte IcmpType, ushort IcmpCode, uint ErrorData) : IStunAttribute<Icmp>
+internal readonly record struct Icmp(byte IcmpType, ushort IcmpCode, uint ErrorData) : IStunAttribute<Icmp>
 {
     public static StunAttributeType AttributeType => StunAttributeType.Icmp;
 

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>LIFETIME (RFC 8656 §18.2): seconds until the allocation expires; 0 in a Refresh deletes it.</summary>
-public readonly record struct Lifetime(uint Seconds) : IStunAttribute<Lifetime>
+internal readonly record struct Lifetime(uint Seconds) : IStunAttribute<Lifetime>
 {
     public static StunAttributeType AttributeType => StunAttributeType.Lifetime;
 

@@ -3,7 +3,7 @@ using System.Net;
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>MAPPED-ADDRESS (RFC 8489 §14.1): the reflexive transport address, in the clear; only sent for RFC 3489 compatibility, XOR-MAPPED-ADDRESS is preferred.</summary>
-public readonly record struct MappedAddress(IPEndPoint EndPoint) : IStunAttribute<MappedAddress>
+internal readonly record struct MappedAddress(IPEndPoint EndPoint) : IStunAttribute<MappedAddress>
 {
     public static StunAttributeType AttributeType => StunAttributeType.MappedAddress;
 

@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>MESSAGE-INTEGRITY (RFC 8489 §14.5): HMAC-SHA1 of the message up to this attribute, with the header length counting it. Use <see cref="StunMessageBuilder.AddMessageIntegrity"/> to send and <see cref="Verify"/> to check.</summary>
-public readonly struct MessageIntegrity : IStunAttribute<MessageIntegrity>, IEquatable<MessageIntegrity>
+internal readonly struct MessageIntegrity : IStunAttribute<MessageIntegrity>, IEquatable<MessageIntegrity>
 {
     public MessageIntegrity(ReadOnlyMemory<byte> value)
     {
@@ -14,7 +14,9 @@ public readonly struct MessageIntegrity : IStunAttribute<MessageIntegrity>, IEqu
     /// <summary>HMAC-SHA1 of <paramref name="covered"/> (the message up to this attribute, its
     /// length field already counting the 24-byte attribute) into <paramref name="destination"/>.</summary>
     public static void Compute(ReadOnlySpan<byte> key, ReadOnlySpan<byte> covered, Span<byte> destination) =>
+#pragma warning disable CA5350 // MESSAGE-INTEGRITY is HMAC-SHA1 by definition (RFC 8489 §14.5)
         System.Security.Cryptography.HMACSHA1.HashData(key, covered, destination);
+#pragma warning restore CA5350
 
     /// <summary>Checks the first MESSAGE-INTEGRITY of a received message, in constant time.</summary>
     public static StunIntegrityStatus Verify(StunMessage message, ReadOnlySpan<byte> key)

@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>MESSAGE-INTEGRITY-SHA256 (RFC 8489 §14.6): HMAC-SHA256 of the message up to this attribute, possibly truncated to its leftmost 16-32 bytes (a multiple of 4).</summary>
-public readonly struct MessageIntegritySha256 : IStunAttribute<MessageIntegritySha256>, IEquatable<MessageIntegritySha256>
+internal readonly struct MessageIntegritySha256 : IStunAttribute<MessageIntegritySha256>, IEquatable<MessageIntegritySha256>
 {
     public MessageIntegritySha256(ReadOnlyMemory<byte> value)
     {

@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>NONCE (RFC 8489 §14.10): the server's opaque nonce, echoed by the client; RFC 8489 servers may prefix it with the nonce cookie "obMatJos2" and security feature bits (§9.2).</summary>
-public readonly record struct Nonce : IStunAttribute<Nonce>
+internal readonly record struct Nonce : IStunAttribute<Nonce>
 {
     public Nonce(string value) => Value = StunText.Validate(value, StunText.MaxBytes, true, nameof(value));
 

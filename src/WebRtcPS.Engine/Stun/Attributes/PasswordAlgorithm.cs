@@ -11,7 +11,7 @@ namespace WebRtcPS.Engine.Stun.Attributes;
 /// </code>
 /// MD5 and SHA-256 have no parameters.
 /// </summary>
-public readonly struct PasswordAlgorithm : IStunAttribute<PasswordAlgorithm>, IEquatable<PasswordAlgorithm>
+internal readonly struct PasswordAlgorithm : IStunAttribute<PasswordAlgorithm>, IEquatable<PasswordAlgorithm>
 {
     public PasswordAlgorithm(StunPasswordAlgorithm algorithm, ReadOnlyMemory<byte> parameters = default)
     {

@@ -4,7 +4,7 @@ namespace WebRtcPS.Engine.Stun.Attributes;
 /// PASSWORD-ALGORITHMS (RFC 8489 §14.11): the server's supported algorithms in preference
 /// order, each as a PASSWORD-ALGORITHM entry with its parameters padded to 4 bytes.
 /// </summary>
-public readonly struct PasswordAlgorithms : IStunAttribute<PasswordAlgorithms>, IEquatable<PasswordAlgorithms>
+internal readonly struct PasswordAlgorithms : IStunAttribute<PasswordAlgorithms>, IEquatable<PasswordAlgorithms>
 {
     private readonly PasswordAlgorithm[]? _algorithms;
 

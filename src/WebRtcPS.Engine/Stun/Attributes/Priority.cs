@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>PRIORITY (RFC 8445 §7.1.1): the priority a peer-reflexive candidate learned from this check would get.</summary>
-public readonly record struct Priority(uint Value) : IStunAttribute<Priority>
+internal readonly record struct Priority(uint Value) : IStunAttribute<Priority>
 {
     public static StunAttributeType AttributeType => StunAttributeType.Priority;
 

@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>REALM (RFC 8489 §14.9): the long-term credential realm; its presence in a request means long-term credentials are in use.</summary>
-public readonly record struct Realm : IStunAttribute<Realm>
+internal readonly record struct Realm : IStunAttribute<Realm>
 {
     public Realm(string value) => Value = StunText.Validate(value, StunText.MaxBytes, true, nameof(value));
 

@@ -6,7 +6,7 @@ namespace WebRtcPS.Engine.Stun.Attributes;
 /// |     Family    |            Reserved                           |
 /// </code>
 /// </summary>
-public readonly record struct RequestedAddressFamily(StunAddressFamily Family) : IStunAttribute<RequestedAddressFamily>
+internal readonly record struct RequestedAddressFamily(StunAddressFamily Family) : IStunAttribute<RequestedAddressFamily>
 {
     public static StunAttributeType AttributeType => StunAttributeType.RequestedAddressFamily;
 

@@ -7,7 +7,7 @@ namespace WebRtcPS.Engine.Stun.Attributes;
 /// |    Protocol   |                    RFFU                       |
 /// </code>
 /// </summary>
-public readonly record struct RequestedTransport(byte Protocol) : IStunAttribute<RequestedTransport>
+internal readonly record struct RequestedTransport(byte Protocol) : IStunAttribute<RequestedTransport>
 {
     public const byte Udp = 17;
     public const byte Tcp = 6;

@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>RESERVATION-TOKEN (RFC 8656 §18.10): an 8-byte token naming a relayed address the server holds back (EVEN-PORT with R set).</summary>
-public readonly record struct ReservationToken(ulong Token) : IStunAttribute<ReservationToken>
+internal readonly record struct ReservationToken(ulong Token) : IStunAttribute<ReservationToken>
 {
     public static StunAttributeType AttributeType => StunAttributeType.ReservationToken;
 

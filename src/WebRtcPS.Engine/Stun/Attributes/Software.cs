@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>SOFTWARE (RFC 8489 §14.14): a textual description of the agent's software, for diagnosis only.</summary>
-public readonly record struct Software : IStunAttribute<Software>
+internal readonly record struct Software : IStunAttribute<Software>
 {
     public Software(string value) => Value = StunText.Validate(value, StunText.MaxBytes, true, nameof(value));
 

@@ -6,7 +6,7 @@ namespace WebRtcPS.Engine.Stun.Attributes;
 /// UNKNOWN-ATTRIBUTES (RFC 8489 §14.13): in a 420 response, the comprehension-required
 /// attribute types the server did not understand, 16 bits each.
 /// </summary>
-public readonly struct UnknownAttributes : IStunAttribute<UnknownAttributes>, IEquatable<UnknownAttributes>
+internal readonly struct UnknownAttributes : IStunAttribute<UnknownAttributes>, IEquatable<UnknownAttributes>
 {
     private readonly StunAttributeType[]? _types;
 

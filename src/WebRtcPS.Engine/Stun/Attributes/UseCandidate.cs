@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>USE-CANDIDATE (RFC 8445 §7.1.2): no value; the controlling agent nominates the pair this check is sent on.</summary>
-public readonly record struct UseCandidate : IStunAttribute<UseCandidate>
+internal readonly record struct UseCandidate : IStunAttribute<UseCandidate>
 {
     public static StunAttributeType AttributeType => StunAttributeType.UseCandidate;
 

@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>USERHASH (RFC 8489 §14.4): SHA-256(OpaqueString(username) ":" OpaqueString(realm)), sent instead of USERNAME for anonymity.</summary>
-public readonly struct UserHash : IStunAttribute<UserHash>, IEquatable<UserHash>
+internal readonly struct UserHash : IStunAttribute<UserHash>, IEquatable<UserHash>
 {
     public UserHash(ReadOnlyMemory<byte> value)
     {

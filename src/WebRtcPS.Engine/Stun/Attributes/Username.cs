@@ -1,7 +1,7 @@
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>USERNAME (RFC 8489 §14.3): the user name and, in ICE, "remote-ufrag:local-ufrag" (RFC 8445 §7.2.2); fewer than 509 UTF-8 bytes.</summary>
-public readonly record struct Username : IStunAttribute<Username>
+internal readonly record struct Username : IStunAttribute<Username>
 {
     public Username(string value) => Value = StunText.Validate(value, 508, false, nameof(value));
 

@@ -3,7 +3,7 @@ using System.Net;
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>XOR-MAPPED-ADDRESS (RFC 8489 §14.2): the reflexive transport address XORed with the magic cookie (and, for IPv6, the transaction id) so NATs that rewrite addresses in payloads leave it alone.</summary>
-public readonly record struct XorMappedAddress(IPEndPoint EndPoint) : IStunXorAddressAttribute<XorMappedAddress>
+internal readonly record struct XorMappedAddress(IPEndPoint EndPoint) : IStunXorAddressAttribute<XorMappedAddress>
 {
     public static StunAttributeType AttributeType => StunAttributeType.XorMappedAddress;
 

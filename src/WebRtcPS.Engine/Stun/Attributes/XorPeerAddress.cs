@@ -3,7 +3,7 @@ using System.Net;
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>XOR-PEER-ADDRESS (RFC 8656 §18.3): a peer's address as seen from the TURN server, encoded like XOR-MAPPED-ADDRESS.</summary>
-public readonly record struct XorPeerAddress(IPEndPoint EndPoint) : IStunXorAddressAttribute<XorPeerAddress>
+internal readonly record struct XorPeerAddress(IPEndPoint EndPoint) : IStunXorAddressAttribute<XorPeerAddress>
 {
     public static StunAttributeType AttributeType => StunAttributeType.XorPeerAddress;
 

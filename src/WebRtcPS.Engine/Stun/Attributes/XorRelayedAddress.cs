@@ -3,7 +3,7 @@ using System.Net;
 namespace WebRtcPS.Engine.Stun.Attributes;
 
 /// <summary>XOR-RELAYED-ADDRESS (RFC 8656 §18.5): the relayed transport address the TURN server allocated, encoded like XOR-MAPPED-ADDRESS.</summary>
-public readonly record struct XorRelayedAddress(IPEndPoint EndPoint) : IStunXorAddressAttribute<XorRelayedAddress>
+internal readonly record struct XorRelayedAddress(IPEndPoint EndPoint) : IStunXorAddressAttribute<XorRelayedAddress>
 {
     public static StunAttributeType AttributeType => StunAttributeType.XorRelayedAddress;
 

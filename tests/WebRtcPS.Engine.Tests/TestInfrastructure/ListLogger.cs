@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace WebRtcPS.Engine.Tests.Dtls;
+namespace WebRtcPS.Engine.Tests.TestInfrastructure;
 
 /// <summary>Test helper: an <see cref="ILogger"/> that keeps every entry.</summary>
 internal sealed class ListLogger : ILogger

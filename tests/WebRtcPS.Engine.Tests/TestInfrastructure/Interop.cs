@@ -1,4 +1,4 @@
-namespace WebRtcPS.Engine.Tests.Infrastructure;
+namespace WebRtcPS.Engine.Tests.TestInfrastructure;
 
 /// <summary>
 /// Tests that need an external peer or server (Go, pion, aiortc, coturn, Chromium) call

@@ -1,5 +1,6 @@
-namespace WebRtcPS.Engine.Tests.Stun;
+namespace WebRtcPS.Engine.Tests.TestInfrastructure;
 
+/// <summary>Test vectors as RFCs and captures print them.</summary>
 internal static class Hex
 {
     /// <summary>Hex as RFCs print it (spaces, line breaks) to bytes.</summary>

@@ -1,8 +1,10 @@
-namespace WebRtcPS.Engine.Tests.Stun;
+namespace WebRtcPS.Engine.Tests.TestInfrastructure;
 
 /// <summary>
-/// A clock that moves only when told: <see cref="Advance"/> fires each due timer at its exact
-/// due time, in order, on the calling thread, so timer-driven code runs deterministically.
+/// The tests' one manual clock: time moves only when told. <see cref="Advance"/> fires each due
+/// timer at its exact due time, in order, on the calling thread, so timer-driven code (STUN
+/// transactions, TURN refreshes, the ICE agent) runs deterministically; code that only reads
+/// timestamps (the SCTP association core) sees them move by exactly the amount advanced.
 /// </summary>
 public sealed class ManualTimeProvider : TimeProvider
 {
@@ -38,7 +40,7 @@ public sealed class ManualTimeProvider : TimeProvider
     /// <summary>Moves the clock forward, firing every timer that falls due on the way.</summary>
     public void Advance(TimeSpan delta)
     {
-        if (delta < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(delta));
+        ArgumentOutOfRangeException.ThrowIfLessThan(delta, TimeSpan.Zero);
         DateTimeOffset target;
         lock (_gate) target = _now + delta;
         while (true)
