@@ -8,4 +8,7 @@ internal static partial class DataChannelLog
 {
     [LoggerMessage(EventId = 4050, Level = LogLevel.Warning, Message = "A user event handler of a data channel ({Handler}) threw; delivery goes on")]
     public static partial void HandlerThrew(ILogger logger, string handler, Exception exception);
+
+    [LoggerMessage(EventId = 4051, Level = LogLevel.Error, Message = "The data channel manager: a work item on its loop ({WorkItem}) threw; the loop goes on")]
+    public static partial void LoopWorkFailed(ILogger logger, string workItem, Exception exception);
 }

@@ -14,20 +14,29 @@ namespace WebRtcPS.Engine.DataChannels;
 /// createDataChannel before createOffer), and attaches the association once DTLS is up.
 /// </summary>
 /// <remarks>
-/// Every user event (open, message, closing, close, error, bufferedamountlow, datachannel) runs on
+/// <para>The channels' state (ids, ready states, the close handshake, channels waiting for the
+/// transport) is owned by one <see cref="SerialLoop"/>; API calls and the association's events
+/// post to it and wait (its work items never block), then raise what it queued. Received data and
+/// bufferedAmount decreases need no state change: they read the channel map the loop publishes,
+/// without a hop.</para>
+/// <para>Every user event (open, message, closing, close, error, bufferedamountlow, datachannel) runs on
 /// the association's single event task, in order, never under a lock and never on the SCTP loop.
 /// OnMessage handlers run inline there, so a slow handler holds back the SCTP receive window (flow
 /// control reaches the sender). A handler that throws is logged (event id 4050) and delivery goes
-/// on (<see cref="UserHandlers"/>).
+/// on (<see cref="UserHandlers"/>).</para>
 /// </remarks>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001", Justification = "A SerialLoop without deadlines holds no timer: nothing to release; it goes with its owner.")]
 internal sealed class DataChannelManager
 {
-    private readonly object _gate = new();
-    private readonly Dictionary<ushort, RTCDataChannel> _channels = [];
+    private readonly SerialLoop _loop;
+    // Written on the loop only; read anywhere: a map never changed once published (copied and
+    // replaced on each change, which is rare: channels open and close, messages do not change it).
+    private volatile Dictionary<ushort, RTCDataChannel> _channels = [];
+    private volatile SctpAssociation? _association;
+    private volatile ILogger? _logger;
+    // The loop's.
     private readonly List<(RTCDataChannel Channel, ushort? RequestedId)> _awaitingTransport = [];
     private List<Action> _raised = [];
-    private SctpAssociation? _association;
-    private ILogger? _logger;
     private bool _isDtlsClient;
     private bool _connected;
     private bool _closed;
@@ -36,9 +45,9 @@ internal sealed class DataChannelManager
     /// <param name="isDtlsClient">Our DTLS role, which picks our stream ids: even for the client, odd for the server (RFC 8832 §6).</param>
     /// <param name="logger">Where user handlers' exceptions are logged; the association's logger when null.</param>
     public DataChannelManager(SctpAssociation association, bool isDtlsClient, ILogger? logger = null)
+        : this(logger)
     {
         ArgumentNullException.ThrowIfNull(association);
-        _logger = logger;
         Attach(association, isDtlsClient);
     }
 
@@ -46,6 +55,8 @@ internal sealed class DataChannelManager
     internal DataChannelManager(ILogger? logger)
     {
         _logger = logger;
+        // No timers: the loop needs no disposal, and goes with the manager.
+        _loop = new SerialLoop("data channel manager loop", null, logger, DataChannelLog.LoopWorkFailed);
     }
 
     /// <summary>The logger user handlers' exceptions go to (see <see cref="UserHandlers"/>).</summary>
@@ -54,22 +65,20 @@ internal sealed class DataChannelManager
     /// <summary>Binds the association (once); stream ids of waiting channels follow the DTLS role.</summary>
     internal void Attach(SctpAssociation association, bool isDtlsClient)
     {
-        lock (_gate)
+        _loop.Invoke(() =>
         {
             if (_association is not null) throw new InvalidOperationException("The manager already has an association.");
             _association = association;
             _logger ??= association.Logger;
+            _loop.Logger = _logger;
             _isDtlsClient = isDtlsClient;
-        }
-        association.MessageReceived += (_, m) => OnEventThread(() => OnSctpMessage(m));
-        association.StreamReset += (_, e) => OnEventThread(() => OnStreamReset(e));
-        association.StateChanged += (_, s) => OnEventThread(() => OnTransportState(s));
-        association.BufferedAmountDecreased += (_, e) => OnEventThread(() => OnBufferedAmountDecreased(e));
+        });
+        association.MessageReceived += (_, m) => OnSctpMessage(m);
+        association.StreamReset += (_, e) => OnLoopThenRaise(() => OnStreamReset(e), onEventThread: true);
+        association.StateChanged += (_, s) => OnLoopThenRaise(() => OnTransportState(s), onEventThread: true);
+        association.BufferedAmountDecreased += (_, e) => OnBufferedAmountDecreased(e);
         if (association.State == RTCSctpTransportState.Connected)
-        {
-            OnTransportState(RTCSctpTransportState.Connected);
-            DeliverRaised(onEventThread: false);
-        }
+            OnLoopThenRaise(() => OnTransportState(RTCSctpTransportState.Connected), onEventThread: false);
     }
 
     public SctpAssociation Association => _association ?? throw new InvalidStateError("The SCTP association is not up yet.");
@@ -78,22 +87,13 @@ internal sealed class DataChannelManager
 
     /// <summary>Closes every channel (with an error event when <paramref name="reason"/> is given):
     /// used when the peer connection closes or fails, with or without an association.</summary>
-    internal void CloseAll(string? reason)
-    {
-        lock (_gate) MarkClosed(reason);
-        DeliverRaised(onEventThread: false);
-    }
+    internal void CloseAll(string? reason) => OnLoopThenRaise(() => MarkClosed(reason), onEventThread: false);
 
     /// <summary>W3C ondatachannel: the peer opened a channel with DATA_CHANNEL_OPEN.</summary>
     public event EventHandler<RTCDataChannel>? OnDataChannel;
 
-    public IReadOnlyList<RTCDataChannel> Channels
-    {
-        get
-        {
-            lock (_gate) return [.. _channels.Values];
-        }
-    }
+    /// <summary>The channels with a stream id, by id.</summary>
+    public IReadOnlyList<RTCDataChannel> Channels => [.. _channels.OrderBy(c => c.Key).Select(c => c.Value)];
 
     /// <summary>W3C createDataChannel. In-band channels open when the peer's DATA_CHANNEL_ACK arrives;
     /// negotiated ones as soon as the SCTP association is up.</summary>
@@ -106,24 +106,31 @@ internal sealed class DataChannelManager
         init ??= new RTCDataChannelInit();
         init.Validate();
         if (System.Text.Encoding.UTF8.GetByteCount(label) > 65535) throw new ArgumentException("label is too long.", nameof(label));
-        RTCDataChannel channel;
-        lock (_gate)
+        var (channel, raised) = _loop.Invoke(() =>
         {
-            if (_closed) throw new InvalidStateError("createDataChannel: the SCTP transport is closed.");
-            channel = new RTCDataChannel(this, label, init, null);
-            if (!_connected && init.Id is null)
-            {
-                _awaitingTransport.Add((channel, null));
-                return channel;
-            }
-            var id = init.Id ?? AllocateId();
-            if (_channels.ContainsKey(id)) throw new OperationError($"createDataChannel: stream id {id} is in use.");
-            channel.Id = id;
-            _channels[id] = channel;
-            if (!_connected) _awaitingTransport.Add((channel, id));
-            else Announce(channel);
+            var channel = Create(label, init);
+            return (channel, TakeRaised());
+        });
+        Raise(raised, onEventThread: false);
+        return channel;
+    }
+
+    /// <summary>On the loop: createDataChannel's state change.</summary>
+    private RTCDataChannel Create(string label, RTCDataChannelInit init)
+    {
+        if (_closed) throw new InvalidStateError("createDataChannel: the SCTP transport is closed.");
+        var channel = new RTCDataChannel(this, label, init, null);
+        if (!_connected && init.Id is null)
+        {
+            _awaitingTransport.Add((channel, null));
+            return channel;
         }
-        DeliverRaised(onEventThread: false);
+        var id = init.Id ?? AllocateId();
+        if (_channels.ContainsKey(id)) throw new OperationError($"createDataChannel: stream id {id} is in use.");
+        channel.Id = id;
+        _channels = new(_channels) { [id] = channel };
+        if (!_connected) _awaitingTransport.Add((channel, id));
+        else Announce(channel);
         return channel;
     }
 
@@ -135,13 +142,13 @@ internal sealed class DataChannelManager
         throw new OperationError("createDataChannel: no free SCTP stream id.");
     }
 
-    /// <summary>Called under the lock once the association is up and the channel has an id.</summary>
+    /// <summary>On the loop, once the association is up and the channel has an id.</summary>
     private void Announce(RTCDataChannel channel)
     {
         if (channel.Negotiated)
         {
             channel.ReadyState = RTCDataChannelState.Open;
-            Raise(channel.RaiseOpen);
+            Queue(channel.RaiseOpen);
             return;
         }
         var open = DataChannelOpenMessage.For(channel.Label, channel.Protocol, channel.Ordered, channel.MaxRetransmits, channel.MaxPacketLifeTime, channel.Priority);
@@ -157,30 +164,27 @@ internal sealed class DataChannelManager
 
     private void OnTransportState(RTCSctpTransportState state)
     {
-        lock (_gate)
+        if (state == RTCSctpTransportState.Connected && !_connected)
         {
-            if (state == RTCSctpTransportState.Connected && !_connected)
+            _connected = true;
+            foreach (var (channel, requested) in _awaitingTransport)
             {
-                _connected = true;
-                foreach (var (channel, requested) in _awaitingTransport)
+                if (requested is null)
                 {
-                    if (requested is null)
-                    {
-                        channel.Id = AllocateId();
-                        _channels[channel.Id.Value] = channel;
-                    }
-                    Announce(channel);
+                    channel.Id = AllocateId();
+                    _channels = new(_channels) { [channel.Id.Value] = channel };
                 }
-                _awaitingTransport.Clear();
+                Announce(channel);
             }
-            else if (state == RTCSctpTransportState.Closed)
-            {
-                MarkClosed(Association.CloseReason);
-            }
+            _awaitingTransport.Clear();
+        }
+        else if (state == RTCSctpTransportState.Closed)
+        {
+            MarkClosed(Association.CloseReason);
         }
     }
 
-    /// <summary>Under the lock: every channel closed, once.</summary>
+    /// <summary>On the loop: every channel closed, once.</summary>
     private void MarkClosed(string? reason)
     {
         if (_closed) return;
@@ -189,34 +193,33 @@ internal sealed class DataChannelManager
         {
             if (channel.ReadyState == RTCDataChannelState.Closed) continue;
             channel.ReadyState = RTCDataChannelState.Closed;
-            if (reason is not null) Raise(() => channel.RaiseError($"SCTP association closed: {reason}"));
-            Raise(channel.RaiseClose);
+            if (reason is not null) Queue(() => channel.RaiseError($"SCTP association closed: {reason}"));
+            Queue(channel.RaiseClose);
         }
-        _channels.Clear();
+        _channels = [];
         _awaitingTransport.Clear();
     }
 
+    /// <summary>On the association's event task. Data goes straight to the channel (the map the loop
+    /// publishes says which); DCEP changes state, so it goes through the loop.</summary>
     private void OnSctpMessage(SctpMessage message)
     {
-        lock (_gate)
+        if ((DataChannelPpid)message.Ppid == DataChannelPpid.Dcep)
         {
-            if ((DataChannelPpid)message.Ppid == DataChannelPpid.Dcep)
-            {
-                HandleDcep(message);
-                return;
-            }
-            if (!_channels.TryGetValue(message.StreamId, out var channel) || channel.ReadyState is RTCDataChannelState.Closed or RTCDataChannelState.Connecting)
-                return;
-            RTCDataChannelMessage? m = (DataChannelPpid)message.Ppid switch
-            {
-                DataChannelPpid.String or DataChannelPpid.StringPartial => new RTCDataChannelMessage(true, message.Data),
-                DataChannelPpid.Binary or DataChannelPpid.BinaryPartial => new RTCDataChannelMessage(false, message.Data),
-                DataChannelPpid.StringEmpty => new RTCDataChannelMessage(true, []),
-                DataChannelPpid.BinaryEmpty => new RTCDataChannelMessage(false, []),
-                _ => null,
-            };
-            if (m is not null) Raise(() => channel.RaiseMessage(m));
+            OnLoopThenRaise(() => HandleDcep(message), onEventThread: true);
+            return;
         }
+        if (!_channels.TryGetValue(message.StreamId, out var channel) || channel.ReadyState is RTCDataChannelState.Closed or RTCDataChannelState.Connecting)
+            return;
+        RTCDataChannelMessage? m = (DataChannelPpid)message.Ppid switch
+        {
+            DataChannelPpid.String or DataChannelPpid.StringPartial => new RTCDataChannelMessage(true, message.Data),
+            DataChannelPpid.Binary or DataChannelPpid.BinaryPartial => new RTCDataChannelMessage(false, message.Data),
+            DataChannelPpid.StringEmpty => new RTCDataChannelMessage(true, []),
+            DataChannelPpid.BinaryEmpty => new RTCDataChannelMessage(false, []),
+            _ => null,
+        };
+        if (m is not null) channel.RaiseMessage(m);
     }
 
     private void HandleDcep(SctpMessage message)
@@ -229,43 +232,39 @@ internal sealed class DataChannelManager
                 Ordered = open.Ordered, MaxRetransmits = open.MaxRetransmits, MaxPacketLifeTime = open.MaxPacketLifeTime,
                 Protocol = open.Protocol, Priority = open.Priority,
             }, message.StreamId);
-            _channels[message.StreamId] = channel;
+            _channels = new(_channels) { [message.StreamId] = channel };
             var ack = new byte[1];
             new DataChannelAckMessage().Write(ack);
             Association.Send(message.StreamId, (uint)DataChannelPpid.Dcep, ack);
             channel.ReadyState = RTCDataChannelState.Open;
-            Raise(() => UserHandlers.Invoke(OnDataChannel, this, channel, _logger, DataChannelLog.HandlerThrew, nameof(OnDataChannel)));
-            Raise(channel.RaiseOpen);
+            Queue(() => UserHandlers.Invoke(OnDataChannel, this, channel, _logger, DataChannelLog.HandlerThrew, nameof(OnDataChannel)));
+            Queue(channel.RaiseOpen);
         }
         else if (DataChannelAckMessage.TryParse(message.Data, out _)
                  && _channels.TryGetValue(message.StreamId, out var channel) && channel.ReadyState == RTCDataChannelState.Connecting)
         {
             channel.ReadyState = RTCDataChannelState.Open;
-            Raise(channel.RaiseOpen);
+            Queue(channel.RaiseOpen);
         }
     }
 
-    internal void CloseChannel(RTCDataChannel channel)
+    internal void CloseChannel(RTCDataChannel channel) => OnLoopThenRaise(() =>
     {
-        lock (_gate)
+        if (channel.ReadyState is RTCDataChannelState.Closing or RTCDataChannelState.Closed) return;
+        if (channel.Id is not { } id || !_channels.ContainsKey(id) || !_connected)
         {
-            if (channel.ReadyState is RTCDataChannelState.Closing or RTCDataChannelState.Closed) return;
-            if (channel.Id is not { } id || !_channels.ContainsKey(id) || !_connected)
-            {
-                _awaitingTransport.RemoveAll(a => a.Channel == channel);
-                if (channel.Id is { } pendingId) _channels.Remove(pendingId);
-                channel.ReadyState = RTCDataChannelState.Closed;
-                Raise(channel.RaiseClose);
-            }
-            else BeginClosing(channel);
+            _awaitingTransport.RemoveAll(a => a.Channel == channel);
+            if (channel.Id is { } pendingId) _channels = Without(pendingId);
+            channel.ReadyState = RTCDataChannelState.Closed;
+            Queue(channel.RaiseClose);
         }
-        DeliverRaised(onEventThread: false);
-    }
+        else BeginClosing(channel);
+    }, onEventThread: false);
 
     private void BeginClosing(RTCDataChannel channel)
     {
         channel.ReadyState = RTCDataChannelState.Closing;
-        Raise(channel.RaiseClosing);
+        Queue(channel.RaiseClosing);
         if (!channel.ResetRequested)
         {
             channel.ResetRequested = true;
@@ -275,64 +274,74 @@ internal sealed class DataChannelManager
 
     private void OnStreamReset(StreamResetEventArgs e)
     {
-        lock (_gate)
+        foreach (var id in e.StreamIds)
         {
-            foreach (var id in e.StreamIds)
+            if (!_channels.TryGetValue(id, out var channel)) continue;
+            if (e.Direction == StreamResetDirection.Outgoing)
             {
-                if (!_channels.TryGetValue(id, out var channel)) continue;
-                if (e.Direction == StreamResetDirection.Outgoing)
-                {
-                    channel.OutgoingResetDone = true;
-                    // A peer that cannot reset streams (no RE-CONFIG) will not reset its side either.
-                    if (!e.Succeeded) channel.IncomingResetDone = true;
-                }
-                else
-                {
-                    channel.IncomingResetDone = true;
-                    // The peer closed: close our side too (RFC 8831 §6.7).
-                    if (channel.ReadyState is RTCDataChannelState.Open or RTCDataChannelState.Connecting) BeginClosing(channel);
-                }
-                if (channel.OutgoingResetDone && channel.IncomingResetDone)
-                {
-                    _channels.Remove(id);
-                    channel.ReadyState = RTCDataChannelState.Closed;
-                    Raise(channel.RaiseClose);
-                }
+                channel.OutgoingResetDone = true;
+                // A peer that cannot reset streams (no RE-CONFIG) will not reset its side either.
+                if (!e.Succeeded) channel.IncomingResetDone = true;
+            }
+            else
+            {
+                channel.IncomingResetDone = true;
+                // The peer closed: close our side too (RFC 8831 §6.7).
+                if (channel.ReadyState is RTCDataChannelState.Open or RTCDataChannelState.Connecting) BeginClosing(channel);
+            }
+            if (channel.OutgoingResetDone && channel.IncomingResetDone)
+            {
+                _channels = Without(id);
+                channel.ReadyState = RTCDataChannelState.Closed;
+                Queue(channel.RaiseClose);
             }
         }
     }
 
+    /// <summary>On the association's event task: no state changes, so no hop to the loop.</summary>
     private void OnBufferedAmountDecreased(BufferedAmountEventArgs e)
     {
-        lock (_gate)
-        {
-            if (!_channels.TryGetValue(e.StreamId, out var channel)) return;
-            var threshold = channel.BufferedAmountLowThreshold;
-            if (e.BufferedAmount + e.Decrease > threshold && e.BufferedAmount <= threshold) Raise(channel.RaiseBufferedAmountLow);
-        }
+        if (!_channels.TryGetValue(e.StreamId, out var channel)) return;
+        var threshold = channel.BufferedAmountLowThreshold;
+        if (e.BufferedAmount + e.Decrease > threshold && e.BufferedAmount <= threshold) channel.RaiseBufferedAmountLow();
     }
 
-    /// <summary>Queues a user event; called under the lock, delivered by <see cref="DeliverRaised"/> after it.</summary>
-    private void Raise(Action action) => _raised.Add(action);
-
-    /// <summary>Runs an association event handler, then the user events it raised, on the association's event task.</summary>
-    private void OnEventThread(Action handler)
+    /// <summary>On the loop: the channel map without <paramref name="id"/>, to publish.</summary>
+    private Dictionary<ushort, RTCDataChannel> Without(ushort id)
     {
-        handler();
-        DeliverRaised(onEventThread: true);
+        var map = new Dictionary<ushort, RTCDataChannel>(_channels);
+        map.Remove(id);
+        return map;
     }
 
-    /// <summary>Delivers raised user events: inline when already on the association's event task,
-    /// else queued onto it so that they stay in order with the events coming from the association.</summary>
-    private void DeliverRaised(bool onEventThread)
+    /// <summary>On the loop: a user event to raise once the work item is done.</summary>
+    private void Queue(Action action) => _raised.Add(action);
+
+    /// <summary>On the loop: the user events queued by the work item.</summary>
+    private List<Action> TakeRaised()
     {
-        List<Action> batch;
-        lock (_gate)
+        if (_raised.Count == 0) return [];
+        var batch = _raised;
+        _raised = [];
+        return batch;
+    }
+
+    /// <summary>Runs <paramref name="change"/> on the loop and waits, then raises the user events it queued.</summary>
+    private void OnLoopThenRaise(Action change, bool onEventThread)
+    {
+        var raised = _loop.Invoke(() =>
         {
-            if (_raised.Count == 0) return;
-            batch = _raised;
-            _raised = [];
-        }
+            change();
+            return TakeRaised();
+        });
+        Raise(raised, onEventThread);
+    }
+
+    /// <summary>Raises user events: inline when already on the association's event task, else
+    /// queued onto it so that they stay in order with the events coming from the association.</summary>
+    private void Raise(List<Action> batch, bool onEventThread)
+    {
+        if (batch.Count == 0) return;
         if (onEventThread) Invoke(batch);
         else if (_association is { } association) association.PostEvent(() => Invoke(batch));
         else ThreadPool.QueueUserWorkItem(b => Invoke(b), batch, preferLocal: false);

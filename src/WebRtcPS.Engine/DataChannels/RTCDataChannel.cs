@@ -14,6 +14,7 @@ namespace WebRtcPS.Engine.DataChannels;
 public sealed class RTCDataChannel
 {
     private readonly DataChannelManager _manager;
+    private volatile RTCDataChannelState _readyState = RTCDataChannelState.Connecting;
     private long _bufferedAmountLowThreshold;
     private long _messagesSent, _bytesSent, _messagesReceived, _bytesReceived;
 
@@ -46,8 +47,12 @@ public sealed class RTCDataChannel
     public ushort Priority { get; }
     /// <summary>The SCTP stream id (null until allocated).</summary>
     public ushort? Id { get; internal set; }
-    /// <summary>W3C readyState.</summary>
-    public RTCDataChannelState ReadyState { get; internal set; } = RTCDataChannelState.Connecting;
+    /// <summary>W3C readyState; changed on the manager's loop, read from any thread.</summary>
+    public RTCDataChannelState ReadyState
+    {
+        get => _readyState;
+        internal set => _readyState = value;
+    }
 
     /// <summary>Bytes queued with Send and not yet handed to the network.</summary>
     public long BufferedAmount => Id is { } id ? _manager.GetBufferedAmount(id) : 0;
@@ -155,7 +160,7 @@ public sealed class RTCDataChannel
 
     private void Raise(EventHandler? handler, string name) => UserHandlers.Invoke(handler, this, _manager.Logger, DataChannelLog.HandlerThrew, name);
 
-    // Close handshake bookkeeping, guarded by the manager's lock.
+    // Close handshake bookkeeping, owned by the manager's loop.
     internal bool OutgoingResetDone { get; set; }
     internal bool IncomingResetDone { get; set; }
     internal bool ResetRequested { get; set; }

@@ -22,4 +22,7 @@ internal static partial class PeerConnectionLog
 
     [LoggerMessage(EventId = 5005, Level = LogLevel.Debug, Message = "Ignored during close")]
     public static partial void IgnoredDuringClose(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Error, Message = "The peer connection: a work item on its loop ({WorkItem}) threw; the loop goes on")]
+    public static partial void LoopWorkFailed(ILogger logger, string workItem, Exception exception);
 }

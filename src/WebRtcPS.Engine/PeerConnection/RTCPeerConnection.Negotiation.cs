@@ -9,38 +9,32 @@ public sealed partial class RTCPeerConnection
     /// <summary>W3C createOffer: an offer with our ICE credentials, fingerprint, a=setup:actpass and
     /// the candidates gathered so far.</summary>
     /// <exception cref="InvalidStateError">Closed, or a remote offer is pending (answer it first).</exception>
-    public RTCSessionDescription CreateOffer()
+    public RTCSessionDescription CreateOffer() => _loop.Invoke(() =>
     {
-        lock (_gate)
-        {
-            ThrowIfClosed("createOffer");
-            if (_signalingState is RTCSignalingState.HaveRemoteOffer or RTCSignalingState.HaveLocalPranswer)
-                throw new InvalidStateError($"createOffer: signalingState is {_signalingState.ToWireName()}; answer the remote offer first.");
-            return RTCSessionDescription.From(RTCSdpType.Offer, DataChannelSdpBuilder.CreateOffer(SdpOptions(DefaultMid), _lastLocalSdp));
-        }
-    }
+        ThrowIfClosed("createOffer");
+        if (_signalingState is RTCSignalingState.HaveRemoteOffer or RTCSignalingState.HaveLocalPranswer)
+            throw new InvalidStateError($"createOffer: signalingState is {_signalingState.ToWireName()}; answer the remote offer first.");
+        return RTCSessionDescription.From(RTCSdpType.Offer, DataChannelSdpBuilder.CreateOffer(SdpOptions(DefaultMid), _lastLocalSdp));
+    });
 
     /// <summary>W3C createAnswer: accepts the remote offer's data section; a=setup:active to an
     /// actpass offer (we become the DTLS client, as pion and Chrome do).</summary>
     /// <exception cref="InvalidStateError">Closed, or no remote offer is pending.</exception>
-    public RTCSessionDescription CreateAnswer()
+    public RTCSessionDescription CreateAnswer() => _loop.Invoke(() =>
     {
-        lock (_gate)
+        ThrowIfClosed("createAnswer");
+        if (_signalingState is not (RTCSignalingState.HaveRemoteOffer or RTCSignalingState.HaveLocalPranswer) || _remoteOfferSdp is null)
+            throw new InvalidStateError($"createAnswer: signalingState is {_signalingState.ToWireName()}; an answer needs a remote offer (setRemoteDescription(offer)) first.");
+        try
         {
-            ThrowIfClosed("createAnswer");
-            if (_signalingState is not (RTCSignalingState.HaveRemoteOffer or RTCSignalingState.HaveLocalPranswer) || _remoteOfferSdp is null)
-                throw new InvalidStateError($"createAnswer: signalingState is {_signalingState.ToWireName()}; an answer needs a remote offer (setRemoteDescription(offer)) first.");
-            try
-            {
-                return RTCSessionDescription.From(RTCSdpType.Answer,
-                    DataChannelSdpBuilder.CreateAnswer(_remoteOfferSdp, SdpOptions(_remote?.Mid ?? DefaultMid), _lastLocalSdp));
-            }
-            catch (SdpParseException ex)
-            {
-                throw new OperationError($"createAnswer: {ex.Message}", ex);
-            }
+            return RTCSessionDescription.From(RTCSdpType.Answer,
+                DataChannelSdpBuilder.CreateAnswer(_remoteOfferSdp, SdpOptions(_remote?.Mid ?? DefaultMid), _lastLocalSdp));
         }
-    }
+        catch (SdpParseException ex)
+        {
+            throw new OperationError($"createAnswer: {ex.Message}", ex);
+        }
+    });
 
     /// <summary>W3C setLocalDescription. With no argument, creates the offer or answer the state calls for.
     /// An offer creates the ICE agent as controlling; gathering starts here (candidates arrive
@@ -48,70 +42,62 @@ public sealed partial class RTCPeerConnection
     /// <exception cref="InvalidStateError">Closed, or the type does not fit the signaling state.</exception>
     /// <exception cref="InvalidModificationError">The SDP is not one we created (credentials or fingerprint changed).</exception>
     /// <exception cref="OperationError">The SDP does not parse, or rollback was asked for.</exception>
-    public RTCSessionDescription SetLocalDescription(RTCSessionDescription? description = null)
+    public RTCSessionDescription SetLocalDescription(RTCSessionDescription? description = null) => _loop.Invoke(() =>
     {
-        List<Action> after = [];
-        RTCSessionDescription applied;
-        lock (_gate)
+        ThrowIfClosed("setLocalDescription");
+        if (description is null)
         {
-            ThrowIfClosed("setLocalDescription");
-            if (description is null)
-            {
-                description = _signalingState is RTCSignalingState.HaveRemoteOffer or RTCSignalingState.HaveLocalPranswer
-                    ? CreateAnswer() : CreateOffer();
-            }
-            var type = description.Type;
-            var next = (type, _signalingState) switch
-            {
-                (RTCSdpType.Offer, RTCSignalingState.Stable or RTCSignalingState.HaveLocalOffer) => RTCSignalingState.HaveLocalOffer,
-                (RTCSdpType.Answer, RTCSignalingState.HaveRemoteOffer or RTCSignalingState.HaveLocalPranswer) => RTCSignalingState.Stable,
-                (RTCSdpType.Pranswer, RTCSignalingState.HaveRemoteOffer or RTCSignalingState.HaveLocalPranswer) => RTCSignalingState.HaveLocalPranswer,
-                (RTCSdpType.Rollback, _) => throw new OperationError("setLocalDescription(rollback): rollback is not supported by this engine; close the connection and start again."),
-                _ => throw new InvalidStateError($"setLocalDescription({type.ToWireName()}): not allowed in signalingState {_signalingState.ToWireName()}."),
-            };
-
-            SdpSessionDescription sdp;
-            DataChannelSessionDescription parsed;
-            try
-            {
-                sdp = description.Parse();
-                parsed = DataChannelSessionDescription.FromSdp(sdp);
-            }
-            catch (SdpParseException ex)
-            {
-                throw new OperationError($"setLocalDescription({type.ToWireName()}): the SDP does not parse: {ex.Message}", ex);
-            }
-            if (parsed.IceUsernameFragment != _localIce.UsernameFragment || parsed.IcePassword != _localIce.Password)
-                throw new InvalidModificationError($"setLocalDescription({type.ToWireName()}): the ICE credentials are not the ones createOffer/createAnswer gave.");
-            var ours = _certificate.GetFingerprints();
-            if (!parsed.Fingerprints.Any(f => ours.Any(o => string.Equals(o.Algorithm, f.Algorithm, StringComparison.OrdinalIgnoreCase) && string.Equals(o.Value, f.Value, StringComparison.OrdinalIgnoreCase))))
-                throw new InvalidModificationError($"setLocalDescription({type.ToWireName()}): the fingerprint is not our certificate's.");
-
-            if (type == RTCSdpType.Offer)
-            {
-                EnsureAgent(RTCIceRole.Controlling);
-            }
-            else
-            {
-                // Our answer fixes our DTLS role (RFC 8842 §5.3): active = client.
-                _dtlsRole = parsed.Setup == SdpSetupRole.Passive ? W3C.DtlsRole.Server : W3C.DtlsRole.Client;
-                if (type == RTCSdpType.Answer) _remoteOfferSdp = null;
-            }
-            _lastLocalSdp = sdp;
-            _localDescription = description;
-            applied = description;
-            if (!_gatheringStarted && _agent is not null)
-            {
-                _gatheringStarted = true;
-                after.Add(_agent.StartGathering);
-            }
-            SetSignalingState(next, $"setLocalDescription({type.ToWireName()})");
-            Publish(now => new DescriptionAppliedEvent(now.Time, now.Elapsed, true, type, description.Sdp));
-            if (next == RTCSignalingState.Stable) StartTransportsIfReady();
+            description = _signalingState is RTCSignalingState.HaveRemoteOffer or RTCSignalingState.HaveLocalPranswer
+                ? CreateAnswer() : CreateOffer();
         }
-        foreach (var action in after) action();
-        return applied;
-    }
+        var type = description.Type;
+        var next = (type, _signalingState) switch
+        {
+            (RTCSdpType.Offer, RTCSignalingState.Stable or RTCSignalingState.HaveLocalOffer) => RTCSignalingState.HaveLocalOffer,
+            (RTCSdpType.Answer, RTCSignalingState.HaveRemoteOffer or RTCSignalingState.HaveLocalPranswer) => RTCSignalingState.Stable,
+            (RTCSdpType.Pranswer, RTCSignalingState.HaveRemoteOffer or RTCSignalingState.HaveLocalPranswer) => RTCSignalingState.HaveLocalPranswer,
+            (RTCSdpType.Rollback, _) => throw new OperationError("setLocalDescription(rollback): rollback is not supported by this engine; close the connection and start again."),
+            _ => throw new InvalidStateError($"setLocalDescription({type.ToWireName()}): not allowed in signalingState {_signalingState.ToWireName()}."),
+        };
+
+        SdpSessionDescription sdp;
+        DataChannelSessionDescription parsed;
+        try
+        {
+            sdp = description.Parse();
+            parsed = DataChannelSessionDescription.FromSdp(sdp);
+        }
+        catch (SdpParseException ex)
+        {
+            throw new OperationError($"setLocalDescription({type.ToWireName()}): the SDP does not parse: {ex.Message}", ex);
+        }
+        if (parsed.IceUsernameFragment != _localIce.UsernameFragment || parsed.IcePassword != _localIce.Password)
+            throw new InvalidModificationError($"setLocalDescription({type.ToWireName()}): the ICE credentials are not the ones createOffer/createAnswer gave.");
+        var ours = _certificate.GetFingerprints();
+        if (!parsed.Fingerprints.Any(f => ours.Any(o => string.Equals(o.Algorithm, f.Algorithm, StringComparison.OrdinalIgnoreCase) && string.Equals(o.Value, f.Value, StringComparison.OrdinalIgnoreCase))))
+            throw new InvalidModificationError($"setLocalDescription({type.ToWireName()}): the fingerprint is not our certificate's.");
+
+        if (type == RTCSdpType.Offer)
+        {
+            EnsureAgent(RTCIceRole.Controlling);
+        }
+        else
+        {
+            // Our answer fixes our DTLS role (RFC 8842 §5.3): active = client.
+            NegotiatedDtlsRole = parsed.Setup == SdpSetupRole.Passive ? W3C.DtlsRole.Server : W3C.DtlsRole.Client;
+            if (type == RTCSdpType.Answer) _remoteOfferSdp = null;
+        }
+        _lastLocalSdp = sdp;
+        _localDescription = description;
+        bool startGathering = !_gatheringStarted && _agent is not null;
+        _gatheringStarted |= startGathering;
+        SetSignalingState(next, $"setLocalDescription({type.ToWireName()})");
+        Publish(now => new DescriptionAppliedEvent(now.Time, now.Elapsed, true, type, description.Sdp));
+        if (next == RTCSignalingState.Stable) StartTransportsIfReady();
+        // After the signaling state event, so that it precedes every gathering event.
+        if (startGathering) _agent!.StartGathering();
+        return description;
+    });
 
     /// <summary>W3C setRemoteDescription. An offer creates the ICE agent as controlled; the peer's
     /// credentials and any a=candidate lines go to ICE at once.</summary>
@@ -121,7 +107,7 @@ public sealed partial class RTCPeerConnection
     public void SetRemoteDescription(RTCSessionDescription description)
     {
         ArgumentNullException.ThrowIfNull(description);
-        lock (_gate)
+        _loop.Invoke(() =>
         {
             ThrowIfClosed("setRemoteDescription");
             var type = description.Type;
@@ -160,7 +146,7 @@ public sealed partial class RTCPeerConnection
             else
             {
                 // RFC 8842 §5.3 / RFC 4145 §4: an answer says active or passive; absent means active.
-                _dtlsRole = remote.Setup switch
+                NegotiatedDtlsRole = remote.Setup switch
                 {
                     SdpSetupRole.Passive => W3C.DtlsRole.Client,
                     SdpSetupRole.Active or null => W3C.DtlsRole.Server,
@@ -180,37 +166,33 @@ public sealed partial class RTCPeerConnection
             SetSignalingState(next, $"setRemoteDescription({type.ToWireName()})");
             Publish(now => new DescriptionAppliedEvent(now.Time, now.Elapsed, false, type, description.Sdp));
             if (next == RTCSignalingState.Stable) StartTransportsIfReady();
-        }
+        });
     }
 
     /// <summary>W3C addIceCandidate. Null or an empty candidate string is end-of-candidates.</summary>
     /// <exception cref="InvalidStateError">Closed, or no remote description yet: hold the candidate
     /// (<see cref="PendingCandidateBuffer"/>) and add it after setRemoteDescription.</exception>
     /// <exception cref="OperationError">The candidate does not parse, or names another media section or ufrag.</exception>
-    public void AddIceCandidate(RTCIceCandidateInit? candidate)
+    public void AddIceCandidate(RTCIceCandidateInit? candidate) => _loop.Invoke(() =>
     {
-        IceAgent agent;
+        ThrowIfClosed("addIceCandidate");
+        if (_remoteDescription is null || _remote is null || _agent is null)
+            throw new InvalidStateError("addIceCandidate: there is no remote description yet; hold the candidate until setRemoteDescription (PendingCandidateBuffer does this).");
+        var agent = _agent;
         RTCIceCandidate? parsed = null;
-        lock (_gate)
+        if (candidate is not null && !string.IsNullOrWhiteSpace(candidate.Candidate))
         {
-            ThrowIfClosed("addIceCandidate");
-            if (_remoteDescription is null || _remote is null || _agent is null)
-                throw new InvalidStateError("addIceCandidate: there is no remote description yet; hold the candidate until setRemoteDescription (PendingCandidateBuffer does this).");
-            agent = _agent;
-            if (candidate is not null && !string.IsNullOrWhiteSpace(candidate.Candidate))
-            {
-                if (candidate.SdpMid is { } mid && _remote.Mid is { } remoteMid && mid != remoteMid)
-                    throw new OperationError($"addIceCandidate: sdpMid '{mid}' is not the data section's mid '{remoteMid}'.");
-                if (candidate.SdpMid is null && candidate.SdpMLineIndex is { } index && index != _remote.MediaIndex)
-                    throw new OperationError($"addIceCandidate: sdpMLineIndex {index} is not the data section's index {_remote.MediaIndex}.");
-                if (candidate.UsernameFragment is { Length: > 0 } ufrag && ufrag != _remote.IceUsernameFragment)
-                    throw new OperationError($"addIceCandidate: ufrag '{ufrag}' is not the remote description's '{_remote.IceUsernameFragment}'.");
-                if (!RTCIceCandidate.TryParse(candidate.Candidate.Trim(), out parsed, out var error))
-                    throw new OperationError($"addIceCandidate: \"{candidate.Candidate}\" does not parse: {error}");
-            }
+            if (candidate.SdpMid is { } mid && _remote.Mid is { } remoteMid && mid != remoteMid)
+                throw new OperationError($"addIceCandidate: sdpMid '{mid}' is not the data section's mid '{remoteMid}'.");
+            if (candidate.SdpMid is null && candidate.SdpMLineIndex is { } index && index != _remote.MediaIndex)
+                throw new OperationError($"addIceCandidate: sdpMLineIndex {index} is not the data section's index {_remote.MediaIndex}.");
+            if (candidate.UsernameFragment is { Length: > 0 } ufrag && ufrag != _remote.IceUsernameFragment)
+                throw new OperationError($"addIceCandidate: ufrag '{ufrag}' is not the remote description's '{_remote.IceUsernameFragment}'.");
+            if (!RTCIceCandidate.TryParse(candidate.Candidate.Trim(), out parsed, out var error))
+                throw new OperationError($"addIceCandidate: \"{candidate.Candidate}\" does not parse: {error}");
         }
         agent.AddRemoteCandidate(parsed);
-    }
+    });
 
     /// <summary>addIceCandidate with a bare candidate line ("candidate:..." or "a=candidate:..."),
     /// as the seed protocol signals it; null or empty is end-of-candidates.</summary>
@@ -232,7 +214,7 @@ public sealed partial class RTCPeerConnection
         a.Count == b.Count && a.Zip(b).All(p => string.Equals(p.First.Algorithm, p.Second.Algorithm, StringComparison.OrdinalIgnoreCase)
                                                && string.Equals(p.First.Value, p.Second.Value, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>Under the lock.</summary>
+    /// <summary>On the loop.</summary>
     private void SetSignalingState(RTCSignalingState state, string cause)
     {
         if (_signalingState == state) return;

@@ -10,26 +10,8 @@ public sealed partial class RTCPeerConnection
     /// <summary>W3C getStats: peer-connection, transport, candidate pairs, local and remote candidates, data channels.</summary>
     public async Task<RTCStatsReport> GetStatsAsync(CancellationToken cancellationToken = default)
     {
-        IceAgent? agent;
-        Dtls.DtlsTransport? dtls;
-        Sctp.SctpAssociation? sctp;
-        List<DataChannels.RTCDataChannel> channels;
-        int opened, closed;
-        RTCIceConnectionState iceState;
-        RTCDtlsTransportState dtlsState;
-        DtlsRole? dtlsRole;
-        lock (_gate)
-        {
-            agent = _agent;
-            dtls = _dtls;
-            sctp = _sctp;
-            channels = [.. _allChannels];
-            opened = _channelsOpened;
-            closed = _channelsClosed;
-            iceState = _iceConnectionState;
-            dtlsState = _dtlsState;
-            dtlsRole = _dtlsRole;
-        }
+        var (agent, dtls, sctp, channels, opened, closed, iceState, dtlsState, dtlsRole) = await _loop.InvokeAsync(() =>
+            (_agent, _dtls, _sctp, _allChannels.ToList(), _channelsOpened, _channelsClosed, _iceConnectionState, _dtlsState, NegotiatedDtlsRole)).ConfigureAwait(false);
         var now = _time.GetUtcNow();
         var entries = new List<RTCStats>
         {
@@ -139,8 +121,7 @@ public sealed partial class RTCPeerConnection
     /// reason, and ICE's candidates and pairs with what each check got back.</summary>
     public async Task<PeerConnectionDiagnostics> GetDiagnosticsAsync(CancellationToken cancellationToken = default)
     {
-        IceAgent? agent;
-        lock (_gate) agent = _agent;
+        var agent = _agent;
         IceDiagnostics? ice = null;
         if (agent is not null)
         {
@@ -152,22 +133,19 @@ public sealed partial class RTCPeerConnection
             {
             }
         }
-        lock (_gate)
+        return await _loop.InvokeAsync(() => new PeerConnectionDiagnostics
         {
-            return new PeerConnectionDiagnostics
-            {
-                SignalingState = _signalingState,
-                ConnectionState = _connectionState,
-                IceConnectionState = _iceConnectionState,
-                IceGatheringState = _iceGatheringState,
-                DtlsState = _dtlsState,
-                DtlsRole = _dtlsRole,
-                SctpState = _sctpState,
-                FailureReason = _failureReason,
-                HasRemoteDescription = _remoteDescription is not null,
-                Ice = ice,
-                DataChannels = [.. _allChannels.Select(c => $"'{c.Label}' id {c.Id?.ToString(CultureInfo.InvariantCulture) ?? "-"} {c.ReadyState.ToString().ToLowerInvariant()}, {c.MessagesSent}/{c.MessagesReceived} messages sent/received")],
-            };
-        }
+            SignalingState = _signalingState,
+            ConnectionState = _connectionState,
+            IceConnectionState = _iceConnectionState,
+            IceGatheringState = _iceGatheringState,
+            DtlsState = _dtlsState,
+            DtlsRole = NegotiatedDtlsRole,
+            SctpState = _sctpState,
+            FailureReason = _failureReason,
+            HasRemoteDescription = _remoteDescription is not null,
+            Ice = ice,
+            DataChannels = [.. _allChannels.Select(c => $"'{c.Label}' id {c.Id?.ToString(CultureInfo.InvariantCulture) ?? "-"} {c.ReadyState.ToString().ToLowerInvariant()}, {c.MessagesSent}/{c.MessagesReceived} messages sent/received")],
+        }).ConfigureAwait(false);
     }
 }

@@ -6,7 +6,7 @@ namespace WebRtcPS.Engine.PeerConnection;
 
 public sealed partial class RTCPeerConnection
 {
-    /// <summary>Under the lock: the agent, created once with the role of the first description
+    /// <summary>On the loop: the agent, created once with the role of the first description
     /// (RFC 8445 §6.1.1: the offerer controls; a conflict is still resolved at run time).</summary>
     private void EnsureAgent(RTCIceRole role)
     {
@@ -16,53 +16,53 @@ public sealed partial class RTCPeerConnection
         _icePump = Task.Run(() => PumpIceEventsAsync(agent));
     }
 
+    /// <summary>The agent's events, in order, onto the loop.</summary>
     private async Task PumpIceEventsAsync(IceAgent agent)
     {
-        await foreach (var e in agent.Events.ReadAllAsync().ConfigureAwait(false))
+        await foreach (var e in agent.Events.ReadAllAsync().ConfigureAwait(false)) _loop.Post(() => OnIceEvent(e));
+    }
+
+    /// <summary>On the loop: an ICE event into the event stream and the W3C states.</summary>
+    private void OnIceEvent(IceEvent e)
+    {
+        _events.Writer.TryWrite(new PeerConnectionIceEvent(e.Timestamp, e.Elapsed, e));
+        if (_closed) return;
+        switch (e)
         {
-            _events.Writer.TryWrite(new PeerConnectionIceEvent(e.Timestamp, e.Elapsed, e));
-            lock (_gate)
-            {
-                if (_closed) continue;
-                switch (e)
+            case IceCandidateGatheredEvent g:
+                Raise(OnIceCandidate, new RTCPeerConnectionIceEventArgs(g.Candidate, _remote?.Mid ?? DefaultMid, g.Url));
+                break;
+            case IceEndOfCandidatesEvent:
+                Raise(OnIceCandidate, new RTCPeerConnectionIceEventArgs(null, _remote?.Mid ?? DefaultMid, null));
+                break;
+            case IceGatheringStateChangedEvent gs:
+                _iceGatheringState = gs.State;
+                Raise(OnIceGatheringStateChange, gs.State);
+                break;
+            case IceStateChangedEvent s:
+                _iceStateReason = s.Reason;
+                var state = (RTCIceConnectionState)(int)s.NewState;
+                if (state != _iceConnectionState)
                 {
-                    case IceCandidateGatheredEvent g:
-                        Raise(OnIceCandidate, new RTCPeerConnectionIceEventArgs(g.Candidate, _remote?.Mid ?? DefaultMid, g.Url));
-                        break;
-                    case IceEndOfCandidatesEvent:
-                        Raise(OnIceCandidate, new RTCPeerConnectionIceEventArgs(null, _remote?.Mid ?? DefaultMid, null));
-                        break;
-                    case IceGatheringStateChangedEvent gs:
-                        _iceGatheringState = gs.State;
-                        Raise(OnIceGatheringStateChange, gs.State);
-                        break;
-                    case IceStateChangedEvent s:
-                        _iceStateReason = s.Reason;
-                        var state = (RTCIceConnectionState)(int)s.NewState;
-                        if (state != _iceConnectionState)
-                        {
-                            _iceConnectionState = state;
-                            Publish(now => new IceConnectionStateChangedEvent(now.Time, now.Elapsed, state));
-                            Raise(OnIceConnectionStateChange, state);
-                        }
-                        UpdateConnectionState();
-                        break;
+                    _iceConnectionState = state;
+                    Publish(now => new IceConnectionStateChangedEvent(now.Time, now.Elapsed, state));
+                    Raise(OnIceConnectionStateChange, state);
                 }
-            }
+                UpdateConnectionState();
+                break;
         }
     }
 
-    /// <summary>Under the lock, once stable: DTLS, SCTP and the data channels start in the background.</summary>
+    /// <summary>On the loop, once stable: DTLS, SCTP and the data channels start in the background.</summary>
     private void StartTransportsIfReady()
     {
-        if (_transportTask is not null || _agent is null || _remote is null || _dtlsRole is null) return;
-        var agent = _agent;
-        var remote = _remote;
-        var role = _dtlsRole.Value;
+        if (_transportTask is not null || _agent is not { } agent || _remote is not { } remote || NegotiatedDtlsRole is not { } role) return;
         var ct = _cts.Token;
         _transportTask = Task.Run(() => RunTransportsAsync(agent, remote, role, ct));
     }
 
+    /// <summary>Off the loop (it waits for ICE, and DTLS's handshake blocks a thread of its own);
+    /// what it changes is posted to the loop, in order.</summary>
     private async Task RunTransportsAsync(IceAgent agent, Sdp.DataChannelSessionDescription remote, DtlsRole role, CancellationToken ct)
     {
         try
@@ -84,12 +84,11 @@ public sealed partial class RTCPeerConnection
                 return;
             }
 
-            bool closed;
-            lock (_gate)
+            var closed = await _loop.InvokeAsync(() =>
             {
-                closed = _closed;
-                if (!closed) _dtls = dtls;
-            }
+                if (!_closed) _dtls = dtls;
+                return _closed;
+            }).ConfigureAwait(false);
             if (closed)
             {
                 await dtls.DisposeAsync().ConfigureAwait(false);
@@ -100,26 +99,24 @@ public sealed partial class RTCPeerConnection
 
             var remoteMax = remote.MaxMessageSize switch { 0 => 0, > int.MaxValue => int.MaxValue, var n => (int)n };
             var sctp = new SctpAssociation(dtls, SctpOptions(_config, (ushort)remote.SctpPort, remoteMax), logger: _config.Logger);
-            sctp.StateChanged += (_, s) =>
+            sctp.StateChanged += (_, s) => _loop.Post(() =>
             {
-                lock (_gate) _sctpState = s;
+                _sctpState = s;
                 Publish(now => new SctpStateChangedEvent(now.Time, now.Elapsed, s, s == RTCSctpTransportState.Closed ? sctp.CloseReason : null));
-            };
-            lock (_gate)
+            });
+            closed = await _loop.InvokeAsync(() =>
             {
-                closed = _closed;
-                if (!closed)
-                {
-                    _sctp = sctp;
-                    _sctpState = RTCSctpTransportState.Connecting;
-                }
-            }
+                if (_closed) return true;
+                _sctp = sctp;
+                _sctpState = RTCSctpTransportState.Connecting;
+                Publish(now => new SctpStateChangedEvent(now.Time, now.Elapsed, RTCSctpTransportState.Connecting, $"ports {Sdp.SctpMediaSection.DefaultSctpPort} -> {remote.SctpPort}, peer max-message-size {remote.MaxMessageSize}"));
+                return false;
+            }).ConfigureAwait(false);
             if (closed)
             {
                 await sctp.DisposeAsync().ConfigureAwait(false);
                 return;
             }
-            Publish(now => new SctpStateChangedEvent(now.Time, now.Elapsed, RTCSctpTransportState.Connecting, $"ports {Sdp.SctpMediaSection.DefaultSctpPort} -> {remote.SctpPort}, peer max-message-size {remote.MaxMessageSize}"));
             _channels.Attach(sctp, role == W3C.DtlsRole.Client);
             sctp.Start();
         }
@@ -133,20 +130,18 @@ public sealed partial class RTCPeerConnection
         }
     }
 
-    private void SetDtlsState(RTCDtlsTransportState state, DtlsRole role, string? detail)
+    /// <summary>From the transports' task or the DTLS transport's event: posted to the loop, in order.</summary>
+    private void SetDtlsState(RTCDtlsTransportState state, DtlsRole role, string? detail) => _loop.Post(() =>
     {
-        lock (_gate)
-        {
-            if (_closed || _dtlsState == state) return;
-            _dtlsState = state;
-            if (state == RTCDtlsTransportState.Failed) _failureReason ??= detail;
-            if (_config.Logger is { } logger) PeerConnectionLog.DtlsState(logger, state, role, detail ?? "");
-            Publish(now => new DtlsStateChangedEvent(now.Time, now.Elapsed, state, role, detail));
-            UpdateConnectionState();
-        }
-    }
+        if (_closed || _dtlsState == state) return;
+        _dtlsState = state;
+        if (state == RTCDtlsTransportState.Failed) _failureReason ??= detail;
+        if (_config.Logger is { } logger) PeerConnectionLog.DtlsState(logger, state, role, detail ?? "");
+        Publish(now => new DtlsStateChangedEvent(now.Time, now.Elapsed, state, role, detail));
+        UpdateConnectionState();
+    });
 
-    /// <summary>Under the lock: W3C connectionState from the ICE and DTLS transports (webrtc-pc §4.3.3).</summary>
+    /// <summary>On the loop: W3C connectionState from the ICE and DTLS transports (webrtc-pc §4.3.3).</summary>
     private void UpdateConnectionState()
     {
         var ice = _iceConnectionState;
@@ -193,44 +188,27 @@ public sealed partial class RTCPeerConnection
     public void Close() => _ = CloseAsync();
 
     /// <summary>Closes (see <see cref="Close"/>) and waits until every layer has stopped.</summary>
-    public Task CloseAsync()
+    public Task CloseAsync() => _loop.Invoke(() =>
     {
-        lock (_gate)
-        {
-            if (_closeTask is not null) return _closeTask;
-            _closed = true;
-            _signalingState = RTCSignalingState.Closed;
-            Publish(now => new SignalingStateChangedEvent(now.Time, now.Elapsed, RTCSignalingState.Closed, "close()"));
-            _iceConnectionState = RTCIceConnectionState.Closed;
-            UpdateConnectionState();
-            _closeTask = TeardownAsync();
-            return _closeTask;
-        }
-    }
+        if (_closeTask is not null) return _closeTask;
+        _closed = true;
+        _signalingState = RTCSignalingState.Closed;
+        Publish(now => new SignalingStateChangedEvent(now.Time, now.Elapsed, RTCSignalingState.Closed, "close()"));
+        _iceConnectionState = RTCIceConnectionState.Closed;
+        UpdateConnectionState();
+        _closeTask = TeardownAsync();
+        return _closeTask;
+    });
 
     private async Task TeardownAsync()
     {
         await Task.Yield();
         _cts.Cancel();
         _channels.CloseAll(null);
-        SctpAssociation? sctp;
-        DtlsTransport? dtls;
-        IceAgent? agent;
-        Task? transportTask, icePump;
-        lock (_gate)
-        {
-            sctp = _sctp;
-            dtls = _dtls;
-            agent = _agent;
-            transportTask = _transportTask;
-            icePump = _icePump;
-        }
+        var (agent, transportTask, icePump) = await _loop.InvokeAsync(() => (_agent, _transportTask, _icePump)).ConfigureAwait(false);
         if (transportTask is not null) await transportTask.ConfigureAwait(false);
-        lock (_gate)
-        {
-            sctp = _sctp;
-            dtls = _dtls;
-        }
+        // The transports' task has ended: what it made is all there is.
+        var (sctp, dtls) = await _loop.InvokeAsync(() => (_sctp, _dtls)).ConfigureAwait(false);
         await Ignore(async () =>
         {
             if (sctp is null) return;
@@ -248,12 +226,12 @@ public sealed partial class RTCPeerConnection
             if (agent is not null) await agent.DisposeAsync().ConfigureAwait(false);
         }).ConfigureAwait(false);
         if (icePump is not null) await Ignore(() => icePump).ConfigureAwait(false);
-        lock (_gate)
+        await _loop.InvokeAsync(() =>
         {
             foreach (var waiter in _waiters) waiter.Completion.TrySetResult(RTCPeerConnectionState.Closed);
             _waiters.Clear();
-        }
-        _events.Writer.TryComplete();
+            _events.Writer.TryComplete();
+        }).ConfigureAwait(false);
         _userEvents.Writer.TryComplete();
         await _userPump.ConfigureAwait(false);
         _cts.Dispose();

@@ -18,8 +18,13 @@ namespace WebRtcPS.Engine.PeerConnection;
 /// <para>The description methods are synchronous: they validate, change the signaling state and
 /// hand work to the ICE agent, and throw <see cref="RTCDomException"/>s named as in the W3C spec.
 /// Transports start in the background once an offer and its answer are both applied.</para>
+/// <para>Concurrency: the connection's state (signaling, ICE, DTLS, SCTP and connection states,
+/// descriptions, transports, waiters, channels) is owned by one <see cref="SerialLoop"/>. The
+/// description methods run on it and wait (their errors are thrown to the caller as before); the
+/// ICE agent's events, the transports' progress and the channels' events are posted to it, in
+/// order. The state getters read what the loop last wrote (volatile fields); nothing takes a lock.</para>
 /// <para>User events (OnIceCandidate, the state changes) are raised in order on one event task,
-/// never under a lock. OnDataChannel is raised on the SCTP association's event task just before
+/// never on the loop. OnDataChannel is raised on the SCTP association's event task just before
 /// the channel's OnOpen, so handlers attached inside it see every message. A handler that throws
 /// is logged (event id 5003) and the other handlers and later events are still delivered.
 /// <see cref="Events"/> carries everything, including the ICE agent's own events, with timestamps.</para>
@@ -31,7 +36,7 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
 {
     private const string DefaultMid = "0";
 
-    private readonly object _gate = new();
+    private readonly SerialLoop _loop;
     private readonly RTCConfiguration _config;
     private readonly IIceNetwork? _network;
     private readonly TimeProvider _time;
@@ -40,38 +45,41 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
     private readonly RTCIceParameters _localIce;
     private readonly IRelayCandidateSource? _relaySource;
     private readonly DataChannelManager _channels;
-    private readonly List<RTCDataChannel> _allChannels = [];
     private readonly Channel<PeerConnectionEvent> _events = Channel.CreateUnbounded<PeerConnectionEvent>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Channel<Action> _userEvents = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Task _userPump;
     private readonly CancellationTokenSource _cts = new();
-    private readonly List<(Func<RTCPeerConnectionState, bool> Condition, TaskCompletionSource<RTCPeerConnectionState> Completion)> _waiters = [];
 
-    private IceAgent? _agent;
+    // The loop's: written only by its work items. Those read from other threads are volatile.
+    private readonly List<(Func<RTCPeerConnectionState, bool> Condition, TaskCompletionSource<RTCPeerConnectionState> Completion)> _waiters = [];
+    private readonly List<RTCDataChannel> _allChannels = [];
+    private volatile IceAgent? _agent;
     private Task? _icePump;
     private Task? _transportTask;
     private DtlsTransport? _dtls;
     private SctpAssociation? _sctp;
-    private DtlsRole? _dtlsRole;
+    private volatile int _dtlsRole = NoDtlsRole;   // a DtlsRole, or NoDtlsRole
     private bool _gatheringStarted;
 
     private SdpSessionDescription? _lastLocalSdp;
     private SdpSessionDescription? _remoteOfferSdp;
-    private DataChannelSessionDescription? _remote;
-    private RTCSessionDescription? _localDescription;
-    private RTCSessionDescription? _remoteDescription;
-    private RTCSignalingState _signalingState = RTCSignalingState.Stable;
-    private RTCIceConnectionState _iceConnectionState = RTCIceConnectionState.New;
-    private RTCIceGatheringState _iceGatheringState = RTCIceGatheringState.New;
-    private RTCPeerConnectionState _connectionState = RTCPeerConnectionState.New;
-    private RTCDtlsTransportState _dtlsState = RTCDtlsTransportState.New;
+    private volatile DataChannelSessionDescription? _remote;
+    private volatile RTCSessionDescription? _localDescription;
+    private volatile RTCSessionDescription? _remoteDescription;
+    private volatile RTCSignalingState _signalingState = RTCSignalingState.Stable;
+    private volatile RTCIceConnectionState _iceConnectionState = RTCIceConnectionState.New;
+    private volatile RTCIceGatheringState _iceGatheringState = RTCIceGatheringState.New;
+    private volatile RTCPeerConnectionState _connectionState = RTCPeerConnectionState.New;
+    private volatile RTCDtlsTransportState _dtlsState = RTCDtlsTransportState.New;
     private RTCSctpTransportState? _sctpState;
     private string? _iceStateReason;
-    private string? _failureReason;
+    private volatile string? _failureReason;
     private int _channelsOpened;
     private int _channelsClosed;
-    private bool _closed;
+    private volatile bool _closed;
     private Task? _closeTask;
+
+    private const int NoDtlsRole = -1;
 
     /// <param name="configuration">Servers, policy, certificate and engine settings; validated here (ArgumentException).</param>
     /// <param name="network">Interfaces and sockets for ICE; the operating system's when null (tests may pass a virtual network).</param>
@@ -85,6 +93,9 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
         _certificate = _config.Certificates.Count > 0 ? _config.Certificates[0] : RTCCertificate.Generate();
         _localIce = RTCIceParameters.Generate();
         _relaySource = RelaySourceFor(_config);
+        // No timers: the loop needs no disposal, and goes with the connection (whose methods keep
+        // answering InvalidStateError after close).
+        _loop = new SerialLoop("peer connection loop", _time, _config.Logger, PeerConnectionLog.LoopWorkFailed);
         _channels = new DataChannelManager(_config.Logger);
         _channels.OnDataChannel += OnRemoteDataChannel;
         _userPump = Task.Run(PumpUserEventsAsync);
@@ -93,35 +104,35 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
     // ---- W3C attributes ----
 
     /// <summary>W3C signalingState: where the offer/answer exchange stands (JSEP, RFC 8829 §3.2).</summary>
-    public RTCSignalingState SignalingState { get { lock (_gate) return _signalingState; } }
+    public RTCSignalingState SignalingState => _signalingState;
     /// <summary>W3C iceConnectionState.</summary>
-    public RTCIceConnectionState IceConnectionState { get { lock (_gate) return _iceConnectionState; } }
+    public RTCIceConnectionState IceConnectionState => _iceConnectionState;
     /// <summary>W3C iceGatheringState.</summary>
-    public RTCIceGatheringState IceGatheringState { get { lock (_gate) return _iceGatheringState; } }
+    public RTCIceGatheringState IceGatheringState => _iceGatheringState;
     /// <summary>W3C connectionState: ICE and DTLS combined.</summary>
-    public RTCPeerConnectionState ConnectionState { get { lock (_gate) return _connectionState; } }
+    public RTCPeerConnectionState ConnectionState => _connectionState;
     /// <summary>W3C localDescription: the description last applied with SetLocalDescription.</summary>
-    public RTCSessionDescription? LocalDescription { get { lock (_gate) return _localDescription; } }
+    public RTCSessionDescription? LocalDescription => _localDescription;
     /// <summary>W3C remoteDescription: the description last applied with SetRemoteDescription.</summary>
-    public RTCSessionDescription? RemoteDescription { get { lock (_gate) return _remoteDescription; } }
+    public RTCSessionDescription? RemoteDescription => _remoteDescription;
 
     /// <summary>The certificate whose fingerprint our descriptions carry.</summary>
     public RTCCertificate Certificate => _certificate;
 
     /// <summary>State of the DTLS transport (new until ICE connects).</summary>
-    public RTCDtlsTransportState DtlsState { get { lock (_gate) return _dtlsState; } }
+    public RTCDtlsTransportState DtlsState => _dtlsState;
 
     /// <summary>Our DTLS role once the answer fixed it.</summary>
-    public DtlsRole? DtlsRole { get { lock (_gate) return _dtlsRole; } }
+    public DtlsRole? DtlsRole => NegotiatedDtlsRole;
 
     /// <summary>Why the connection failed, once it has (ICE's reason or the DTLS error).</summary>
-    public string? FailureReason { get { lock (_gate) return _failureReason; } }
+    public string? FailureReason => _failureReason;
 
     /// <summary>The peer's a=max-message-size once known (0 = no limit): the largest message we may send.</summary>
-    public long? RemoteMaxMessageSize { get { lock (_gate) return _remote?.MaxMessageSize; } }
+    public long? RemoteMaxMessageSize => _remote?.MaxMessageSize;
 
     /// <summary>The ICE agent, once a description created it (for diagnostics).</summary>
-    public IceAgent? IceAgent { get { lock (_gate) return _agent; } }
+    public IceAgent? IceAgent => _agent;
 
     /// <summary>Every event, in order, from creation to close (then the reader completes). Meant for
     /// one reader (the PowerShell layer); unread events accumulate.</summary>
@@ -152,7 +163,7 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
     public RTCDataChannel CreateDataChannel(string label, RTCDataChannelInit? init = null)
     {
         ArgumentNullException.ThrowIfNull(label);
-        lock (_gate) ThrowIfClosed("createDataChannel");
+        ThrowIfClosed("createDataChannel");
         var channel = _channels.CreateDataChannel(label, init);
         Track(channel, remote: false);
         return channel;
@@ -165,23 +176,28 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
         UserHandlers.Invoke(OnDataChannel, this, channel, _config.Logger, PeerConnectionLog.HandlerThrew, nameof(OnDataChannel));
     }
 
+    /// <summary>Records the channel and its state changes in <see cref="Events"/> and the counts
+    /// getStats gives; each change is posted to the loop from wherever the channel raised it.</summary>
     private void Track(RTCDataChannel channel, bool remote)
     {
-        lock (_gate) _allChannels.Add(channel);
-        // A remote channel is announced already open; its OnOpen follows and records it.
-        if (!remote) Publish(now => new DataChannelStateChangedEvent(now.Time, now.Elapsed, channel.Label, channel.Id, channel.ReadyState, remote, null));
-        channel.OnOpen += (_, _) =>
+        _loop.Post(() =>
         {
-            lock (_gate) _channelsOpened++;
+            _allChannels.Add(channel);
+            // A remote channel is announced already open; its OnOpen follows and records it.
+            if (!remote) Publish(now => new DataChannelStateChangedEvent(now.Time, now.Elapsed, channel.Label, channel.Id, channel.ReadyState, remote, null));
+        });
+        channel.OnOpen += (_, _) => _loop.Post(() =>
+        {
+            _channelsOpened++;
             Publish(now => new DataChannelStateChangedEvent(now.Time, now.Elapsed, channel.Label, channel.Id, RTCDataChannelState.Open, remote, null));
-        };
-        channel.OnClosing += (_, _) => Publish(now => new DataChannelStateChangedEvent(now.Time, now.Elapsed, channel.Label, channel.Id, RTCDataChannelState.Closing, remote, null));
-        channel.OnClose += (_, _) =>
+        });
+        channel.OnClosing += (_, _) => _loop.Post(() => Publish(now => new DataChannelStateChangedEvent(now.Time, now.Elapsed, channel.Label, channel.Id, RTCDataChannelState.Closing, remote, null)));
+        channel.OnClose += (_, _) => _loop.Post(() =>
         {
-            lock (_gate) _channelsClosed++;
+            _channelsClosed++;
             Publish(now => new DataChannelStateChangedEvent(now.Time, now.Elapsed, channel.Label, channel.Id, RTCDataChannelState.Closed, remote, null));
-        };
-        channel.OnError += (_, e) => Publish(now => new DataChannelStateChangedEvent(now.Time, now.Elapsed, channel.Label, channel.Id, channel.ReadyState, remote, e.Message));
+        });
+        channel.OnError += (_, e) => _loop.Post(() => Publish(now => new DataChannelStateChangedEvent(now.Time, now.Elapsed, channel.Label, channel.Id, channel.ReadyState, remote, e.Message)));
     }
 
     // ---- waiting ----
@@ -190,12 +206,15 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
     public Task<RTCPeerConnectionState> WaitForConnectionStateAsync(Func<RTCPeerConnectionState, bool> condition, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(condition);
+        var now = _connectionState;
+        if (condition(now)) return Task.FromResult(now);
         var tcs = new TaskCompletionSource<RTCPeerConnectionState>(TaskCreationOptions.RunContinuationsAsynchronously);
-        lock (_gate)
+        _loop.Post(() =>
         {
-            if (condition(_connectionState)) return Task.FromResult(_connectionState);
-            _waiters.Add((condition, tcs));
-        }
+            // The state may have moved since the look above.
+            if (condition(_connectionState)) tcs.TrySetResult(_connectionState);
+            else _waiters.Add((condition, tcs));
+        });
         return tcs.Task.WaitAsync(cancellationToken);
     }
 
@@ -231,8 +250,17 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
 
     private Now Stamp() => new(_time.GetUtcNow(), _time.GetElapsedTime(_startTimestamp));
 
+    /// <summary>On the loop: our DTLS role (RFC 8842 §5.3), null until a description fixed it.</summary>
+    private DtlsRole? NegotiatedDtlsRole
+    {
+        get => _dtlsRole == NoDtlsRole ? null : (DtlsRole)_dtlsRole;
+        set => _dtlsRole = value is { } role ? (int)role : NoDtlsRole;
+    }
+
+    /// <summary>On the loop, so that <see cref="Events"/> is in the loop's order, stamped as it goes.</summary>
     private void Publish(Func<Now, PeerConnectionEvent> create) => _events.Writer.TryWrite(create(Stamp()));
 
+    /// <summary>On the loop: queues a W3C event for the user event task.</summary>
     private void Raise<T>(EventHandler<T>? handlerSnapshot, T args, [CallerArgumentExpression(nameof(handlerSnapshot))] string name = "")
     {
         if (handlerSnapshot is null) return;

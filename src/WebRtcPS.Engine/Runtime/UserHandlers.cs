@@ -9,7 +9,8 @@ namespace WebRtcPS.Engine.Runtime;
 /// events: each subscriber runs on its own (one that throws does not keep the others from the
 /// event), the exception is logged at warning with the raising layer's event id, and delivery goes
 /// on — the loop or event task that raised it never stops, and nothing is swallowed silently.
-/// Without a logger the exception goes to <see cref="Trace"/>.
+/// Without a logger the exception goes to <see cref="Trace"/>. The same policy covers a work item
+/// that throws on a <see cref="SerialLoop"/> (logged with the owner's event id; the loop goes on).
 /// </summary>
 internal static class UserHandlers
 {
@@ -79,7 +80,7 @@ internal static class UserHandlers
     {
         if (logger is null or NullLogger)
         {
-            Trace.TraceWarning("WebRtcPS: a user event handler ({0}) threw; delivery goes on: {1}", name, exception);
+            Trace.TraceWarning("WebRtcPS: {0} threw; delivery goes on: {1}", name, exception);
             return;
         }
         try
@@ -89,7 +90,7 @@ internal static class UserHandlers
         catch (Exception)
         {
             // A logger that throws must not undo the policy either.
-            Trace.TraceWarning("WebRtcPS: a user event handler ({0}) threw, and so did the logger: {1}", name, exception);
+            Trace.TraceWarning("WebRtcPS: {0} threw, and so did the logger: {1}", name, exception);
         }
     }
 }

@@ -6,10 +6,46 @@ using WebRtcPS.Engine.Stun.Attributes;
 
 namespace WebRtcPS.Engine.Turn;
 
-// Receive loop, permissions (RFC 8656 §9), channels (§12), Send/Data indications (§10, §11),
-// refresh timers (§8) and closing.
+// Receive loop, permissions (RFC 8656 §9), channels (§12), Send/Data indications (§10, §11).
+// The maps are the loop's; the data paths read the routes it publishes.
 internal sealed partial class TurnClient
 {
+    private volatile RelayRoutes _routes = RelayRoutes.Empty;
+
+    /// <summary>What the data paths need, published by the loop after each change: installed
+    /// permissions, each peer's channel (null while reserved and not bound) and each channel's peer.
+    /// Fresh collections each time, never changed once published, so any thread may read them.</summary>
+    private sealed record RelayRoutes(
+        HashSet<IPAddress> Permitted,
+        Dictionary<IPEndPoint, ushort?> ChannelByPeer,
+        Dictionary<ushort, IPEndPoint> PeerByChannel)
+    {
+        public static readonly RelayRoutes Empty = new([], [], []);
+    }
+
+    /// <summary>On the loop: publishes the routes after the maps changed.</summary>
+    private void PublishRoutes() => _routes = new RelayRoutes(
+        _permissions.Where(p => p.Value.Installed).Select(p => p.Key).ToHashSet(),
+        _channelsByPeer.ToDictionary(b => b.Key, b => b.Value.Bound ? b.Value.Number : (ushort?)null),
+        _channelsByNumber.ToDictionary(b => b.Key, b => b.Value.Peer));
+
+    /// <summary>On the loop: the permission entry for <paramref name="address"/>, created when missing.</summary>
+    private Permission PermissionFor(IPAddress address)
+    {
+        if (!_permissions.TryGetValue(address, out var permission)) _permissions[address] = permission = new Permission();
+        return permission;
+    }
+
+    /// <summary>On the loop: a new channel number bound to nobody yet, or null when all are taken.</summary>
+    private Binding? ReserveChannel(IPEndPoint peer)
+    {
+        if (_nextChannel > ChannelData.MaxChannel) return null;
+        var binding = new Binding(_nextChannel++, peer);
+        _channelsByPeer[peer] = binding;
+        _channelsByNumber[binding.Number] = binding;
+        return binding;
+    }
+
     private void StartReceiving() => _receiveLoop = Task.Run(ReceiveLoopAsync);
 
     private async Task ReceiveLoopAsync()
@@ -55,18 +91,15 @@ internal sealed partial class TurnClient
     {
         if (ChannelData.IsChannelData(frame))
         {
-            Binding? binding = null;
-            if (ChannelData.TryReadHeader(frame, out ushort number, out int length))
-            {
-                lock (_gate) _channelsByNumber.TryGetValue(number, out binding);
-            }
-            if (binding is null)
+            IPEndPoint? peer = null;
+            if (ChannelData.TryReadHeader(frame, out ushort number, out int length)) _routes.PeerByChannel.TryGetValue(number, out peer);
+            if (peer is null)
             {
                 Interlocked.Increment(ref _droppedPackets);
                 if (_log.IsEnabled(LogLevel.Debug)) TurnLog.Dropped(_log, frame.Length, ServerEndPoint.ToString(), frame[0], "ChannelData on no bound channel, or malformed");
                 return;
             }
-            _received.Writer.TryWrite(new Received(frame.AsSpan(ChannelData.HeaderLength, length).ToArray(), binding.Peer, true));
+            _received.Writer.TryWrite(new Received(frame.AsSpan(ChannelData.HeaderLength, length).ToArray(), peer, true));
             return;
         }
         if (!StunMessage.TryParse(frame, out var message))
@@ -126,11 +159,11 @@ internal sealed partial class TurnClient
         ThrowIfClosed();
         if (peer.IsIPv4MappedToIPv6) peer = peer.MapToIPv4();
         await RequestAsync(StunMethod.CreatePermission, b => b.AddXorAddress(new XorPeerAddress(new IPEndPoint(peer, 0))), cancellationToken).ConfigureAwait(false);
-        lock (_gate)
+        await OnLoopAsync(() =>
         {
-            if (!_permissions.TryGetValue(peer, out var permission)) _permissions[peer] = permission = new Permission();
-            permission.Installed = true;
-        }
+            PermissionFor(peer).Installed = true;
+            PublishRoutes();
+        }).ConfigureAwait(false);
         TurnLog.PermissionInstalled(_log, peer.ToString(), RelayedAddress.ToString());
     }
 
@@ -143,18 +176,16 @@ internal sealed partial class TurnClient
         ArgumentNullException.ThrowIfNull(peer);
         ThrowIfClosed();
         peer = Normalize(peer);
-        Binding binding;
-        lock (_gate)
+        var (binding, bound) = await _loop.InvokeAsync(() =>
         {
-            if (!_channelsByPeer.TryGetValue(peer, out binding!))
+            if (!_channelsByPeer.TryGetValue(peer, out var existing))
             {
-                if (_nextChannel > ChannelData.MaxChannel) throw new TurnException(TurnError.AllocationRefused, "All 4096 channel numbers are in use.");
-                binding = new Binding(_nextChannel++, peer);
-                _channelsByPeer[peer] = binding;
-                _channelsByNumber[binding.Number] = binding;
+                existing = ReserveChannel(peer) ?? throw new TurnException(TurnError.AllocationRefused, "All 4096 channel numbers are in use.");
+                PublishRoutes();
             }
-            if (binding.Bound) return binding.Number;
-        }
+            return (existing, existing.Bound);
+        }).ConfigureAwait(false);
+        if (bound) return binding.Number;
         await SendChannelBindAsync(binding, cancellationToken).ConfigureAwait(false);
         return binding.Number;
     }
@@ -166,12 +197,12 @@ internal sealed partial class TurnClient
             b.Add(new ChannelNumber(binding.Number));
             b.AddXorAddress(new XorPeerAddress(binding.Peer));
         }, cancellationToken).ConfigureAwait(false);
-        lock (_gate)
+        await OnLoopAsync(() =>
         {
             binding.Bound = true;
-            if (!_permissions.TryGetValue(binding.Peer.Address, out var permission)) _permissions[binding.Peer.Address] = permission = new Permission();
-            permission.Installed = true;
-        }
+            PermissionFor(binding.Peer.Address).Installed = true;
+            PublishRoutes();
+        }).ConfigureAwait(false);
         TurnLog.ChannelBound(_log, binding.Number, binding.Peer.ToString(), RelayedAddress.ToString());
     }
 
@@ -187,32 +218,39 @@ internal sealed partial class TurnClient
         if (data.Length > ushort.MaxValue) throw new ArgumentException("At most 65535 bytes per packet.", nameof(data));
         ThrowIfClosed();
         peer = Normalize(peer);
+        var routes = _routes;
         ushort? channel = null;
-        bool permitted;
-        lock (_gate)
+        if (routes.Permitted.Contains(peer.Address) && (routes.ChannelByPeer.TryGetValue(peer, out channel) || !_options.UseChannels))
         {
-            if (_channelsByPeer.TryGetValue(peer, out var binding) && binding.Bound) channel = binding.Number;
-            if (!_permissions.TryGetValue(peer.Address, out var permission)) _permissions[peer.Address] = permission = new Permission();
-            permitted = permission.Installed;
-            if (!permitted)
-            {
-                if (permission.Queue.Count < MaxQueuedPerPeer) permission.Queue.Add((data.ToArray(), peer));
-                else Interlocked.Increment(ref _droppedPackets);
-                permission.Pending ??= EstablishPermissionAsync(peer.Address, permission);
-                return;
-            }
-            if (channel is null && _options.UseChannels && binding is null)
-            {
-                binding = new Binding(_nextChannel <= ChannelData.MaxChannel ? _nextChannel++ : (ushort)0, peer);
-                if (binding.Number != 0)
-                {
-                    _channelsByPeer[peer] = binding;
-                    _channelsByNumber[binding.Number] = binding;
-                    binding.Pending = BindInBackgroundAsync(binding);
-                }
-            }
+            // The usual case: nothing to set up, nothing for the loop to do.
+            await SendDataAsync(data, peer, channel, cancellationToken).ConfigureAwait(false);
+            return;
         }
-        await SendDataAsync(data, peer, channel, cancellationToken).ConfigureAwait(false);
+        var (send, bound) = await _loop.InvokeAsync(() => RouteFirstPacket(data, peer)).ConfigureAwait(false);
+        if (send) await SendDataAsync(data, peer, bound, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>On the loop, for a packet to a peer the published routes do not cover yet: without
+    /// a permission it is queued (32 at most) and the permission requested; with one, a channel is
+    /// reserved and bound in the background (with <see cref="TurnSettings.UseChannels"/>) while this
+    /// packet goes in a Send indication. Returns whether to send now, and on which channel.</summary>
+    private (bool Send, ushort? Channel) RouteFirstPacket(ReadOnlyMemory<byte> data, IPEndPoint peer)
+    {
+        var permission = PermissionFor(peer.Address);
+        if (!permission.Installed)
+        {
+            if (permission.Queue.Count < MaxQueuedPerPeer) permission.Queue.Add((data.ToArray(), peer));
+            else Interlocked.Increment(ref _droppedPackets);
+            permission.Pending ??= EstablishPermissionAsync(peer.Address, permission);
+            return (false, null);
+        }
+        if (_channelsByPeer.TryGetValue(peer, out var binding)) return (true, binding.Bound ? binding.Number : null);
+        if (_options.UseChannels && ReserveChannel(peer) is { } reserved)
+        {
+            reserved.Pending = BindInBackgroundAsync(reserved);
+            PublishRoutes();
+        }
+        return (true, null);
     }
 
     private async ValueTask SendDataAsync(ReadOnlyMemory<byte> data, IPEndPoint peer, ushort? channel, CancellationToken cancellationToken)
@@ -240,32 +278,35 @@ internal sealed partial class TurnClient
         }
     }
 
+    /// <summary>Started on the loop for the first packet to an address without a permission: the
+    /// permission is requested off the loop, then the packets that waited for it are sent.</summary>
     private async Task EstablishPermissionAsync(IPAddress address, Permission permission)
     {
-        List<(byte[] Data, IPEndPoint Peer)> queued;
+        await Task.Yield();   // off the loop before any I/O
         try
         {
-            await Task.Yield();
             await CreatePermissionAsync(address, _stop.Token).ConfigureAwait(false);
-            lock (_gate)
-            {
-                queued = permission.Queue;
-                permission.Queue = [];
-                permission.Pending = null;
-            }
         }
         catch (Exception ex)
         {
-            lock (_gate)
+            await OnLoopAsync(() =>
             {
                 Interlocked.Add(ref _droppedPackets, permission.Queue.Count);
                 permission.Queue.Clear();
                 permission.Pending = null;
                 if (!permission.Installed) _permissions.Remove(address);
-            }
+                PublishRoutes();
+            }).ConfigureAwait(false);
             if (ex is not OperationCanceledException) BackgroundFailed($"CreatePermission {address}", ex);
             return;
         }
+        var queued = await OnLoopAsync(() =>
+        {
+            var waiting = permission.Queue;
+            permission.Queue = [];
+            permission.Pending = null;
+            return waiting;
+        }, whenClosed: []).ConfigureAwait(false);
         foreach (var (data, peer) in queued)
         {
             try
@@ -279,133 +320,27 @@ internal sealed partial class TurnClient
         }
     }
 
+    /// <summary>Started on the loop when a permitted peer first gets data: ChannelBind off the loop.</summary>
     private async Task BindInBackgroundAsync(Binding binding)
     {
+        await Task.Yield();   // off the loop before any I/O
         try
         {
-            await Task.Yield();
             await SendChannelBindAsync(binding, _stop.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
-            lock (_gate)
-            {
-                // Leave the number reserved (the server may have bound it) but stop using it for sends.
-                binding.Pending = null;
-            }
+            // Leave the number reserved (the server may have bound it) but stop using it for sends.
+            await OnLoopAsync(() => binding.Pending = null).ConfigureAwait(false);
             if (ex is not OperationCanceledException) BackgroundFailed($"ChannelBind {binding.Number:x4} {binding.Peer}", ex);
         }
     }
 
-    /// <summary>Refreshes the allocation now (RFC 8656 §8); the timer does this on its own.</summary>
-    public async Task RefreshAsync(CancellationToken cancellationToken = default)
-    {
-        ThrowIfClosed();
-        var (response, _) = await RequestAsync(StunMethod.Refresh, b =>
-        {
-            if (_options.RequestedLifetime is { } lifetime) b.Add(new Lifetime((uint)lifetime.TotalSeconds));
-        }, cancellationToken).ConfigureAwait(false);
-        if (response.TryGet(out Lifetime granted)) Lifetime = TimeSpan.FromSeconds(granted.Seconds);
-        Interlocked.Increment(ref _refreshCount);
-        TurnLog.Refreshed(_log, RelayedAddress.ToString(), Lifetime.TotalSeconds);
-    }
-
-    /// <summary>When to refresh: a minute before expiry, or at half the lifetime when it is short.</summary>
-    internal static TimeSpan RefreshDelay(TimeSpan lifetime) =>
-        lifetime > TimeSpan.FromMinutes(2) ? lifetime - TimeSpan.FromMinutes(1) : lifetime / 2;
-
-    private void StartTimers()
-    {
-        _allocationTimer = _time.CreateTimer(static s => ((TurnClient)s!).OnAllocationTimer(), this, RefreshDelay(Lifetime), Timeout.InfiniteTimeSpan);
-        _permissionTimer = _time.CreateTimer(static s => ((TurnClient)s!).OnPermissionTimer(), this, _options.PermissionRefreshInterval, _options.PermissionRefreshInterval);
-        _channelTimer = _time.CreateTimer(static s => ((TurnClient)s!).OnChannelTimer(), this, _options.ChannelRefreshInterval, _options.ChannelRefreshInterval);
-    }
-
-    private void OnAllocationTimer() => _ = RefreshInBackgroundAsync();
-
-    private async Task RefreshInBackgroundAsync()
-    {
-        var retry = TimeSpan.FromSeconds(5);
-        try
-        {
-            await RefreshAsync(_stop.Token).ConfigureAwait(false);
-            retry = RefreshDelay(Lifetime);
-        }
-        catch (TurnException ex) when (ex.Error == TurnError.Closed || ex.ErrorCode == StunErrorCodes.AllocationMismatch)
-        {
-            Fail(new TurnException(TurnError.Closed, $"The allocation on {ServerEndPoint} is gone: {ex.Message}", ex.ErrorCode, ex.Reason, ex));
-            return;
-        }
-        catch (Exception ex)
-        {
-            if (_stop.IsCancellationRequested) return;
-            BackgroundFailed($"Refresh", ex);
-            // Try again sooner, but not past a quarter of the lifetime.
-            retry = TimeSpan.FromTicks(Math.Min(retry.Ticks, Math.Max(Lifetime.Ticks / 4, TimeSpan.FromMilliseconds(200).Ticks)));
-        }
-        try
-        {
-            _allocationTimer?.Change(retry, Timeout.InfiniteTimeSpan);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Closed meanwhile.
-        }
-    }
-
-    private void OnPermissionTimer() => _ = RefreshPermissionsAsync();
-
-    private async Task RefreshPermissionsAsync()
-    {
-        IPAddress[] addresses;
-        lock (_gate) addresses = _permissions.Where(p => p.Value.Installed).Select(p => p.Key).ToArray();
-        foreach (var address in addresses)
-        {
-            try
-            {
-                await CreatePermissionAsync(address, _stop.Token).ConfigureAwait(false);
-                Interlocked.Increment(ref _permissionRefreshCount);
-            }
-            catch (Exception ex)
-            {
-                if (_stop.IsCancellationRequested) return;
-                BackgroundFailed($"CreatePermission refresh {address}", ex);
-            }
-        }
-    }
-
-    private void OnChannelTimer() => _ = RefreshChannelsAsync();
-
-    private async Task RefreshChannelsAsync()
-    {
-        Binding[] bindings;
-        lock (_gate) bindings = _channelsByNumber.Values.Where(b => b.Bound).ToArray();
-        foreach (var binding in bindings)
-        {
-            try
-            {
-                await SendChannelBindAsync(binding, _stop.Token).ConfigureAwait(false);
-                Interlocked.Increment(ref _channelRefreshCount);
-            }
-            catch (Exception ex)
-            {
-                if (_stop.IsCancellationRequested) return;
-                BackgroundFailed($"ChannelBind refresh {binding.Number:x4}", ex);
-            }
-        }
-    }
-
     /// <summary>The channel bound to <paramref name="peer"/>, if its ChannelBind succeeded.</summary>
-    public ushort? GetChannel(IPEndPoint peer)
-    {
-        lock (_gate) return _channelsByPeer.TryGetValue(Normalize(peer), out var b) && b.Bound ? b.Number : null;
-    }
+    public ushort? GetChannel(IPEndPoint peer) => _routes.ChannelByPeer.TryGetValue(Normalize(peer), out var channel) ? channel : null;
 
     /// <summary>True when a permission for <paramref name="peer"/> is installed.</summary>
-    public bool HasPermission(IPAddress peer)
-    {
-        lock (_gate) return _permissions.TryGetValue(peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer, out var p) && p.Installed;
-    }
+    public bool HasPermission(IPAddress peer) => _routes.Permitted.Contains(peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer);
 
     private void BackgroundFailed(string operation, Exception ex)
     {
@@ -413,69 +348,4 @@ internal sealed partial class TurnClient
         TurnLog.BackgroundFailed(_log, operation, RelayedAddress.ToString(), ex.Message);
     }
 
-    private void ThrowIfClosed()
-    {
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _closed) != 0, this);
-    }
-
-    /// <summary>
-    /// Deletes the allocation (Refresh with LIFETIME 0, RFC 8656 §8) and closes the connection.
-    /// True when the server acknowledged the deletion within <paramref name="timeout"/> (default 2 s).
-    /// </summary>
-    public async Task<bool> CloseAsync(TimeSpan? timeout = null)
-    {
-        if (Interlocked.Exchange(ref _closed, 1) != 0) return false;
-        _allocationTimer?.Dispose();
-        _permissionTimer?.Dispose();
-        _channelTimer?.Dispose();
-        bool acknowledged = false;
-        if (!_transportFailed.Task.IsCompleted)
-        {
-            using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(2), _time);
-            try
-            {
-                await RequestAsync(StunMethod.Refresh, b => b.Add(new Lifetime(0)), cts.Token).ConfigureAwait(false);
-                acknowledged = true;
-            }
-            catch (TurnException ex) when (ex.ErrorCode == StunErrorCodes.AllocationMismatch)
-            {
-                acknowledged = true; // Already gone.
-            }
-            catch (Exception ex) when (ex is TurnException or OperationCanceledException)
-            {
-                BackgroundFailed($"Deallocate", ex);
-            }
-        }
-        ClosedCleanly = acknowledged;
-        TurnLog.Closed(_log, RelayedAddress.ToString(), acknowledged);
-        await AbandonAsync().ConfigureAwait(false);
-        return acknowledged;
-    }
-
-    /// <summary>True when the server acknowledged the deallocation on close.</summary>
-    public bool ClosedCleanly { get; private set; }
-
-    /// <summary>Stops the loops and closes the connection without talking to the server.</summary>
-    private async Task AbandonAsync()
-    {
-        Volatile.Write(ref _closed, 1);
-        _allocationTimer?.Dispose();
-        _permissionTimer?.Dispose();
-        _channelTimer?.Dispose();
-        if (!_stop.IsCancellationRequested) await _stop.CancelAsync().ConfigureAwait(false);
-        _transactions.Dispose();
-        await _transport.DisposeAsync().ConfigureAwait(false);
-        try
-        {
-            await _receiveLoop.ConfigureAwait(false);
-        }
-        catch (Exception)
-        {
-            // The loop reports through Fail; nothing more to do here.
-        }
-        _received.Writer.TryComplete();
-        _transportFailed.TrySetResult(new TurnException(TurnError.Closed, "The TURN client is closed."));
-    }
-
-    public async ValueTask DisposeAsync() => await CloseAsync().ConfigureAwait(false);
 }

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using WebRtcPS.Engine.Runtime;
 using WebRtcPS.Engine.Stun;
 using WebRtcPS.Engine.Stun.Attributes;
 
@@ -21,11 +22,13 @@ internal readonly record struct TurnReceiveResult(int Length, IPEndPoint Peer, b
 /// allocation (Refresh with LIFETIME 0).
 /// </summary>
 /// <remarks>
-/// Concurrency: the protocol state (credentials, permissions, channels) is a few small maps under
-/// one lock, never held across I/O. One receive loop reads the server; transactions complete from
-/// it; refresh timers run on the injected <see cref="TimeProvider"/> and start async work that
-/// never throws into the timer. Nothing a peer or the server sends can throw: bad input is dropped
-/// and counted.
+/// Concurrency: one <see cref="SerialLoop"/> owns the protocol state (credentials, permissions,
+/// channels, the lifetime) and the three refresh deadlines; it is changed only by work items on
+/// that loop, which never block. Requests are I/O and run off the loop; what their answers change
+/// is posted back to it. The send and receive paths read an immutable snapshot of the routes
+/// (permitted addresses, channels) that the loop publishes after each change, so relayed data
+/// never waits for the loop. One receive loop reads the server; transactions complete from it.
+/// Nothing a peer or the server sends can throw: bad input is dropped and counted.
 /// </remarks>
 internal sealed partial class TurnClient : IAsyncDisposable
 {
@@ -40,17 +43,17 @@ internal sealed partial class TurnClient : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly TaskCompletionSource<TurnException> _transportFailed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<Received> _received;
-    private readonly object _gate = new();
+    private readonly SerialLoop _loop;
+    private Task _receiveLoop = Task.CompletedTask;
+    private int _closed;
+
+    // Owned by the loop (written only there; _auth and the lifetime are read as published snapshots).
     private readonly Dictionary<IPAddress, Permission> _permissions = [];
     private readonly Dictionary<IPEndPoint, Binding> _channelsByPeer = [];
     private readonly Dictionary<ushort, Binding> _channelsByNumber = [];
-    private Task _receiveLoop = Task.CompletedTask;
-    private AuthState? _auth;
     private ushort _nextChannel = ChannelData.MinChannel;
-    private ITimer? _allocationTimer;
-    private ITimer? _permissionTimer;
-    private ITimer? _channelTimer;
-    private int _closed;
+    private volatile AuthState? _auth;
+    private long _lifetimeTicks;
     private long _droppedPackets, _strayResponses, _refreshCount, _permissionRefreshCount, _channelRefreshCount;
     private string? _lastError;
 
@@ -82,6 +85,10 @@ internal sealed partial class TurnClient : IAsyncDisposable
         var transactionOptions = transport.IsReliable
             ? (options.TransactionOptions ?? StunTransactionOptions.Default) with { IsReliableTransport = true }
             : options.TransactionOptions ?? StunTransactionOptions.Default;
+        _loop = new SerialLoop("TURN client loop", _time, _log, TurnLog.LoopWorkFailed);
+        _allocationRefresh = _loop.CreateDeadline(OnAllocationRefreshDue);
+        _permissionRefresh = _loop.CreateDeadline(OnPermissionRefreshDue);
+        _channelRefresh = _loop.CreateDeadline(OnChannelRefreshDue);
         _transactions = new StunTransactionManager(frame => _transport.SendAsync(frame, CancellationToken.None), _time, transactionOptions);
         _received = Channel.CreateBounded<Received>(new BoundedChannelOptions(options.ReceiveQueueCapacity)
         {
@@ -110,7 +117,11 @@ internal sealed partial class TurnClient : IAsyncDisposable
     public TurnTransportKind Transport => _transport.Kind;
 
     /// <summary>The lifetime granted by the last Allocate or Refresh.</summary>
-    public TimeSpan Lifetime { get; private set; }
+    public TimeSpan Lifetime
+    {
+        get => TimeSpan.FromTicks(Volatile.Read(ref _lifetimeTicks));
+        private set => Volatile.Write(ref _lifetimeTicks, value.Ticks);
+    }
 
     public string? Realm => _auth?.Realm;
 
@@ -175,7 +186,7 @@ internal sealed partial class TurnClient : IAsyncDisposable
                     client.StartReceiving();
                     await client.AllocateCoreAsync(linked.Token).ConfigureAwait(false);
                     client.AllocateTime = options.TimeProvider.GetElapsedTime(start);
-                    client.StartTimers();
+                    await client.StartRefreshingAsync().ConfigureAwait(false);
                     if (options.Logger is { } logger)
                         TurnLog.Allocated(logger, options.Server.ToString(), client.Transport, client.RelayedAddress.ToString(), client.MappedAddress?.ToString(), client.Lifetime.TotalSeconds, client.AllocateTime.TotalMilliseconds);
                     return client;
@@ -284,7 +295,7 @@ internal sealed partial class TurnClient : IAsyncDisposable
         bool sentCredentials = false;
         for (int attempt = 0; ; attempt++)
         {
-            var auth = Volatile.Read(ref _auth);
+            var auth = _auth;
             var builder = new StunMessageBuilder(new StunMessageType(method, StunClass.Request), StunTransactionId.NewId());
             addAttributes(builder);
             if (auth is not null && _options.Username is not null)
@@ -308,12 +319,12 @@ internal sealed partial class TurnClient : IAsyncDisposable
             if (code is StunErrorCodes.Unauthorized or StunErrorCodes.StaleNonce) TurnLog.Challenged(_log, method.ToString(), code, ServerEndPoint.ToString(), response.TryGet(out Realm challengeRealm) ? challengeRealm.Value : auth?.Realm);
             if (code == StunErrorCodes.Unauthorized && !sentCredentials && _options.Username is not null && attempt < MaxNonceRetries)
             {
-                if (!TryLearnChallenge(response, auth?.Realm)) throw new TurnException(TurnError.ProtocolError, $"{method}: 401 from {ServerEndPoint} without a usable REALM and NONCE.", code, reason);
+                if (await LearnChallengeAsync(response, auth?.Realm).ConfigureAwait(false) is false) throw new TurnException(TurnError.ProtocolError, $"{method}: 401 from {ServerEndPoint} without a usable REALM and NONCE.", code, reason);
                 continue;
             }
             if (code == StunErrorCodes.StaleNonce && attempt < MaxNonceRetries && _options.Username is not null)
             {
-                if (!TryLearnChallenge(response, auth?.Realm)) throw new TurnException(TurnError.ProtocolError, $"{method}: 438 from {ServerEndPoint} without a usable NONCE.", code, reason);
+                if (await LearnChallengeAsync(response, auth?.Realm).ConfigureAwait(false) is false) throw new TurnException(TurnError.ProtocolError, $"{method}: 438 from {ServerEndPoint} without a usable NONCE.", code, reason);
                 sentCredentials = false;
                 continue;
             }
@@ -332,12 +343,14 @@ internal sealed partial class TurnClient : IAsyncDisposable
         }
     }
 
-    private bool TryLearnChallenge(StunMessage response, string? previousRealm)
+    /// <summary>Learns REALM and NONCE from a 401/438: the new credential state is made here and
+    /// installed on the loop, which owns it. False when the response has no usable challenge.</summary>
+    private async Task<bool> LearnChallengeAsync(StunMessage response, string? previousRealm)
     {
         if (!response.TryGet(out Nonce nonce) || string.IsNullOrEmpty(nonce.Value)) return false;
         string? realm = response.TryGet(out Realm r) && !string.IsNullOrEmpty(r.Value) ? r.Value : previousRealm;
         if (realm is null || _options.Username is null || _options.Password is null) return false;
-        var current = Volatile.Read(ref _auth);
+        var current = _auth;
         byte[] key;
         try
         {
@@ -351,7 +364,8 @@ internal sealed partial class TurnClient : IAsyncDisposable
         {
             return false;
         }
-        Volatile.Write(ref _auth, new AuthState(realm, nonce.Value, key));
+        var learned = new AuthState(realm, nonce.Value, key);
+        await OnLoopAsync(() => _auth = learned).ConfigureAwait(false);
         return true;
     }
 

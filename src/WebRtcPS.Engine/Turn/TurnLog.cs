@@ -37,4 +37,7 @@ internal static partial class TurnLog
 
     [LoggerMessage(1510, LogLevel.Debug, "TURN dropped a {Length}-byte frame from {Server} (first byte 0x{FirstByte:x2}): {Reason}")]
     public static partial void Dropped(ILogger logger, int length, string server, byte firstByte, string reason);
+
+    [LoggerMessage(1511, LogLevel.Error, "TURN client: a work item on its loop ({WorkItem}) threw; the loop goes on")]
+    public static partial void LoopWorkFailed(ILogger logger, string workItem, Exception exception);
 }

@@ -81,7 +81,10 @@ public class DataChannelTests
     public async Task SendBeforeOpenIsAnInvalidStateError()
     {
         await using var pair = await DataChannelPair.ConnectAsync();
-        pair.AssociationB.Abort("peer gone");   // no ACK will ever come
+        // The peer is gone, and silently: A does not hear its ABORT, so createDataChannel does not
+        // race the association's close (which would make it throw instead); no ACK will ever come.
+        pair.Link.B.Blackhole = true;
+        pair.AssociationB.Abort("peer gone");
         var channel = pair.A.CreateDataChannel("never");
         Assert.NotEqual(RTCDataChannelState.Open, channel.ReadyState);
         Assert.Throws<InvalidStateError>(() => channel.Send("x"));

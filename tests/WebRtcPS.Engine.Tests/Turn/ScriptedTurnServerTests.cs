@@ -18,7 +18,7 @@ public sealed class ScriptedTurnServerTests
     private static readonly byte[] Key = StunCredentials.LongTermKey("u", Realm, "p");
 
     /// <summary>Answers each transaction with what the script returns for it (null: no answer).</summary>
-    private sealed class ScriptedServer : IDisposable
+    internal sealed class ScriptedServer : IDisposable
     {
         private readonly Socket _socket = new(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
         private readonly CancellationTokenSource _stop = new();
