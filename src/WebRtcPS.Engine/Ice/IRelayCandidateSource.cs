@@ -24,6 +24,8 @@ public interface IRelayCandidateSource
 /// <param name="ServerAddress">The TURN server, part of the foundation (RFC 8445 §5.1.1.3).</param>
 /// <param name="ServerTransport">Client-to-server transport (udp, tcp; tls counts as tcp).</param>
 /// <param name="Error">Set instead of the others when the allocation failed: why.</param>
+/// <param name="ErrorCode">With <paramref name="Error"/>: the server's STUN error code (401: the
+/// credentials were refused), or 701 when the server could not be reached (W3C icecandidateerror).</param>
 public sealed record RelayAllocation(
     IIcePacketSocket? Socket,
     IPEndPoint? RelayedAddress,
@@ -31,4 +33,5 @@ public sealed record RelayAllocation(
     IPAddress? ServerAddress,
     RTCIceProtocol ServerTransport = RTCIceProtocol.Udp,
     string? Error = null,
-    string? Url = null);
+    string? Url = null,
+    int? ErrorCode = null);

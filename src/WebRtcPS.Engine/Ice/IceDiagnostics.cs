@@ -24,6 +24,20 @@ public sealed record IceDiagnostics
     /// <summary>Exceptions caught on peer input (bugs, not peer misbehaviour); empty normally.</summary>
     public required IReadOnlyList<string> InternalErrors { get; init; }
 
+    /// <summary>The stun: URLs this agent asked for server-reflexive candidates.</summary>
+    public IReadOnlyList<string> StunServers { get; init; } = [];
+
+    /// <summary>TURN servers were given (relayed candidates were asked for).</summary>
+    public bool RelayConfigured { get; init; }
+
+    /// <summary>STUN and TURN servers that failed while gathering (W3C icecandidateerror: the
+    /// server's error code, or 701 when it could not be reached).</summary>
+    public IReadOnlyList<IceCandidateErrorEvent> CandidateErrors { get; init; } = [];
+
+    /// <summary>While no pair is selected: the likely reason, from what was gathered on both sides
+    /// and what the checks got back (<see cref="IceFailureDiagnosis"/>); null once connected.</summary>
+    public string? Diagnosis { get; init; }
+
     public override string ToString()
     {
         var sb = new StringBuilder();
@@ -47,6 +61,7 @@ public sealed record IceDiagnostics
         if (SelectedPair is not null) sb.Append("Selected: ").AppendLine(SelectedPair.ToString());
         foreach (var problem in Problems) sb.Append("Problem: ").AppendLine(problem);
         foreach (var error in InternalErrors) sb.Append("Internal error: ").AppendLine(error);
+        if (Diagnosis is not null && !StateReason.Contains(Diagnosis, StringComparison.Ordinal)) sb.Append("Likely cause: ").AppendLine(Diagnosis);
         return sb.ToString();
     }
 }

@@ -5,7 +5,13 @@ internal sealed partial class IceAgentCore
 {
     /// <summary>What was gathered, what the peer offered, every pair with what its checks got
     /// back, and the state with its reason.</summary>
-    public IceDiagnostics BuildDiagnostics() => new()
+    public IceDiagnostics BuildDiagnostics()
+    {
+        var d = Snapshot();
+        return _selected is null ? d with { Diagnosis = IceFailureDiagnosis.Diagnose(d) } : d;
+    }
+
+    private IceDiagnostics Snapshot() => new()
     {
         State = _state,
         StateReason = _stateReason,
@@ -25,6 +31,9 @@ internal sealed partial class IceAgentCore
             _ => null,
         }).OfType<string>().ToArray(),
         InternalErrors = _internalErrors.ToArray(),
+        StunServers = _options.IceServers.Where(u => IceServerUri.TryParse(u, out var uri, out _) && uri.IsStun).ToArray(),
+        RelayConfigured = _options.RelaySource is not null,
+        CandidateErrors = _history.OfType<IceCandidateErrorEvent>().ToArray(),
     };
 
     private RTCIceCandidatePairStats PairStats(CandidatePair p) => new()
