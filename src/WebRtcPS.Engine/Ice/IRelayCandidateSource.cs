@@ -14,6 +14,10 @@ public interface IRelayCandidateSource
     /// <summary>Allocates relayed addresses, yielding each as it is ready; ends when all
     /// allocations have succeeded or failed. Failures are reported, not thrown.</summary>
     IAsyncEnumerable<RelayAllocation> AllocateAsync(IIceNetwork network, CancellationToken cancellationToken);
+
+    /// <summary>The servers it allocates from, as turn:/turns: URLs, for diagnostics (a TURN server
+    /// that never answers is named in the failure's likely cause); empty when not known.</summary>
+    IReadOnlyList<string> Urls => [];
 }
 
 /// <summary>One relayed transport address and the socket that sends and receives through it.</summary>

@@ -30,6 +30,13 @@ public sealed record IceDiagnostics
     /// <summary>TURN servers were given (relayed candidates were asked for).</summary>
     public bool RelayConfigured { get; init; }
 
+    /// <summary>The TURN servers' URLs, when the relay source names them.</summary>
+    public IReadOnlyList<string> TurnServers { get; init; } = [];
+
+    /// <summary>Relay allocations were still under way (a TURN server that does not answer keeps
+    /// them so for its whole retransmission schedule).</summary>
+    public bool RelaysPending { get; init; }
+
     /// <summary>STUN and TURN servers that failed while gathering (W3C icecandidateerror: the
     /// server's error code, or 701 when it could not be reached).</summary>
     public IReadOnlyList<IceCandidateErrorEvent> CandidateErrors { get; init; } = [];

@@ -12,7 +12,8 @@ namespace WebRtcPS.Engine.Ice;
 /// </summary>
 internal static class IceFailureDiagnosis
 {
-    /// <summary>One or more sentences, most decisive first; null when a pair is selected.</summary>
+    /// <summary>One or more causes, most decisive first, joined by "; " (no final period); null
+    /// when a pair is selected.</summary>
     public static string? Diagnose(IceDiagnostics d)
     {
         if (d.SelectedPair is not null) return null;
@@ -42,7 +43,7 @@ internal static class IceFailureDiagnosis
             causes.Add("the peer sent no candidate: its gathering failed (a relay-only peer whose TURN allocation failed, or a peer where UDP is " +
                        "blocked and no TURN over TCP/TLS was given), or its candidates were lost in signaling");
         }
-        if (causes.Count > 0 && (local.Count == 0 || remote.Count == 0)) return string.Join("; ", causes) + ".";
+        if (causes.Count > 0 && (local.Count == 0 || remote.Count == 0)) return string.Join("; ", causes);
 
         var pairs = d.Pairs;
         var valid = pairs.Count(p => p.State == RTCIceCandidatePairState.Succeeded);
@@ -67,7 +68,7 @@ internal static class IceFailureDiagnosis
             causes.Add(NothingGotThrough(d, localRelay, localSrflx));
         }
         if (causes.Count == 0) causes.Add("no candidate pair got an answer (see the pairs)");
-        return string.Join("; ", causes) + ".";
+        return string.Join("; ", causes);
     }
 
     /// <summary>TURN servers that failed, when no relayed candidate came from any of them.</summary>
@@ -91,6 +92,15 @@ internal static class IceFailureDiagnosis
             else
                 causes.Add($"the TURN server {e.Url} gave no relay: {e.ErrorText}");
         }
+        if (credentials || localRelay || !d.RelaysPending || d.CandidateErrors.Any(e => IsTurn(e.Url))) return;
+        // Allocations still under way at the verdict: the server has not answered (a TURN client
+        // retransmits for much longer than ICE waits).
+        var pending = d.TurnServers.Count == 0 ? "the TURN server" : $"the TURN server{(d.TurnServers.Count > 1 ? "s" : "")} {string.Join(", ", d.TurnServers)}";
+        var udp = d.TurnServers.Where(u => !u.StartsWith("turns:", StringComparison.OrdinalIgnoreCase) && !u.Contains("transport=tcp", StringComparison.OrdinalIgnoreCase)).ToList();
+        causes.Add(udp.Count > 0 && udp.Count == d.TurnServers.Count
+            ? $"{pending} did not answer over UDP: UDP seems blocked here; where only TCP gets out, use TURN over TCP or TLS " +
+              "(turn:HOST:3478?transport=tcp, or turns:HOST:443, which passes most firewalls)"
+            : $"{pending} had not given a relay yet (no answer: is its port open from here?)");
     }
 
     /// <summary>No answer over UDP from any STUN server, and no server-reflexive candidate.</summary>

@@ -40,6 +40,8 @@ public sealed class TurnRelaySource : IRelayCandidateSource
 
     public IReadOnlyList<TurnClientOptions> Servers => _servers;
 
+    public IReadOnlyList<string> Urls => _servers.Select(s => s.Server.ToString()).ToArray();
+
     public async IAsyncEnumerable<RelayAllocation> AllocateAsync(IIceNetwork network, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var results = Channel.CreateUnbounded<RelayAllocation>();

@@ -63,7 +63,7 @@ public sealed class IceFailureDiagnosisTests
     public void ChecksArriveButNoneOfOursIsAnswered_OneWayTraffic()
     {
         var d = Diagnostics([LocalHost], [RemoteSrflx], [Pair(LocalHost, RemoteSrflx, RTCIceCandidatePairState.InProgress, requestsIn: 3)]);
-        Assert.Equal("the peer's checks arrive but none of ours is answered: traffic passes in one direction only (a firewall, or a NAT that filters our path).",
+        Assert.Equal("the peer's checks arrive but none of ours is answered: traffic passes in one direction only (a firewall, or a NAT that filters our path)",
                      IceFailureDiagnosis.Diagnose(d));
     }
 
@@ -71,7 +71,7 @@ public sealed class IceFailureDiagnosisTests
     public void ValidPairsButNoNomination_BlamesTheControllingPeer()
     {
         var d = Diagnostics([LocalHost], [RemoteHost], [Pair(LocalHost, RemoteHost, RTCIceCandidatePairState.Succeeded, 2, 2)], RTCIceRole.Controlled);
-        Assert.Equal("1 pair(s) work, but the controlling peer nominated none.", IceFailureDiagnosis.Diagnose(d));
+        Assert.Equal("1 pair(s) work, but the controlling peer nominated none", IceFailureDiagnosis.Diagnose(d));
     }
 
     [Fact]
@@ -102,7 +102,16 @@ public sealed class IceFailureDiagnosisTests
         var error = new IceCandidateErrorEvent(default, default, "turn:turn.example:3478?transport=tcp", "", 701, "Not reachable: connection refused");
         var d = Diagnostics([], [RemoteHost], [], relay: true, errors: [error]);
         Assert.Equal("the TURN server turn:turn.example:3478?transport=tcp could not be reached (Not reachable: connection refused): is its port open " +
-                     "from here?; no local candidate was gathered: relay-only, and no TURN allocation succeeded.", IceFailureDiagnosis.Diagnose(d));
+                     "from here?; no local candidate was gathered: relay-only, and no TURN allocation succeeded", IceFailureDiagnosis.Diagnose(d));
+    }
+
+    [Fact]
+    public void ATurnAllocationOverUdpStillPendingAtTheVerdict_MeansUdpIsBlocked()
+    {
+        var relay = Candidate(RTCIceCandidateType.Relay, "203.0.113.50", 49152);
+        var d = Diagnostics([], [relay], [], relay: true) with { TurnServers = ["turn:turn.example:3478?transport=udp"], RelaysPending = true };
+        Assert.StartsWith("the TURN server turn:turn.example:3478?transport=udp did not answer over UDP: UDP seems blocked here; where only TCP gets out, use TURN over TCP or TLS",
+                          IceFailureDiagnosis.Diagnose(d));
     }
 
     [Theory]

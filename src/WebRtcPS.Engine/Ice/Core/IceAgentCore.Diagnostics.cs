@@ -33,6 +33,8 @@ internal sealed partial class IceAgentCore
         InternalErrors = _internalErrors.ToArray(),
         StunServers = _options.IceServers.Where(u => IceServerUri.TryParse(u, out var uri, out _) && uri.IsStun).ToArray(),
         RelayConfigured = _options.RelaySource is not null,
+        TurnServers = _options.RelaySource?.Urls ?? [],
+        RelaysPending = _relaysPending,
         CandidateErrors = _history.OfType<IceCandidateErrorEvent>().ToArray(),
     };
 

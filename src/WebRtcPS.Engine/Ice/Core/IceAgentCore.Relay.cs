@@ -67,6 +67,7 @@ internal sealed partial class IceAgentCore
         try
         {
             _pendingGather--;
+            _relaysPending = false;
             MaybeCompleteGathering();
         }
         finally
