@@ -65,10 +65,11 @@ function Get-NatMatrixIceServers {
 
 # The cmdlet parameters of one side of a cell (WebRtcPS), as the runner takes them.
 function New-NatMatrixJob {
-    param($Lab, [string] $Kind, [string] $Id, [string] $RemoteId, [string] $Configuration, [int] $TimeoutSec = 20)
+    param($Lab, [string] $Kind, [string] $Id, [string] $RemoteId, [string] $Configuration, [int] $TimeoutSec = 20, [string] $Role)
     $ice = Get-NatMatrixIceServers -Lab $Lab -Configuration $Configuration
+    if (-not $Role) { $Role = if ($Kind -eq 'test') { 'Offerer' } else { 'Answerer' } }
     $p = [ordered]@{
-        Role = if ($Kind -eq 'test') { 'Offerer' } else { 'Answerer' }
+        Role = $Role
         Id = $Id; RemoteId = $RemoteId
         SignalingUri = "http://$($Lab.ServerA):$($Lab.SignalingPort)"
         TimeoutSec = $TimeoutSec

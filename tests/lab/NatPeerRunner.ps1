@@ -58,7 +58,20 @@ $job = {
         $pair = @($output | Where-Object { $_.PSObject.Properties['LocalType'] -and $_.PSObject.Properties['RemoteType'] }) | Select-Object -Last 1
         $received = @($output | Where-Object { $_.PSObject.Properties['Direction'] -and "$($_.Direction)" -eq 'Received' })
         $failure = @($errors) | Select-Object -First 1
+        # Wall-clock milliseconds (UTC) of: the offer set (offerer), the remote description applied
+        # (the answer at the offerer, the offer at the answerer), the last remote candidate, the
+        # channel open (for bench/natlab).
+        $ms = { param($t) if ($t) { $t.ToUniversalTime().Ticks / 10000.0 } else { $null } }
+        $states = @($output | Where-Object { $_.PSObject.Properties['Machine'] })
+        $described = $states | Where-Object { $_.Machine -eq 'Signaling' -and (($_.From -eq 'have-local-offer' -and $_.To -eq 'stable') -or $_.To -eq 'have-remote-offer') } |
+            Select-Object -First 1
+        $lastRemote = @($output | Where-Object { $_.PSObject.Properties['Direction'] -and "$($_.Direction)" -eq 'Remote' -and $_.PSObject.Properties['Foundation'] }) |
+            Sort-Object Timestamp | Select-Object -Last 1
+        $open = $states | Where-Object { $_.Machine -eq 'Channel' -and $_.To -eq 'open' } | Select-Object -First 1
+        $offer = $states | Where-Object { $_.Machine -eq 'Signaling' -and $_.To -eq 'have-local-offer' } | Select-Object -First 1
         [ordered]@{
+            OfferAt = & $ms $offer.Timestamp; RemoteDescriptionAt = & $ms $described.Timestamp; LastRemoteCandidateAt = & $ms $lastRemote.Timestamp
+            OpenAt = & $ms $open.Timestamp
             Success = (-not $failure) -and $received.Count -gt 0; LocalType = $pair.LocalType; RemoteType = $pair.RemoteType
             LocalCandidate = if ($pair) { "$($pair.LocalType) $($pair.LocalAddress):$($pair.LocalPort)" } else { $null }
             RemoteCandidate = if ($pair) { "$($pair.RemoteType) $($pair.RemoteAddress):$($pair.RemotePort)" } else { $null }

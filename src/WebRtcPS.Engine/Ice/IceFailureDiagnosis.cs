@@ -31,7 +31,7 @@ internal static class IceFailureDiagnosis
             causes.Add($"UDP seems blocked here: no STUN answer from {servers}; where only TCP gets out, use TURN over TCP or TLS " +
                        "(turn:HOST:3478?transport=tcp, or turns:HOST:443, which passes most firewalls)");
         }
-        TurnProblems(d, localRelay, causes, credentials: false);
+        TurnProblems(d, localRelay, causes, credentials: false, udpSilent);
         if (local.Count == 0)
         {
             causes.Add(d.RelayConfigured
@@ -72,7 +72,7 @@ internal static class IceFailureDiagnosis
     }
 
     /// <summary>TURN servers that failed, when no relayed candidate came from any of them.</summary>
-    private static void TurnProblems(IceDiagnostics d, bool localRelay, List<string> causes, bool credentials)
+    private static void TurnProblems(IceDiagnostics d, bool localRelay, List<string> causes, bool credentials, bool udpSilent = false)
     {
         foreach (var e in d.CandidateErrors.Where(e => IsTurn(e.Url)).DistinctBy(e => e.Url))
         {
@@ -98,8 +98,10 @@ internal static class IceFailureDiagnosis
         var pending = d.TurnServers.Count == 0 ? "the TURN server" : $"the TURN server{(d.TurnServers.Count > 1 ? "s" : "")} {string.Join(", ", d.TurnServers)}";
         var udp = d.TurnServers.Where(u => !u.StartsWith("turns:", StringComparison.OrdinalIgnoreCase) && !u.Contains("transport=tcp", StringComparison.OrdinalIgnoreCase)).ToList();
         causes.Add(udp.Count > 0 && udp.Count == d.TurnServers.Count
-            ? $"{pending} did not answer over UDP: UDP seems blocked here; where only TCP gets out, use TURN over TCP or TLS " +
-              "(turn:HOST:3478?transport=tcp, or turns:HOST:443, which passes most firewalls)"
+            ? udpSilent
+                ? $"{pending} did not answer over UDP either"
+                : $"{pending} did not answer over UDP: UDP seems blocked here; where only TCP gets out, use TURN over TCP or TLS " +
+                  "(turn:HOST:3478?transport=tcp, or turns:HOST:443, which passes most firewalls)"
             : $"{pending} had not given a relay yet (no answer: is its port open from here?)");
     }
 
