@@ -9,8 +9,9 @@
     WebRtcPS runs Connect-WrtcPeer on both sides; each side reports, on the machine's clock, when
     it applied the remote description, when its last remote candidate came and when the channel
     opened. "Ready" is the later of both sides' remote description and last remote candidate;
-    "after ready" is the offerer's channel open minus ready (0 when it opened before the last
-    candidate came). Against pion only our side's view is used. "Setup" is offer -> open.
+    "after ready" is the offerer's channel open minus ready (none when it opened before the last
+    candidate came: counted apart). Against pion only our side's view is used. "Setup" is
+    offer -> open.
 .EXAMPLE
     sudo dotnet pwsh bench/natlab/Measure-NatSetup.ps1 -Repeat 5
 #>
@@ -48,7 +49,7 @@ function Run-Pair($Lab, $R1, $R2, $Cell, [string] $Kind) {
             if (-not ($off.Success -and $ans.Success)) { return [pscustomobject]@{ Ok = $false; Error = "$($off.Error) / $($ans.Error)" } }
             $ready = ($off.RemoteDescriptionAt, $ans.RemoteDescriptionAt, $off.LastRemoteCandidateAt, $ans.LastRemoteCandidateAt | Measure-Object -Maximum).Maximum
             [pscustomobject]@{ Ok = $true; Path = Get-NatMatrixPath $off.LocalType $ans.LocalType; SetupMs = $off.OpenAt - $off.OfferAt
-                AfterReadyMs = [math]::Max(0, $off.OpenAt - $ready) }
+                AfterReadyMs = if ($off.OpenAt -gt $ready) { $off.OpenAt - $ready } else { $null } }
         }
         default {
             # pion as offerer (site 1) or answerer (site 2): Invoke-NatMatrixPionCells, one cell.
@@ -56,7 +57,7 @@ function Run-Pair($Lab, $R1, $R2, $Cell, [string] $Kind) {
             if (-not $r.Connected) { return [pscustomobject]@{ Ok = $false; Error = "$($r.Pion.reason) / $($r.Ours.Error)" } }
             $ours = $r.Ours
             $ready = ($ours.RemoteDescriptionAt, $ours.LastRemoteCandidateAt | Measure-Object -Maximum).Maximum
-            [pscustomobject]@{ Ok = $true; Path = $r.Path; SetupMs = [double] $r.SetupMs; AfterReadyMs = [math]::Max(0, $ours.OpenAt - $ready) }
+            [pscustomobject]@{ Ok = $true; Path = $r.Path; SetupMs = [double] $r.SetupMs; AfterReadyMs = if ($ours.OpenAt -gt $ready) { $ours.OpenAt - $ready } else { $null } }
         }
     }
 }
@@ -85,7 +86,10 @@ try {
                 Peers = switch ($kind) { 'webrtcps' { 'WebRtcPS - WebRtcPS' } 'Offerer' { 'pion offerer - WebRtcPS' } default { 'WebRtcPS - pion answerer' } }
                 Path = (@($ok | Group-Object Path | Sort-Object Count -Descending | ForEach-Object { "$($_.Name) x$($_.Count)" }) -join ', ')
                 Runs = "$($ok.Count)/$Repeat"
-                AfterReadyMedianMs = Median @($ok.AfterReadyMs); AfterReadyMaxMs = ($ok.AfterReadyMs | Measure-Object -Maximum).Maximum
+                # Runs that opened before the last remote candidate came have no "after ready".
+                AfterReadyMedianMs = Median @($ok | Where-Object { $null -ne $_.AfterReadyMs } | ForEach-Object AfterReadyMs)
+                AfterReadyMaxMs = ($ok | Where-Object { $null -ne $_.AfterReadyMs } | Measure-Object AfterReadyMs -Maximum).Maximum
+                BeforeLastCandidate = @($ok | Where-Object { $null -eq $_.AfterReadyMs }).Count
                 SetupMedianMs = Median @($ok.SetupMs)
                 Errors = (@($runs | Where-Object { -not $_.Ok } | ForEach-Object Error) -join '; ')
             }
@@ -103,9 +107,9 @@ $lines = @(
     ''
     ("{0:yyyy-MM-dd HH:mm} UTC, {1} cores, load average {2}; {3} run(s) per row, one at a time; {4:0} s in all." -f [DateTime]::UtcNow, [Environment]::ProcessorCount, $load, $Repeat, $clock.Elapsed.TotalSeconds)
     ''
-    '| cell | sites | ICE | peers | path | ok | after ready, median ms | max ms | setup (offer -> open), median ms | errors |'
-    '| ---: | --- | --- | --- | --- | --- | ---: | ---: | ---: | --- |'
-) + ($rows | ForEach-Object { '| {0} | {1} | {2} | {3} | {4} | {5} | {6:0} | {7:0} | {8:0} | {9} |' -f $_.Cell, $_.Sites, $_.Configuration, $_.Peers, $_.Path, $_.Runs, $_.AfterReadyMedianMs, $_.AfterReadyMaxMs, $_.SetupMedianMs, $_.Errors })
+    '| cell | sites | ICE | peers | path | ok | after ready, median ms | max ms | opened before the last candidate | setup (offer -> open), median ms | errors |'
+    '| ---: | --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | --- |'
+) + ($rows | ForEach-Object { '| {0} | {1} | {2} | {3} | {4} | {5} | {6:0} | {7:0} | {8} | {9:0} | {10} |' -f $_.Cell, $_.Sites, $_.Configuration, $_.Peers, $_.Path, $_.Runs, $_.AfterReadyMedianMs, $_.AfterReadyMaxMs, $_.BeforeLastCandidate, $_.SetupMedianMs, $_.Errors })
 New-Item -ItemType Directory -Force -Path (Split-Path $Out) | Out-Null
 Set-Content -Path $Out -Value $lines
 $lines

@@ -39,6 +39,9 @@ internal sealed class CandidatePair(LocalCandidate local, RemoteCandidate remote
     /// <summary>Controlling: the next check on this pair carries USE-CANDIDATE.</summary>
     public bool UseCandidateNext { get; set; }
 
+    /// <summary>When the first connectivity check on it went out.</summary>
+    public TimeSpan? FirstCheckAt { get; set; }
+
     /// <summary>The outstanding connectivity check, if any.</summary>
     public IceTransaction? Transaction { get; set; }
 

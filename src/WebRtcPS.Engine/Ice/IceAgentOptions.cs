@@ -64,6 +64,16 @@ public sealed record IceAgentOptions
     public TimeSpan NominationTimeout { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
+    /// When set (N &gt; 0), the controlling agent waits for a higher-priority pair only N round trips
+    /// of the best valid pair (at least 2 Ta) after that pair's first check, rather than the whole
+    /// <see cref="NominationTimeout"/>: a path like the valid one answers within a round trip or
+    /// two, and behind a NAT the highest pairs (to the peer's private host addresses) never do, so
+    /// the full wait would delay every such connection. Pairs not yet checked still get the whole
+    /// timeout. 0 (the default) waits the whole timeout.
+    /// </summary>
+    public int NominationRoundTrips { get; init; }
+
+    /// <summary>
     /// Send the controlling agent's USE-CANDIDATE check at once instead of at the next Ta slot.
     /// It goes to a pair that has just answered, so it probes no new path and adds no load worth
     /// pacing; it saves up to one Ta of setup time. RFC 8445 §6.1.4.2 paces every check, so this
@@ -134,6 +144,7 @@ public sealed record IceAgentOptions
         Positive(CheckingTimeout, nameof(CheckingTimeout));
         if (DirectPathWait < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(DirectPathWait), DirectPathWait, "Must not be negative.");
         if (NominationTimeout < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(NominationTimeout), NominationTimeout, "Must not be negative.");
+        if (NominationRoundTrips < 0) throw new ArgumentOutOfRangeException(nameof(NominationRoundTrips), NominationRoundTrips, "Must not be negative.");
         if (MaxCheckRequests < 1) throw new ArgumentOutOfRangeException(nameof(MaxCheckRequests), MaxCheckRequests, "At least one request.");
         if (MaxStunRequests < 1) throw new ArgumentOutOfRangeException(nameof(MaxStunRequests), MaxStunRequests, "At least one request.");
         if (MaxPairs < 1) throw new ArgumentOutOfRangeException(nameof(MaxPairs), MaxPairs, "At least one pair.");

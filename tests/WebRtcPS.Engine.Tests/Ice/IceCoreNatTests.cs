@@ -22,12 +22,14 @@ public sealed class IceCoreNatTests
     /// <summary>The peer connection's ICE defaults (Ta 10 ms, nomination without pacing), with a role.</summary>
     internal static IceAgentOptions Options(RTCIceRole role) => WebRtcPS.Engine.PeerConnection.RTCConfiguration.DefaultIce with { Role = role };
 
-    /// <summary>The lab on the wire: 5 ms a hop, two STUN servers, a TURN server on A.</summary>
+    /// <summary>The lab on the wire: 5 ms a hop, two STUN servers, a TURN server on A, and, as
+    /// the seed's signaling, no end-of-candidates.</summary>
     internal static IceCoreWire Lab(IceAgentOptions a, IceAgentOptions b, int seed = 1)
     {
         var wire = new IceCoreWire(a, [Host1], b, [Host2], seed)
         {
             Latency = Ms(5),
+            TrickleEndOfCandidates = false,
             TurnServer = new IPEndPoint(ServerA, 3478),
             TurnAllocationDelay = Ms(20),
         };
@@ -146,6 +148,28 @@ public sealed class IceCoreNatTests
         Assert.Equal([true, false], b1.Select(s => Relayed(s.Pair)));
         Assert.Equal(RTCIceCandidateType.Host, wire.A.Core.Route!.Pair.Local.Type);
         Assert.Equal(2, wire.A.EventsOf<IceCheckSentEvent>().Count(e => e.UseCandidate && e.Attempt == 1));
+    }
+
+    [Fact]
+    public void BehindNats_ThePairToThePeersPrivateAddress_HoldsNominationThreeRoundTrips_NotTheWholeTimeout()
+    {
+        // Full cone both sides, STUN: the host pair (to the peer's private address) outranks the
+        // working server-reflexive pair and never answers. The peer connection's defaults
+        // (NominationRoundTrips 3) wait three round trips of the valid pair after its first check.
+        var a = Options(RTCIceRole.Controlling) with { IceServers = TwoStunServers };
+        var wire = Lab(a, Options(RTCIceRole.Controlled) with { IceServers = TwoStunServers });
+        wire.AddNat(Wan1, IceCoreNatType.FullCone, Host1);
+        wire.AddNat(Wan2, IceCoreNatType.FullCone, Host2);
+        wire.Start();
+        Assert.True(wire.RunUntil(() => Connected(wire.A) && Connected(wire.B), Ms(5000)));
+
+        var hostCheck = wire.A.EventsOf<IceCheckSentEvent>().First(e => e.Pair.Remote.Type == RTCIceCandidateType.Host).Elapsed;
+        var valid = wire.A.EventsOf<IceCheckSucceededEvent>()[0];
+        var nomination = Assert.Single(wire.A.EventsOf<IceCheckSentEvent>(), e => e.UseCandidate);
+        Assert.Equal(Ms(3 * 10), valid.RoundTripTime * 3);
+        Assert.Equal(valid.Elapsed > hostCheck + valid.RoundTripTime * 3 ? valid.Elapsed : hostCheck + valid.RoundTripTime * 3, nomination.Elapsed);
+        Assert.True(nomination.Elapsed < valid.Elapsed + a.NominationTimeout);
+        Assert.Equal(RTCIceCandidateType.Srflx, wire.A.Core.Route!.Pair.Remote.Type);
     }
 
     [Fact]

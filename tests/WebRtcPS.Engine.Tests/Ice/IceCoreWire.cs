@@ -84,6 +84,9 @@ internal sealed class IceCoreWire
     /// <summary>Time from a core asking for relays to its allocation (the Allocate exchange).</summary>
     public TimeSpan TurnAllocationDelay { get; set; }
 
+    /// <summary>Trickle end-of-candidates too (RFC 8838); the seed's signaling has none.</summary>
+    public bool TrickleEndOfCandidates { get; set; } = true;
+
     /// <summary>Time a trickled candidate takes through signaling (zero: handed over at once).</summary>
     public TimeSpan SignalingLatency { get; set; }
 
@@ -215,7 +218,7 @@ internal sealed class IceCoreWire
         {
             peer.Events.Add(e);
             if (peer.TrickleTo is { } to && e is IceCandidateGatheredEvent g) Trickle(() => to.Core.AddRemoteCandidate(Now, g.Candidate));
-            if (peer.TrickleTo is { } eoc && e is IceEndOfCandidatesEvent) Trickle(() => eoc.Core.AddRemoteEndOfCandidates(Now));
+            if (peer.TrickleTo is { } eoc && e is IceEndOfCandidatesEvent && TrickleEndOfCandidates) Trickle(() => eoc.Core.AddRemoteEndOfCandidates(Now));
         }
         var requests = core.Requests.ToArray();
         core.Requests.Clear();

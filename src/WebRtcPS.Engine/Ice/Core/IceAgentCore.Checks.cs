@@ -99,6 +99,7 @@ internal sealed partial class IceAgentCore
         StartTransaction(transaction, now);
         if (kind == IceTransactionKind.Check)
         {
+            pair.FirstCheckAt ??= now;
             if (pair.Transaction is { } previous) previous.Cancelled = true;
             pair.Transaction = transaction;
             if (pair.State != RTCIceCandidatePairState.Succeeded) SetPairState(pair, RTCIceCandidatePairState.InProgress);

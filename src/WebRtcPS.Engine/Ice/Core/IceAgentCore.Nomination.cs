@@ -63,7 +63,7 @@ internal sealed partial class IceAgentCore
         if (_role != RTCIceRole.Controlling || _nominating is not null || (_selected is not null && !_restarting)) return null;
         if (_firstValidAt is not { } first || BestValid(int.MaxValue) is not { } best) return null;
         TimeSpan? until = null;
-        if (_pairs.Any(p => p.Priority > best.Priority && p.IsPending)) until = first + _options.NominationTimeout;
+        if (_pairs.Any(p => p.Priority > best.Priority && p.IsPending)) until = HigherPairsDeadline(first, best);
         if (best.Relays > 0 && _pairs.Any(p => p.Relays < best.Relays && p.IsPending))
         {
             // Pairs with fewer relays still being checked get DirectPathWait, and at least three
@@ -75,6 +75,25 @@ internal sealed partial class IceAgentCore
     }
 
     private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>How long higher-priority pairs still being checked hold the nomination back:
+    /// <see cref="IceAgentOptions.NominationTimeout"/> after the first valid pair, or, with
+    /// <see cref="IceAgentOptions.NominationRoundTrips"/>, until each has had that many round trips
+    /// of the best pair since its first check (a pair not yet checked keeps the whole timeout).</summary>
+    private TimeSpan HigherPairsDeadline(TimeSpan first, CandidatePair best)
+    {
+        var timeout = first + _options.NominationTimeout;
+        if (_options.NominationRoundTrips == 0 || best.CurrentRoundTripTime is not { } rtt) return timeout;
+        var wait = Max(rtt * _options.NominationRoundTrips, _options.Ta * 2);
+        var latest = first;
+        foreach (var p in _pairs)
+        {
+            if (p.Priority <= best.Priority || !p.IsPending) continue;
+            if (p.FirstCheckAt is not { } sent) return timeout;
+            if (sent + wait > latest) latest = sent + wait;
+        }
+        return latest < timeout ? latest : timeout;
+    }
 
     /// <summary>A pair with relays answered: the relays now hold permissions for the peer and the
     /// NATs have state toward them, which a first check on a pair with fewer relays may have
