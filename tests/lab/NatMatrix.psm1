@@ -258,7 +258,8 @@ function Write-NatMatrixReport {
     foreach ($n in $Notes) { $lines.Add($n) }
     if ($Notes) { $lines.Add('') }
     $lines.Add('Expected: tests/lab/expected-matrix.md. Pair types: each side''s selected local -> remote candidate type (site 1 offerer; site 2 answerer). ' +
-        'Setup: the offerer''s offer created -> data channel open. Verdict: the offerer''s offer created -> its failure.')
+        'Setup: the offerer''s offer created -> data channel open; a site pair''s cells run at once, so these include that load ' +
+        '(bench/natlab measures one connection at a time). Verdict: the offerer''s offer created -> its failure.')
     $lines.Add('')
     $lines.Add('| cell | site 1 | site 2 | ICE | expected | got | site 1 pair | site 2 pair | setup ms | verdict ms | ok |')
     $lines.Add('| ---: | --- | --- | --- | --- | --- | --- | --- | ---: | ---: | --- |')
