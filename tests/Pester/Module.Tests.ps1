@@ -20,6 +20,12 @@ Describe 'WebRtcPS module' -Tag 'CI' {
     It 'has the about_WebRtcPS topic' {
         (Get-Help about_WebRtcPS | Out-String) | Should -Match 'WebRtcPS tests and scripts WebRTC connections'
     }
+
+    It 'has the about_WebRtcPS_Troubleshooting topic, with each NAT type' {
+        $text = Get-Help about_WebRtcPS_Troubleshooting | Out-String
+        $text | Should -Match 'what WebRtcPS prints behind each kind of NAT'
+        foreach ($heading in 'FULL CONE', 'ADDRESS-RESTRICTED', 'PORT-RESTRICTED', 'SYMMETRIC', 'UDP BLOCKED', 'PORTS TO OPEN') { $text | Should -Match $heading }
+    }
 }
 
 Describe 'Help for <Name>' -Tag 'CI' -ForEach $Cmdlets {

@@ -21,11 +21,26 @@ internal sealed class CandidatePair(LocalCandidate local, RemoteCandidate remote
 
     public bool Nominated { get; set; }
 
+    /// <summary>Relays on the path: 0 (direct: host, server- or peer-reflexive on both sides), 1
+    /// or 2 (a relayed candidate on one side or both). Fewer relays win
+    /// (<see cref="IceAgentOptions.DirectPathWait"/>).</summary>
+    public int Relays => (Local.Candidate.Type == RTCIceCandidateType.Relay ? 1 : 0) + (Remote.Candidate.Type == RTCIceCandidateType.Relay ? 1 : 0);
+
+    /// <summary>Checked again once because a pair with more relays answered (the relays then have
+    /// their permissions and the NATs their state, which the first check may have lacked).</summary>
+    public bool Rechecked { get; set; }
+
+    /// <summary>Still being checked: it may yet succeed.</summary>
+    public bool IsPending => State is RTCIceCandidatePairState.Frozen or RTCIceCandidatePairState.Waiting or RTCIceCandidatePairState.InProgress;
+
     /// <summary>Controlled: the peer's USE-CANDIDATE arrived before our own check succeeded (§7.3.1.5).</summary>
     public bool NominateOnSuccess { get; set; }
 
     /// <summary>Controlling: the next check on this pair carries USE-CANDIDATE.</summary>
     public bool UseCandidateNext { get; set; }
+
+    /// <summary>When the first connectivity check on it went out.</summary>
+    public TimeSpan? FirstCheckAt { get; set; }
 
     /// <summary>The outstanding connectivity check, if any.</summary>
     public IceTransaction? Transaction { get; set; }

@@ -14,6 +14,10 @@ public interface IRelayCandidateSource
     /// <summary>Allocates relayed addresses, yielding each as it is ready; ends when all
     /// allocations have succeeded or failed. Failures are reported, not thrown.</summary>
     IAsyncEnumerable<RelayAllocation> AllocateAsync(IIceNetwork network, CancellationToken cancellationToken);
+
+    /// <summary>The servers it allocates from, as turn:/turns: URLs, for diagnostics (a TURN server
+    /// that never answers is named in the failure's likely cause); empty when not known.</summary>
+    IReadOnlyList<string> Urls => [];
 }
 
 /// <summary>One relayed transport address and the socket that sends and receives through it.</summary>
@@ -25,6 +29,8 @@ public interface IRelayCandidateSource
 /// <param name="ServerTransport">Client-to-server transport (udp, tcp; tls counts as tcp).</param>
 /// <param name="Error">Set instead of the others when the allocation failed: why.</param>
 /// <param name="Url">The turn:/turns: URL of the server (stats and candidate events name it).</param>
+/// <param name="ErrorCode">With <paramref name="Error"/>: the server's STUN error code (401: the
+/// credentials were refused), or 701 when the server could not be reached (W3C icecandidateerror).</param>
 public sealed record RelayAllocation(
     IIcePacketSocket? Socket,
     IPEndPoint? RelayedAddress,
@@ -32,4 +38,5 @@ public sealed record RelayAllocation(
     IPAddress? ServerAddress,
     RTCIceProtocol ServerTransport = RTCIceProtocol.Udp,
     string? Error = null,
-    string? Url = null);
+    string? Url = null,
+    int? ErrorCode = null);

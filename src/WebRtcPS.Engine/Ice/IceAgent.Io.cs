@@ -145,7 +145,7 @@ public sealed partial class IceAgent
     {
         if (allocation.Socket is not { } socket)
         {
-            _core.RelayFailed(Now, allocation.Url ?? "turn", allocation.MappedAddress?.ToString() ?? "", allocation.Error ?? "allocation without a relayed address");
+            _core.RelayFailed(Now, allocation.Url ?? "turn", allocation.MappedAddress?.ToString() ?? "", allocation.Error ?? "allocation without a relayed address", allocation.ErrorCode);
             return;
         }
         var id = Register(socket);

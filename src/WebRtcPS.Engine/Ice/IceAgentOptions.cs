@@ -64,6 +64,16 @@ public sealed record IceAgentOptions
     public TimeSpan NominationTimeout { get; init; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>
+    /// When set (N &gt; 0), the controlling agent waits for a higher-priority pair only N round trips
+    /// of the best valid pair (at least 2 Ta) after that pair's first check, rather than the whole
+    /// <see cref="NominationTimeout"/>: a path like the valid one answers within a round trip or
+    /// two, and behind a NAT the highest pairs (to the peer's private host addresses) never do, so
+    /// the full wait would delay every such connection. Pairs not yet checked still get the whole
+    /// timeout. 0 (the default) waits the whole timeout.
+    /// </summary>
+    public int NominationRoundTrips { get; init; }
+
+    /// <summary>
     /// Send the controlling agent's USE-CANDIDATE check at once instead of at the next Ta slot.
     /// It goes to a pair that has just answered, so it probes no new path and adds no load worth
     /// pacing; it saves up to one Ta of setup time. RFC 8445 §6.1.4.2 paces every check, so this
@@ -83,6 +93,27 @@ public sealed record IceAgentOptions
     /// <summary>When every pair has failed and the peer has not sent end-of-candidates, how long
     /// after its last candidate the agent still waits for more before failing (RFC 8838 §8).</summary>
     public TimeSpan EndOfCandidatesTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long after checking began (the peer's credentials arrived) the agent waits for a
+    /// selected pair before it fails, even with checks still pending and no end-of-candidates from
+    /// the peer (the seed's signaling has none). A path that works answers within a few round
+    /// trips; ten seconds leaves room for slow TURN allocations and a loaded machine, and keeps the
+    /// verdict within about 12 s of the offer. The failure reason names the likely cause
+    /// (<see cref="IceDiagnostics.Diagnosis"/>).
+    /// </summary>
+    public TimeSpan CheckingTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// Direct paths win: the controlling agent nominates a relayed pair (one with a relayed
+    /// candidate on either side) only when no direct pair (host, server- or peer-reflexive on both
+    /// sides) is still being checked, or this long after the first relayed pair became valid (at
+    /// least <see cref="NominationTimeout"/> and three round trips of that pair). Direct pairs go on
+    /// being checked after a relayed pair is selected; one that succeeds later replaces it (see
+    /// the Ice README). Hole punching succeeds within a round trip of both sides sending, so the
+    /// default costs a relayed connection 0.3 s at most.
+    /// </summary>
+    public TimeSpan DirectPathWait { get; init; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>Cap on the checklist (RFC 8445 §6.1.2.5 suggests 100).</summary>
     public int MaxPairs { get; init; } = 100;
@@ -113,7 +144,10 @@ public sealed record IceAgentOptions
         Positive(DisconnectedTimeout, nameof(DisconnectedTimeout));
         Positive(ConsentTimeout, nameof(ConsentTimeout));
         Positive(EndOfCandidatesTimeout, nameof(EndOfCandidatesTimeout));
+        Positive(CheckingTimeout, nameof(CheckingTimeout));
+        if (DirectPathWait < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(DirectPathWait), DirectPathWait, "Must not be negative.");
         if (NominationTimeout < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(NominationTimeout), NominationTimeout, "Must not be negative.");
+        if (NominationRoundTrips < 0) throw new ArgumentOutOfRangeException(nameof(NominationRoundTrips), NominationRoundTrips, "Must not be negative.");
         if (MaxCheckRequests < 1) throw new ArgumentOutOfRangeException(nameof(MaxCheckRequests), MaxCheckRequests, "At least one request.");
         if (MaxStunRequests < 1) throw new ArgumentOutOfRangeException(nameof(MaxStunRequests), MaxStunRequests, "At least one request.");
         if (MaxPairs < 1) throw new ArgumentOutOfRangeException(nameof(MaxPairs), MaxPairs, "At least one pair.");

@@ -34,6 +34,27 @@ public sealed record IceDiagnostics
     /// <summary>Exceptions caught on peer input (bugs, not peer misbehaviour); empty normally.</summary>
     public required IReadOnlyList<string> InternalErrors { get; init; }
 
+    /// <summary>The stun: URLs this agent asked for server-reflexive candidates.</summary>
+    public IReadOnlyList<string> StunServers { get; init; } = [];
+
+    /// <summary>TURN servers were given (relayed candidates were asked for).</summary>
+    public bool RelayConfigured { get; init; }
+
+    /// <summary>The TURN servers' URLs, when the relay source names them.</summary>
+    public IReadOnlyList<string> TurnServers { get; init; } = [];
+
+    /// <summary>Relay allocations were still under way (a TURN server that does not answer keeps
+    /// them so for its whole retransmission schedule).</summary>
+    public bool RelaysPending { get; init; }
+
+    /// <summary>STUN and TURN servers that failed while gathering (W3C icecandidateerror: the
+    /// server's error code, or 701 when it could not be reached).</summary>
+    public IReadOnlyList<IceCandidateErrorEvent> CandidateErrors { get; init; } = [];
+
+    /// <summary>While no pair is selected: the likely reason, from what was gathered on both sides
+    /// and what the checks got back (<see cref="IceFailureDiagnosis"/>); null once connected.</summary>
+    public string? Diagnosis { get; init; }
+
     /// <summary>The stats id of <see cref="LocalCandidates"/>[<paramref name="index"/>]: "LC1", "LC2"...</summary>
     public static string LocalCandidateId(int index) => "LC" + (index + 1).ToString(CultureInfo.InvariantCulture);
 
@@ -78,6 +99,7 @@ public sealed record IceDiagnostics
         if (SelectedPair is not null) sb.Append("Selected: ").AppendLine(SelectedPair.ToString());
         foreach (var problem in Problems) sb.Append("Problem: ").AppendLine(problem);
         foreach (var error in InternalErrors) sb.Append("Internal error: ").AppendLine(error);
+        if (Diagnosis is not null && !StateReason.Contains(Diagnosis, StringComparison.Ordinal)) sb.Append("Likely cause: ").AppendLine(Diagnosis);
         return sb.ToString();
     }
 }

@@ -40,6 +40,8 @@ internal sealed class TurnRelaySource : IRelayCandidateSource
 
     public IReadOnlyList<TurnClientOptions> Servers => _servers;
 
+    public IReadOnlyList<string> Urls => _servers.Select(s => s.Server.ToString()).ToArray();
+
     public async IAsyncEnumerable<RelayAllocation> AllocateAsync(IIceNetwork network, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         var results = Channel.CreateUnbounded<RelayAllocation>();
@@ -82,7 +84,9 @@ internal sealed class TurnRelaySource : IRelayCandidateSource
         catch (TurnException ex)
         {
             IPAddress? server = options.ServerEndPoint?.Address ?? (IPAddress.TryParse(options.Server.Host, out var ip) ? ip : null);
-            return new RelayAllocation(null, null, null, server, transport, $"{TurnProbe.VerdictText(TurnProbe.ToVerdict(ex.Error))}: {ex.Message}", options.Server.ToString());
+            // W3C icecandidateerror: the server's code, or 701 when it could not be reached.
+            int? code = ex.ErrorCode ?? (ex.Error is TurnError.TimedOut or TurnError.NotReachable ? 701 : null);
+            return new RelayAllocation(null, null, null, server, transport, $"{TurnProbe.VerdictText(TurnProbe.ToVerdict(ex.Error))}: {ex.Message}", options.Server.ToString(), code);
         }
         catch (OperationCanceledException)
         {

@@ -71,6 +71,7 @@ public static class ConnectivityTest
             IceMs = Span(events, SeedPeerMachine.Ice, "checking", "connected"),
             DtlsMs = Span(events, SeedPeerMachine.Dtls, "connecting", "connected"),
             SetupMs = peer.SetupTime is { } setup ? Math.Round(setup.TotalMilliseconds, 2) : null,
+            VerdictMs = failure is not null && peer.FailedAfter is { } failed ? Math.Round(failed.TotalMilliseconds, 2) : null,
             RttMs = rtt is { } r ? Math.Round(r, 3) : null,
             Error = failure?.Message,
             Diagnostics = failure?.Diagnostics,

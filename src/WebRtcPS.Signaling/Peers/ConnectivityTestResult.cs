@@ -26,6 +26,10 @@ public sealed record ConnectivityTestResult
     /// <summary>Offer created → data channel open.</summary>
     public double? SetupMs { get; init; }
 
+    /// <summary>Offer created (offerer) or received (answerer) → the verdict, on failure: how long
+    /// the attempt took to fail (ICE gives its verdict about 10 s after checking began).</summary>
+    public double? VerdictMs { get; init; }
+
     /// <summary>STUN round-trip time on the selected pair.</summary>
     public double? RttMs { get; init; }
 

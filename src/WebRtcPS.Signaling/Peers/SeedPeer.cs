@@ -80,6 +80,10 @@ public sealed class SeedPeer : IAsyncDisposable
     /// <summary>From the offer being created (offerer) or received (answerer) to the channel open.</summary>
     public TimeSpan? SetupTime { get; private set; }
 
+    /// <summary>From the offer being created (offerer) or received (answerer) to the attempt's
+    /// failure; null unless it failed after an offer.</summary>
+    public TimeSpan? FailedAfter { get; private set; }
+
     /// <summary>Time from the start to the channel being open.</summary>
     public TimeSpan? OpenedAfter { get; private set; }
 
@@ -244,6 +248,7 @@ public sealed class SeedPeer : IAsyncDisposable
 
     private async Task<SeedPeerException> FailAsync(SeedPeerError error, string message, Exception? inner = null)
     {
+        if (_offerCreatedAt != 0 && FailedAfter is null) FailedAfter = Stopwatch.GetElapsedTime(_offerCreatedAt);
         var diagnostics = await GetDiagnosticsAsync().ConfigureAwait(false);
         return new SeedPeerException(error, message, diagnostics, inner);
     }

@@ -80,7 +80,7 @@ public sealed class ConnectWrtcPeerCommand : PeerConfigurationCmdlet
                 {
                     RecommendedAction = ex.Error == SeedPeerError.Signaling
                         ? "Check that the signaling server is running and reachable from this host (Start-WrtcSignalingServer)."
-                        : "Read the candidates and pairs above: no pair got a response means UDP is blocked between the hosts; try -IceServer with a TURN server and -RelayOnly.",
+                        : "The message ends with the likely cause; the candidates and pairs above show what was tried. Get-Help about_WebRtcPS_Troubleshooting says what each NAT type needs (a STUN server, a TURN server, TURN over TCP or TLS where UDP is blocked).",
                 },
             });
             return;

@@ -16,6 +16,7 @@ public sealed class ConnectionTestResult
         IceMs = r.IceMs;
         DtlsMs = r.DtlsMs;
         SetupMs = r.SetupMs;
+        VerdictMs = r.VerdictMs;
         RttMs = r.RttMs;
         Error = r.Error;
         Diagnostics = r.Diagnostics;
@@ -31,6 +32,9 @@ public sealed class ConnectionTestResult
     public double? IceMs { get; }
     public double? DtlsMs { get; }
     public double? SetupMs { get; }
+
+    /// <summary>On failure: the offer → the verdict, in milliseconds.</summary>
+    public double? VerdictMs { get; }
     public double? RttMs { get; }
     public string? Error { get; }
     public string? Diagnostics { get; }

@@ -134,7 +134,9 @@ internal sealed partial class IceAgentCore
         // no waiting for the signalled candidate.
         remote ??= AddPeerReflexiveRemote(from, priority.Value, local);
         var baseCandidate = local.IsPairable ? local : _locals.First(l => l.Socket == local.Socket && l.IsPairable);
-        if (!AddPair(baseCandidate, remote, out var pair) && pair is null) return;
+        // The check proves the pair works from the peer's side: it is added even where we would
+        // not have formed it ourselves (§7.3.1.4).
+        if (!AddPair(baseCandidate, remote, out var pair, provenByPeer: true) && pair is null) return;
         pair.RequestsReceived++;
         pair.ResponsesSent++;
         Validated(from, pair.Traffic);

@@ -13,14 +13,16 @@ internal sealed partial class IceAgentCore
     private bool HasCheckWork()
     {
         if (_triggered.Count > 0) return true;
-        if (_selected is not null && !_restarting) return false;
+        int below = ChecksGoOnBelow;
         // What SendNextCheck could send: a Waiting pair, or a Frozen one it would unfreeze.
-        return _pairs.Any(p => p.State == RTCIceCandidatePairState.Waiting ||
-                               (p.State == RTCIceCandidatePairState.Frozen && !_pairs.Any(o => o.Foundation == p.Foundation && o.State == RTCIceCandidatePairState.InProgress)));
+        return _pairs.Any(p => p.Relays < below &&
+                               (p.State == RTCIceCandidatePairState.Waiting ||
+                                (p.State == RTCIceCandidatePairState.Frozen && !_pairs.Any(o => o.Foundation == p.Foundation && o.State == RTCIceCandidatePairState.InProgress))));
     }
 
     /// <summary>One check per Ta: a triggered one first, else the highest-priority Waiting pair,
-    /// else unfreeze (§6.1.4.2). Ordinary checks end once a pair is selected (§8.1.2).</summary>
+    /// else unfreeze (§6.1.4.2). Ordinary checks end once a pair is selected (§8.1.2), except on
+    /// pairs with fewer relays than the selected one (fewer relays win).</summary>
     private bool SendNextCheck(TimeSpan now)
     {
         if (_remote is null || _remoteKey is null) return false;
@@ -34,18 +36,18 @@ internal sealed partial class IceAgentCore
             SendCheck(pair, now, triggered: true, IceTransactionKind.Check);
             return true;
         }
-        if (_selected is not null && !_restarting) return false;
+        int below = ChecksGoOnBelow;
 
-        var next = HighestWaiting();
+        var next = HighestWaiting(below);
         if (next is null)
         {
-            foreach (var frozen in _pairs.Where(p => p.State == RTCIceCandidatePairState.Frozen).OrderByDescending(p => p.Priority).ToList())
+            foreach (var frozen in _pairs.Where(p => p.State == RTCIceCandidatePairState.Frozen && p.Relays < below).OrderByDescending(p => p.Priority).ToList())
             {
                 var foundation = frozen.Foundation;
                 if (!_pairs.Any(p => p.Foundation == foundation && p.State is RTCIceCandidatePairState.Waiting or RTCIceCandidatePairState.InProgress))
                     SetPairState(frozen, RTCIceCandidatePairState.Waiting);
             }
-            next = HighestWaiting();
+            next = HighestWaiting(below);
         }
         if (next is null) return false;
         SendCheck(next, now, triggered: false, IceTransactionKind.Check);
@@ -97,6 +99,7 @@ internal sealed partial class IceAgentCore
         StartTransaction(transaction, now);
         if (kind == IceTransactionKind.Check)
         {
+            pair.FirstCheckAt ??= now;
             if (pair.Transaction is { } previous) previous.Cancelled = true;
             pair.Transaction = transaction;
             if (pair.State != RTCIceCandidatePairState.Succeeded) SetPairState(pair, RTCIceCandidatePairState.InProgress);

@@ -7,6 +7,12 @@ internal sealed partial class IceAgentCore
     /// back, and the state with its reason.</summary>
     public IceDiagnostics BuildDiagnostics()
     {
+        var d = Snapshot();
+        return _selected is null ? d with { Diagnosis = IceFailureDiagnosis.Diagnose(d) } : d;
+    }
+
+    private IceDiagnostics Snapshot()
+    {
         var locals = new StatsIds<LocalCandidate>(_locals, IceDiagnostics.LocalCandidateId);
         var remotes = new StatsIds<RemoteCandidate>(_remotes, IceDiagnostics.RemoteCandidateId);
         var stamp = Stamp;
@@ -31,6 +37,11 @@ internal sealed partial class IceAgentCore
                 _ => null,
             }).OfType<string>().ToArray(),
             InternalErrors = _internalErrors.ToArray(),
+            StunServers = _options.IceServers.Where(u => IceServerUri.TryParse(u, out var uri, out _) && uri.IsStun).ToArray(),
+            RelayConfigured = _options.RelaySource is not null,
+            TurnServers = _options.RelaySource?.Urls ?? [],
+            RelaysPending = _relaysPending,
+            CandidateErrors = _history.OfType<IceCandidateErrorEvent>().ToArray(),
         };
     }
 

@@ -10,6 +10,7 @@ internal sealed partial class IceAgentCore
 {
     private IReadOnlyList<IPAddress> _hostAddresses = [];
     private int _pendingGather;
+    private bool _relaysPending;
 
     /// <summary>Starts gathering on the machine's interface addresses: the usable ones are picked
     /// here and a <see cref="OpenHostSocketsRequest"/> asks the driver for their sockets.</summary>
@@ -99,6 +100,7 @@ internal sealed partial class IceAgentCore
             if (_options.RelaySource is not null)
             {
                 _pendingGather++;
+                _relaysPending = true;
                 Requests.Add(AllocateRelaysRequest.Instance);
             }
             MaybeCompleteGathering();

@@ -1,7 +1,10 @@
 namespace WebRtcPS.Engine.Ice;
 
 // Nomination (RFC 8445 §8.1): regular nomination by the controlling agent, USE-CANDIDATE honoured
-// by the controlled one, and the selected pair that follows.
+// by the controlled one, and the selected pair that follows. Fewer relays win: a pair with relays
+// on its path is nominated only once no pair with fewer relays is still being checked, or
+// DirectPathWait after the first valid pair; such a pair that succeeds after the other was
+// selected replaces it.
 internal sealed partial class IceAgentCore
 {
     private CandidatePair? _nominating;
@@ -9,19 +12,26 @@ internal sealed partial class IceAgentCore
 
     /// <summary>Controlling, regular nomination: once the best valid pair has no
     /// higher-priority pair still being checked (or <see cref="IceAgentOptions.NominationTimeout"/>
-    /// after the first valid pair), check it again with USE-CANDIDATE.</summary>
+    /// after the first valid pair), and no pair with fewer relays either (or
+    /// <see cref="IceAgentOptions.DirectPathWait"/>), check it again with USE-CANDIDATE. With a
+    /// relayed pair selected, a valid pair with fewer relays is nominated the same way.</summary>
     private void TryNominate(TimeSpan now)
     {
         if (_role != RTCIceRole.Controlling || _nominating is not null || _remote is null) return;
-        if (_selected is not null && !_restarting) return;
-        CandidatePair? best = null;
-        foreach (var p in _pairs)
-        {
-            if (p.Valid && (best is null || p.Priority > best.Priority)) best = p;
-        }
+        bool selected = _selected is not null && !_restarting;
+        var best = BestValid(selected ? _selected!.Relays : int.MaxValue);
         if (best is null) return;
-        bool higherPending = _pairs.Any(p => p.Priority > best.Priority && p.State is RTCIceCandidatePairState.Waiting or RTCIceCandidatePairState.InProgress or RTCIceCandidatePairState.Frozen);
-        if (higherPending && now < (_firstValidAt ?? now) + _options.NominationTimeout) return;
+        if (selected)
+        {
+            // Beyond RFC 8445 §8.1.1 (one nomination per session without a restart): the pair with
+            // fewer relays replaces the selected one; controlled agents that take the
+            // highest-priority nominated pair (§8.1.1), as ours and pion's do, follow.
+            if (!_pairs.Contains(_selected!)) return;
+        }
+        else if (NominationDeadline(now) is not null)
+        {
+            return;
+        }
         _nominating = best;
         best.UseCandidateNext = true;
         _triggered.Remove(best);
@@ -34,13 +44,71 @@ internal sealed partial class IceAgentCore
         _triggered.AddFirst(best);
     }
 
-    /// <summary>When the controlling agent stops waiting for higher-priority pairs, if it waits.</summary>
+    /// <summary>The highest-priority valid pair with fewer than <paramref name="relaysBelow"/> relays.</summary>
+    private CandidatePair? BestValid(int relaysBelow)
+    {
+        CandidatePair? best = null;
+        foreach (var p in _pairs)
+        {
+            if (p.Valid && p.Relays < relaysBelow && (best is null || p.Priority > best.Priority)) best = p;
+        }
+        return best;
+    }
+
+    /// <summary>While the controlling agent holds back its first nomination: when it stops waiting
+    /// (for higher-priority pairs, or for pairs with fewer relays than the best valid one); null
+    /// when it need not wait.</summary>
     private TimeSpan? NominationDeadline(TimeSpan now)
     {
         if (_role != RTCIceRole.Controlling || _nominating is not null || (_selected is not null && !_restarting)) return null;
-        if (_firstValidAt is not { } first) return null;
-        var at = first + _options.NominationTimeout;
-        return now < at ? at : null;
+        if (_firstValidAt is not { } first || BestValid(int.MaxValue) is not { } best) return null;
+        TimeSpan? until = null;
+        if (_pairs.Any(p => p.Priority > best.Priority && p.IsPending)) until = HigherPairsDeadline(first, best);
+        if (best.Relays > 0 && _pairs.Any(p => p.Relays < best.Relays && p.IsPending))
+        {
+            // Pairs with fewer relays still being checked get DirectPathWait, and at least three
+            // round trips of the best path.
+            var wait = Max(Max(_options.DirectPathWait, _options.NominationTimeout), (best.CurrentRoundTripTime ?? TimeSpan.Zero) * 3);
+            until = first + wait;
+        }
+        return until is { } at && now < at ? at : null;
+    }
+
+    private static TimeSpan Max(TimeSpan a, TimeSpan b) => a > b ? a : b;
+
+    /// <summary>How long higher-priority pairs still being checked hold the nomination back:
+    /// <see cref="IceAgentOptions.NominationTimeout"/> after the first valid pair, or, with
+    /// <see cref="IceAgentOptions.NominationRoundTrips"/>, until each has had that many round trips
+    /// of the best pair since its first check (a pair not yet checked keeps the whole timeout).</summary>
+    private TimeSpan HigherPairsDeadline(TimeSpan first, CandidatePair best)
+    {
+        var timeout = first + _options.NominationTimeout;
+        if (_options.NominationRoundTrips == 0 || best.CurrentRoundTripTime is not { } rtt) return timeout;
+        var wait = Max(rtt * _options.NominationRoundTrips, _options.Ta * 2);
+        var latest = first;
+        foreach (var p in _pairs)
+        {
+            if (p.Priority <= best.Priority || !p.IsPending) continue;
+            if (p.FirstCheckAt is not { } sent) return timeout;
+            if (sent + wait > latest) latest = sent + wait;
+        }
+        return latest < timeout ? latest : timeout;
+    }
+
+    /// <summary>A pair with relays answered: the relays now hold permissions for the peer and the
+    /// NATs have state toward them, which a first check on a pair with fewer relays may have
+    /// lacked (a permission is made by the owner's first send, RFC 8656 §9). Such pairs still
+    /// being checked are checked again now, once, rather than at their next retransmission.</summary>
+    private void RecheckPairsWithFewerRelays(CandidatePair valid)
+    {
+        if (valid.Relays == 0) return;
+        foreach (var p in _pairs.Where(p => p.IsPending && !p.Rechecked && p.Relays < valid.Relays).OrderByDescending(p => p.Priority))
+        {
+            p.Rechecked = true;
+            if (p.Transaction is { } inProgress) inProgress.Cancelled = true;
+            SetPairState(p, RTCIceCandidatePairState.Waiting);
+            EnqueueTriggered(p);
+        }
     }
 
     private void Nominate(CandidatePair pair, TimeSpan now)
@@ -59,6 +127,7 @@ internal sealed partial class IceAgentCore
 
     private void Select(CandidatePair pair, TimeSpan now)
     {
+        if (ReferenceEquals(_nominating, pair)) _nominating = null;
         if (ReferenceEquals(_selected, pair)) return;
         _selected = pair;
         _restarting = false;
@@ -68,11 +137,16 @@ internal sealed partial class IceAgentCore
         if (_route is { } old) old.Usable = false;
         _route = new IceRoute(pair.Local.Socket, pair.Remote.EndPoint, pair.Traffic, pair.Snapshot);
         // ICE processing for the checklist ends with a nominated pair (RFC 8445 §8.1.2): stop
-        // retransmitting other checks; their responses are still taken.
+        // retransmitting other checks; their responses are still taken. Pairs with fewer relays
+        // than the selected one go on (ChecksGoOnBelow).
         foreach (var t in _transactions.Values)
         {
-            if (t.Kind == IceTransactionKind.Check && !ReferenceEquals(t.Pair, pair)) t.Cancelled = true;
+            if (t.Kind == IceTransactionKind.Check && !ReferenceEquals(t.Pair, pair) && !(t.Pair is { } other && other.Relays < pair.Relays)) t.Cancelled = true;
         }
         Emit(new IceSelectedCandidatePairChangedEvent(Stamp, now, pair.Snapshot));
     }
+
+    /// <summary>After selection, ordinary checks go on only on pairs with fewer relays than the
+    /// selected one (none when it is direct): both sides must keep sending for a hole to open.</summary>
+    private int ChecksGoOnBelow => _selected is { } s && !_restarting ? s.Relays : int.MaxValue;
 }

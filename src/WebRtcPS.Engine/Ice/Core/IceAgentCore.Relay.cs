@@ -13,7 +13,7 @@ internal sealed partial class IceAgentCore
         {
             if (allocation.Error is not null || allocation.RelayedAddress is null)
             {
-                Emit(new IceCandidateErrorEvent(Stamp, _now, allocation.Url ?? "turn", allocation.MappedAddress?.ToString() ?? "", null, allocation.Error ?? "allocation without a relayed address"));
+                Emit(new IceCandidateErrorEvent(Stamp, _now, allocation.Url ?? "turn", allocation.MappedAddress?.ToString() ?? "", allocation.ErrorCode, allocation.Error ?? "allocation without a relayed address"));
                 Requests.Add(new CloseSocketRequest(socket));
                 return;
             }
@@ -45,13 +45,14 @@ internal sealed partial class IceAgentCore
         }
     }
 
-    /// <summary>A relay allocation failed: a candidate error from <paramref name="url"/>.</summary>
-    public void RelayFailed(TimeSpan now, string url, string localAddress, string error)
+    /// <summary>A relay allocation failed: a candidate error from <paramref name="url"/>, with the
+    /// server's error code (401...) or 701 when it could not be reached.</summary>
+    public void RelayFailed(TimeSpan now, string url, string localAddress, string error, int? errorCode = null)
     {
         Begin(now);
         try
         {
-            Emit(new IceCandidateErrorEvent(Stamp, _now, url, localAddress, null, error));
+            Emit(new IceCandidateErrorEvent(Stamp, _now, url, localAddress, errorCode, error));
         }
         finally
         {
@@ -66,6 +67,7 @@ internal sealed partial class IceAgentCore
         try
         {
             _pendingGather--;
+            _relaysPending = false;
             MaybeCompleteGathering();
         }
         finally

@@ -81,6 +81,7 @@ internal sealed partial class IceAgentCore
 
         SetPairState(pair, RTCIceCandidatePairState.Succeeded);
         _firstValidAt ??= now;
+        RecheckPairsWithFewerRelays(pair);
         // §7.2.5.3.3: pairs of the same foundation need not wait any more.
         foreach (var other in _pairs)
         {

@@ -33,7 +33,17 @@ internal sealed partial class IceAgentCore
                      done ? "selected pair up, end-of-candidates from both sides" : "a pair is selected");
             return;
         }
-        if (_checkingSince is null) return;
+        if (_checkingSince is not { } since) return;
+        if (now >= since + _options.CheckingTimeout)
+        {
+            // The seed's signaling sends no end-of-candidates: a bounded wait gives the verdict.
+            var valid = _pairs.Count(p => p.Valid);
+            var why = valid > 0
+                ? $"no pair selected within {_options.CheckingTimeout.TotalSeconds:0.#} s of checking ({valid} pair(s) succeeded but none was nominated)"
+                : $"no candidate pair succeeded within {_options.CheckingTimeout.TotalSeconds:0.#} s of checking ({_pairs.Count} pair(s) tried)";
+            Fail(why);
+            return;
+        }
         bool pending = _pairs.Any(p => p.State is RTCIceCandidatePairState.Frozen or RTCIceCandidatePairState.Waiting or RTCIceCandidatePairState.InProgress || p.Valid)
                        || _triggered.Count > 0 || _pendingResolutions.Count > 0;
         if (!pending)
@@ -47,11 +57,19 @@ internal sealed partial class IceAgentCore
                     ? "no candidate pairs could be formed"
                     : $"all {_pairs.Count} candidate pair(s) failed";
                 why += _remoteEndOfCandidates ? " after the peer's end-of-candidates" : $" and no remote candidate for {_options.EndOfCandidatesTimeout.TotalMilliseconds:0} ms";
-                SetState(RTCIceTransportState.Failed, why);
+                Fail(why);
                 return;
             }
         }
         SetState(RTCIceTransportState.Checking, "checking candidate pairs");
+    }
+
+    /// <summary>Failed before any pair was selected: the reason ends with the likely cause, found
+    /// from what was learned (<see cref="IceFailureDiagnosis"/>).</summary>
+    private void Fail(string why)
+    {
+        var cause = BuildDiagnostics().Diagnosis;
+        SetState(RTCIceTransportState.Failed, cause is null ? why : $"{why}. Likely cause: {cause}");
     }
 
     private void SetState(RTCIceTransportState state, string reason)

@@ -172,6 +172,8 @@ internal sealed partial class IceAgentCore
                 // Only while it lies ahead: once passed, failure waits on the pairs, not the clock.
                 var giveUp = _lastRemoteActivity + _options.EndOfCandidatesTimeout;
                 if (giveUp > now) Consider(giveUp);
+                var verdict = _checkingSince.Value + _options.CheckingTimeout;
+                if (verdict > now) Consider(verdict);
             }
             return next;
         }
