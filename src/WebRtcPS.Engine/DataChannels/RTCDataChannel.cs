@@ -112,6 +112,11 @@ public sealed class RTCDataChannel
     public ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
         SendAsync(data, isText: false, cancellationToken);
 
+    /// <summary>True once the peer's SCTP has acknowledged everything sent on the association so
+    /// far; false if it closes first (the seed peer waits for this before it reports its greeting
+    /// exchanged, so that closing at once cannot discard it).</summary>
+    internal Task<bool> WhenSentDataAcknowledgedAsync() => _manager.Association.WhenSentDataAcknowledgedAsync();
+
     /// <summary>Closes the channel: queued data is sent, then the stream is reset in both directions (RFC 8831 §6.7).</summary>
     public void Close() => _manager.CloseChannel(this);
 

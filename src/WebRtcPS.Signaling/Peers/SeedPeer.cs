@@ -208,6 +208,10 @@ public sealed class SeedPeer : IAsyncDisposable
             RemoteGreeting = message;
             Emit((t, e) => new SeedPeerMessageEvent(t, e, false, message.Label, message.IsText, message.Data));
         }
+        // The exchange is done only when the peer has our greeting: a caller that closes at once
+        // (Test-WrtcConnection) would otherwise discard it if its packet was lost and is still
+        // waiting for retransmission (seen through two TURN relays on a loaded machine).
+        if (_options.SendGreeting) await channel.WhenSentDataAcknowledgedAsync().WaitAsync(ct).ConfigureAwait(false);
     }
 
     private void Attach(RTCDataChannel channel)

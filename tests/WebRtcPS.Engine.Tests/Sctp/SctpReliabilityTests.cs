@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using WebRtcPS.Engine.Sctp;
 using WebRtcPS.Engine.Transport;
+using WebRtcPS.Engine.Tests.TestInfrastructure;
 
 namespace WebRtcPS.Engine.Tests.Sctp;
 
@@ -138,6 +139,33 @@ public class SctpReliabilityTests
         Assert.Equal(payload, message.Data);
         Assert.Equal(RTCSctpTransportState.Closed, pair.A.State);
         Assert.Equal(RTCSctpTransportState.Closed, pair.B.State);
+    }
+
+    [Fact]
+    public async Task SentDataIsAcknowledgedOnlyOnceTheLostPacketIsRetransmitted()
+    {
+        await using var pair = await SctpPair.ConnectAsync(seed: 19);
+        Assert.True(await pair.A.WhenSentDataAcknowledgedAsync().WaitAsync(SctpPair.Generous)); // nothing sent yet
+        pair.Link.A.Blackhole = true;
+        var dropped = pair.Link.A.Dropped;
+        pair.A.Send(1, 51, "hello"u8.ToArray());
+        var acknowledged = pair.A.WhenSentDataAcknowledgedAsync();
+        await Poll.UntilAsync(() => pair.Link.A.Dropped > dropped, SctpPair.Generous, "the DATA packet dropped");
+        Assert.False(acknowledged.IsCompleted);   // the greeting is lost: not acknowledged
+        pair.Link.A.Blackhole = false;            // the retransmission gets through
+        Assert.True(await acknowledged.WaitAsync(SctpPair.Generous));
+        Assert.Equal("hello"u8.ToArray(), (await pair.ReadAtBAsync()).Data);
+    }
+
+    [Fact]
+    public async Task SentDataNeverAcknowledgedIsFalseOnceTheAssociationCloses()
+    {
+        await using var pair = await SctpPair.ConnectAsync(seed: 23);
+        pair.Link.A.Blackhole = true;
+        pair.A.Send(1, 51, "lost"u8.ToArray());
+        var acknowledged = pair.A.WhenSentDataAcknowledgedAsync();
+        pair.A.Abort("test");
+        Assert.False(await acknowledged.WaitAsync(SctpPair.Generous));
     }
 
     [Fact]

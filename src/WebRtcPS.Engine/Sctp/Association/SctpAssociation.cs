@@ -34,6 +34,8 @@ internal sealed class SctpAssociation : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly object _roomGate = new();
     private TaskCompletionSource? _roomWaiter;
+    // The loop's: WhenSentDataAcknowledgedAsync callers, released by Dispatch.
+    private readonly List<TaskCompletionSource<bool>> _ackWaiters = [];
     private TimeSpan? _armedDeadline;
     private long _totalBuffered;
     private long _unconsumed;
@@ -205,6 +207,22 @@ internal sealed class SctpAssociation : IAsyncDisposable
 
     public void Abort(string reason = "aborted") => Post(core => core.Abort(reason));
 
+    /// <summary>True once the peer has acknowledged everything sent so far (nothing queued or in
+    /// flight); false if the association closes first. Closing right after loses nothing then:
+    /// an ABORT discards what is still unacknowledged (RFC 9260 §9.1).</summary>
+    internal Task<bool> WhenSentDataAcknowledgedAsync()
+    {
+        var waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = _closed.Task.ContinueWith(_ => waiter.TrySetResult(false), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        Post(core =>
+        {
+            if (core.AllSentDataAcknowledged) waiter.TrySetResult(true);
+            else _ackWaiters.Add(waiter);
+            return [];
+        });
+        return waiter.Task;
+    }
+
     private List<SctpPacket> OnTimerFired(SctpAssociationCore core)
     {
         _armedDeadline = null;   // the OS timer is spent; Arm() must set it again
@@ -323,6 +341,11 @@ internal sealed class SctpAssociation : IAsyncDisposable
             }
             _core.DrainedBytes.Clear();
             ReleaseSenders();
+        }
+        if (_ackWaiters.Count > 0 && _core.AllSentDataAcknowledged)
+        {
+            foreach (var waiter in _ackWaiters) waiter.TrySetResult(true);
+            _ackWaiters.Clear();
         }
         foreach (var e in _core.Events)
         {

@@ -23,6 +23,10 @@ internal sealed partial class SctpAssociationCore
         return Flush();
     }
 
+    /// <summary>Nothing queued and nothing in flight: the peer has acknowledged every DATA chunk
+    /// sent so far (or it was abandoned, RFC 3758).</summary>
+    public bool AllSentDataAcknowledged => _pendingChunks == 0 && _inflight.Count == 0;
+
     private void CheckShutdownProgress()
     {
         if (State is not (AssociationState.ShutdownPending or AssociationState.ShutdownReceived)) return;
