@@ -59,7 +59,13 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
         return os is null || arch is null ? null : $"{os}-{arch}";
     }
 
-    public void OnImport() => Register();
+    /// <summary>Installs the resolver (if the root module has not) and starts generating the
+    /// peers' shared DTLS certificate in the background, off the first connection's path.</summary>
+    public void OnImport()
+    {
+        Register();
+        Peers.SharedCertificate.Prepare();
+    }
 
     /// <summary>
     /// Installs the resolver. WebRtcPS.psm1 calls this before it imports the cmdlets: PowerShell

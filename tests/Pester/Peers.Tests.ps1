@@ -45,6 +45,12 @@ Describe 'Test-WrtcConnection' -Tag 'CI' {
         $r.Error | Should -BeNullOrEmpty
     }
 
+    It 'connects with certificates of its own with -NewCertificate (not the shared one)' {
+        $r = Test-WrtcConnection -Interface 127.0.0.1 -NewCertificate -TimeoutSec 60
+        $r.Success | Should -BeTrue -Because $r.Error
+        $r.Mode | Should -Be 'Local'
+    }
+
     It 'reports a failure against a peer that never answers, with the diagnosis' {
         $ids = New-PeerIds
         $r = Test-WrtcConnection -SignalingUri $server.Url -Id $ids.Offer -RemoteId $ids.Answer -Interface 127.0.0.1 -TimeoutSec 2

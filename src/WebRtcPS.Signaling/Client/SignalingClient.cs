@@ -11,7 +11,7 @@ namespace WebRtcPS.Signaling.Client;
 /// A peer's side of the signaling protocol: POST /send, and the /receive stream read as an async
 /// sequence of messages (heartbeats dropped), reopened with backoff when it breaks or goes silent.
 /// </summary>
-public sealed class SignalingClient : IDisposable
+public sealed class SignalingClient : ISignalingChannel
 {
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;

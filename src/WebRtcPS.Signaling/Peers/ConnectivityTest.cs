@@ -1,27 +1,29 @@
-using System.Net;
-using WebRtcPS.Signaling.Server;
+using WebRtcPS.Signaling.Client;
 
 namespace WebRtcPS.Signaling.Peers;
 
 /// <summary>
-/// One-call connectivity checks: both peers in this process through a loopback signaling server
-/// started for the purpose, or this process's side against a remote peer through a given server.
+/// One-call connectivity checks: both peers in this process, signaling to each other in memory,
+/// or this process's side against a remote peer through a given server.
 /// </summary>
 public static class ConnectivityTest
 {
     /// <summary>
     /// Offerer and answerer in this process, both configured by <paramref name="template"/> (its ids
-    /// and signaling URI are replaced), through a private signaling server on 127.0.0.1.
+    /// are replaced; its signaling URI is not used), signaling through <see cref="InProcessSignaling"/>.
+    /// The check is of this machine's WebRTC stack, interfaces and ICE servers; the offer, answer
+    /// and candidates are the same messages the seed protocol carries, without HTTP: a first check
+    /// does not wait for a web server and client to start (issue 12).
     /// </summary>
     public static async Task<ConnectivityTestResult> RunLocalAsync(SeedPeerOptions template, TimeSpan timeout, CancellationToken cancellationToken = default)
     {
-        await using var server = await SignalingServer.StartAsync(
-            new SignalingServerOptions { Port = 0, ListenAddress = IPAddress.Loopback }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        ArgumentNullException.ThrowIfNull(template);
+        var signaling = new InProcessSignaling();
         var tag = Guid.NewGuid().ToString("N")[..8];
         var offerId = $"test-{tag}-offerer";
         var answerId = $"test-{tag}-answerer";
-        await using var answerer = new SeedPeer(template with { Role = SeedPeerRole.Answerer, Id = answerId, RemoteId = offerId, SignalingUri = server.Url });
-        await using var offerer = new SeedPeer(template with { Role = SeedPeerRole.Offerer, Id = offerId, RemoteId = answerId, SignalingUri = server.Url });
+        await using var answerer = new SeedPeer(template with { Role = SeedPeerRole.Answerer, Id = answerId, RemoteId = offerId }, signaling);
+        await using var offerer = new SeedPeer(template with { Role = SeedPeerRole.Offerer, Id = offerId, RemoteId = answerId }, signaling);
         var answering = answerer.ConnectAsync(timeout, cancellationToken);
         var result = await RunAsync(offerer, timeout, cancellationToken).ConfigureAwait(false);
         try

@@ -32,7 +32,8 @@ public sealed class SeedPeer : IAsyncDisposable
     private readonly List<Task> _loops = [];
     private RTCPeerConnection? _pc;
     private PendingCandidateBuffer? _pending;
-    private SignalingClient? _signaling;
+    private readonly InProcessSignaling? _inProcess;
+    private ISignalingChannel? _signaling;
     private RTCDataChannel? _channel;
     private long _offerCreatedAt;
     private int _connectStarted;
@@ -41,7 +42,7 @@ public sealed class SeedPeer : IAsyncDisposable
     /// <summary>A peer that logs nothing. Its own overload, so that a caller (the module's
     /// cmdlets) binds to a signature without Microsoft.Extensions.Logging types.</summary>
     public SeedPeer(SeedPeerOptions options)
-        : this(options, null)
+        : this(options, (ILogger?)null)
     {
     }
 
@@ -52,6 +53,14 @@ public sealed class SeedPeer : IAsyncDisposable
     {
         _options = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
         _logger = logger ?? NullLogger.Instance;
+    }
+
+    /// <summary>A peer that signals through <paramref name="signaling"/>, a path inside this
+    /// process, instead of an HTTP server (<see cref="SeedPeerOptions.SignalingUri"/> is not used).</summary>
+    internal SeedPeer(SeedPeerOptions options, InProcessSignaling signaling)
+        : this(options, (ILogger?)null)
+    {
+        _inProcess = signaling ?? throw new ArgumentNullException(nameof(signaling));
     }
 
     /// <summary>_options; => The validated options.</summary>
@@ -174,7 +183,7 @@ public sealed class SeedPeer : IAsyncDisposable
         };
         _loops.Add(Task.Run(() => PumpConnectionEventsAsync(pc, _life.Token), CancellationToken.None)); // (each loop watches _life itself)
 
-        _signaling = new SignalingClient(_options.SignalingUri, Id, logger: _logger);
+        _signaling = _inProcess?.Connect(Id) ?? new SignalingClient(_options.SignalingUri, Id, logger: _logger);
         _loops.Add(Task.Run(() => SendLoopAsync(_signaling, _life.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => ReceiveLoopAsync(_signaling, _life.Token), CancellationToken.None));
 
@@ -261,7 +270,7 @@ public sealed class SeedPeer : IAsyncDisposable
         _outbox.Writer.TryWrite(new SignalingMessage { Type = type, Content = content, To = RemoteId, From = Id });
 
     /// <summary>One sender, so the offer or answer always precedes the candidates it caused.</summary>
-    private async Task SendLoopAsync(SignalingClient client, CancellationToken ct)
+    private async Task SendLoopAsync(ISignalingChannel client, CancellationToken ct)
     {
         try
         {
@@ -280,7 +289,7 @@ public sealed class SeedPeer : IAsyncDisposable
         }
     }
 
-    private async Task ReceiveLoopAsync(SignalingClient client, CancellationToken ct)
+    private async Task ReceiveLoopAsync(ISignalingChannel client, CancellationToken ct)
     {
         try
         {

@@ -86,6 +86,10 @@ public abstract class PeerConfigurationCmdlet : AsyncPipelineCmdlet
     [ValidateSet("Udp", "Tcp", IgnoreCase = true)]
     public string[] Protocol { get; set; } = ["Udp"];
 
+    /// <summary>A DTLS certificate of this peer's own instead of the process's shared one (SharedCertificate).</summary>
+    [Parameter(ParameterSetName = NewPeerSet)]
+    public SwitchParameter NewCertificate { get; set; }
+
     /// <summary>The options these parameters describe; a bad value is a terminating error naming it.</summary>
     protected SeedPeerOptions BuildOptions(Uri? signalingOverride = null)
     {
@@ -121,6 +125,7 @@ public abstract class PeerConfigurationCmdlet : AsyncPipelineCmdlet
                 DisableUdp = !Protocol.Contains("Udp", StringComparer.OrdinalIgnoreCase),
             },
             Turn = IceParameterHelpers.TurnSettings(this, servers, SkipCertificateCheck),
+            Certificates = NewCertificate ? [] : [SharedCertificate.Get()],
         };
 
         var ordered = !MyInvocation.BoundParameters.ContainsKey(nameof(Ordered)) || Ordered.ToBool();

@@ -4,8 +4,8 @@ using WebRtcPS.Signaling.Peers;
 namespace WebRtcPS.Commands.Peers;
 
 /// <summary>
-/// One connectivity check, one result object: both peers in this process through a loopback
-/// signaling server it starts itself, or (with -SignalingUri) this side against a remote peer.
+/// One connectivity check, one result object: both peers in this process, signaling to each
+/// other in memory, or (with -SignalingUri) this side against a remote peer.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "WrtcConnection", DefaultParameterSetName = NewPeerSet)]
 [OutputType(typeof(ConnectionTestResult))]
