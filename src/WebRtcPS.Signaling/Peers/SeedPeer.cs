@@ -48,11 +48,11 @@ public sealed class SeedPeer : IAsyncDisposable
 
     /// <summary>A peer that logs to <paramref name="logger"/>.</summary>
     /// <param name="options">Role, ids, signaling server and ICE settings (validated here).</param>
-    /// <param name="logger">Where the peer and its connection log; nothing when null.</param>
+    /// <param name="logger">Where the peer logs; when null, the configuration's logger (where its connection logs), else nothing.</param>
     public SeedPeer(SeedPeerOptions options, ILogger? logger)
     {
         _options = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
-        _logger = logger ?? NullLogger.Instance;
+        _logger = logger ?? _options.Configuration.Logger ?? NullLogger.Instance;
     }
 
     /// <summary>A peer that signals through <paramref name="signaling"/>, a path inside this

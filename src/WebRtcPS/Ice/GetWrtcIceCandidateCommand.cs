@@ -55,7 +55,9 @@ public sealed class GetWrtcIceCandidateCommand : AsyncPipelineCmdlet
         var servers = IceParameterHelpers.ParseIceServers(this, IceServer);
         var iceServers = IceParameterHelpers.IceServers(this, servers, Credential);
         // TURN built as RTCPeerConnection builds it: one allocation per turn:/turns: URL.
-        var relay = TurnRelaySource.FromIceServers(iceServers, IceParameterHelpers.TurnSettings(this, servers, SkipCertificateCheck));
+        using var log = OpenEngineLog();
+        var turn = IceParameterHelpers.TurnSettings(this, servers, SkipCertificateCheck);
+        var relay = TurnRelaySource.FromIceServers(iceServers, log?.Apply(turn) ?? turn);
         var options = new IceAgentOptions
         {
             IceServers = servers.Where(s => s.IsStun).Select(s => s.ToString()).ToList(),
@@ -65,14 +67,26 @@ public sealed class GetWrtcIceCandidateCommand : AsyncPipelineCmdlet
             EnableTcp = Protocol.Contains("Tcp", StringComparer.OrdinalIgnoreCase),
             DisableUdp = !Protocol.Contains("Udp", StringComparer.OrdinalIgnoreCase),
         };
+        if (log is not null) options = log.Apply(options);
 
-        var summary = RunToCompletion(ct => GatherAsync(options, servers, ct));
+        var progress = new ProgressReporter("Gathering ICE candidates");
+        WriteProgress(progress.Count(0, servers.Count, servers.Count == 0 ? "Host candidates" : $"0 of {servers.Count} server(s) answered"));
+        IceGatheringSummary summary;
+        try
+        {
+            summary = RunToCompletion(ct => GatherAsync(options, servers, progress, ct));
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            return;
+        }
+        WriteProgress(progress.Completed());
         if (!summary.Completed)
             WriteWarning($"Gathering did not complete within {TimeoutSec} s; the candidates above are those found so far.");
         if (!NoSummary) WriteObject(summary);
     }
 
-    private async Task<IceGatheringSummary> GatherAsync(IceAgentOptions options, IReadOnlyList<IceServerUri> servers, CancellationToken ct)
+    private async Task<IceGatheringSummary> GatherAsync(IceAgentOptions options, IReadOnlyList<IceServerUri> servers, ProgressReporter progress, CancellationToken ct)
     {
         await using var agent = new IceAgent(options);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
@@ -82,6 +96,12 @@ public sealed class GetWrtcIceCandidateCommand : AsyncPipelineCmdlet
         int host = 0, srflx = 0, relay = 0;
         var completed = false;
         var clock = System.Diagnostics.Stopwatch.StartNew();
+        var answered = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        void Answered(string? url, string how)
+        {
+            if (url is null || servers.Count == 0 || !answered.Add(url)) return;
+            PostProgress(progress.Count(answered.Count, servers.Count, $"{answered.Count} of {servers.Count} server(s) answered", $"{url}: {how}"));
+        }
 
         agent.StartGathering();
         try
@@ -102,11 +122,13 @@ public sealed class GetWrtcIceCandidateCommand : AsyncPipelineCmdlet
                             case RTCIceCandidateType.Relay: relay++; break;
                         }
                         if (g.Url is not null) mapped.TryAdd(g.Url, $"{g.Candidate.Address}:{g.Candidate.Port}");
+                        Answered(g.Url, $"{g.Candidate.Type.ToString().ToLowerInvariant()} {g.Candidate.Address}:{g.Candidate.Port}");
                         break;
                     case IceCandidateErrorEvent err:
                         if (!errors.TryGetValue(err.Url, out var list)) errors[err.Url] = list = [];
                         list.Add(err.ErrorCode is { } code ? $"{code} {err.ErrorText} (from {err.LocalAddress})" : $"{err.ErrorText} (from {err.LocalAddress})");
                         PostVerbose($"{err.Url}: {err.ErrorText} (from {err.LocalAddress})");
+                        Answered(err.Url, err.ErrorText);
                         break;
                     case IceGatheringStateChangedEvent { State: RTCIceGatheringState.Complete }:
                         completed = true;

@@ -37,8 +37,13 @@ public sealed class TestWrtcIceServerCommand : AsyncPipelineCmdlet
     protected override void ProcessRecord()
     {
         var credential = Credential?.GetNetworkCredential();
+        using var log = OpenEngineLog();
+        var progress = new ProgressReporter("Testing ICE servers");
+        var index = 0;
         foreach (var text in Uri)
         {
+            index++;
+            WriteProgress(progress.Count(index - 1, Uri.Length, $"Server {index} of {Uri.Length}", text));
             if (!IceServerUri.TryParse(text, out var uri, out var error))
             {
                 WriteError(new ErrorRecord(new ArgumentException($"'{text}' is not a STUN or TURN URI: {error}"),
@@ -51,9 +56,19 @@ public sealed class TestWrtcIceServerCommand : AsyncPipelineCmdlet
                 WriteWarning($"{uri}: -SkipCertificateCheck: the TLS certificate is not validated.");
 
             var settings = new TurnSettings { SkipCertificateCheck = SkipCertificateCheck };
-            var result = RunToCompletion(ct =>
-                TurnProbe.RunAsync(uri, credential?.UserName, credential?.Password, TimeSpan.FromSeconds(TimeoutSec), settings, ct));
+            if (log is not null) settings = log.Apply(settings);
+            TurnProbeResult result;
+            try
+            {
+                result = RunToCompletion(ct =>
+                    TurnProbe.RunAsync(uri, credential?.UserName, credential?.Password, TimeSpan.FromSeconds(TimeoutSec), settings, ct));
+            }
+            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+            {
+                return;
+            }
             WriteObject(new IceServerTestResult(result));
         }
+        WriteProgress(progress.Completed());
     }
 }

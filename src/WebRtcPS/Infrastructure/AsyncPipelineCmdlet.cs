@@ -10,7 +10,7 @@ namespace WebRtcPS.Commands.Infrastructure;
 /// (WriteObject, WriteVerbose, ...) in order while <see cref="RunToCompletion"/> waits. Ctrl+C
 /// (StopProcessing) cancels <see cref="StopToken"/>; the work's exceptions are rethrown here.
 /// </summary>
-public abstract class AsyncPipelineCmdlet : PSCmdlet, IDisposable
+public abstract partial class AsyncPipelineCmdlet : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private BlockingCollection<Action>? _queue;
@@ -40,6 +40,8 @@ public abstract class AsyncPipelineCmdlet : PSCmdlet, IDisposable
 
     protected void PostWarning(string text) => Post(() => WriteWarning(text));
 
+    protected void PostProgress(ProgressRecord record) => Post(() => WriteProgress(record));
+
     /// <summary>
     /// Runs <paramref name="work"/> on the thread pool and executes posted actions on this thread
     /// until it ends; returns its result or rethrows its exception (with its original stack).
@@ -53,6 +55,14 @@ public abstract class AsyncPipelineCmdlet : PSCmdlet, IDisposable
         try
         {
             foreach (var action in queue.GetConsumingEnumerable()) action();
+        }
+        catch
+        {
+            // A write failed (the pipeline is stopping, or a downstream command threw): the command
+            // ends here, so the work must not run on with what it holds (sockets, timers).
+            _stopping.Cancel();
+            try { task.Wait(); } catch (AggregateException) { /* its own exception is not the one to report */ }
+            throw;
         }
         finally
         {

@@ -1,11 +1,12 @@
 using System.Management.Automation;
+using WebRtcPS.Commands.Infrastructure;
 
 namespace WebRtcPS.Commands.Peers;
 
 /// <summary>Closes peers: the data channel, DTLS (close_notify), ICE, and their signaling streams.</summary>
 [Cmdlet(VerbsCommon.Close, "WrtcPeer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low, DefaultParameterSetName = PeerSet)]
 [OutputType(typeof(WrtcPeer))]
-public sealed class CloseWrtcPeerCommand : PSCmdlet
+public sealed class CloseWrtcPeerCommand : AsyncPipelineCmdlet
 {
     private const string PeerSet = "Peer";
     private const string AllSet = "All";
@@ -25,8 +26,16 @@ public sealed class CloseWrtcPeerCommand : PSCmdlet
         foreach (var peer in ParameterSetName == AllSet ? PeerRegistry.All.ToArray() : Peer)
         {
             if (!ShouldProcess($"{peer.Id} -> {peer.RemoteId}", "Close WebRTC peer")) continue;
-            peer.Session?.DisposeAsync().AsTask().GetAwaiter().GetResult();
             PeerRegistry.Remove(peer);
+            try
+            {
+                // Ctrl+C stops the wait, not the close: the teardown goes on without this command.
+                peer.Session?.DisposeAsync().AsTask().WaitAsync(StopToken).GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+            {
+                return;
+            }
             if (PassThru) WriteObject(peer);
         }
     }

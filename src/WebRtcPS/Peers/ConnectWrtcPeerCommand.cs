@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using WebRtcPS.Commands.Infrastructure;
 using WebRtcPS.Signaling.Peers;
 
 namespace WebRtcPS.Commands.Peers;
@@ -10,6 +11,7 @@ namespace WebRtcPS.Commands.Peers;
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "WrtcPeer", DefaultParameterSetName = NewPeerSet)]
 [OutputType(typeof(IceCandidateEvent), typeof(StateChange), typeof(SelectedCandidatePair), typeof(WrtcMessage), typeof(WrtcPeer))]
+[OutputType("System.Management.Automation.Job")]
 public sealed class ConnectWrtcPeerCommand : PeerConfigurationCmdlet
 {
     private const string PeerSet = "Peer";
@@ -32,13 +34,27 @@ public sealed class ConnectWrtcPeerCommand : PeerConfigurationCmdlet
     [ValidateRange(1, 3600)]
     public int TimeoutSec { get; set; } = 30;
 
-    /// <summary>Also output the connected peer, for Send-WrtcMessage and Receive-WrtcMessage.</summary>
+    /// <summary>Also output the connected peer, for Send-WrtcMessage and Receive-WrtcMessage (and keep it open).</summary>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>Once connected, send every received message back until the channel closes or Ctrl+C (no greetings).</summary>
+    [Parameter]
+    public SwitchParameter Echo { get; set; }
+
+    /// <summary>Run in a thread job (Receive-Job, Wait-Job, Stop-Job) and return the job at once.</summary>
+    [Parameter]
+    public SwitchParameter AsJob { get; set; }
+
     protected override void ProcessRecord()
     {
+        if (AsJob)
+        {
+            WriteObject(ThreadJobLauncher.Launch(this, $"Connect-WrtcPeer {Peer?.Id ?? Id ?? Role.ToString()}"));
+            return;
+        }
         var peer = Peer;
+        var created = peer is null;
         if (peer is null)
         {
             peer = new WrtcPeer(BuildOptions());
@@ -51,19 +67,35 @@ public sealed class ConnectWrtcPeerCommand : PeerConfigurationCmdlet
             return;
         }
 
+        using var log = OpenEngineLog();
         var options = peer.Options with
         {
             Greeting = Greeting,
-            SendGreeting = !NoGreeting,
-            WaitForRemoteGreeting = !NoGreeting,
+            SendGreeting = !NoGreeting && !Echo,
+            WaitForRemoteGreeting = !NoGreeting && !Echo,
+            Configuration = log?.Apply(peer.Options.Configuration) ?? peer.Options.Configuration,
         };
         var session = new SeedPeer(options);
         peer.Session = session;
         WriteVerbose($"{options.Role} '{peer.Id}' connecting to '{peer.RemoteId}' through {options.SignalingUri}");
 
+        var timeout = TimeSpan.FromSeconds(TimeoutSec);
+        var progress = new ConnectProgress(peer.Id, peer.RemoteId, timeout);
+        var connected = false;
         try
         {
-            RunToCompletion(ct => session.ConnectAsync(TimeSpan.FromSeconds(TimeoutSec), e => Forward(peer, e), ct));
+            WriteProgress(progress.Start());
+            using (new Timer(_ => PostProgress(progress.Refresh()), null, TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)))
+            {
+                RunToCompletion(ct => session.ConnectAsync(timeout, e => Forward(peer, progress, e), ct));
+            }
+            connected = true;
+            WriteProgress(progress.Completed());
+            if (Echo)
+            {
+                WriteVerbose($"'{peer.Id}' echoes every message until the channel closes or Ctrl+C.");
+                RunToCompletion(ct => EchoLoop.RunAsync(peer, session, PostObject, ct));
+            }
         }
         catch (SeedPeerException ex)
         {
@@ -89,12 +121,20 @@ public sealed class ConnectWrtcPeerCommand : PeerConfigurationCmdlet
         {
             return;
         }
+        finally
+        {
+            // A failed, timed-out or stopped connect leaves nothing behind; a connected peer
+            // stays only when the user asked to keep it (-PassThru, or a New-WrtcPeer peer).
+            var keep = connected && !StopToken.IsCancellationRequested && (PassThru || !created);
+            if (!keep) PeerRelease.Release(peer, session, unregister: created, flush: connected);
+        }
 
         if (PassThru) WriteObject(peer);
     }
 
-    private void Forward(WrtcPeer peer, SeedPeerEvent e)
+    private void Forward(WrtcPeer peer, ConnectProgress progress, SeedPeerEvent e)
     {
+        if (progress.On(e) is { } record) PostProgress(record);
         var output = PeerEventWriter.ToOutput(peer, e, out var verbose, out var warning);
         if (output is not null) PostObject(output);
         if (verbose is not null) PostVerbose(verbose);

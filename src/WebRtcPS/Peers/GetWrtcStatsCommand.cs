@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using WebRtcPS.Commands.Infrastructure;
 
 namespace WebRtcPS.Commands.Peers;
 
@@ -8,7 +9,7 @@ namespace WebRtcPS.Commands.Peers;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "WrtcStats")]
 [OutputType(typeof(RTCStats))]
-public sealed class GetWrtcStatsCommand : PSCmdlet
+public sealed class GetWrtcStatsCommand : AsyncPipelineCmdlet
 {
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public WrtcPeer Peer { get; set; } = null!;
@@ -26,7 +27,15 @@ public sealed class GetWrtcStatsCommand : PSCmdlet
                 "PeerNotConnected", ErrorCategory.InvalidOperation, Peer));
             return;
         }
-        var report = connection.GetStatsAsync().GetAwaiter().GetResult();
+        RTCStatsReport report;
+        try
+        {
+            report = connection.GetStatsAsync(StopToken).GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            return;
+        }
         foreach (var stats in report.Entries)
         {
             if (Type is null || Type.Contains(stats.Type, StringComparer.OrdinalIgnoreCase)) WriteObject(stats);

@@ -1,9 +1,13 @@
 using System.Management.Automation;
 using WebRtcPS.Commands.Infrastructure;
+using WebRtcPS.Engine.DataChannels;
 
 namespace WebRtcPS.Commands.Peers;
 
-/// <summary>Receives messages from a connected peer's channel: -Count of them, within -TimeoutSec.</summary>
+/// <summary>
+/// Receives messages from a connected peer's channel: -Count of them, within -TimeoutSec; or with
+/// -Continuous every message as it comes, until Ctrl+C, -TimeoutSec (when given) or the channel closes.
+/// </summary>
 [Cmdlet(VerbsCommunications.Receive, "WrtcMessage")]
 [OutputType(typeof(WrtcMessage))]
 public sealed class ReceiveWrtcMessageCommand : AsyncPipelineCmdlet
@@ -19,8 +23,17 @@ public sealed class ReceiveWrtcMessageCommand : AsyncPipelineCmdlet
     [ValidateRange(0, 86400)]
     public double TimeoutSec { get; set; } = 10;
 
+    /// <summary>Receive until Ctrl+C, -TimeoutSec (only when given) or the channel closes, instead of -Count messages.</summary>
+    [Parameter]
+    public SwitchParameter Continuous { get; set; }
+
     protected override void ProcessRecord()
     {
+        if (Continuous && MyInvocation.BoundParameters.ContainsKey(nameof(Count)))
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Count and -Continuous cannot be used together: -Continuous receives until Ctrl+C, -TimeoutSec or the channel closes."),
+                "ContinuousWithCount", ErrorCategory.InvalidArgument, null));
+        }
         var session = Peer.Session;
         if (session is null)
         {
@@ -28,32 +41,64 @@ public sealed class ReceiveWrtcMessageCommand : AsyncPipelineCmdlet
                 "PeerNotConnected", ErrorCategory.InvalidOperation, Peer));
             return;
         }
-        var received = RunToCompletion(async ct =>
+        TimeSpan? timeout = Continuous && !MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)) ? null : TimeSpan.FromSeconds(TimeoutSec);
+        var want = Continuous ? int.MaxValue : Count;
+        var progress = new ProgressReporter($"Receiving from '{Peer.RemoteId}'");
+        var showProgress = !Continuous && Count > 1;
+        int received;
+        try
         {
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            timeout.CancelAfter(TimeSpan.FromSeconds(TimeoutSec));
-            var n = 0;
-            try
+            received = RunToCompletion(async ct =>
             {
-                while (n < Count)
+                using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                if (timeout is { } t) limit.CancelAfter(t);
+                var closed = ChannelClosed(session.DataChannel);
+                var n = 0;
+                try
                 {
-                    var m = await session.Messages.ReadAsync(timeout.Token).ConfigureAwait(false);
-                    PostObject(new WrtcMessage(Peer.Id, m.Timestamp, m.Elapsed, MessageDirection.Received, m.Label, m.IsText, m.Data));
-                    n++;
+                    while (n < want)
+                    {
+                        var read = session.Messages.ReadAsync(limit.Token).AsTask();
+                        // A closed channel ends a continuous receive once what it delivered is read.
+                        if (Continuous && !session.Messages.TryPeek(out _) && await Task.WhenAny(read, closed).ConfigureAwait(false) != read)
+                        {
+                            await limit.CancelAsync().ConfigureAwait(false); // the pending read must not take a later message
+                            break;
+                        }
+                        var m = await read.ConfigureAwait(false);
+                        PostObject(new WrtcMessage(Peer.Id, m.Timestamp, m.Elapsed, MessageDirection.Received, m.Label, m.IsText, m.Data));
+                        n++;
+                        if (showProgress) PostProgress(progress.Count(n, Count, $"{n} of {Count} message(s)"));
+                    }
                 }
-            }
-            catch (OperationCanceledException) when (!ct.IsCancellationRequested)
-            {
-            }
-            catch (System.Threading.Channels.ChannelClosedException)
-            {
-            }
-            return n;
-        });
-        if (received < Count && !StopToken.IsCancellationRequested)
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                }
+                catch (System.Threading.Channels.ChannelClosedException)
+                {
+                }
+                return n;
+            });
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            return;
+        }
+        if (showProgress) WriteProgress(progress.Completed());
+        if (!Continuous && received < Count && !StopToken.IsCancellationRequested)
         {
             WriteError(new ErrorRecord(new TimeoutException($"Received {received} of {Count} message(s) from '{Peer.RemoteId}' within {TimeoutSec} s (connection {Peer.ConnectionState}, channel {Peer.ChannelState})."),
                 "ReceiveTimeout", ErrorCategory.OperationTimeout, Peer));
         }
+    }
+
+    /// <summary>Completes when <paramref name="channel"/> closes (at once if it is not open).</summary>
+    private static Task ChannelClosed(RTCDataChannel? channel)
+    {
+        if (channel is null || channel.ReadyState is RTCDataChannelState.Closing or RTCDataChannelState.Closed) return Task.CompletedTask;
+        var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        channel.OnClose += (_, _) => closed.TrySetResult();
+        if (channel.ReadyState == RTCDataChannelState.Closed) closed.TrySetResult();
+        return closed.Task;
     }
 }

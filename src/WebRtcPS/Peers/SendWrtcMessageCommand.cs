@@ -1,11 +1,12 @@
 using System.Management.Automation;
+using WebRtcPS.Commands.Infrastructure;
 
 namespace WebRtcPS.Commands.Peers;
 
 /// <summary>Sends text (one message per string, pipeline included) or bytes on a connected peer's channel.</summary>
 [Cmdlet(VerbsCommunications.Send, "WrtcMessage", DefaultParameterSetName = TextSet)]
 [OutputType(typeof(WrtcMessage))]
-public sealed class SendWrtcMessageCommand : PSCmdlet
+public sealed class SendWrtcMessageCommand : AsyncPipelineCmdlet
 {
     private const string TextSet = "Text";
     private const string BytesSet = "Bytes";
@@ -37,8 +38,13 @@ public sealed class SendWrtcMessageCommand : PSCmdlet
         var data = isText ? System.Text.Encoding.UTF8.GetBytes(Message) : Bytes;
         try
         {
-            if (isText) session.SendAsync(Message).AsTask().GetAwaiter().GetResult();
-            else session.SendAsync(Bytes).AsTask().GetAwaiter().GetResult();
+            // Blocks only while the channel's buffer is full (backpressure); Ctrl+C ends the wait.
+            if (isText) session.SendAsync(Message, StopToken).AsTask().GetAwaiter().GetResult();
+            else session.SendAsync(Bytes, StopToken).AsTask().GetAwaiter().GetResult();
+        }
+        catch (OperationCanceledException) when (StopToken.IsCancellationRequested)
+        {
+            return;
         }
         catch (Exception ex) when (ex is RTCDomException or InvalidOperationException or IOException or ArgumentException)
         {
