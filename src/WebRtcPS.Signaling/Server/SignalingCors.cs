@@ -8,7 +8,7 @@ namespace WebRtcPS.Signaling.Server;
 /// every origin may call (<c>*</c>, as the server always did). With one, a request whose
 /// <c>Origin</c> is not listed is refused with 403 before it does anything: a browser would only
 /// hide the answer from the page, while a simple POST /send would already have been routed.
-/// Requests without <c>Origin</c> (non-browser clients) are not affected.
+/// Requests without <c>Origin</c> (non-browser clients) and from the server's own origin are not affected.
 /// </summary>
 internal sealed class SignalingCors(SignalingServerOptions options, SignalingRouter router, ILogger logger)
 {
@@ -29,7 +29,7 @@ internal sealed class SignalingCors(SignalingServerOptions options, SignalingRou
         }
         else if (origin.Length > 0)
         {
-            if (!IsOrigin(origin) || !_allowed.Contains(Normalize(origin)))
+            if (!IsOrigin(origin) || !(_allowed.Contains(Normalize(origin)) || IsSameOrigin(context, origin)))
             {
                 router.OnUnauthorized();
                 SignalingLog.OriginRefused(logger, context.Request.Method, context.Request.Path, SignalingEndpoints.Remote(context), origin);
@@ -50,6 +50,11 @@ internal sealed class SignalingCors(SignalingServerOptions options, SignalingRou
         }
         await next(context);
     }
+
+    // A page served by this server (same origin) is not cross-origin, though browsers send Origin on its POSTs.
+    private static bool IsSameOrigin(HttpContext context, string origin) =>
+        Uri.TryCreate($"{context.Request.Scheme}://{context.Request.Host.Value}", UriKind.Absolute, out var self) // Host is the client's word: may be anything
+        && self.GetLeftPart(UriPartial.Authority).Equals(Normalize(origin), StringComparison.OrdinalIgnoreCase);
 
     private static string Normalize(string origin) => new Uri(origin).GetLeftPart(UriPartial.Authority).ToLowerInvariant();
 }

@@ -119,7 +119,7 @@ internal sealed class SignalingEndpoints(SignalingRouter router, SignalingServer
         }
         finally
         {
-            mailbox.Detach(receiver);
+            router.Detach(mailbox, receiver);
             if (receiver.WasReplaced) SignalingLog.ReceiverReplaced(logger, id);
             else SignalingLog.ReceiverDisconnected(logger, id);
         }

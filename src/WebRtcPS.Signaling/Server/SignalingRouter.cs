@@ -49,6 +49,8 @@ internal sealed class SignalingRouter : IDisposable
                     Remove(mailbox);
                     continue;
                 case EnqueueResult.ServerFull:
+                    // A refused message must not leave an empty mailbox behind: invented ids would fill MaxIds.
+                    if (mailbox.TryRetire(DateTimeOffset.MaxValue)) Remove(mailbox);
                     Interlocked.Increment(ref _refused);
                     SignalingLog.ServerFull(_logger, _budget.Total, _budget.Parked, message.Type, message.From, message.To);
                     return result;
@@ -81,6 +83,13 @@ internal sealed class SignalingRouter : IDisposable
             if (replaced is not null) Interlocked.Increment(ref _replaced);
             return mailbox;
         }
+    }
+
+    /// <summary>Ends <paramref name="receiver"/>'s hold on <paramref name="mailbox"/>; an empty mailbox left unread is forgotten at once.</summary>
+    public void Detach(Mailbox mailbox, Receiver receiver)
+    {
+        mailbox.Detach(receiver);
+        if (mailbox.TryRetire(DateTimeOffset.MaxValue)) Remove(mailbox);
     }
 
     public void OnDelivered(QueuedMessage message)
