@@ -20,11 +20,11 @@ internal static partial class SignalingLog
     [LoggerMessage(1012, LogLevel.Warning, "Queue for '{To}' is full ({Count} messages, {Bytes} bytes): refused {Type} from '{From}'")]
     public static partial void QueueFull(ILogger logger, string to, int count, long bytes, string type, string from);
 
-    [LoggerMessage(1014, LogLevel.Warning, "Refused {Type} from '{From}' to '{To}': server queues full ({Total} bytes, {Parked} for absent ids)")]
-    public static partial void ServerFull(ILogger logger, long total, long parked, string type, string from, string to);
+    [LoggerMessage(1014, LogLevel.Warning, "Refused {Type} from '{From}' to '{To}': server queues full ({Total} bytes, {Parked} for absent ids); {Suppressed} more such refusals not logged")]
+    public static partial void ServerFull(ILogger logger, long total, long parked, string type, string from, string to, long suppressed);
 
-    [LoggerMessage(1015, LogLevel.Warning, "Refused {Type} from '{From}' to new id '{To}': {MaxIds} ids held")]
-    public static partial void TooManyIds(ILogger logger, string to, int maxIds, string type, string from);
+    [LoggerMessage(1015, LogLevel.Warning, "Refused {Type} from '{From}' to new id '{To}': {MaxIds} ids held; {Suppressed} more such refusals not logged")]
+    public static partial void TooManyIds(ILogger logger, string to, int maxIds, string type, string from, long suppressed);
 
     [LoggerMessage(1013, LogLevel.Warning, "Dropped {Type} from '{From}' to '{To}': not collected within {Lifetime}")]
     public static partial void Expired(ILogger logger, string type, string from, string to, TimeSpan lifetime);
@@ -45,8 +45,8 @@ internal static partial class SignalingLog
     [LoggerMessage(1031, LogLevel.Warning, "Refused {Method} {Path} from {Remote}: {Status} {Reason}")]
     public static partial void Unauthorized(ILogger logger, string method, string path, string remote, int status, string reason);
 
-    [LoggerMessage(1032, LogLevel.Warning, "Refused {Method} {Path} from {Remote}: 429 more than {Rate} requests/s from this address")]
-    public static partial void RateLimited(ILogger logger, string method, string path, string remote, int rate);
+    [LoggerMessage(1032, LogLevel.Warning, "Refused {Method} {Path} from {Remote}: 429 more than {Rate} requests/s from this address; {Suppressed} more such refusals not logged")]
+    public static partial void RateLimited(ILogger logger, string method, string path, string remote, int rate, long suppressed);
 
     [LoggerMessage(1033, LogLevel.Warning, "Refused {Method} {Path} from {Remote}: 403 origin '{Origin}' not allowed")]
     public static partial void OriginRefused(ILogger logger, string method, string path, string remote, string origin);

@@ -21,6 +21,7 @@ internal static class SignalingRateLimit
 
     public static void Add(IServiceCollection services, SignalingServerOptions options, SignalingRouter router, ILogger logger)
     {
+        var log = new LogThrottle(TimeProvider.System);
         services.AddRateLimiter(limiter =>
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
@@ -42,8 +43,9 @@ internal static class SignalingRateLimit
             {
                 var context = rejected.HttpContext;
                 router.OnRateLimited();
-                SignalingLog.RateLimited(logger, context.Request.Method, context.Request.Path, SignalingEndpoints.Remote(context),
-                    options.RequestsPerSecondPerAddress);
+                if (log.ShouldLog(out var suppressed))
+                    SignalingLog.RateLimited(logger, context.Request.Method, context.Request.Path, SignalingEndpoints.Remote(context),
+                        options.RequestsPerSecondPerAddress, suppressed);
                 context.Response.Headers.RetryAfter = "1";
                 return new ValueTask(JsonResponse.ErrorAsync(context, StatusCodes.Status429TooManyRequests,
                     $"more than {options.RequestsPerSecondPerAddress} requests per second from this address; retry later"));

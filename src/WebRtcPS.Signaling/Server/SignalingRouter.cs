@@ -16,6 +16,8 @@ internal sealed class SignalingRouter : IDisposable
     private readonly ITimer _sweeper;
     private readonly QueueBudget _budget;
     private int _ids; // _mailboxes.Count without taking every lock of the dictionary
+    private readonly LogThrottle _serverFullLog;
+    private readonly LogThrottle _tooManyIdsLog;
 
     private long _accepted, _delivered, _refused, _expired, _badRequests, _opened, _replaced, _heartbeats, _unauthorized, _rateLimited;
 
@@ -25,6 +27,8 @@ internal sealed class SignalingRouter : IDisposable
         _logger = logger;
         _time = time;
         _budget = new QueueBudget(options.MaxQueuedBytes);
+        _serverFullLog = new LogThrottle(time);
+        _tooManyIdsLog = new LogThrottle(time);
         var period = TimeSpan.FromTicks(Math.Clamp(options.QueuedMessageLifetime.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(30).Ticks));
         _sweeper = time.CreateTimer(_ => Sweep(), null, period, period);
     }
@@ -39,7 +43,8 @@ internal sealed class SignalingRouter : IDisposable
             if (mailbox is null)
             {
                 Interlocked.Increment(ref _refused);
-                SignalingLog.TooManyIds(_logger, message.To, _options.MaxIds, message.Type, message.From);
+                if (_tooManyIdsLog.ShouldLog(out var skipped))
+                    SignalingLog.TooManyIds(_logger, message.To, _options.MaxIds, message.Type, message.From, skipped);
                 return EnqueueResult.TooManyIds;
             }
             var result = mailbox.TryEnqueue(message, _options.MaxQueuedMessagesPerId, _options.MaxQueuedBytesPerId);
@@ -52,7 +57,8 @@ internal sealed class SignalingRouter : IDisposable
                     // A refused message must not leave an empty mailbox behind: invented ids would fill MaxIds.
                     if (mailbox.TryRetire(DateTimeOffset.MaxValue)) Remove(mailbox);
                     Interlocked.Increment(ref _refused);
-                    SignalingLog.ServerFull(_logger, _budget.Total, _budget.Parked, message.Type, message.From, message.To);
+                    if (_serverFullLog.ShouldLog(out var suppressed))
+                        SignalingLog.ServerFull(_logger, _budget.Total, _budget.Parked, message.Type, message.From, message.To, suppressed);
                     return result;
                 case EnqueueResult.QueueFull:
                     Interlocked.Increment(ref _refused);

@@ -252,4 +252,17 @@ public class SignalingAttackTests
         await pair.SendAndCheckAsync(10, other);
         Assert.True(h.Server.GetHealth().Counts.RateLimited >= 150);
     }
+
+    [Fact]
+    public void RepeatedRefusalsAreLoggedAtMostOncePerSecond()
+    {
+        var clock = new ManualTimeProvider();
+        var throttle = new LogThrottle(clock);
+        Assert.True(throttle.ShouldLog(out var skipped));
+        Assert.Equal(0, skipped);
+        for (var i = 0; i < 1000; i++) Assert.False(throttle.ShouldLog(out _));
+        clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(throttle.ShouldLog(out skipped));
+        Assert.Equal(1000, skipped);
+    }
 }
