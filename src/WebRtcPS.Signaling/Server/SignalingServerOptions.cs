@@ -78,7 +78,7 @@ public sealed class SignalingServerOptions
 
     /// <summary>
     /// One bearer token for everything: when set (or <see cref="IdTokens"/> is), every request but
-    /// CORS preflight needs <c>Authorization: Bearer TOKEN</c>. Kept only as a SHA-256 hash once started.
+    /// CORS preflight needs <c>Authorization: Bearer TOKEN</c>. Compared by SHA-256 hash in constant time; never logged.
     /// </summary>
     public string? AccessToken { get; set; }
 

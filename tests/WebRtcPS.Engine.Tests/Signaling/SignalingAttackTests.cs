@@ -12,7 +12,7 @@ namespace WebRtcPS.Engine.Tests.Signaling;
 /// Each attack on a public signaling server, tried for real over loopback: it is refused, and a
 /// legitimate pair keeps exchanging messages through it with nothing lost or reordered.
 /// </summary>
-public class SignalingAttackTests
+public class SignalingAttackTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     /// <summary>Bob reads /receive; <see cref="SendAndCheckAsync"/> posts from alice and checks every message arrives, in order.</summary>
     private sealed class LegitimatePair(ServerHarness h, ReceiveStream bob) : IAsyncDisposable
@@ -51,6 +51,7 @@ public class SignalingAttackTests
         await using var h = await ServerHarness.StartAsync();
         var options = h.Server.Options;
         await using var pair = await LegitimatePair.StartAsync(h);
+        var heapBefore = GC.GetTotalMemory(forceFullCollection: true);
         var payload = new string('x', 16 * 1024);
         var accepted = 0;
         var refused = 0;
@@ -80,6 +81,11 @@ public class SignalingAttackTests
         Assert.InRange(health.QueuedBytes, 1, options.MaxQueuedBytes / 2);
         Assert.InRange(health.Ids, 1, accepted + 1); // no empty mailbox left by a refusal (+1: bob)
         Assert.Equal(accepted, health.QueuedMessages);
+        // What the server holds is bounded by the budget (32 MiB parked), not by the attack (329 MB before these limits).
+        var heapGrowth = GC.GetTotalMemory(forceFullCollection: true) - heapBefore;
+        output.WriteLine($"accepted {accepted}, refused {refused}, queued {health.QueuedBytes / 1048576.0:F1} MiB, ids {health.Ids}, " +
+                         $"GC heap +{heapGrowth / 1048576.0:F1} MiB, working set {Environment.WorkingSet / 1048576.0:F0} MiB");
+        Assert.True(heapGrowth < 3 * options.MaxQueuedBytes, $"GC heap grew {heapGrowth} bytes");
     }
 
     [Fact]
