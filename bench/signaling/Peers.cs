@@ -22,7 +22,7 @@ internal sealed class Peers : IAsyncDisposable
     public static async Task<Peers> StartAsync(Uri server, int pairs, Func<int, SignalingMessage, Task> onMessage)
     {
         var prefix = $"r{Interlocked.Increment(ref _runs)}-";
-        var clients = Enumerable.Range(0, pairs * 2).Select(i => new SignalingClient(server, $"{prefix}peer-{i}")).ToArray();
+        var clients = Enumerable.Range(0, pairs * 2).Select(i => new SignalingClient(server, $"{prefix}peer-{i}", Secure.ClientOptions())).ToArray();
         var peers = new Peers { Clients = clients, _prefix = prefix };
         var connected = 0;
         var allConnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -8,7 +8,8 @@
 //   idle:      K idle /receive streams opened by a child process (so that only the server is
 //              measured): server working set and GC heap, before and after.
 //
-// Usage: SignalingBench [--pairs 100] [--messages 200] [--roundtrips 50] [--idle 1000]
+// Usage: SignalingBench [--pairs 100] [--messages 200] [--roundtrips 50] [--idle 1000] [--secure]
+// (--secure: flood and ping-pong over HTTPS with a bearer token, Secure.cs)
 // Prints a table and one JSON line ("signaling-bench": {...}).
 //
 // SignalingBench --compare [--rounds 3] [--idle 10000] [...]: the same load against our server and
@@ -36,11 +37,13 @@ internal static class Program
         var roundTrips = Arg(args, "--roundtrips", 50);
         var idle = Arg(args, "--idle", 1000);
         var total = Stopwatch.StartNew();
+        var secure = args.Contains("--secure");
 
         Console.WriteLine($"signaling bench: {Environment.ProcessorCount} cores, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}");
         // Memory first, while the process holds nothing but the server (the load phases would
         // leave pools and a grown heap behind and blur the working-set difference).
         var memory = await IdleStreams.RunAsync(idle);
+        Secure.Enabled = secure;
         // A fresh server for each run, as the runs would otherwise share its mailboxes and pools.
         await InProcessAsync(s => Flood.RunAsync(s, pairs: 10, messages: 50)); // warm-up: JIT, connection pools
         var flood = await InProcessAsync(s => Flood.RunAsync(s, pairs, messages));
@@ -69,6 +72,7 @@ internal static class Program
         {
             ["utc"] = DateTimeOffset.UtcNow.ToString("u"),
             ["cores"] = Environment.ProcessorCount,
+            ["secure"] = secure,
             ["flood"] = flood,
             ["pingPong"] = ping,
             ["pingPongSinglePair"] = single,
@@ -107,13 +111,17 @@ internal static class Program
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 
-    internal static async Task<SignalingServer> StartServerAsync(TimeSpan heartbeat) =>
-        await SignalingServer.StartAsync(new SignalingServerOptions
+    internal static async Task<SignalingServer> StartServerAsync(TimeSpan heartbeat)
+    {
+        var options = new SignalingServerOptions
         {
             Port = 0,
             ListenAddress = IPAddress.Loopback,
             HeartbeatInterval = heartbeat,
-        });
+        };
+        Secure.Apply(options);
+        return await SignalingServer.StartAsync(options);
+    }
 
     internal static double Percentile(List<double> sorted, double q) =>
         sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
@@ -22,7 +23,7 @@ public sealed class SignalingClient : ISignalingChannel
     /// <param name="baseUri">The server's base URL; /send and /receive are relative to it.</param>
     /// <param name="id">This peer's id: messages addressed to it arrive on its /receive stream.</param>
     /// <param name="options">Reconnection and timeouts; defaults when null.</param>
-    /// <param name="httpClient">An HttpClient to use (not disposed); one is made when null.</param>
+    /// <param name="httpClient">An HttpClient to use (not disposed); one is made when null (only then do the options' certificate settings apply).</param>
     /// <param name="logger">Where reconnections are logged.</param>
     public SignalingClient(Uri baseUri, string id, SignalingClientOptions? options = null, HttpClient? httpClient = null,
         ILogger? logger = null)
@@ -37,7 +38,7 @@ public sealed class SignalingClient : ISignalingChannel
         _options.Validate();
         _logger = logger ?? NullLogger.Instance;
         _ownsHttp = httpClient is null;
-        _http = httpClient ?? new HttpClient(new SocketsHttpHandler { PooledConnectionIdleTimeout = TimeSpan.FromMinutes(1) })
+        _http = httpClient ?? new HttpClient(CertificatePinning.CreateHandler(_options))
         {
             Timeout = Timeout.InfiniteTimeSpan,
         };
@@ -65,7 +66,9 @@ public sealed class SignalingClient : ISignalingChannel
         HttpResponseMessage response;
         try
         {
-            response = await _http.PostAsJsonAsync(new Uri(BaseUri, "send"), message, timeout.Token).ConfigureAwait(false);
+            using var request = Request(HttpMethod.Post, new Uri(BaseUri, "send"));
+            request.Content = JsonContent.Create(message);
+            response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
@@ -102,8 +105,10 @@ public sealed class SignalingClient : ISignalingChannel
             try
             {
                 idle.CancelAfter(_options.IdleTimeout);
-                response = await _http.GetAsync(uri, HttpCompletionOption.ResponseHeadersRead, idle.Token).ConfigureAwait(false);
-                if ((int)response.StatusCode is >= 400 and < 500)
+                using (var request = Request(HttpMethod.Get, uri))
+                    response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, idle.Token).ConfigureAwait(false);
+                // 429 (rate limit) is a reason to come back later, like a network failure; other 4xx are final.
+                if ((int)response.StatusCode is >= 400 and < 500 and not 429)
                 {
                     var (error, field) = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
                     throw new SignalingException($"signaling server refused /receive for '{Id}': {(int)response.StatusCode} {error}",
@@ -150,6 +155,13 @@ public sealed class SignalingClient : ISignalingChannel
             await Task.Delay(Jitter(delay), cancellationToken).ConfigureAwait(false);
             delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, _options.MaxReconnectDelay.Ticks));
         }
+    }
+
+    private HttpRequestMessage Request(HttpMethod method, Uri uri)
+    {
+        var request = new HttpRequestMessage(method, uri);
+        if (_options.AccessToken is { } token) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return request;
     }
 
     private static TimeSpan Jitter(TimeSpan delay) => delay * (0.8 + 0.4 * Random.Shared.NextDouble());

@@ -183,7 +183,7 @@ public sealed class SeedPeer : IAsyncDisposable
         };
         _loops.Add(Task.Run(() => PumpConnectionEventsAsync(pc, _life.Token), CancellationToken.None)); // (each loop watches _life itself)
 
-        _signaling = _inProcess?.Connect(Id) ?? new SignalingClient(_options.SignalingUri, Id, logger: _logger);
+        _signaling = _inProcess?.Connect(Id) ?? new SignalingClient(_options.SignalingUri, Id, _options.SignalingClient, logger: _logger);
         _loops.Add(Task.Run(() => SendLoopAsync(_signaling, _life.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => ReceiveLoopAsync(_signaling, _life.Token), CancellationToken.None));
 

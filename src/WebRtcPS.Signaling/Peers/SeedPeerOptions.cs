@@ -37,6 +37,9 @@ public sealed record SeedPeerOptions
     /// <summary>The signaling server (http:// or https://).</summary>
     public required Uri SignalingUri { get; init; }
 
+    /// <summary>How to talk to the signaling server: token, certificate trust, reconnection; defaults when null.</summary>
+    public Client.SignalingClientOptions? SignalingClient { get; init; }
+
     /// <summary>The peer connection's configuration (ICE servers, policy, timers).</summary>
     public RTCConfiguration Configuration { get; init; } = new();
 

@@ -1,6 +1,6 @@
 namespace WebRtcPS.Signaling.Server;
 
-internal enum EnqueueResult { Queued, QueueFull, Retired }
+internal enum EnqueueResult { Queued, QueueFull, Retired, ServerFull, TooManyIds }
 
 /// <summary>
 /// The messages waiting for one peer id, and the /receive stream (if any) that drains them.
@@ -8,7 +8,7 @@ internal enum EnqueueResult { Queued, QueueFull, Retired }
 /// that drops mid-stream loses nothing; one <see cref="DeliveryLock"/> per id means two streams
 /// for the same id never deliver the same message.
 /// </summary>
-internal sealed class Mailbox(string id)
+internal sealed class Mailbox(string id, QueueBudget budget)
 {
     private readonly object _gate = new();
     private readonly Queue<QueuedMessage> _queue = new();
@@ -38,6 +38,7 @@ internal sealed class Mailbox(string id)
         {
             if (_retired) return EnqueueResult.Retired;
             if (_queue.Count >= maxCount || _bytes + message.Payload.Length > maxBytes) return EnqueueResult.QueueFull;
+            if (!budget.TryReserve(message.Payload.Length, parked: _receiver is null)) return EnqueueResult.ServerFull;
             _queue.Enqueue(message);
             _bytes += message.Payload.Length;
             LastActivity = DateTimeOffset.UtcNow;
@@ -62,6 +63,7 @@ internal sealed class Mailbox(string id)
             {
                 _queue.Dequeue();
                 _bytes -= message.Payload.Length;
+                budget.Release(message.Payload.Length, parked: _receiver is null);
                 LastActivity = DateTimeOffset.UtcNow;
             }
         }
@@ -76,6 +78,7 @@ internal sealed class Mailbox(string id)
             if (_retired) return false;
             replaced = _receiver;
             _receiver = receiver;
+            if (replaced is null) budget.Repark(_bytes, parked: false);
             LastActivity = DateTimeOffset.UtcNow;
         }
         replaced?.Replace();
@@ -86,7 +89,11 @@ internal sealed class Mailbox(string id)
     {
         lock (_gate)
         {
-            if (ReferenceEquals(_receiver, receiver)) _receiver = null;
+            if (ReferenceEquals(_receiver, receiver))
+            {
+                _receiver = null;
+                budget.Repark(_bytes, parked: true);
+            }
             LastActivity = DateTimeOffset.UtcNow;
         }
     }
@@ -102,6 +109,7 @@ internal sealed class Mailbox(string id)
             {
                 expired.Add(_queue.Dequeue());
                 _bytes -= head.Payload.Length;
+                budget.Release(head.Payload.Length, parked: true);
             }
         }
         return expired;

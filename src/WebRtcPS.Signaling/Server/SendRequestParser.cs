@@ -52,8 +52,8 @@ internal static class SendRequestParser
             var type = root.GetProperty("type").GetString()!;
             var to = root.GetProperty("to").GetString()!;
             var from = root.TryGetProperty("from", out var f) ? f.GetString() ?? "" : "";
-            if (to.Length > maxIdLength) return Fail($"field 'to' is longer than {maxIdLength} characters", "to");
-            if (from.Length > maxIdLength) return Fail($"field 'from' is longer than {maxIdLength} characters", "from");
+            if (PeerIdRules.Check(to, maxIdLength) is { } badTo) return Fail($"field 'to' {badTo}", "to");
+            if (from.Length > 0 && PeerIdRules.Check(from, maxIdLength) is { } badFrom) return Fail($"field 'from' {badFrom}", "from");
 
             var buffer = new ArrayBufferWriter<byte>(body.Length + 1);
             using (var writer = new Utf8JsonWriter(buffer))

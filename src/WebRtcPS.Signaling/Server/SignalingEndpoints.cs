@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -7,13 +6,19 @@ using Microsoft.Extensions.Logging;
 namespace WebRtcPS.Signaling.Server;
 
 /// <summary>The HTTP face of the router: POST /send, GET /receive?id=, GET /health.</summary>
-internal sealed class SignalingEndpoints(SignalingRouter router, SignalingServerOptions options, ILogger logger,
+internal sealed class SignalingEndpoints(SignalingRouter router, SignalingServerOptions options, SignalingAccess access, ILogger logger,
     DateTimeOffset startTime, CancellationToken serverStopping)
 {
     private static readonly byte[] HeartbeatPayload = "{\"type\":\"heartbeat\"}\n"u8.ToArray();
 
     public async Task SendAsync(HttpContext context)
     {
+        var grant = access.Authenticate(context);
+        if (!grant.IsAuthenticated)
+        {
+            await ChallengeAsync(context, grant);
+            return;
+        }
         var request = context.Request;
         if (request.ContentLength > options.MaxMessageBytes)
         {
@@ -35,15 +40,34 @@ internal sealed class SignalingEndpoints(SignalingRouter router, SignalingServer
             return;
         }
 
-        if (router.Enqueue(parsed.Message) == EnqueueResult.QueueFull)
+        if (access.CheckSend(grant, parsed.Message.From, parsed.Message.To) is { } denied)
         {
-            context.Response.Headers.RetryAfter = "1";
-            await WriteJsonAsync(context, StatusCodes.Status429TooManyRequests, new ErrorBody(
-                $"queue for '{parsed.Message.To}' is full (at most {options.MaxQueuedMessagesPerId} messages, {options.MaxQueuedBytesPerId} bytes); retry later",
-                null, parsed.Message.To));
+            await ForbidAsync(context, denied.Error, denied.Field);
             return;
         }
-        await WriteJsonAsync(context, StatusCodes.Status200OK, new { status = "ok" });
+
+        switch (router.Enqueue(parsed.Message))
+        {
+            case EnqueueResult.QueueFull:
+                context.Response.Headers.RetryAfter = "1";
+                await JsonResponse.ErrorAsync(context, StatusCodes.Status429TooManyRequests,
+                    $"queue for '{parsed.Message.To}' is full (at most {options.MaxQueuedMessagesPerId} messages, {options.MaxQueuedBytesPerId} bytes); retry later",
+                    null, parsed.Message.To);
+                return;
+            case EnqueueResult.ServerFull:
+                context.Response.Headers.RetryAfter = "5";
+                await JsonResponse.ErrorAsync(context, StatusCodes.Status503ServiceUnavailable,
+                    $"the server's queues are full (at most {options.MaxQueuedBytes} bytes, half of it for ids nobody reads); retry later",
+                    null, parsed.Message.To);
+                return;
+            case EnqueueResult.TooManyIds:
+                context.Response.Headers.RetryAfter = "5";
+                await JsonResponse.ErrorAsync(context, StatusCodes.Status503ServiceUnavailable,
+                    $"the server holds its most ids ({options.MaxIds}); '{parsed.Message.To}' must open /receive first, or retry later",
+                    null, parsed.Message.To);
+                return;
+        }
+        await JsonResponse.WriteAsync(context, StatusCodes.Status200OK, new { status = "ok" });
     }
 
     public async Task ReceiveAsync(HttpContext context)
@@ -54,9 +78,20 @@ internal sealed class SignalingEndpoints(SignalingRouter router, SignalingServer
             await RejectAsync(context, StatusCodes.Status400BadRequest, "missing query parameter 'id'", "id");
             return;
         }
-        if (id.Length > options.MaxIdLength)
+        if (PeerIdRules.Check(id, options.MaxIdLength) is { } bad)
         {
-            await RejectAsync(context, StatusCodes.Status400BadRequest, $"'id' is longer than {options.MaxIdLength} characters", "id");
+            await RejectAsync(context, StatusCodes.Status400BadRequest, $"'id' {bad}", "id");
+            return;
+        }
+        var grant = access.Authenticate(context);
+        if (!grant.IsAuthenticated)
+        {
+            await ChallengeAsync(context, grant);
+            return;
+        }
+        if (SignalingAccess.CheckReceive(grant, id) is { } denied)
+        {
+            await ForbidAsync(context, denied, "id");
             return;
         }
 
@@ -84,7 +119,7 @@ internal sealed class SignalingEndpoints(SignalingRouter router, SignalingServer
         }
         finally
         {
-            mailbox.Detach(receiver);
+            router.Detach(mailbox, receiver);
             if (receiver.WasReplaced) SignalingLog.ReceiverReplaced(logger, id);
             else SignalingLog.ReceiverDisconnected(logger, id);
         }
@@ -129,14 +164,37 @@ internal sealed class SignalingEndpoints(SignalingRouter router, SignalingServer
         }
     }
 
-    public Task HealthAsync(HttpContext context) =>
-        WriteJsonAsync(context, StatusCodes.Status200OK, router.GetHealth(startTime));
+    /// <summary>GET /health; with authentication on, any valid token (it lists the connected ids).</summary>
+    public async Task HealthAsync(HttpContext context)
+    {
+        var grant = access.Authenticate(context);
+        if (!grant.IsAuthenticated)
+        {
+            await ChallengeAsync(context, grant);
+            return;
+        }
+        await JsonResponse.WriteAsync(context, StatusCodes.Status200OK, router.GetHealth(startTime));
+    }
 
     private async Task RejectAsync(HttpContext context, int status, string error, string? field)
     {
         router.OnBadRequest();
         SignalingLog.Rejected(logger, context.Request.Method, context.Request.Path, Remote(context), status, error);
-        await WriteJsonAsync(context, status, new ErrorBody(error, field, null));
+        await JsonResponse.ErrorAsync(context, status, error, field);
+    }
+
+    private async Task ChallengeAsync(HttpContext context, SignalingAccess.Grant grant)
+    {
+        router.OnUnauthorized();
+        SignalingLog.Unauthorized(logger, context.Request.Method, context.Request.Path, Remote(context), 401, SignalingAccess.Describe(grant));
+        await SignalingAccess.ChallengeAsync(context, grant);
+    }
+
+    private async Task ForbidAsync(HttpContext context, string error, string field)
+    {
+        router.OnUnauthorized();
+        SignalingLog.Unauthorized(logger, context.Request.Method, context.Request.Path, Remote(context), 403, error);
+        await JsonResponse.ErrorAsync(context, StatusCodes.Status403Forbidden, error, field);
     }
 
     private static async Task<byte[]> ReadBodyAsync(HttpRequest request, int limit, CancellationToken ct)
@@ -151,21 +209,6 @@ internal sealed class SignalingEndpoints(SignalingRouter router, SignalingServer
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static Task WriteJsonAsync<T>(HttpContext context, int status, T value)
-    {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        return context.Response.WriteAsync(JsonSerializer.Serialize(value, JsonOptions) + "\n", context.RequestAborted);
-    }
-
-    private static string Remote(HttpContext context) =>
+    internal static string Remote(HttpContext context) =>
         $"{context.Connection.RemoteIpAddress}:{context.Connection.RemotePort}";
-
-    private static readonly JsonSerializerOptions JsonOptions = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
-        DefaultIgnoreCondition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull,
-    };
-
-    private sealed record ErrorBody(string Error, string? Field, string? To);
 }

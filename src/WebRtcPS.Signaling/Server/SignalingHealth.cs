@@ -17,6 +17,8 @@ public sealed record SignalingHealth
     [JsonPropertyName("queuedMessages")] public int QueuedMessages { get; init; }
     /// <summary>Bytes of those messages.</summary>
     [JsonPropertyName("queuedBytes")] public long QueuedBytes { get; init; }
+    /// <summary>Peer ids the server holds a mailbox for (connected or with messages waiting).</summary>
+    [JsonPropertyName("ids")] public int Ids { get; init; }
     /// <summary>Waiting messages per recipient id.</summary>
     [JsonPropertyName("queues")] public IReadOnlyDictionary<string, int> Queues { get; init; } = new Dictionary<string, int>();
     /// <summary>Totals since the start.</summary>
@@ -42,4 +44,8 @@ public sealed record SignalingCounts
     [JsonPropertyName("streamsReplaced")] public long StreamsReplaced { get; init; }
     /// <summary>Heartbeats written to idle streams.</summary>
     [JsonPropertyName("heartbeatsSent")] public long HeartbeatsSent { get; init; }
+    /// <summary>Requests refused with 401 or 403: no or a wrong token, an id the token does not hold, an origin not allowed.</summary>
+    [JsonPropertyName("unauthorized")] public long Unauthorized { get; init; }
+    /// <summary>Requests refused with 429 by the per-address rate limit.</summary>
+    [JsonPropertyName("rateLimited")] public long RateLimited { get; init; }
 }

@@ -20,6 +20,12 @@ internal static partial class SignalingLog
     [LoggerMessage(1012, LogLevel.Warning, "Queue for '{To}' is full ({Count} messages, {Bytes} bytes): refused {Type} from '{From}'")]
     public static partial void QueueFull(ILogger logger, string to, int count, long bytes, string type, string from);
 
+    [LoggerMessage(1014, LogLevel.Warning, "Refused {Type} from '{From}' to '{To}': server queues full ({Total} bytes, {Parked} for absent ids); {Suppressed} more such refusals not logged")]
+    public static partial void ServerFull(ILogger logger, long total, long parked, string type, string from, string to, long suppressed);
+
+    [LoggerMessage(1015, LogLevel.Warning, "Refused {Type} from '{From}' to new id '{To}': {MaxIds} ids held; {Suppressed} more such refusals not logged")]
+    public static partial void TooManyIds(ILogger logger, string to, int maxIds, string type, string from, long suppressed);
+
     [LoggerMessage(1013, LogLevel.Warning, "Dropped {Type} from '{From}' to '{To}': not collected within {Lifetime}")]
     public static partial void Expired(ILogger logger, string type, string from, string to, TimeSpan lifetime);
 
@@ -34,4 +40,17 @@ internal static partial class SignalingLog
 
     [LoggerMessage(1030, LogLevel.Warning, "Rejected {Method} {Path} from {Remote}: {Status} {Reason}")]
     public static partial void Rejected(ILogger logger, string method, string path, string remote, int status, string reason);
+
+    // Never the token itself: only that one was missing or did not match.
+    [LoggerMessage(1031, LogLevel.Warning, "Refused {Method} {Path} from {Remote}: {Status} {Reason}")]
+    public static partial void Unauthorized(ILogger logger, string method, string path, string remote, int status, string reason);
+
+    [LoggerMessage(1032, LogLevel.Warning, "Refused {Method} {Path} from {Remote}: 429 more than {Rate} requests/s from this address; {Suppressed} more such refusals not logged")]
+    public static partial void RateLimited(ILogger logger, string method, string path, string remote, int rate, long suppressed);
+
+    [LoggerMessage(1033, LogLevel.Warning, "Refused {Method} {Path} from {Remote}: 403 origin '{Origin}' not allowed")]
+    public static partial void OriginRefused(ILogger logger, string method, string path, string remote, string origin);
+
+    [LoggerMessage(1002, LogLevel.Information, "Signaling server certificate SHA-256 {Thumbprint}")]
+    public static partial void CertificateInUse(ILogger logger, string thumbprint);
 }

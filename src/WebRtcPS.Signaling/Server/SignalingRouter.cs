@@ -14,14 +14,21 @@ internal sealed class SignalingRouter : IDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly ITimer _sweeper;
+    private readonly QueueBudget _budget;
+    private int _ids; // _mailboxes.Count without taking every lock of the dictionary
+    private readonly LogThrottle _serverFullLog;
+    private readonly LogThrottle _tooManyIdsLog;
 
-    private long _accepted, _delivered, _refused, _expired, _badRequests, _opened, _replaced, _heartbeats;
+    private long _accepted, _delivered, _refused, _expired, _badRequests, _opened, _replaced, _heartbeats, _unauthorized, _rateLimited;
 
     public SignalingRouter(SignalingServerOptions options, ILogger logger, TimeProvider time)
     {
         _options = options;
         _logger = logger;
         _time = time;
+        _budget = new QueueBudget(options.MaxQueuedBytes);
+        _serverFullLog = new LogThrottle(time);
+        _tooManyIdsLog = new LogThrottle(time);
         var period = TimeSpan.FromTicks(Math.Clamp(options.QueuedMessageLifetime.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(30).Ticks));
         _sweeper = time.CreateTimer(_ => Sweep(), null, period, period);
     }
@@ -32,13 +39,27 @@ internal sealed class SignalingRouter : IDisposable
     {
         while (true)
         {
-            var mailbox = _mailboxes.GetOrAdd(message.To, id => new Mailbox(id));
+            var mailbox = GetOrCreate(message.To, limited: true);
+            if (mailbox is null)
+            {
+                Interlocked.Increment(ref _refused);
+                if (_tooManyIdsLog.ShouldLog(out var skipped))
+                    SignalingLog.TooManyIds(_logger, message.To, _options.MaxIds, message.Type, message.From, skipped);
+                return EnqueueResult.TooManyIds;
+            }
             var result = mailbox.TryEnqueue(message, _options.MaxQueuedMessagesPerId, _options.MaxQueuedBytesPerId);
             switch (result)
             {
                 case EnqueueResult.Retired:
-                    _mailboxes.TryRemove(new KeyValuePair<string, Mailbox>(message.To, mailbox));
+                    Remove(mailbox);
                     continue;
+                case EnqueueResult.ServerFull:
+                    // A refused message must not leave an empty mailbox behind: invented ids would fill MaxIds.
+                    if (mailbox.TryRetire(DateTimeOffset.MaxValue)) Remove(mailbox);
+                    Interlocked.Increment(ref _refused);
+                    if (_serverFullLog.ShouldLog(out var suppressed))
+                        SignalingLog.ServerFull(_logger, _budget.Total, _budget.Parked, message.Type, message.From, message.To, suppressed);
+                    return result;
                 case EnqueueResult.QueueFull:
                     Interlocked.Increment(ref _refused);
                     var (count, bytes) = mailbox.Depth;
@@ -58,16 +79,23 @@ internal sealed class SignalingRouter : IDisposable
     {
         while (true)
         {
-            var mailbox = _mailboxes.GetOrAdd(receiver.Id, id => new Mailbox(id));
+            var mailbox = GetOrCreate(receiver.Id, limited: false)!;
             if (!mailbox.TryAttach(receiver, out var replaced))
             {
-                _mailboxes.TryRemove(new KeyValuePair<string, Mailbox>(receiver.Id, mailbox));
+                Remove(mailbox);
                 continue;
             }
             Interlocked.Increment(ref _opened);
             if (replaced is not null) Interlocked.Increment(ref _replaced);
             return mailbox;
         }
+    }
+
+    /// <summary>Ends <paramref name="receiver"/>'s hold on <paramref name="mailbox"/>; an empty mailbox left unread is forgotten at once.</summary>
+    public void Detach(Mailbox mailbox, Receiver receiver)
+    {
+        mailbox.Detach(receiver);
+        if (mailbox.TryRetire(DateTimeOffset.MaxValue)) Remove(mailbox);
     }
 
     public void OnDelivered(QueuedMessage message)
@@ -80,6 +108,11 @@ internal sealed class SignalingRouter : IDisposable
     public void OnHeartbeat() => Interlocked.Increment(ref _heartbeats);
 
     public void OnBadRequest() => Interlocked.Increment(ref _badRequests);
+
+    /// <summary>A request refused with 401 or 403 (token, id or origin).</summary>
+    public void OnUnauthorized() => Interlocked.Increment(ref _unauthorized);
+
+    public void OnRateLimited() => Interlocked.Increment(ref _rateLimited);
 
     public SignalingHealth GetHealth(DateTimeOffset startTime)
     {
@@ -103,6 +136,7 @@ internal sealed class SignalingRouter : IDisposable
             ConnectedIds = connected,
             QueuedMessages = messages,
             QueuedBytes = bytes,
+            Ids = Volatile.Read(ref _ids),
             Queues = queues,
             Counts = new SignalingCounts
             {
@@ -114,6 +148,8 @@ internal sealed class SignalingRouter : IDisposable
                 StreamsOpened = Interlocked.Read(ref _opened),
                 StreamsReplaced = Interlocked.Read(ref _replaced),
                 HeartbeatsSent = Interlocked.Read(ref _heartbeats),
+                Unauthorized = Interlocked.Read(ref _unauthorized),
+                RateLimited = Interlocked.Read(ref _rateLimited),
             },
         };
     }
@@ -129,8 +165,33 @@ internal sealed class SignalingRouter : IDisposable
                 Interlocked.Increment(ref _expired);
                 SignalingLog.Expired(_logger, m.Type, m.From, m.To, _options.QueuedMessageLifetime);
             }
-            if (mailbox.TryRetire(cutoff)) _mailboxes.TryRemove(new KeyValuePair<string, Mailbox>(id, mailbox));
+            if (mailbox.TryRetire(cutoff)) Remove(mailbox);
         }
+    }
+
+    /// <summary>
+    /// The mailbox of <paramref name="id"/>, made if missing; null when <paramref name="limited"/>
+    /// (a /send) and <see cref="SignalingServerOptions.MaxIds"/> are already held. /receive is not
+    /// limited here: each stream holds a connection, and connections have their own limit.
+    /// </summary>
+    private Mailbox? GetOrCreate(string id, bool limited)
+    {
+        while (true)
+        {
+            if (_mailboxes.TryGetValue(id, out var existing)) return existing;
+            if (limited && Volatile.Read(ref _ids) >= _options.MaxIds) return null;
+            var created = new Mailbox(id, _budget);
+            if (_mailboxes.TryAdd(id, created))
+            {
+                Interlocked.Increment(ref _ids);
+                return created;
+            }
+        }
+    }
+
+    private void Remove(Mailbox mailbox)
+    {
+        if (_mailboxes.TryRemove(new KeyValuePair<string, Mailbox>(mailbox.Id, mailbox))) Interlocked.Decrement(ref _ids);
     }
 
     public void Dispose() => _sweeper.Dispose();

@@ -48,6 +48,12 @@ public sealed class SignalingServer : IAsyncDisposable
     /// <summary>A URL that reaches the server from this machine (loopback when listening on every address).</summary>
     public Uri Url { get; private set; } = null!;
 
+    /// <summary>The SHA-256 fingerprint of the HTTPS certificate (64 hex digits); null when serving plain HTTP.</summary>
+    public string? CertificateThumbprint => Options.Certificate is { } c ? SignalingCertificates.Sha256Thumbprint(c) : null;
+
+    /// <summary>True when requests need a bearer token (<see cref="SignalingServerOptions.AccessToken"/> or <see cref="SignalingServerOptions.IdTokens"/>).</summary>
+    public bool RequiresAuthentication => Options.AccessToken is not null || Options.IdTokens is { Count: > 0 };
+
     /// <summary>False once stopping has begun.</summary>
     public bool IsRunning => Volatile.Read(ref _stopped) == 0;
 
@@ -86,33 +92,18 @@ public sealed class SignalingServer : IAsyncDisposable
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.AddRoutingCore();
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k =>
-        {
-            k.AddServerHeader = false;
-            k.Limits.MaxRequestBodySize = null; // /send enforces MaxMessageBytes itself, with a JSON 413
-            if (options.ListenAddress is null) k.ListenAnyIP(options.Port);
-            else k.Listen(options.ListenAddress, options.Port);
-        });
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => SignalingKestrel.Configure(k, options));
+        var router = new SignalingRouter(options, logger, time);
+        if (SignalingRateLimit.IsEnabled(options)) SignalingRateLimit.Add(builder.Services, options, router, logger);
 
         var app = builder.Build();
         var stopping = CancellationTokenSource.CreateLinkedTokenSource(app.Lifetime.ApplicationStopping);
-        var router = new SignalingRouter(options, logger, time);
         var startTime = time.GetUtcNow();
-        var endpoints = new SignalingEndpoints(router, options, logger, startTime, stopping.Token);
+        var endpoints = new SignalingEndpoints(router, options, new SignalingAccess(options), logger, startTime, stopping.Token);
 
-        app.Use(async (context, next) =>
-        {
-            // Browsers (a test page) may call the server from another origin.
-            context.Response.Headers.AccessControlAllowOrigin = "*";
-            if (HttpMethods.IsOptions(context.Request.Method))
-            {
-                context.Response.Headers.AccessControlAllowMethods = "GET, POST, OPTIONS";
-                context.Response.Headers.AccessControlAllowHeaders = "Content-Type";
-                context.Response.StatusCode = StatusCodes.Status204NoContent;
-                return;
-            }
-            await next(context);
-        });
+        if (SignalingRateLimit.IsEnabled(options)) app.UseRateLimiter();
+        // Browsers (a test page) may call the server from another origin: the configured ones.
+        app.Use(new SignalingCors(options, router, logger).InvokeAsync);
         app.UseRouting();
         app.MapPost("/send", endpoints.SendAsync);
         app.MapGet("/receive", endpoints.ReceiveAsync);
@@ -133,6 +124,7 @@ public sealed class SignalingServer : IAsyncDisposable
         var server = new SignalingServer(app, router, stopping, logger, options, startTime);
         server.ReadBoundAddress();
         SignalingLog.Listening(logger, server.Url.ToString());
+        if (server.CertificateThumbprint is { } thumbprint) SignalingLog.CertificateInUse(logger, thumbprint);
         return server;
     }
 
@@ -147,7 +139,7 @@ public sealed class SignalingServer : IAsyncDisposable
             : ListenAddress.Equals(IPAddress.IPv6Any) ? "127.0.0.1"
             : ListenAddress.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{ListenAddress}]"
             : ListenAddress.ToString();
-        Url = new Uri($"http://{host}:{Port}/");
+        Url = new Uri($"{(Options.Certificate is null ? "http" : "https")}://{host}:{Port}/");
     }
 
     /// <summary>Ends every stream and stops listening. Idempotent.</summary>

@@ -12,7 +12,7 @@ namespace WebRtcPS.Commands.Peers;
 /// The configuration parameters New-WrtcPeer, Connect-WrtcPeer and Test-WrtcConnection share,
 /// named after the original tool's flags, and their translation to <see cref="SeedPeerOptions"/>.
 /// </summary>
-public abstract class PeerConfigurationCmdlet : AsyncPipelineCmdlet
+public abstract partial class PeerConfigurationCmdlet : AsyncPipelineCmdlet
 {
     protected const string NewPeerSet = "NewPeer";
 
@@ -46,7 +46,7 @@ public abstract class PeerConfigurationCmdlet : AsyncPipelineCmdlet
     [Credential]
     public PSCredential? Credential { get; set; }
 
-    /// <summary>Accept a TURN server's TLS certificate without validating it (self-signed test servers).</summary>
+    /// <summary>Accept the TURN and signaling servers' TLS certificates without validating them (self-signed test servers).</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
     public SwitchParameter SkipCertificateCheck { get; set; }
 
@@ -137,6 +137,7 @@ public abstract class PeerConfigurationCmdlet : AsyncPipelineCmdlet
                 Id = Id,
                 RemoteId = RemoteId,
                 SignalingUri = signaling!,
+                SignalingClient = BuildSignalingClientOptions(), // PeerConfigurationCmdlet.Signaling.cs
                 Configuration = configuration,
                 ChannelLabel = ChannelLabel,
                 ChannelInit = new RTCDataChannelInit
@@ -157,7 +158,8 @@ public abstract class PeerConfigurationCmdlet : AsyncPipelineCmdlet
     /// <summary>True when any configuration parameter was given (they conflict with -Peer).</summary>
     protected bool AnyConfigurationBound() =>
         new[] { nameof(Role), nameof(Id), nameof(RemoteId), nameof(SignalingUri), nameof(IceServer), nameof(Credential), nameof(RelayOnly), nameof(SkipCertificateCheck),
-                nameof(ChannelLabel), nameof(Ordered), nameof(MaxRetransmits), nameof(MaxPacketLifeTimeMs), nameof(IncludeLoopback), nameof(Interface), nameof(Protocol) }
+                nameof(ChannelLabel), nameof(Ordered), nameof(MaxRetransmits), nameof(MaxPacketLifeTimeMs), nameof(IncludeLoopback), nameof(Interface), nameof(Protocol),
+                nameof(SignalingToken), nameof(SignalingCertificateThumbprint) }
             .Any(MyInvocation.BoundParameters.ContainsKey);
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]

@@ -24,6 +24,16 @@ public sealed class SignalingServerInfo
         MessagesRefused = health.Counts.MessagesRefused;
         MessagesExpired = health.Counts.MessagesExpired;
         BadRequests = health.Counts.BadRequests;
+        Unauthorized = health.Counts.Unauthorized;
+        RateLimited = health.Counts.RateLimited;
+        CertificateThumbprint = server.CertificateThumbprint;
+        Authentication = (server.Options.AccessToken is not null, server.Options.IdTokens is { Count: > 0 }) switch
+        {
+            (true, true) => "AccessToken, IdTokens",
+            (true, false) => "AccessToken",
+            (false, true) => "IdTokens",
+            _ => "None",
+        };
     }
 
     internal SignalingServer Server { get; }
@@ -43,6 +53,14 @@ public sealed class SignalingServerInfo
     public long MessagesRefused { get; }
     public long MessagesExpired { get; }
     public long BadRequests { get; }
+    /// <summary>Requests refused with 401/403 (token, id, origin).</summary>
+    public long Unauthorized { get; }
+    /// <summary>Requests refused with 429 by the per-address rate limit.</summary>
+    public long RateLimited { get; }
+    /// <summary>SHA-256 fingerprint of the HTTPS certificate (clients pin it with -SignalingCertificateThumbprint); null for plain HTTP.</summary>
+    public string? CertificateThumbprint { get; }
+    /// <summary>None, AccessToken, IdTokens, or both.</summary>
+    public string Authentication { get; }
 
     public override string ToString() => Url;
 }

@@ -14,7 +14,7 @@ namespace WebRtcPS.Commands.Signaling;
 /// </summary>
 [Cmdlet(VerbsLifecycle.Start, "WrtcSignalingServer")]
 [OutputType(typeof(SignalingServerInfo))]
-public sealed class StartWrtcSignalingServerCommand : PSCmdlet, IDisposable
+public sealed partial class StartWrtcSignalingServerCommand : PSCmdlet, IDisposable
 {
     private readonly CancellationTokenSource _stop = new();
 
@@ -68,6 +68,7 @@ public sealed class StartWrtcSignalingServerCommand : PSCmdlet, IDisposable
             MaxQueuedMessagesPerId = MaxQueuedMessages,
             QueuedMessageLifetime = TimeSpan.FromSeconds(QueuedMessageLifetimeSec),
         };
+        ApplySecurity(options, address); // tokens, certificate, global limits (StartWrtcSignalingServerCommand.Security.cs)
 
         // Lives as long as the server (the registry disposes it on stop): Kestrel logs through it.
         var log = new LogQueue();
@@ -100,6 +101,7 @@ public sealed class StartWrtcSignalingServerCommand : PSCmdlet, IDisposable
 
         SignalingServerRegistry.Add(server, log);
         Drain(queue);
+        AnnounceCertificate(server);
         WriteObject(new SignalingServerInfo(server));
 
         if (!Wait)
