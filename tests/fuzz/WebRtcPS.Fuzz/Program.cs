@@ -48,11 +48,17 @@ if (ParserTargets.Find(args[0]) is not { } target)
     Console.Error.WriteLine($"unknown target '{args[0]}'; 'list' names them");
     return 2;
 }
-target.WarmUp();
 // Persistent mode: SharpFuzz runs the action once per input afl-fuzz sends; an escaping
-// exception is reported to afl-fuzz as a crash.
+// exception is reported to afl-fuzz as a crash. The warm-up runs inside the first call: the
+// instrumented assemblies write to afl's shared memory, which Fuzzer.Run sets up.
+bool warm = false;
 Fuzzer.Run(stream =>
 {
+    if (!warm)
+    {
+        target.WarmUp();
+        warm = true;
+    }
     using var buffer = new MemoryStream();
     stream.CopyTo(buffer);
     target.RunChecked(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
