@@ -16,11 +16,14 @@
     Bench    the benchmarks under bench/
     Install  Package, then Install-PSResource it for the current user (Import-Module WebRtcPS by name)
     Deps     as root: apt-get install what the tests need (coturn, Go + pion, aiortc); idempotent
+    Fuzz     coverage-guided fuzzing of the wire and text parsers (tests/fuzz/README.md): afl-fuzz (afl++,
+             installed as root by tools/deps.sh fuzz) drives the SharpFuzz harnesses for -Minutes in all;
+             prints inputs executed and edges found per parser; exit code 1 on any crash or hang
     Clean    remove build output
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Package', 'Docs', 'Test', 'Demo', 'Bench', 'Install', 'Deps', 'Clean')]
+    [ValidateSet('Build', 'Package', 'Docs', 'Test', 'Demo', 'Bench', 'Install', 'Deps', 'Fuzz', 'Clean')]
     [string[]] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -31,7 +34,13 @@ param(
 
     # Test: skip the engine (xunit) or module (Pester) half.
     [switch] $SkipEngineTests,
-    [switch] $SkipModuleTests
+    [switch] $SkipModuleTests,
+
+    # Fuzz: the whole run's length, shared equally by the targets (at least 10 s each).
+    [double] $Minutes = 10,
+
+    # Fuzz: only these targets (names as `dotnet WebRtcPS.Fuzz.dll list` prints them).
+    [string[]] $FuzzTarget
 )
 
 $ErrorActionPreference = 'Stop'
@@ -368,9 +377,63 @@ function Invoke-Install {
     Write-Host "Installed WebRtcPS $($installed.Version) under $($installed.InstalledLocation); now: Import-Module WebRtcPS" -ForegroundColor Green
 }
 
+# tests/fuzz/README.md. The harnesses published to out/fuzz/bin with our two assemblies instrumented
+# by SharpFuzz (afl edge coverage), then each target under afl-fuzz from its seed corpus.
+function Invoke-Fuzz {
+    if (Test-IsRoot) { $null = Invoke-Native bash @((Join-Path $Root 'tools/deps.sh'), 'fuzz') }
+    $afl = Get-Command afl-fuzz -ErrorAction SilentlyContinue
+    if (-not $afl) { throw 'afl-fuzz not found: as root, bash tools/deps.sh fuzz installs afl++' }
+    $fuzzOut = Join-Path $Out 'fuzz'
+    $bin = Join-Path $fuzzOut 'bin'
+    if (Test-Path $bin) { Remove-Item -Recurse -Force $bin } # a fresh publish: instrumenting twice fails
+    $null = Invoke-Native dotnet @('publish', (Join-Path $Root 'tests/fuzz/WebRtcPS.Fuzz/WebRtcPS.Fuzz.csproj'), '-c', 'Release',
+        '-o', $bin, '-nologo', '-v', 'q', '-clp:ErrorsOnly;NoSummary')
+    $null = Invoke-Native dotnet @('tool', 'restore')
+    foreach ($assembly in 'WebRtcPS.Engine.dll', 'WebRtcPS.Signaling.dll') {
+        $null = Invoke-Native dotnet @('tool', 'run', 'sharpfuzz', (Join-Path $bin $assembly))
+    }
+    $dotnet = (Get-Command dotnet).Source
+    $harness = Join-Path $bin 'WebRtcPS.Fuzz.dll'
+    $targets = @(if ($FuzzTarget) { $FuzzTarget -split ',' } else { & $dotnet $harness list })
+    $seconds = [math]::Max(10, [int]($Minutes * 60 / $targets.Count))
+    # dotnet is not afl-instrumented (SharpFuzz instruments the assemblies); no UI; the machine's
+    # core_pattern and CPU governor are left alone; starting the runtime takes seconds.
+    $env:AFL_SKIP_BIN_CHECK = '1'; $env:AFL_NO_UI = '1'; $env:AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES = '1'
+    $env:AFL_SKIP_CPUFREQ = '1'; $env:AFL_NO_AFFINITY = '1'; $env:AFL_FORKSRV_INIT_TMOUT = '60000'
+    $rows = foreach ($t in $targets) {
+        $findings = Join-Path $fuzzOut "findings/$t"
+        if (Test-Path $findings) { Remove-Item -Recurse -Force $findings }
+        New-Item -ItemType Directory -Force -Path (Split-Path $findings) | Out-Null
+        Write-Host "== $t ($seconds s)" -ForegroundColor Cyan
+        # -t: an input taking over 5 s is a hang; -m none: the runtime reserves far more address space than it uses.
+        & $afl.Source -i (Join-Path $bin "corpus/$t") -o $findings -V $seconds -t 5000 -m none -- $dotnet $harness $t *> (Join-Path $fuzzOut "$t.log")
+        $statsPath = Join-Path $findings 'default/fuzzer_stats'
+        if (-not (Test-Path $statsPath)) { throw "afl-fuzz did not run $t; see $(Join-Path $fuzzOut "$t.log")" }
+        $stats = @{}
+        foreach ($line in Get-Content $statsPath) {
+            $name, $value = $line -split '\s*:\s*', 2
+            $stats[$name.Trim()] = $value
+        }
+        [pscustomobject]@{
+            Target = $t; Seconds = [int] $stats.run_time; Inputs = [long] $stats.execs_done
+            PerSecond = [int] [double] $stats.execs_per_sec; Edges = [int] $stats.edges_found
+            Corpus = [int] $stats.corpus_count; Crashes = [int] $stats.saved_crashes; Hangs = [int] $stats.saved_hangs
+        }
+    }
+    $rows | Format-Table -AutoSize | Out-Host
+    $rows | ConvertTo-Json | Set-Content (Join-Path $fuzzOut 'summary.json')
+    $found = @($rows | Where-Object { $_.Crashes -gt 0 -or $_.Hangs -gt 0 })
+    foreach ($r in $found) {
+        $dir = Join-Path $fuzzOut "findings/$($r.Target)/default"
+        Write-Warning "$($r.Target): $($r.Crashes) crash(es), $($r.Hangs) hang(s) in $dir; reproduce (an uninstrumented build: dotnet build tests/fuzz/WebRtcPS.Fuzz -c Release): dotnet $(Join-Path $Root "tests/fuzz/WebRtcPS.Fuzz/bin/Release/net10.0/WebRtcPS.Fuzz.dll") replay $($r.Target) $dir/crashes $dir/hangs"
+    }
+    if ($found) { exit 1 }
+}
+
 foreach ($t in $Task) {
     switch ($t) {
         'Deps' { Invoke-Deps }
+        'Fuzz' { Invoke-Fuzz }
         'Build' { Invoke-Build }
         'Package' { $null = Invoke-Package }
         'Docs' { Invoke-Docs }

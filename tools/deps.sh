@@ -3,14 +3,20 @@
 # aiortc (interop peer), coturn and openssl (STUN/TURN server and its certificate), nftables and
 # conntrack (the NAT lab in tests/lab: NAT routers in network namespaces).
 # Idempotent: packages already present are not fetched again. Called by `build.ps1 -Task Deps`.
+# `deps.sh fuzz` installs instead what `build.ps1 -Task Fuzz` needs: afl++ (afl-fuzz drives the
+# SharpFuzz harnesses of tests/fuzz); the test suite does not need it.
 set -euo pipefail
 
-packages=(
-  golang-go golang-github-pion-webrtc.v3-dev
-  python3-aiortc python3-aiohttp
-  coturn openssl
-  iproute2 nftables conntrack curl
-)
+if [ "${1:-}" = "fuzz" ]; then
+  packages=(afl++)
+else
+  packages=(
+    golang-go golang-github-pion-webrtc.v3-dev
+    python3-aiortc python3-aiohttp
+    coturn openssl
+    iproute2 nftables conntrack curl
+  )
+fi
 
 missing=()
 for p in "${packages[@]}"; do

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using System.Text.Unicode;
 
 namespace WebRtcPS.Signaling.Server;
 
@@ -17,6 +18,8 @@ internal static class SendRequestParser
 
     public static Result Parse(ReadOnlySpan<byte> body, int maxIdLength, DateTimeOffset now)
     {
+        // JSON text is UTF-8 (RFC 8259 §8.1); JsonDocument checks a string's bytes only when it is read.
+        if (!Utf8.IsValid(body)) return Fail("body is not valid UTF-8", null);
         JsonDocument doc;
         try
         {
@@ -34,6 +37,7 @@ internal static class SendRequestParser
         }
 
         using (doc)
+        try
         {
             var root = doc.RootElement;
             if (root.ValueKind != JsonValueKind.Object) return Fail("body must be a JSON object", null);
@@ -62,6 +66,11 @@ internal static class SendRequestParser
             }
             buffer.Write("\n"u8);
             return new Result(new QueuedMessage(type, from, to, buffer.WrittenSpan.ToArray(), now), null, null);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // An escape that is no UTF-16 text (a lone surrogate, "\ud800"): GetString and the writer refuse it.
+            return Fail($"malformed JSON: {ex.Message}", null);
         }
     }
 

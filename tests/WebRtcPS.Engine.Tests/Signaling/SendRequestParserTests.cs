@@ -60,4 +60,32 @@ public class SendRequestParserTests
             Assert.True(r.Message is not null || r.Error is not null);
         }
     }
+
+    // Found by the fuzz smoke (Fuzz/ParserPropertyTests): a lone byte 0xC2 in "type" made
+    // GetString throw InvalidOperationException (a 500 instead of a 400).
+    [Fact]
+    public void RefusesInvalidUtf8_AsFoundByFuzzing()
+    {
+        var body = Convert.FromHexString(
+            "7B2274797065223A22C2222C226F6E74656E74223A2263616E6469646174653A3120312075647020323133303730363433312031302E302E3031" +
+            "203120756470352074797020686F7374222C22746F223A2262222C2266726F6D223A2261222C226578747261223A5B312C7B226B223A6E756C6C7D5D7D");
+        var r = SendRequestParser.Parse(body, 64, DateTimeOffset.UnixEpoch);
+        Assert.Null(r.Message);
+        Assert.Contains("UTF-8", r.Error);
+        // Invalid UTF-8 in a field the server only forwards is refused as well.
+        byte[] forwarded = [.. "{\"type\":\"o\",\"to\":\"b\",\"x\":\""u8, 0xFF, .. "\"}"u8];
+        Assert.Null(SendRequestParser.Parse(forwarded, 64, DateTimeOffset.UnixEpoch).Message);
+    }
+
+    // Escapes that are no UTF-16 text: GetString (a required field) and the compacting writer
+    // (any other string) threw InvalidOperationException.
+    [Theory]
+    [InlineData("{\"type\":\"\\ud800\",\"to\":\"b\"}")]
+    [InlineData("{\"type\":\"o\",\"to\":\"b\",\"content\":\"\\udc00x\"}")]
+    public void RefusesLoneSurrogateEscapes(string body)
+    {
+        var r = Parse(body);
+        Assert.Null(r.Message);
+        Assert.StartsWith("malformed JSON", r.Error);
+    }
 }
