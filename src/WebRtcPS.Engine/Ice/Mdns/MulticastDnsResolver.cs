@@ -143,7 +143,10 @@ public sealed class MulticastDnsResolver : IMdnsResolver
         {
             try
             {
-                if (option is not null) socket.SetSocketOption(v4 ? SocketOptionLevel.IP : SocketOptionLevel.IPv6, SocketOptionName.MulticastInterface, option);
+                // (Typed: the object overload takes only MulticastOption-like values.)
+                var level = v4 ? SocketOptionLevel.IP : SocketOptionLevel.IPv6;
+                if (option is byte[] address) socket.SetSocketOption(level, SocketOptionName.MulticastInterface, address);
+                else if (option is int index) socket.SetSocketOption(level, SocketOptionName.MulticastInterface, index);
                 foreach (var query in queries) socket.SendTo(query, group);
             }
             catch (SocketException)
