@@ -1,9 +1,9 @@
 # mDNS host candidates (issue 14): the real MulticastDnsResponder and MulticastDnsResolver, and
-# WebRtcPS with -MdnsHostCandidates connecting host to host to WebRtcPS, resolving each other's
-# UUID.local names. Multicast on the machine's own loopback is unreliable and the queries must not
-# leave the machine, so everything runs in a network namespace the test creates: loopback (for the
-# signaling server) and one veth interface with an address from 198.18.0.0/15 and the multicast
-# route; IPv6 off (no router solicitations). Needs root and ip (iproute2): elsewhere it skips,
+# WebRtcPS with -MdnsHostCandidates connecting host to host to WebRtcPS and to pion (its mDNS
+# query-and-gather mode: tests/interop/pion-peer -mdns), resolving each other's .local names. Multicast on the machine's own loopback is unreliable and the queries must not
+# leave the machine, so everything runs in two network namespaces the test creates, joined by a
+# veth pair (one link), with loopback, addresses from 198.18.0.0/15 and the multicast route; IPv6
+# off (no router solicitations). Needs root and ip (iproute2): elsewhere it skips,
 # except in CI (WRTC_REQUIRE_INTEROP=1), where it fails.
 
 BeforeDiscovery {
@@ -13,25 +13,33 @@ BeforeDiscovery {
     elseif (-not (Get-Command ip -ErrorAction SilentlyContinue)) { 'ip (iproute2) is not installed' }
     $skip = [bool] $reason -and -not (Test-WrtcInteropRequired)
     if ($skip) { Write-Host "Mdns.Tests.ps1 is skipped: $reason" -ForegroundColor Yellow }
+    $noGo = -not (Get-Command go -ErrorAction SilentlyContinue)
+    $skipPion = $skip -or ($noGo -and -not (Test-WrtcInteropRequired))
 }
 
 Describe 'mDNS host candidates in a network namespace' -Tag 'CI' -Skip:$skip {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-        # The suite's namespaces are named wrtc + four hex digits (tests/lab); this one ends in -mdns.
-        $script:Ns = 'wrtc{0:x4}-mdns' -f (Get-Random -Maximum 65536)
-        $script:Address = '198.19.253.1'   # in the /22 no NAT lab is given
-        & ip netns add $Ns
-        if ($LASTEXITCODE -ne 0) { throw "cannot create namespace $Ns" }
-        & ip netns exec $Ns sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 | Out-Null
-        & ip -n $Ns link set lo up
-        # A veth pair inside the namespace: its ends are "up" (a dummy link's state is unknown,
-        # which gathering skips); m0 has the address, m1 only carries the other end.
-        & ip -n $Ns link add m0 type veth peer name m1
-        & ip -n $Ns link set m1 up
-        & ip -n $Ns link set m0 up
+        # The suite's namespaces are named wrtc + four hex digits (tests/lab); these end in -mdns and
+        # -mdns2: one link (a veth pair) between them, 198.19.253.1 and .2 (in the /22 no NAT lab is
+        # given), with the multicast route. pion runs in the second: it holds port 5353 alone.
+        $tag = 'wrtc{0:x4}' -f (Get-Random -Maximum 65536)
+        $script:Ns = "$tag-mdns"
+        $script:Ns2 = "$tag-mdns2"
+        $script:Address = '198.19.253.1'
+        foreach ($n in $Ns, $Ns2) {
+            & ip netns add $n
+            if ($LASTEXITCODE -ne 0) { throw "cannot create namespace $n" }
+            & ip netns exec $n sysctl -q -w net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1 | Out-Null
+            & ip -n $n link set lo up
+        }
+        & ip -n $Ns link add m0 type veth peer name m1 netns $Ns2
         & ip -n $Ns addr add "$Address/24" dev m0
+        & ip -n $Ns2 addr add 198.19.253.2/24 dev m1
+        & ip -n $Ns link set m0 up
+        & ip -n $Ns2 link set m1 up
         & ip -n $Ns route add 224.0.0.0/4 dev m0
+        & ip -n $Ns2 route add 224.0.0.0/4 dev m1
 
         # Runs a script in the namespace (a process of its own: this one cannot enter it) with the
         # built module imported; returns its output, ConvertFrom-Json'd.
@@ -41,17 +49,17 @@ Describe 'mDNS host candidates in a network namespace' -Tag 'CI' -Skip:$skip {
                 @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll'))     # pwsh as a dotnet tool
             }
             else { @([Environment]::ProcessPath) }
-            $out = & ip netns exec $Ns @pwsh -NoProfile -NonInteractive -Command "Import-Module '$module'; $Script | ConvertTo-Json -Compress -Depth 3"
+            $out = & ip netns exec $Ns @pwsh -NoProfile -NonInteractive -Command "Import-Module '$module'; & { $Script } | ConvertTo-Json -Compress -Depth 3"
             if ($LASTEXITCODE -ne 0) { throw "the script in $Ns exited with $LASTEXITCODE`: $out" }
             ($out -join "`n") | ConvertFrom-Json
         }
     }
 
     AfterAll {
-        if ($Ns) {
-            # Whatever still runs in it (nothing should), by process id.
-            foreach ($id in @(& ip netns pids $Ns 2>$null)) { if ($id) { & kill -KILL $id 2>$null } }
-            & ip netns del $Ns 2>$null
+        foreach ($n in @($Ns, $Ns2) | Where-Object { $_ }) {
+            # Whatever still runs in them (nothing should), by process id.
+            foreach ($id in @(& ip netns pids $n 2>$null)) { if ($id) { & kill -KILL $id 2>$null } }
+            & ip netns del $n 2>$null
         }
     }
 
@@ -85,5 +93,41 @@ $publication.Dispose()
         # name would leave the peer known only as a peer-reflexive address).
         $r.LocalCandidate | Should -Match '^host [0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}\.local:\d+$'
         $r.RemoteCandidate | Should -Match '^host [0-9a-f-]{36}\.local:\d+$'
+    }
+
+    It 'connects WebRtcPS with -MdnsHostCandidates to pion hiding its host candidates too' -Skip:$skipPion {
+        $pion = (& bash (Join-Path $PSScriptRoot '../interop/build-go.sh') pion-peer | Select-Object -Last 1)
+        if ($LASTEXITCODE -ne 0 -or -not $pion) { throw 'building tests/interop/pion-peer failed' }
+        $log = Join-Path ([IO.Path]::GetTempPath()) "wrtc-mdns-pion-$([guid]::NewGuid().ToString('N')).out"
+        try {
+            $r = Invoke-InNamespace @"
+`$server = Start-WrtcSignalingServer -Port 0 -ListenAddress $Address
+try {
+    `$p = Start-Process -FilePath ip -ArgumentList 'netns', 'exec', '$Ns2', '$pion', '-role', 'answerer', '-signaling-addr', `$server.Url.TrimEnd('/'), '-mdns', '-timeout', '40s' -RedirectStandardOutput '$log' -PassThru
+    `$deadline = [DateTime]::UtcNow.AddSeconds(30)
+    while (-not (Select-String -Path '$log' -Pattern '"event":"ready"' -Quiet -ErrorAction SilentlyContinue) -and [DateTime]::UtcNow -lt `$deadline) { Start-Sleep -Milliseconds 50 }
+    `$t = Test-WrtcConnection -SignalingUri `$server.Url -MdnsHostCandidates -Interface m0 -TimeoutSec 40
+    if (-not `$p.WaitForExit(30000)) { `$p.Kill() }
+    `$events = @(Get-Content '$log' | Where-Object { `$_ -like '{*' } | ForEach-Object { `$_ | ConvertFrom-Json })
+    [pscustomobject]@{
+        Success = `$t.Success; Error = `$t.Error; LocalCandidate = `$t.LocalCandidate; RemoteCandidate = `$t.RemoteCandidate
+        PionOk = [bool] (`$events | Where-Object event -EQ 'result' | Select-Object -Last 1).ok
+        PionLocal = (`$events | Where-Object { `$_.event -eq 'candidate' -and `$_.source -eq 'local' } | Select-Object -First 1).address
+    }
+}
+finally { Stop-WrtcSignalingServer -InputObject `$server }
+"@
+        }
+        finally { Remove-Item $log -ErrorAction SilentlyContinue }
+        $r.Error | Should -BeNullOrEmpty
+        $r.Success | Should -BeTrue
+        $r.PionOk | Should -BeTrue
+        # pion signals a .local name (its mDNS query-and-gather mode).
+        $r.PionLocal | Should -Match '\.local$'
+        $r.LocalCandidate | Should -Match '^host \S+\.local:\d+$'
+        # The pair is reported as selected: with pion's resolved name, or, when pion's check came
+        # first, its peer-reflexive address (the name, resolved later, merges into it; the
+        # report keeps the pair as it was selected). Either way host to host on the link.
+        $r.RemoteCandidate | Should -Match '^(host \S+\.local|prflx 198\.19\.253\.2):\d+$'
     }
 }

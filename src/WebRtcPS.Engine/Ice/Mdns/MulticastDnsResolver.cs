@@ -9,8 +9,9 @@ namespace WebRtcPS.Engine.Ice;
 /// Resolves ".local" names with one-shot multicast DNS queries (RFC 6762 §5.1): A and AAAA
 /// queries from an ephemeral port to 224.0.0.251:5353 and ff02::fb:5353, out of every
 /// multicast-capable interface, sent again once after a second (a lost query is not retried by
-/// the responder); responders answer such "legacy" queries by unicast (§6.7), and the first
-/// answer wins. Answers are cached for their TTL; concurrent look-ups of one name share one
+/// the responder); responders answer such "legacy" queries by unicast (§6.7), some (pion's,
+/// Chromium's) by multicast only, so the group's port is read too (shared, SO_REUSEADDR); the
+/// first answer wins. Answers are cached for their TTL; concurrent look-ups of one name share one
 /// query. The ICE agent bounds the wait (<see cref="IceAgentOptions.MdnsTimeout"/>).
 /// </summary>
 public sealed class MulticastDnsResolver : IMdnsResolver
@@ -77,9 +78,16 @@ public sealed class MulticastDnsResolver : IMdnsResolver
         {
             // No IPv6 here, for instance: the families that opened are used.
         }
+        // Responders that answer only by multicast (pion's, Chromium's) reach the group's port,
+        // not our query's: listen there too, where the port can be shared.
+        var listeners = new List<Socket>();
+        foreach (var socket in sockets)
+        {
+            if (OpenGroupListener(socket.AddressFamily) is { } listener) listeners.Add(listener);
+        }
         try
         {
-            var receives = sockets.Select(s => ReceiveAnswerAsync(s, name, stop.Token)).ToList();
+            var receives = sockets.Concat(listeners).Select(s => ReceiveAnswerAsync(s, name, stop.Token)).ToList();
             _ = SendQueriesAsync(sockets, name, stop.Token);
             while (receives.Count > 0)
             {
@@ -93,7 +101,41 @@ public sealed class MulticastDnsResolver : IMdnsResolver
         finally
         {
             await stop.CancelAsync().ConfigureAwait(false);
-            foreach (var socket in sockets) socket.Dispose();
+            foreach (var socket in sockets.Concat(listeners)) socket.Dispose();
+        }
+    }
+
+    /// <summary>A socket on the group's port 5353 (SO_REUSEADDR: shared with the machine's
+    /// responders), joined on every multicast interface; null when the port cannot be shared.</summary>
+    private static Socket? OpenGroupListener(AddressFamily family)
+    {
+        var v4 = family == AddressFamily.InterNetwork;
+        var socket = new Socket(family, SocketType.Dgram, ProtocolType.Udp);
+        try
+        {
+            socket.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            socket.Bind(new IPEndPoint(v4 ? IPAddress.Any : IPAddress.IPv6Any, GroupV4.Port));
+            int joined = 0;
+            foreach (var option in MulticastInterfaces(family))
+            {
+                try
+                {
+                    if (option is byte[] address) socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(GroupV4.Address, new IPAddress(address)));
+                    else if (option is int index) socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.AddMembership, new IPv6MulticastOption(GroupV6.Address, index));
+                    joined++;
+                }
+                catch (SocketException)
+                {
+                    // No multicast on that interface.
+                }
+            }
+            if (joined == 0) throw new SocketException((int)SocketError.NetworkUnreachable);
+            return socket;
+        }
+        catch (SocketException)
+        {
+            socket.Dispose();
+            return null;
         }
     }
 
