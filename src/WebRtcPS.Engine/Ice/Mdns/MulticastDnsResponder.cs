@@ -34,6 +34,7 @@ public sealed class MulticastDnsResponder : IMdnsResponder
     public int Port { get; init; } = 5353;
 
     /// <inheritdoc/>
+    /// <exception cref="SocketException">Port 5353 is held by a responder that does not share it.</exception>
     public IDisposable Publish(string name, IPAddress address)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -42,8 +43,8 @@ public sealed class MulticastDnsResponder : IMdnsResponder
         if (!name.EndsWith(".local", StringComparison.OrdinalIgnoreCase)) throw new ArgumentException($"'{name}' is not a .local name.", nameof(name));
         lock (_gate)
         {
-            _names[name] = address;
             Join(address);
+            _names[name] = address;
         }
         return new Publication(this, name);
     }
@@ -61,22 +62,17 @@ public sealed class MulticastDnsResponder : IMdnsResponder
         }
     }
 
-    /// <summary>Opens the family's socket when needed and joins the group on the address's interface.</summary>
+    /// <summary>Opens the family's socket when needed (a port 5353 that cannot be shared throws
+    /// SocketException) and joins the group on the address's interface.</summary>
     private void Join(IPAddress address)
     {
         if (_joined.Contains(address)) return;
+        bool v4 = address.AddressFamily == AddressFamily.InterNetwork;
+        var socket = v4 ? (_v4 ??= Open(AddressFamily.InterNetwork)) : (_v6 ??= Open(AddressFamily.InterNetworkV6));
         try
         {
-            if (address.AddressFamily == AddressFamily.InterNetwork)
-            {
-                _v4 ??= Open(AddressFamily.InterNetwork);
-                _v4.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(GroupV4, address));
-            }
-            else
-            {
-                _v6 ??= Open(AddressFamily.InterNetworkV6);
-                _v6.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.AddMembership, new IPv6MulticastOption(GroupV6, InterfaceIndex(address)));
-            }
+            if (v4) socket.SetSocketOption(SocketOptionLevel.IP, SocketOptionName.AddMembership, new MulticastOption(GroupV4, address));
+            else socket.SetSocketOption(SocketOptionLevel.IPv6, SocketOptionName.AddMembership, new IPv6MulticastOption(GroupV6, InterfaceIndex(address)));
         }
         catch (SocketException)
         {
