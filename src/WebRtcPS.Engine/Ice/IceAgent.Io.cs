@@ -9,6 +9,7 @@ namespace WebRtcPS.Engine.Ice;
 public sealed partial class IceAgent
 {
     private readonly Dictionary<IceSocketId, IIcePacketSocket> _sockets = [];
+    private readonly List<IDisposable> _mdnsPublications = [];
     private int _lastSocketId;
 
     private void Perform(IceIoRequest request)
@@ -27,6 +28,9 @@ public sealed partial class IceAgent
                 break;
             case ResolveMdnsRequest mdns:
                 _ = ResolveMdnsAsync(mdns);
+                break;
+            case PublishMdnsNameRequest publish:
+                PublishMdnsName(publish);
                 break;
             case CloseSocketRequest close:
                 if (_sockets.Remove(close.Socket, out var socket)) _ = socket.DisposeAsync().AsTask();
@@ -157,16 +161,43 @@ public sealed partial class IceAgent
 
     private async Task ResolveMdnsAsync(ResolveMdnsRequest request)
     {
-        IPAddress? address = null;
+        IReadOnlyList<IPAddress> addresses = [];
         string? error = null;
         try
         {
-            if (_options.MdnsResolver is { } resolver) address = await resolver.ResolveAsync(request.Name, _stop.Token).ConfigureAwait(false);
+            if (_options.MdnsResolver is { } resolver) addresses = await resolver.ResolveAsync(request.Name, request.Timeout, _stop.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;   // closing
         }
         catch (Exception ex)
         {
             error = ex.Message;
         }
-        _inputs.Writer.TryWrite(new Command(() => _core.MdnsResolved(Now, request.Id, address, error)));
+        _inputs.Writer.TryWrite(new Command(() => _core.MdnsResolved(Now, request.Id, addresses, error)));
+    }
+
+    /// <summary>Answers queries for a hidden host candidate's name until the agent is disposed; a
+    /// responder that cannot (port 5353 refused) is reported as a candidate error, and the
+    /// candidate is then reachable only through peer-reflexive discovery.</summary>
+    private void PublishMdnsName(PublishMdnsNameRequest request)
+    {
+        var responder = _options.MdnsResponder ?? MulticastDnsResponder.Shared;
+        try
+        {
+            _mdnsPublications.Add(responder.Publish(request.Name, request.Address));
+        }
+        catch (Exception ex) when (ex is SocketException or ArgumentException)
+        {
+            _core.HostSocketFailed(Now, request.Address.ToString(), $"cannot answer mDNS queries for {request.Name}: {ex.Message}");
+        }
+    }
+
+    /// <summary>After the loop has ended (no more publications can come).</summary>
+    private void UnpublishMdnsNames()
+    {
+        foreach (var publication in _mdnsPublications) publication.Dispose();
+        _mdnsPublications.Clear();
     }
 }

@@ -180,6 +180,7 @@ public sealed partial class IceAgent : IAsyncDisposable
         _stop.Cancel();
         await _timer.DisposeAsync().ConfigureAwait(false);
         foreach (var socket in _sockets.Values) await socket.DisposeAsync().ConfigureAwait(false);
+        UnpublishMdnsNames();
         try
         {
             await Task.WhenAll(_receivers.ToArray()).ConfigureAwait(false);

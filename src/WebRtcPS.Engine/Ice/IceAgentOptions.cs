@@ -37,8 +37,28 @@ public sealed record IceAgentOptions
     /// Relayed candidates from <see cref="RelaySource"/> are still gathered.</summary>
     public bool DisableUdp { get; init; }
 
-    /// <summary>Resolver for remote ".local" candidates; when null they are rejected.</summary>
+    /// <summary>Resolver for remote ".local" candidates (draft-ietf-mmusic-mdns-ice-candidates §3.2);
+    /// when null they are rejected. <see cref="PeerConnection.RTCConfiguration.DefaultIce"/> (a peer connection's
+    /// default) has <see cref="MulticastDnsResolver.Shared"/>.</summary>
     public IMdnsResolver? MdnsResolver { get; init; }
+
+    /// <summary>How long a remote ".local" name may take to resolve (RFC 6762 §5.1 one-shot
+    /// queries; answers come within a few hundred milliseconds on a link). After it the name's
+    /// candidates are rejected, and the name is reported in the diagnostics as unresolved.</summary>
+    public TimeSpan MdnsTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>At most this many distinct ".local" names are looked up per peer (per ICE
+    /// generation); further ones are rejected. A browser gives one per host address.</summary>
+    public int MaxMdnsNames { get; init; } = 16;
+
+    /// <summary>Hide our host addresses behind random ".local" names, as browsers do
+    /// (draft-ietf-mmusic-mdns-ice-candidates §3.1), and answer mDNS queries for them through
+    /// <see cref="MdnsResponder"/>. Loopback addresses are never hidden. Off by default.</summary>
+    public bool MdnsHostCandidates { get; init; }
+
+    /// <summary>Answers queries for our hidden host candidates' names; when null (and
+    /// <see cref="MdnsHostCandidates"/> is set) the process's <see cref="MulticastDnsResponder.Shared"/>.</summary>
+    public IMdnsResponder? MdnsResponder { get; init; }
 
     /// <summary>Ta: the pace of new check transactions (RFC 8445 §14.2 recommends 50 ms).</summary>
     public TimeSpan Ta { get; init; } = TimeSpan.FromMilliseconds(50);
@@ -145,6 +165,8 @@ public sealed record IceAgentOptions
         Positive(ConsentTimeout, nameof(ConsentTimeout));
         Positive(EndOfCandidatesTimeout, nameof(EndOfCandidatesTimeout));
         Positive(CheckingTimeout, nameof(CheckingTimeout));
+        Positive(MdnsTimeout, nameof(MdnsTimeout));
+        if (MaxMdnsNames < 0) throw new ArgumentOutOfRangeException(nameof(MaxMdnsNames), MaxMdnsNames, "Must not be negative.");
         if (DirectPathWait < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(DirectPathWait), DirectPathWait, "Must not be negative.");
         if (NominationTimeout < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(NominationTimeout), NominationTimeout, "Must not be negative.");
         if (NominationRoundTrips < 0) throw new ArgumentOutOfRangeException(nameof(NominationRoundTrips), NominationRoundTrips, "Must not be negative.");

@@ -51,6 +51,13 @@ public sealed record IceDiagnostics
     /// server's error code, or 701 when it could not be reached).</summary>
     public IReadOnlyList<IceCandidateErrorEvent> CandidateErrors { get; init; } = [];
 
+    /// <summary>The peer's ".local" names that did not resolve here within
+    /// <see cref="IceAgentOptions.MdnsTimeout"/> (their candidates were rejected).</summary>
+    public IReadOnlyList<string> UnresolvedMdnsNames { get; init; } = [];
+
+    /// <summary>The peer's ".local" names still being resolved.</summary>
+    public IReadOnlyList<string> PendingMdnsNames { get; init; } = [];
+
     /// <summary>While no pair is selected: the likely reason, from what was gathered on both sides
     /// and what the checks got back (<see cref="IceFailureDiagnosis"/>); null once connected.</summary>
     public string? Diagnosis { get; init; }

@@ -38,7 +38,8 @@ internal static class IceFailureDiagnosis
                 ? "no local candidate was gathered: relay-only, and no TURN allocation succeeded"
                 : "no local candidate was gathered (no usable network interface?)");
         }
-        if (remote.Count == 0)
+        if (d.UnresolvedMdnsNames.Count > 0) causes.Add(MdnsUnresolved(d));
+        if (remote.Count == 0 && d.UnresolvedMdnsNames.Count == 0)
         {
             causes.Add("the peer sent no candidate: its gathering failed (a relay-only peer whose TURN allocation failed, or a peer where UDP is " +
                        "blocked and no TURN over TCP/TLS was given), or its candidates were lost in signaling");
@@ -69,6 +70,17 @@ internal static class IceFailureDiagnosis
         }
         if (causes.Count == 0) causes.Add("no candidate pair got an answer (see the pairs)");
         return string.Join("; ", causes);
+    }
+
+    /// <summary>The peer hid its host addresses behind ".local" names (as browsers do) and nobody
+    /// answered our mDNS queries: multicast DNS (RFC 6762) reaches only the local link.</summary>
+    private static string MdnsUnresolved(IceDiagnostics d)
+    {
+        var names = string.Join(", ", d.UnresolvedMdnsNames.Take(3)) + (d.UnresolvedMdnsNames.Count > 3 ? ", ..." : "");
+        return $"the peer's host candidates are mDNS names ({names}) that did not resolve here: mDNS (multicast to 224.0.0.251 / ff02::fb, " +
+               "UDP port 5353) answers only on the same link, so the peer is on another network, or multicast is filtered between you " +
+               "(a firewall on UDP 5353, Wi-Fi client isolation); across networks the peer needs server-reflexive or relayed candidates " +
+               "(STUN/TURN servers on both sides), or turn its mDNS hiding off";
     }
 
     /// <summary>TURN servers that failed, when no relayed candidate came from any of them.</summary>

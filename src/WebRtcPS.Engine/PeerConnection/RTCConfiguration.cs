@@ -35,6 +35,9 @@ public sealed record RTCConfiguration
     /// toward the peer (hole punching), and the next one then opens the path 0.1 s later instead of
     /// 0.5 s; the retransmissions still double, so a dead pair costs a handful of small packets.</item>
     /// </list>
+    /// It also resolves the peer's ".local" host candidates (browsers hide their addresses so) with
+    /// <see cref="MulticastDnsResolver.Shared"/>; set <see cref="IceAgentOptions.MdnsHostCandidates"/>
+    /// to hide ours the same way.
     /// Change them with <c>with</c>: <c>Ice = RTCConfiguration.DefaultIce with { IncludeLoopback = true }</c>.
     /// </summary>
     public static IceAgentOptions DefaultIce { get; } = new()
@@ -43,6 +46,7 @@ public sealed record RTCConfiguration
         NominateWithoutPacing = true,
         NominationRoundTrips = 3,
         CheckRto = TimeSpan.FromMilliseconds(100),
+        MdnsResolver = MulticastDnsResolver.Shared,
     };
 
     /// <summary>STUN and TURN servers. Every turn:/turns: URL becomes one TURN allocation with its

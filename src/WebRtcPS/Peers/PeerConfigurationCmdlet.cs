@@ -90,6 +90,10 @@ public abstract partial class PeerConfigurationCmdlet : AsyncPipelineCmdlet
     [Parameter(ParameterSetName = NewPeerSet)]
     public SwitchParameter NewCertificate { get; set; }
 
+    /// <summary>Hide the host addresses behind random .local names (mDNS), as browsers do, and answer mDNS queries for them.</summary>
+    [Parameter(ParameterSetName = NewPeerSet)]
+    public SwitchParameter MdnsHostCandidates { get; set; }
+
     /// <summary>The options these parameters describe; a bad value is a terminating error naming it.</summary>
     protected SeedPeerOptions BuildOptions(Uri? signalingOverride = null)
     {
@@ -123,6 +127,7 @@ public abstract partial class PeerConfigurationCmdlet : AsyncPipelineCmdlet
                 InterfaceFilter = IceParameterHelpers.InterfaceFilter(Interface),
                 EnableTcp = Protocol.Contains("Tcp", StringComparer.OrdinalIgnoreCase),
                 DisableUdp = !Protocol.Contains("Udp", StringComparer.OrdinalIgnoreCase),
+                MdnsHostCandidates = MdnsHostCandidates,
             },
             Turn = IceParameterHelpers.TurnSettings(this, servers, SkipCertificateCheck),
             Certificates = NewCertificate ? [] : [SharedCertificate.Get()],

@@ -362,10 +362,10 @@ public sealed class IceAgentVirtualNetworkTests(ITestOutputHelper output)
     {
         public List<string> Queries { get; } = [];
 
-        public ValueTask<IPAddress?> ResolveAsync(string name, CancellationToken cancellationToken)
+        public ValueTask<IReadOnlyList<IPAddress>> ResolveAsync(string name, TimeSpan timeout, CancellationToken cancellationToken)
         {
             lock (Queries) Queries.Add(name);
-            return ValueTask.FromResult(TryGetValue(name, out var address) ? address : null);
+            return ValueTask.FromResult<IReadOnlyList<IPAddress>>(TryGetValue(name, out var address) ? [address] : []);
         }
     }
 }

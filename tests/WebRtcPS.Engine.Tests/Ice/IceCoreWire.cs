@@ -49,6 +49,10 @@ internal sealed class IceCoreWire
     /// <summary>Put in a peer's <see cref="IceAgentOptions.RelaySource"/>: the wire's TURN server allocates for it.</summary>
     public static readonly IRelayCandidateSource TurnMarker = new NoRelaySource();
 
+    /// <summary>Put in a peer's <see cref="IceAgentOptions.MdnsResolver"/>: the wire's link answers
+    /// its ".local" look-ups from <see cref="MdnsNames"/>.</summary>
+    public static readonly IMdnsResolver MdnsMarker = new NoMdnsResolver();
+
     private readonly Random _loss;
     private readonly PriorityQueue<(IPEndPoint Source, IPEndPoint To, byte[] Data), (TimeSpan, long)> _inFlight = new();
     private readonly PriorityQueue<Action, (TimeSpan, long)> _scheduled = new();
@@ -89,6 +93,19 @@ internal sealed class IceCoreWire
 
     /// <summary>Time a trickled candidate takes through signaling (zero: handed over at once).</summary>
     public TimeSpan SignalingLatency { get; set; }
+
+    /// <summary>The ".local" names the link's responders answer for: those the peers publish
+    /// (hidden host candidates), and any a test adds.</summary>
+    public Dictionary<string, IPAddress> MdnsNames { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Time from a look-up to its answer (the query's round trip).</summary>
+    public TimeSpan MdnsDelay { get; set; }
+
+    /// <summary>Multicast does not pass (another network): no look-up is ever answered.</summary>
+    public bool MdnsBlocked { get; set; }
+
+    /// <summary>Every look-up: when, by whom, which name.</summary>
+    public List<(TimeSpan At, IceCorePeer From, string Name)> MdnsQueries { get; } = [];
 
     /// <summary>Puts an RFC 4787 NAT with public address <paramref name="publicAddress"/> in front
     /// of <paramref name="inside"/>.</summary>
@@ -239,6 +256,14 @@ internal sealed class IceCoreWire
                 case AllocateRelaysRequest:
                     Schedule(TurnAllocationDelay, () => Allocate(peer));
                     break;
+                case PublishMdnsNameRequest publish:
+                    MdnsNames[publish.Name] = publish.Address;
+                    break;
+                case ResolveMdnsRequest resolve:
+                    MdnsQueries.Add((Now, peer, resolve.Name));
+                    if (!MdnsBlocked && MdnsNames.TryGetValue(resolve.Name, out var resolved))
+                        Schedule(MdnsDelay, () => core.MdnsResolved(Now, resolve.Id, [resolved], null));
+                    break;
                 default:
                     throw new NotSupportedException($"the test wire does not do {request}");
             }
@@ -374,6 +399,12 @@ internal sealed class IceCoreWire
     {
         public IAsyncEnumerable<RelayAllocation> AllocateAsync(IIceNetwork network, CancellationToken cancellationToken) =>
             throw new NotSupportedException("the test wire allocates relays itself");
+    }
+
+    private sealed class NoMdnsResolver : IMdnsResolver
+    {
+        public ValueTask<IReadOnlyList<IPAddress>> ResolveAsync(string name, TimeSpan timeout, CancellationToken cancellationToken) =>
+            throw new NotSupportedException("the test wire resolves names itself");
     }
 
     private static TimeSpan? Min(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;

@@ -76,7 +76,7 @@ func emit(event string, fields map[string]interface{}) {
 type options struct {
 	role, addr, id, remoteID, label, mode string
 	iceServers, iceUser, icePass          string
-	loopbackOnly, relayOnly               bool
+	loopbackOnly, relayOnly, mdns         bool
 	ordered                               bool
 	maxRetransmits, maxPacketLifeTime     int
 	bytes, msgSize, count                 int
@@ -111,6 +111,7 @@ func main() {
 	flag.StringVar(&o.iceUser, "ice-username", "", "TURN user name")
 	flag.StringVar(&o.icePass, "ice-password", "", "TURN password")
 	flag.BoolVar(&o.loopbackOnly, "loopback-only", false, "gather only 127.0.0.1 host candidates (UDP4), for loopback tests")
+	flag.BoolVar(&o.mdns, "mdns", false, "hide host candidates behind a .local name and resolve the peer's (pion's mDNS query-and-gather mode)")
 	flag.BoolVar(&o.relayOnly, "relay-only", false, "ICE transport policy relay: gather and use only TURN relay candidates")
 	flag.BoolVar(&o.ordered, "ordered", true, "ordered data channel (offerer)")
 	flag.IntVar(&o.maxRetransmits, "max-retransmits", -1, "partial reliability: max retransmits (offerer; -1 = reliable)")
@@ -163,6 +164,9 @@ func (p *peer) run() map[string]interface{} {
 	o := p.o
 	se := webrtc.SettingEngine{}
 	se.SetICEMulticastDNSMode(ice.MulticastDNSModeDisabled)
+	if o.mdns {
+		se.SetICEMulticastDNSMode(ice.MulticastDNSModeQueryAndGather)
+	}
 	if o.loopbackOnly {
 		// pion drops loopback interfaces and addresses unless told otherwise (ice/v2 net.go);
 		// then keep only loopback IPv4 so both peers pair 127.0.0.1 with 127.0.0.1.

@@ -42,6 +42,8 @@ internal sealed partial class IceAgentCore
             TurnServers = _options.RelaySource?.Urls ?? [],
             RelaysPending = _relaysPending,
             CandidateErrors = _history.OfType<IceCandidateErrorEvent>().ToArray(),
+            UnresolvedMdnsNames = _mdnsUnresolvedHistory.ToArray(),
+            PendingMdnsNames = _mdnsLookups.Keys.ToArray(),
         };
     }
 

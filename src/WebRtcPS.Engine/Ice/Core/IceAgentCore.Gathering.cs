@@ -51,7 +51,7 @@ internal sealed partial class IceAgentCore
                 Component = 1,
                 Protocol = RTCIceProtocol.Udp,
                 Priority = new CandidatePriority(CandidatePriority.HostTypePreference, localPreference, 1).Value,
-                Address = FormatAddress(endPoint.Address),
+                Address = HostCandidateAddress(endPoint.Address),
                 Port = endPoint.Port,
                 Type = RTCIceCandidateType.Host,
                 UsernameFragment = _local.UsernameFragment,

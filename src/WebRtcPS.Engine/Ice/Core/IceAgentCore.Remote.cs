@@ -7,8 +7,6 @@ namespace WebRtcPS.Engine.Ice;
 // ".local" names (mDNS), and peer-reflexive remote candidates learned from checks (RFC 8445 §7.3.1.3).
 internal sealed partial class IceAgentCore
 {
-    private readonly Dictionary<long, RTCIceCandidate> _pendingResolutions = [];
-    private long _nextResolutionId;
     private bool _remoteEndOfCandidates;
 
     /// <summary>The peer's ice-ufrag and ice-pwd: checks start; held candidates are used. New ones
@@ -51,23 +49,6 @@ internal sealed partial class IceAgentCore
                 _remoteEndOfCandidates = true;
                 Emit(new IceRemoteEndOfCandidatesEvent(Stamp, _now));
             }
-        }
-        finally
-        {
-            End();
-        }
-    }
-
-    /// <summary>The answer to a <see cref="ResolveMdnsRequest"/>: the address, or null with why not.
-    /// Answers to requests of an earlier ICE generation are ignored.</summary>
-    public void MdnsResolved(TimeSpan now, long id, IPAddress? address, string? error)
-    {
-        Begin(now);
-        try
-        {
-            if (!_pendingResolutions.Remove(id, out var candidate)) return;
-            if (address is null) Reject(candidate, $"mDNS name {candidate.Address} did not resolve{(error is null ? "" : ": " + error)}");
-            else AddResolvedRemoteCandidate(candidate, address);
         }
         finally
         {
@@ -126,14 +107,7 @@ internal sealed partial class IceAgentCore
         }
         if (candidate.IsMdns)
         {
-            if (_options.MdnsResolver is null)
-            {
-                Reject(candidate, "mDNS name and no resolver configured");
-                return;
-            }
-            var id = ++_nextResolutionId;
-            _pendingResolutions[id] = candidate;
-            Requests.Add(new ResolveMdnsRequest(id, candidate.Address.TrimEnd('.')));
+            OnMdnsRemoteCandidate(candidate);
             return;
         }
         if (candidate.IPAddress is not { } address)

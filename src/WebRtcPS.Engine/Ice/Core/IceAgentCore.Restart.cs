@@ -37,7 +37,9 @@ internal sealed partial class IceAgentCore
         _remotes.Clear();
         PublishRemoteCandidates();
         // Names still resolving belong to the old generation: their answers are ignored.
-        _pendingResolutions.Clear();
+        _mdnsLookups.Clear();
+        _mdnsResolved.Clear();
+        _mdnsUnresolved.Clear();
         _remoteEndOfCandidates = false;
         _nominating = null;
         _firstValidAt = null;

@@ -45,7 +45,7 @@ internal sealed partial class IceAgentCore
             return;
         }
         bool pending = _pairs.Any(p => p.State is RTCIceCandidatePairState.Frozen or RTCIceCandidatePairState.Waiting or RTCIceCandidatePairState.InProgress || p.Valid)
-                       || _triggered.Count > 0 || _pendingResolutions.Count > 0;
+                       || _triggered.Count > 0 || _mdnsLookups.Count > 0;
         if (!pending)
         {
             // RFC 8838 §8: failed only when the peer can bring no more candidates (its

@@ -56,7 +56,7 @@ internal sealed partial class IceAgentCore
             Component = 1,
             Protocol = RTCIceProtocol.Tcp,
             Priority = new CandidatePriority(CandidatePriority.HostTypePreference, TcpLocalPreference(tcpType, addressIndex), 1).Value,
-            Address = FormatAddress(endPoint.Address),
+            Address = HostCandidateAddress(endPoint.Address),
             Port = endPoint.Port,
             Type = RTCIceCandidateType.Host,
             TcpType = tcpType,

@@ -142,6 +142,7 @@ internal sealed partial class IceAgentCore
     private void Service(TimeSpan now)
     {
         ServiceTransactions(now);
+        ExpireMdnsLookups(now);
         if (now >= _nextCheckAt && SendNextCheck(now)) _nextCheckAt = now + _options.Ta;
         TryNominate(now);
         ServiceConsent(now);
@@ -162,6 +163,7 @@ internal sealed partial class IceAgentCore
             foreach (var t in _transactions.Values) Consider(t.NextAt);
             if (_remote is not null && HasCheckWork()) Consider(_nextCheckAt);
             if (NominationDeadline(now) is { } nominateAt) Consider(nominateAt);
+            if (MdnsDeadline() is { } mdns) Consider(mdns);
             if (ConsentDeadlines() is { } consent)
             {
                 Consider(consent.Check);

@@ -26,9 +26,15 @@ internal sealed record AllocateRelaysRequest : IceIoRequest
     public static readonly AllocateRelaysRequest Instance = new();
 }
 
-/// <summary>Resolve a remote candidate's ".local" name (mDNS). Answer: <see cref="IceAgentCore.MdnsResolved"/>
-/// with the same <paramref name="Id"/>.</summary>
-internal sealed record ResolveMdnsRequest(long Id, string Name) : IceIoRequest;
+/// <summary>Resolve a remote candidate's ".local" name (mDNS, A and AAAA). Answer:
+/// <see cref="IceAgentCore.MdnsResolved"/> with the same <paramref name="Id"/>; the core gives the
+/// name up itself after <paramref name="Timeout"/>, so the driver need not wait longer.</summary>
+internal sealed record ResolveMdnsRequest(long Id, string Name, TimeSpan Timeout) : IceIoRequest;
+
+/// <summary>Answer mDNS queries for <paramref name="Name"/> with <paramref name="Address"/> while
+/// the agent lives (a host candidate hidden behind the name, <see cref="IceAgentOptions.MdnsHostCandidates"/>).
+/// No answer is expected.</summary>
+internal sealed record PublishMdnsNameRequest(string Name, IPAddress Address) : IceIoRequest;
 
 /// <summary>The core will not use this socket (a relay allocation that arrived after close, or
 /// failed): the driver closes it.</summary>

@@ -43,6 +43,16 @@ internal sealed class IceRandom
     public string NextIceChars(int length) =>
         _seeded is { } r ? new string(r.GetItems<char>(IceChars, length)) : RandomNumberGenerator.GetString(IceChars, length);
 
+    /// <summary>A version 4 (random) UUID (RFC 9562 §5.4): the name of an mDNS host candidate.</summary>
+    public Guid NewUuid()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        Fill(bytes);
+        bytes[7] = (byte)((bytes[7] & 0x0F) | 0x40);   // version 4 (Guid's byte order keeps it here)
+        bytes[8] = (byte)((bytes[8] & 0x3F) | 0x80);   // the RFC 9562 variant
+        return new Guid(bytes);
+    }
+
     /// <summary>Fresh credentials, as <see cref="RTCIceParameters.Generate"/> makes them.</summary>
     public RTCIceParameters NewParameters() => new(NextIceChars(8), NextIceChars(24));
 
