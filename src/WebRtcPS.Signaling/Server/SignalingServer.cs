@@ -14,7 +14,7 @@ namespace WebRtcPS.Signaling.Server;
 
 /// <summary>
 /// The signaling server, wire-compatible with the original Go tool's: POST /send, a streamed
-/// GET /receive?id=, plus GET /health. Hosted on Kestrel inside the calling process.
+/// GET /receive?id=, plus GET /health and the browser peer page GET /peer. Hosted on Kestrel inside the calling process.
 /// </summary>
 public sealed class SignalingServer : IAsyncDisposable
 {
@@ -47,6 +47,9 @@ public sealed class SignalingServer : IAsyncDisposable
 
     /// <summary>A URL that reaches the server from this machine (loopback when listening on every address).</summary>
     public Uri Url { get; private set; } = null!;
+
+    /// <summary>The browser peer page (GET /peer) at <see cref="Url"/>; add <c>?role=answerer</c> or <c>?role=offerer</c>.</summary>
+    public Uri PageUrl => new(Url, PeerPage.Path.TrimStart('/'));
 
     /// <summary>False once stopping has begun.</summary>
     public bool IsRunning => Volatile.Read(ref _stopped) == 0;
@@ -100,14 +103,13 @@ public sealed class SignalingServer : IAsyncDisposable
         var startTime = time.GetUtcNow();
         var endpoints = new SignalingEndpoints(router, options, logger, startTime, stopping.Token);
 
+        var cors = new CorsPolicy(options.CorsOrigins);
         app.Use(async (context, next) =>
         {
-            // Browsers (a test page) may call the server from another origin.
-            context.Response.Headers.AccessControlAllowOrigin = "*";
-            if (HttpMethods.IsOptions(context.Request.Method))
+            // Pages from other origins (a test page elsewhere) may call the server, if allowed;
+            // the server's own /peer page is same-origin and needs none of this.
+            if (cors.Apply(context) && HttpMethods.IsOptions(context.Request.Method))
             {
-                context.Response.Headers.AccessControlAllowMethods = "GET, POST, OPTIONS";
-                context.Response.Headers.AccessControlAllowHeaders = "Content-Type";
                 context.Response.StatusCode = StatusCodes.Status204NoContent;
                 return;
             }
@@ -117,6 +119,8 @@ public sealed class SignalingServer : IAsyncDisposable
         app.MapPost("/send", endpoints.SendAsync);
         app.MapGet("/receive", endpoints.ReceiveAsync);
         app.MapGet("/health", endpoints.HealthAsync);
+        app.MapGet(PeerPage.Path, PeerPage.ServeHtmlAsync);
+        app.MapGet(PeerPage.Path + ".js", PeerPage.ServeScriptAsync);
 
         try
         {

@@ -29,6 +29,13 @@ public sealed class SignalingServerOptions
     /// <summary>Longest accepted peer id.</summary>
     public int MaxIdLength { get; set; } = 256;
 
+    /// <summary>
+    /// Origins whose pages may call /send, /receive and /health from a browser (CORS): "*" (the
+    /// default, as before) allows any; an empty list sends no CORS headers. Not needed by the
+    /// server's own /peer page, which is same-origin.
+    /// </summary>
+    public IList<string> CorsOrigins { get; set; } = ["*"];
+
     /// <summary>Checks every limit is in range.</summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     public void Validate()
@@ -44,5 +51,12 @@ public sealed class SignalingServerOptions
         Check(QueuedMessageLifetime > TimeSpan.Zero, "QueuedMessageLifetime must be positive.", nameof(QueuedMessageLifetime));
         Check(MaxMessageBytes >= 256, "MaxMessageBytes must be at least 256.", nameof(MaxMessageBytes));
         Check(MaxIdLength > 0, "MaxIdLength must be positive.", nameof(MaxIdLength));
+        ArgumentNullException.ThrowIfNull(CorsOrigins, nameof(CorsOrigins));
+        foreach (var origin in CorsOrigins)
+        {
+            Check(origin == "*" || (Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
+                    && uri.GetLeftPart(UriPartial.Authority) == origin.TrimEnd('/')),
+                $"CorsOrigins entry '{origin}' must be \"*\" or an origin such as https://example.test:8443.", nameof(CorsOrigins));
+        }
     }
 }
