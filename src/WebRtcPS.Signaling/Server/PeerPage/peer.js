@@ -211,7 +211,7 @@
       if (wrtc.onmessage) wrtc.onmessage(e.data);
       if (echo) channel.send(e.data);
       // Bulk and echo runs would drown the page: show the first messages, count the rest.
-      if (wrtc.messages.length <= 50) record('message', text !== null ? `received: ${text}` : `received ${size} bytes`, { text, size }, 'message');
+      if (wrtc.messages.length <= 50) record('message', text !== null ? `received: ${text}` : `received ${size} bytes`, { received: text, size }, 'message');
       else if (wrtc.messages.length % 1000 === 0) record('message', `${wrtc.messages.length} messages received`, { count: wrtc.messages.length });
     };
   }
