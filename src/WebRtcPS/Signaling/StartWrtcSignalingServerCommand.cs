@@ -40,6 +40,15 @@ public sealed class StartWrtcSignalingServerCommand : PSCmdlet, IDisposable
     [ValidateRange(1, 86_400)]
     public double QueuedMessageLifetimeSec { get; set; } = 600;
 
+    /// <summary>
+    /// Origins whose pages may call the server from a browser (CORS): "*" (the default) for any,
+    /// none (an empty array) for no CORS headers. The server's own /peer page needs none.
+    /// </summary>
+    [Parameter]
+    [AllowEmptyCollection]
+    [ValidateNotNull]
+    public string[] CorsOrigin { get; set; } = ["*"];
+
     /// <summary>Stay in the foreground until Ctrl+C, then stop the server.</summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
@@ -67,7 +76,22 @@ public sealed class StartWrtcSignalingServerCommand : PSCmdlet, IDisposable
             HeartbeatInterval = TimeSpan.FromSeconds(HeartbeatIntervalSec),
             MaxQueuedMessagesPerId = MaxQueuedMessages,
             QueuedMessageLifetime = TimeSpan.FromSeconds(QueuedMessageLifetimeSec),
+            CorsOrigins = CorsOrigin,
         };
+        try
+        {
+            options.Validate();
+        }
+        catch (ArgumentOutOfRangeException ex) when (ex.ParamName == nameof(SignalingServerOptions.CorsOrigins))
+        {
+            ThrowTerminatingError(new ErrorRecord(ex, "InvalidCorsOrigin", ErrorCategory.InvalidArgument, CorsOrigin)
+            {
+                ErrorDetails = new ErrorDetails(ex.Message)
+                {
+                    RecommendedAction = "Give \"*\", or origins such as https://tests.example.net (scheme, host and port only).",
+                },
+            });
+        }
 
         // Lives as long as the server (the registry disposes it on stop): Kestrel logs through it.
         var log = new LogQueue();
@@ -101,6 +125,8 @@ public sealed class StartWrtcSignalingServerCommand : PSCmdlet, IDisposable
         SignalingServerRegistry.Add(server, log);
         Drain(queue);
         WriteObject(new SignalingServerInfo(server));
+        // The browser peer page: any browser, anywhere, tests against this server with nothing installed.
+        WriteVerbose($"Browser peer page: {server.PageUrl}?role=answerer (or ?role=offerer); from another machine use this host's address.");
 
         if (!Wait)
         {
