@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using System.Net;
 using System.Security.Cryptography;
 using System.Text.Json;
@@ -6,6 +7,7 @@ using PuppeteerSharp;
 using WebRtcPS.Engine.DataChannels;
 using WebRtcPS.Engine.Ice;
 using WebRtcPS.Engine.PeerConnection;
+using WebRtcPS.Engine.Tests.InteropPeers;
 using WebRtcPS.Engine.Tests.Turn;
 using WebRtcPS.Signaling.Peers;
 using WebRtcPS.Signaling.Server;
@@ -79,6 +81,7 @@ internal sealed partial class BrowserLabAgent : IAsyncDisposable
             HeartbeatInterval = TimeSpan.FromSeconds(1), // the page must ignore them
         });
         if (_scenario.Kind == "relay") _coturn = await CoturnServer.StartAsync();
+        if (_scenario.Kind.StartsWith("pion", StringComparison.Ordinal)) return; // the bench's reference: no browser
         var launch = Stopwatch.StartNew();
         _chromium = await ChromiumBrowser.LaunchAsync(_scenario.HideLocalIpsWithMdns);
         _facts["chromium_version"] = await _chromium.GetVersionAsync();
@@ -89,6 +92,7 @@ internal sealed partial class BrowserLabAgent : IAsyncDisposable
     private Task RunScenarioAsync() => _scenario.Kind switch
     {
         "browsers" => BrowsersAsync(),
+        "pion" => PionAsync(),
         "greetings" or "echo" or "bulk" or "unreliable" or "relay" => WithWebRtcPsAsync(),
         _ => throw new ArgumentException($"unknown scenario '{_scenario.Kind}'"),
     };
@@ -310,6 +314,38 @@ internal sealed partial class BrowserLabAgent : IAsyncDisposable
         _facts["connect_ms"] = started.Elapsed.TotalMilliseconds;
         await RecordPageAsync(answerer, "answerer");
         await RecordPageAsync(offerer, "offerer");
+        if (_scenario.Bytes > 0)
+        {
+            await answerer.EvaluateFunctionAsync(PageScripts.Collect, _scenario.Bytes);
+            var sent = await offerer.EvaluateFunctionAsync<JsonElement>(PageScripts.Send, _scenario.Bytes, _scenario.MessageSize);
+            var received = await answerer.EvaluateExpressionAsync<JsonElement>("window.wrtcBulk");
+            _facts["bulk"] = new Dictionary<string, object?>
+            {
+                ["bytes"] = received.GetProperty("bytes").GetInt32(),
+                ["sha256_sent"] = sent.GetProperty("sha256").GetString(),
+                ["sha256_received"] = received.GetProperty("sha256").GetString(),
+                ["mbps"] = _scenario.Bytes * 8 / (sent.GetProperty("ms").GetDouble() / 1000) / 1e6,
+            };
+        }
+    }
+
+    // ---- the bench's reference: pion <-> pion in the same namespace, through the same server ----
+
+    private async Task PionAsync()
+    {
+        var exe = await GoPrograms.RequireAsync("pion-peer");
+        string[] common = ["-signaling-addr", _server!.Url.AbsoluteUri.TrimEnd('/'), "-loopback-only", "-timeout", "60s"];
+        string[] mode = _scenario.Bytes > 0 ? ["-mode", "bulk"] : [];
+        string a = $"pion-a-{_nonce}", o = $"pion-o-{_nonce}";
+        await using var answerer = PeerProcess.Start("pion answerer", exe, [.. common, "-role", "answerer", "-id", a, "-remote-id", o, .. mode]);
+        await answerer.WaitForEventAsync("ready");
+        string[] bulk = _scenario.Bytes > 0 ? ["-bytes", _scenario.Bytes.ToString(CultureInfo.InvariantCulture), "-msg-size", _scenario.MessageSize.ToString(CultureInfo.InvariantCulture)] : [];
+        await using var offerer = PeerProcess.Start("pion offerer", exe, [.. common, "-role", "offerer", "-id", o, "-remote-id", a, .. mode, .. bulk]);
+        var open = await offerer.WaitForEventAsync("channel_open");
+        _facts["pion_setup_ms"] = open.GetProperty("setup_ms").GetDouble();
+        var result = await offerer.WaitForEventAsync("result");
+        if (!result.GetProperty("ok").GetBoolean()) throw new InvalidOperationException($"pion offerer failed\n{offerer.Transcript()}\n{answerer.Transcript()}");
+        if (_scenario.Bytes > 0) _facts["pion_mbps"] = result.GetProperty("mbps").GetDouble();
     }
 
     // ---- pages ---------------------------------------------------------------------------------

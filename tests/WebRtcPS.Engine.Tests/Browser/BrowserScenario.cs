@@ -4,7 +4,7 @@ namespace WebRtcPS.Engine.Tests.Browser;
 /// /peer page) and WebRtcPS, or between two Chromium tabs.</summary>
 internal sealed record BrowserScenario
 {
-    /// <summary>greetings, echo, bulk, unreliable, relay, browsers.</summary>
+    /// <summary>greetings, echo, bulk, unreliable, relay, browsers (bulk too when Bytes is set); pion (the bench's reference, no browser).</summary>
     public required string Kind { get; init; }
 
     /// <summary>Chromium's role: offerer or answerer (WebRtcPS takes the other).</summary>
