@@ -35,21 +35,22 @@ if ((id -u) -ne '0') { throw 'needs root (network namespaces)' }
 # The namespace, as ChromiumNamespace.cs makes it: loopback, a veth pair inside, IPv6 off.
 $ns = "wrtcbr-$PID-bench"
 $address = '198.19.240.10'; $gateway = '198.19.240.1'
-function Ip { & ip @args; if ($LASTEXITCODE) { throw "ip $args failed" } }
-Ip netns add $ns
+$ipExe = (Get-Command ip -CommandType Application | Select-Object -First 1).Source
+function Invoke-Ip { & $ipExe @args; if ($LASTEXITCODE) { throw "ip $args failed" } }
+Invoke-Ip netns add $ns
 try {
-    Ip netns exec $ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
-    Ip -n $ns link set lo up
-    Ip -n $ns link add lab0 type veth peer name lab1
-    Ip -n $ns addr add "$address/24" dev lab0
-    Ip -n $ns addr add "$gateway/24" dev lab1
-    Ip -n $ns link set lab0 up
-    Ip -n $ns link set lab1 up
-    Ip -n $ns route add default via $gateway dev lab0 src $address
+    Invoke-Ip netns exec $ns sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+    Invoke-Ip -n $ns link set lo up
+    Invoke-Ip -n $ns link add lab0 type veth peer name lab1
+    Invoke-Ip -n $ns addr add "$address/24" dev lab0
+    Invoke-Ip -n $ns addr add "$gateway/24" dev lab1
+    Invoke-Ip -n $ns link set lab0 up
+    Invoke-Ip -n $ns link set lab1 up
+    Invoke-Ip -n $ns route add default via $gateway dev lab0 src $address
 
     function Invoke-Scenario([hashtable] $scenario) {
         $json = $scenario | ConvertTo-Json -Compress
-        $lines = & ip netns exec $ns $dotnet $dll browser-agent $json 2>$null
+        $lines = & $ipExe netns exec $ns $dotnet $dll browser-agent $json 2>$null
         $result = $lines | Where-Object { $_ -like '{"event":"result"*' } | Select-Object -Last 1 | ConvertFrom-Json
         if (-not $result -or -not $result.ok) { Write-Warning "$json failed: $($result.error)"; return $null }
         $result
@@ -109,5 +110,5 @@ try {
         ConvertTo-Json -Compress -Depth 5
 }
 finally {
-    & ip netns del $ns
+    & $ipExe netns del $ns
 }
