@@ -20,7 +20,15 @@ public sealed class ChromiumLab : IDisposable
         _missing = ChromiumNamespace.UnsupportedReason()
             ?? (ChromiumBrowser.Executable is null ? "chromium not found (tools/deps.sh installs Debian's chromium; WRTC_CHROMIUM names another)" : null)
             ?? (DotnetHost is null ? "the dotnet host that runs the lab agent was not found" : null);
-        if (_missing is null) _namespace = ChromiumNamespace.Create();
+        if (_missing is not null) return;
+        try
+        {
+            _namespace = ChromiumNamespace.Create();
+        }
+        catch (InvalidOperationException ex)
+        {
+            _missing = $"cannot make a network namespace here: {ex.Message}"; // skips, or fails under WRTC_REQUIRE_INTEROP=1
+        }
     }
 
     /// <summary>The dotnet executable running these tests (testhost runs under it), to start the agent with.</summary>
