@@ -312,6 +312,11 @@ function Invoke-Bench {
         Write-Host "== $($b.Directory.Name)" -ForegroundColor Cyan
         $null = Invoke-Native dotnet @('run', '-c', 'Release', '--project', $b.FullName) | Out-Null
     }
+    # Chromium next to pion, inside a network namespace of its own (needs root and chromium).
+    if ($IsLinux -and (id -u) -eq '0' -and (Get-Command chromium -ErrorAction SilentlyContinue)) {
+        Write-Host '== chromium' -ForegroundColor Cyan
+        & (Join-Path $Root 'bench/chromium/Measure-Chromium.ps1')
+    }
     # A user's wait in a fresh process (import, first connection), in a stock PowerShell, for the package's layout.
     Write-Host '== startup' -ForegroundColor Cyan
     $null = Invoke-Package

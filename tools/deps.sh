@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs, as root, what the test suite needs beyond the .NET SDK: Go and pion (interop peer),
 # aiortc (interop peer), coturn and openssl (STUN/TURN server and its certificate), nftables and
-# conntrack (the NAT lab in tests/lab: NAT routers in network namespaces).
+# conntrack (the NAT lab in tests/lab: NAT routers in network namespaces), chromium (the browser
+# peer, driven headless inside a lab namespace).
 # Idempotent: packages already present are not fetched again. Called by `build.ps1 -Task Deps`.
 # `deps.sh fuzz` installs instead what `build.ps1 -Task Fuzz` needs: afl++ (afl-fuzz drives the
 # SharpFuzz harnesses of tests/fuzz); the test suite does not need it.
@@ -15,6 +16,7 @@ else
     python3-aiortc python3-aiohttp
     coturn openssl
     iproute2 nftables conntrack curl
+    chromium
   )
 fi
 

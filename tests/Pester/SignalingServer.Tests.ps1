@@ -28,6 +28,29 @@ Describe 'Start-WrtcSignalingServer' -Tag 'CI' {
         $health.status | Should -Be 'ok'
     }
 
+    It 'serves the browser peer page and names it' {
+        $server.PageUrl | Should -Be "http://127.0.0.1:$($server.Port)/peer"
+        $page = Invoke-WebRequest "$($server.PageUrl)?role=answerer"
+        $page.StatusCode | Should -Be 200
+        $page.Content | Should -Match '<script src="peer.js"></script>'
+        (Invoke-WebRequest "$($server.Url)peer.js").Content | Should -Match 'RTCPeerConnection'
+    }
+
+    It 'limits CORS to the origins given with -AllowedOrigin (alias -CorsOrigin)' {
+        $only = Start-WrtcSignalingServer -Port 0 -ListenAddress 127.0.0.1 -AllowedOrigin 'https://tests.example.net'
+        try {
+            $allowed = Invoke-WebRequest -Method Options -Uri "$($only.Url)send" -Headers @{ Origin = 'https://tests.example.net' }
+            $allowed.Headers['Access-Control-Allow-Origin'] | Should -Be 'https://tests.example.net'
+            $other = Invoke-WebRequest -Method Options -Uri "$($only.Url)send" -Headers @{ Origin = 'https://elsewhere.example.net' } -SkipHttpErrorCheck
+            $other.Headers['Access-Control-Allow-Origin'] | Should -BeNullOrEmpty
+            $other.StatusCode | Should -Be 403
+        }
+        finally {
+            $only | Stop-WrtcSignalingServer -Confirm:$false
+        }
+        { Start-WrtcSignalingServer -Port 0 -CorsOrigin 'not an origin' } | Should -Throw -ErrorId 'InvalidSignalingServerOption,WebRtcPS.Commands.Signaling.StartWrtcSignalingServerCommand'
+    }
+
     It 'relays a message queued for a peer that is not connected yet' {
         $body = @{ type = 'offer'; content = 'v=0'; to = 'answer-peer-1'; from = 'offer-peer-1' } | ConvertTo-Json
         (Invoke-RestMethod -Method Post -Uri "$($server.Url)send" -Body $body -ContentType 'application/json').status | Should -Be 'ok'

@@ -14,7 +14,7 @@ namespace WebRtcPS.Signaling.Server;
 
 /// <summary>
 /// The signaling server, wire-compatible with the original Go tool's: POST /send, a streamed
-/// GET /receive?id=, plus GET /health. Hosted on Kestrel inside the calling process.
+/// GET /receive?id=, plus GET /health and the browser peer page GET /peer. Hosted on Kestrel inside the calling process.
 /// </summary>
 public sealed class SignalingServer : IAsyncDisposable
 {
@@ -53,6 +53,9 @@ public sealed class SignalingServer : IAsyncDisposable
 
     /// <summary>True when requests need a bearer token (<see cref="SignalingServerOptions.AccessToken"/> or <see cref="SignalingServerOptions.IdTokens"/>).</summary>
     public bool RequiresAuthentication => Options.AccessToken is not null || Options.IdTokens is { Count: > 0 };
+
+    /// <summary>The browser peer page (GET /peer) at <see cref="Url"/>; add <c>?role=answerer</c> or <c>?role=offerer</c>.</summary>
+    public Uri PageUrl => new(Url, PeerPage.Path.TrimStart('/'));
 
     /// <summary>False once stopping has begun.</summary>
     public bool IsRunning => Volatile.Read(ref _stopped) == 0;
@@ -108,6 +111,8 @@ public sealed class SignalingServer : IAsyncDisposable
         app.MapPost("/send", endpoints.SendAsync);
         app.MapGet("/receive", endpoints.ReceiveAsync);
         app.MapGet("/health", endpoints.HealthAsync);
+        app.MapGet(PeerPage.Path, PeerPage.ServeHtmlAsync);
+        app.MapGet(PeerPage.Path + ".js", PeerPage.ServeScriptAsync);
 
         try
         {

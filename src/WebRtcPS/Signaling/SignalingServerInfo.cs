@@ -10,6 +10,7 @@ public sealed class SignalingServerInfo
         Server = server;
         var health = server.GetHealth();
         Url = server.Url.ToString();
+        PageUrl = server.PageUrl.ToString();
         Port = server.Port;
         ListenAddress = server.ListenAddress.ToString();
         StartTime = server.StartTime.LocalDateTime;
@@ -39,6 +40,8 @@ public sealed class SignalingServerInfo
     internal SignalingServer Server { get; }
 
     public string Url { get; }
+    /// <summary>The browser peer page (GET /peer); add ?role=answerer or ?role=offerer.</summary>
+    public string PageUrl { get; }
     public int Port { get; }
     public string ListenAddress { get; }
     public DateTime StartTime { get; }

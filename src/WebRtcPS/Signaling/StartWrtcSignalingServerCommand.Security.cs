@@ -56,6 +56,7 @@ public sealed partial class StartWrtcSignalingServerCommand
 
     /// <summary>Origins (https://host[:port]) browser pages may call from; any other Origin is refused with 403. Every origin when omitted.</summary>
     [Parameter]
+    [Alias("CorsOrigin")]
     [ValidateNotNullOrEmpty]
     public string[]? AllowedOrigin { get; set; }
 

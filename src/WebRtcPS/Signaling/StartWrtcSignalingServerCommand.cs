@@ -103,6 +103,8 @@ public sealed partial class StartWrtcSignalingServerCommand : PSCmdlet, IDisposa
         Drain(queue);
         AnnounceCertificate(server);
         WriteObject(new SignalingServerInfo(server));
+        // The browser peer page: any browser, anywhere, tests against this server with nothing installed.
+        WriteVerbose($"Browser peer page: {server.PageUrl}?role=answerer (or ?role=offerer); from another machine use this host's address.");
 
         if (!Wait)
         {

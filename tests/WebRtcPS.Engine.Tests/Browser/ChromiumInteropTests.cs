@@ -1,0 +1,144 @@
+using System.Text.Json;
+
+namespace WebRtcPS.Engine.Tests.Browser;
+
+/// <summary>
+/// WebRtcPS against Chromium 156 (Debian), both roles, and Chromium against Chromium, through our
+/// signaling server and its /peer page; everything inside a network namespace the lab makes
+/// (<see cref="ChromiumNamespace"/>). Chromium's mDNS hiding is off here unless a test says
+/// otherwise, so host candidates carry the lab address.
+/// </summary>
+[Collection(ChromiumCollection.Name)]
+public class ChromiumInteropTests(ChromiumLab lab)
+{
+    private const int SixteenMiB = 16 * 1024 * 1024;
+    private const string Lab = "198.19.240.";
+
+    public static TheoryData<string> Roles => new() { "offerer", "answerer" };
+
+    [SkippableTheory]
+    [MemberData(nameof(Roles))]
+    public async Task WebRtcPSAndChromiumExchangeTheGreetingsThenAThousandEchoes(string chromiumRole)
+    {
+        // One connection for both (a browser start costs seconds): greetings first, then echoes.
+        var r = await lab.RunAsync(new BrowserScenario { Kind = "echo", ChromiumRole = chromiumRole, Count = 1000 });
+
+        AssertGreetings(r, chromiumRole);
+        Assert.Equal(1000, r.GetProperty("echoes").GetInt32());
+        // Chromium names its host candidate after its default route: the lab address.
+        Assert.Contains(Strings(r, "chromium_local_candidates"), c => c.Contains($" {ChromiumNamespace.Address} ", StringComparison.Ordinal));
+        var chromiumPair = r.GetProperty("chromium_selected_pair");
+        Assert.Equal("host", chromiumPair.GetProperty("local").GetProperty("type").GetString());
+        Assert.Equal(ChromiumNamespace.Address, chromiumPair.GetProperty("local").GetProperty("address").GetString());
+        Assert.StartsWith(Lab, chromiumPair.GetProperty("remote").GetProperty("address").GetString());
+        var ours = r.GetProperty("webrtcps_selected_pair");
+        Assert.Equal("host", ours.GetProperty("local").GetProperty("type").GetString());
+        Assert.StartsWith(Lab, ours.GetProperty("local").GetProperty("address").GetString());
+        Assert.Equal(ChromiumNamespace.Address, ours.GetProperty("remote").GetProperty("address").GetString());
+        Assert.Equal("connected", r.GetProperty("chromium_connection_state").GetString());
+        Assert.Empty(Strings(r, "chromium_errors"));
+    }
+
+    public static TheoryData<string, int> BulkCases => new()
+    {
+        { "offerer", 65535 }, { "answerer", 65535 }, { "offerer", 256 * 1024 }, { "answerer", 256 * 1024 },
+    };
+
+    [SkippableTheory]
+    [MemberData(nameof(BulkCases))]
+    public async Task SixteenMiBGoEachWayIntact(string chromiumRole, int messageSize)
+    {
+        var r = await lab.RunAsync(new BrowserScenario { Kind = "bulk", ChromiumRole = chromiumRole, Bytes = SixteenMiB, MessageSize = messageSize });
+        var messages = (SixteenMiB + messageSize - 1) / messageSize;
+        foreach (var direction in new[] { "to_chromium", "from_chromium" })
+        {
+            var d = r.GetProperty(direction);
+            Assert.Equal(SixteenMiB, d.GetProperty("bytes").GetInt32());
+            Assert.Equal(messages, d.GetProperty("messages").GetInt32());
+            Assert.Equal(d.GetProperty("sha256_sent").GetString(), d.GetProperty("sha256_received").GetString());
+        }
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Roles))]
+    public async Task AnUnorderedUnreliableChannelWorksBothWays(string chromiumRole)
+    {
+        var r = await lab.RunAsync(new BrowserScenario { Kind = "unreliable", ChromiumRole = chromiumRole, Count = 200 });
+        AssertGreetings(r, chromiumRole);
+        foreach (var side in new[] { "webrtcps_channel", "chromium_channel" })
+        {
+            var channel = r.GetProperty(side);
+            Assert.False(channel.GetProperty("ordered").GetBoolean(), side);
+            Assert.Equal(0, channel.GetProperty("maxRetransmits").GetInt32());
+        }
+        // Nothing is lost inside the namespace, but nothing is retransmitted either: most arrive.
+        Assert.InRange(r.GetProperty("unreliable_received_by_webrtcps").GetInt32(), 100, 200);
+        Assert.InRange(r.GetProperty("unreliable_received_by_chromium").GetInt32(), 100, 200);
+    }
+
+    [SkippableTheory]
+    [MemberData(nameof(Roles))]
+    public async Task RelayOnlyThroughCoturnConnects(string chromiumRole)
+    {
+        var r = await lab.RunAsync(new BrowserScenario { Kind = "relay", ChromiumRole = chromiumRole });
+        AssertGreetings(r, chromiumRole);
+        Assert.Equal("relay", r.GetProperty("webrtcps_selected_pair").GetProperty("local").GetProperty("type").GetString());
+        Assert.Equal("relay", r.GetProperty("chromium_selected_pair").GetProperty("local").GetProperty("type").GetString());
+        Assert.All(Strings(r, "chromium_local_candidates"), c => Assert.Contains(" typ relay", c, StringComparison.Ordinal));
+    }
+
+    [SkippableFact]
+    public async Task TwoChromiumTabsConnectThroughOurServerAndPage()
+    {
+        var r = await lab.RunAsync(new BrowserScenario { Kind = "browsers" });
+        Assert.Equal("Hello from the Offerer!", r.GetProperty("answerer_received").GetString());
+        Assert.Equal("Hello from the Answerer!", r.GetProperty("offerer_received").GetString());
+        Assert.Equal("connected", r.GetProperty("answerer_connection_state").GetString());
+        Assert.Equal("connected", r.GetProperty("offerer_connection_state").GetString());
+    }
+
+    /// <summary>
+    /// Chromium's default (host addresses behind .local names): true today without mDNS
+    /// resolution in our ICE agent, it connects because Chromium's checks reach our host candidate
+    /// and we learn its address as peer-reflexive. <see cref="ChromiumMdnsHostCandidatesAreResolved"/>
+    /// is the stronger test for when the resolution lands.
+    /// </summary>
+    [SkippableTheory]
+    [MemberData(nameof(Roles))]
+    public async Task ChromiumHidingItsAddressesBehindMdnsStillConnects(string chromiumRole)
+    {
+        var r = await lab.RunAsync(new BrowserScenario { Kind = "greetings", ChromiumRole = chromiumRole, HideLocalIpsWithMdns = true });
+        AssertGreetings(r, chromiumRole);
+        var hosts = Strings(r, "chromium_local_candidates").Where(c => c.Contains(" typ host", StringComparison.Ordinal)).ToArray();
+        Assert.NotEmpty(hosts);
+        Assert.All(hosts, c => Assert.Matches(@" [0-9a-f-]{36}\.local \d+ typ host", c));
+        // (Hiding, Chromium binds every address of the namespace, not only its default route's.)
+        var remote = r.GetProperty("webrtcps_selected_pair").GetProperty("remote");
+        Assert.StartsWith(Lab, remote.GetProperty("address").GetString());
+        Assert.Equal("prflx", remote.GetProperty("type").GetString());
+    }
+
+    /// <summary>Enable once the ICE agent resolves .local candidates (issue 14, the mdns helper's part).</summary>
+    [SkippableTheory(Skip = "enable once mDNS resolution of remote .local candidates lands in the ICE agent (issue 14)")]
+    [MemberData(nameof(Roles))]
+    public async Task ChromiumMdnsHostCandidatesAreResolved(string chromiumRole)
+    {
+        var r = await lab.RunAsync(new BrowserScenario { Kind = "greetings", ChromiumRole = chromiumRole, HideLocalIpsWithMdns = true });
+        AssertGreetings(r, chromiumRole);
+        var remote = r.GetProperty("webrtcps_selected_pair").GetProperty("remote");
+        Assert.Equal("host", remote.GetProperty("type").GetString());
+        Assert.StartsWith(Lab, remote.GetProperty("address").GetString());
+    }
+
+    private static void AssertGreetings(JsonElement r, string chromiumRole)
+    {
+        var (fromChromium, fromUs) = chromiumRole == "offerer"
+            ? ("Hello from the Offerer!", "Hello from the Answerer!")
+            : ("Hello from the Answerer!", "Hello from the Offerer!");
+        Assert.Equal(fromChromium, r.GetProperty("webrtcps_received").GetString());
+        Assert.Equal(fromUs, r.GetProperty("chromium_received").GetString());
+    }
+
+    private static string[] Strings(JsonElement r, string name) =>
+        [.. r.GetProperty(name).EnumerateArray().Select(e => e.GetString()!)];
+}

@@ -1,0 +1,68 @@
+using System.Text.Json;
+using WebRtcPS.Engine.Tests.InteropPeers;
+using WebRtcPS.Engine.Tests.Turn;
+
+namespace WebRtcPS.Engine.Tests.Browser;
+
+/// <summary>
+/// One <see cref="ChromiumNamespace"/> for the Chromium tests (a collection fixture: they run one
+/// after another, a browser being heavy on 2 cores), and the way to run a scenario in it: the test
+/// assembly started as <see cref="BrowserLabAgent"/> inside the namespace. Without root, ip,
+/// chromium or coturn the tests skip, or fail under WRTC_REQUIRE_INTEROP=1 (<see cref="Interop"/>).
+/// </summary>
+public sealed class ChromiumLab : IDisposable
+{
+    private readonly ChromiumNamespace? _namespace;
+    private readonly string? _missing;
+
+    public ChromiumLab()
+    {
+        _missing = ChromiumNamespace.UnsupportedReason()
+            ?? (ChromiumBrowser.Executable is null ? "chromium not found (tools/deps.sh installs Debian's chromium; WRTC_CHROMIUM names another)" : null)
+            ?? (DotnetHost is null ? "the dotnet host that runs the lab agent was not found" : null);
+        if (_missing is not null) return;
+        try
+        {
+            _namespace = ChromiumNamespace.Create();
+        }
+        catch (InvalidOperationException ex)
+        {
+            _missing = $"cannot make a network namespace here: {ex.Message}"; // skips, or fails under WRTC_REQUIRE_INTEROP=1
+        }
+    }
+
+    /// <summary>The dotnet executable running these tests (testhost runs under it), to start the agent with.</summary>
+    private static string? DotnetHost =>
+        Environment.ProcessPath is { } self && Path.GetFileNameWithoutExtension(self) == "dotnet" ? self
+        : Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host
+        : Interop.Which("dotnet");
+
+    /// <summary>Runs <paramref name="scenario"/> in the namespace; the agent's result line, checked ok (else its transcript fails the test).</summary>
+    internal async Task<JsonElement> RunAsync(BrowserScenario scenario)
+    {
+        Interop.Require(_missing is null, _missing ?? "");
+        if (scenario.Kind == "relay")
+            Interop.Require(CoturnServer.Binary is not null && CoturnServer.OpenSsl is not null, "coturn (turnserver) or openssl not found");
+
+        var (ip, args) = _namespace!.Command(DotnetHost!, typeof(BrowserLabAgent).Assembly.Location,
+            BrowserLabAgent.Verb, JsonSerializer.Serialize(scenario));
+        await using var agent = PeerProcess.Start($"chromium lab {scenario.Kind} (chromium {scenario.ChromiumRole})", ip, args,
+            new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
+        var result = await agent.WaitForEventAsync("result", TimeSpan.FromSeconds(150));
+        var exit = await agent.WaitForExitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(result.GetProperty("ok").GetBoolean() && exit == 0, $"the scenario failed (exit {exit})\n{agent.Transcript()}");
+        Transcript = agent.Transcript();
+        return result;
+    }
+
+    /// <summary>The last scenario's output, for assertion messages.</summary>
+    internal string Transcript { get; private set; } = "";
+
+    public void Dispose() => _namespace?.Dispose();
+}
+
+[CollectionDefinition(Name)]
+public sealed class ChromiumCollection : ICollectionFixture<ChromiumLab>
+{
+    public const string Name = "Chromium";
+}
