@@ -12,18 +12,25 @@ namespace WebRtcPS.Engine.Sctp;
 /// <summary>
 /// An SCTP association over an <see cref="IDatagramTransport"/> (RFC 9260 / RFC 8261, the WebRTC
 /// data channel transport). All protocol state lives in one <see cref="SctpAssociationCore"/>
-/// driven by a single loop fed through a Channel (received packets, user calls, timer ticks); its
+/// driven by a single loop fed through a queue (received packets, user calls, timer ticks); its
 /// handlers return packets, which the loop sends. User events are queued and raised in order on
 /// their own task, never on the loop; a handler that throws is logged (warning, event id 4006)
 /// and delivery goes on.
 /// </summary>
+/// <remarks>
+/// The loop has no task of its own: the thread that posts into an idle loop runs it (as
+/// <c>Runtime/SerialLoop</c> does) until the queue is empty, so a received packet is handled on the
+/// receive task and a send on an idle association goes out on the caller's thread, without a
+/// thread hop each (the echo round trip's hand-offs). A transport send that does not complete at
+/// once moves the rest of that drain to its continuation; a post meanwhile only queues.
+/// </remarks>
 internal sealed class SctpAssociation : IAsyncDisposable
 {
     private readonly IDatagramTransport _transport;
     private readonly SctpAssociationOptions _options;
     private readonly SctpAssociationCore _core;
-    private readonly Channel<Func<SctpAssociationCore, List<SctpPacket>>> _inputs =
-        Channel.CreateUnbounded<Func<SctpAssociationCore, List<SctpPacket>>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<Func<SctpAssociationCore, List<SctpPacket>>> _inputs = new();
+    private readonly TaskCompletionSource _loopDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<SctpMessage> _messages = Channel.CreateUnbounded<SctpMessage>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly Channel<Action> _events = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<ushort, StrongBox<long>> _buffered = new();
@@ -39,7 +46,10 @@ internal sealed class SctpAssociation : IAsyncDisposable
     private long _unconsumed;
     private readonly CountingReader _messageReader;
     private long _packetsSent, _packetsReceived, _packetsDropped, _internalErrors;
-    private Task? _loopTask, _receiveTask, _eventTask;
+    private Task? _receiveTask, _eventTask;
+    private byte[] _sendBuffer = [];
+    private int _draining;   // 1 while a thread runs the loop
+    private volatile bool _loopStopped;   // the final input ran: later posts are dropped
     private volatile RTCSctpTransportState _state = RTCSctpTransportState.Connecting;
     private int _started;
     private int _disposed;
@@ -126,7 +136,8 @@ internal sealed class SctpAssociation : IAsyncDisposable
     public void Start()
     {
         if (Interlocked.Exchange(ref _started, 1) != 0) return;
-        _loopTask = Task.Run(RunLoopAsync);
+        _sendBuffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        TryDrain();
         _receiveTask = Task.Run(ReceiveLoopAsync);
         _eventTask = Task.Run(EventLoopAsync);
         if (_options.SendInit) Post(core => core.Connect());
@@ -171,7 +182,7 @@ internal sealed class SctpAssociation : IAsyncDisposable
     public Task<SctpStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
     {
         var tcs = new TaskCompletionSource<SctpStatistics>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_inputs.Writer.TryWrite(core =>
+        if (!Post(core =>
             {
                 tcs.TrySetResult(Complete(core.Snapshot()));
                 return [];
@@ -215,70 +226,103 @@ internal sealed class SctpAssociation : IAsyncDisposable
     /// (layers above use it to keep their own events in order with ours). Dropped once closed.</summary>
     internal void PostEvent(Action action) => _events.Writer.TryWrite(action);
 
-    private void Post(Func<SctpAssociationCore, List<SctpPacket>> input) => _inputs.Writer.TryWrite(input);
-
-    private async Task RunLoopAsync()
+    /// <summary>Queues an input and, when no thread is running the loop, runs it here. False once the loop has stopped.</summary>
+    private bool Post(Func<SctpAssociationCore, List<SctpPacket>> input)
     {
-        var reader = _inputs.Reader;
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        if (_loopStopped) return false;
+        _inputs.Enqueue(input);
+        if (Volatile.Read(ref _started) == 1) TryDrain();
+        return true;
+    }
+
+    private void TryDrain()
+    {
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) != 0) return;
+        _ = DrainAsync();   // runs on this thread until a send does not complete at once
+    }
+
+    private async Task DrainAsync()
+    {
         try
         {
-            while (await reader.WaitToReadAsync(_cts.Token).ConfigureAwait(false))
+            await DrainQueueAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Dispatch or the timer failed (a bug): logged and counted; the loop stays usable.
+            SctpLog.InternalError(_logger, ex);
+            Interlocked.Increment(ref _internalErrors);
+            Volatile.Write(ref _draining, 0);
+        }
+    }
+
+    private async Task DrainQueueAsync()
+    {
+        while (true)
+        {
+            while (!_loopStopped && _inputs.TryDequeue(out var input))
             {
-                while (reader.TryRead(out var input))
+                List<SctpPacket> outbound;
+                try
                 {
-                    List<SctpPacket> outbound;
+                    _core.MoreInputQueued = !_inputs.IsEmpty;
+                    outbound = input(_core);
+                }
+                catch (Exception ex)
+                {
+                    SctpLog.InternalError(_logger, ex);
+                    Interlocked.Increment(ref _internalErrors);
+                    outbound = [];
+                }
+                foreach (var packet in outbound)
+                {
+                    var length = packet.EncodedLength;
+                    if (length > _sendBuffer.Length)
+                    {
+                        ArrayPool<byte>.Shared.Return(_sendBuffer);
+                        _sendBuffer = ArrayPool<byte>.Shared.Rent(length);
+                    }
+                    packet.Write(_sendBuffer);
                     try
                     {
-                        _core.MoreInputQueued = reader.TryPeek(out _);
-                        outbound = input(_core);
+                        await _transport.SendAsync(_sendBuffer.AsMemory(0, length), _cts.Token).ConfigureAwait(false);
+                        Interlocked.Increment(ref _packetsSent);
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        SctpLog.TransportClosed(_logger);
+                        _core.TransportClosed();
+                        break;
+                    }
+                    catch (OperationCanceledException) when (_cts.IsCancellationRequested)
+                    {
+                        break;
                     }
                     catch (Exception ex)
                     {
-                        SctpLog.InternalError(_logger, ex);
-                        Interlocked.Increment(ref _internalErrors);
-                        outbound = [];
+                        // A failed send is a lost packet (e.g. ICMP unreachable on UDP): retransmission copes.
+                        SctpLog.SendFailed(_logger, ex);
                     }
-                    foreach (var packet in outbound)
-                    {
-                        var length = packet.EncodedLength;
-                        if (length > buffer.Length)
-                        {
-                            ArrayPool<byte>.Shared.Return(buffer);
-                            buffer = ArrayPool<byte>.Shared.Rent(length);
-                        }
-                        packet.Write(buffer);
-                        try
-                        {
-                            await _transport.SendAsync(buffer.AsMemory(0, length), _cts.Token).ConfigureAwait(false);
-                            Interlocked.Increment(ref _packetsSent);
-                        }
-                        catch (ObjectDisposedException)
-                        {
-                            SctpLog.TransportClosed(_logger);
-                            _core.TransportClosed();
-                            break;
-                        }
-                        catch (Exception ex) when (ex is not OperationCanceledException)
-                        {
-                            // A failed send is a lost packet (e.g. ICMP unreachable on UDP): retransmission copes.
-                            SctpLog.SendFailed(_logger, ex);
-                        }
-                    }
-                    Dispatch();
-                    Arm();
                 }
+                Dispatch();
+                Arm();
             }
+            Volatile.Write(ref _draining, 0);
+            // An input queued after our last dequeue, by a thread that saw us draining: take it, unless another thread has.
+            if (_loopStopped || _inputs.IsEmpty || Interlocked.CompareExchange(ref _draining, 1, 0) != 0) return;
         }
-        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            CloseEverything(_core.State == AssociationState.Closed ? _core.CloseReason : "association stopped");
-        }
+    }
+
+    /// <summary>The loop's last input (queued by DisposeAsync after everything else): stops the timer and closes.</summary>
+    private List<SctpPacket> StopLoop(SctpAssociationCore core)
+    {
+        _loopStopped = true;
+        _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        CloseEverything(core.State == AssociationState.Closed ? core.CloseReason : "association stopped");
+        if (_sendBuffer.Length > 0) ArrayPool<byte>.Shared.Return(_sendBuffer);
+        _sendBuffer = [];
+        _loopDone.TrySetResult();
+        return [];
     }
 
     private void Arm()
@@ -461,8 +505,7 @@ internal sealed class SctpAssociation : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         if (_started == 1 && _state != RTCSctpTransportState.Closed) Abort("disposed");
-        _inputs.Writer.TryComplete();
-        if (_loopTask is not null) await _loopTask.ConfigureAwait(false);
+        if (_started == 1 && Post(StopLoop)) await _loopDone.Task.ConfigureAwait(false);
         await _cts.CancelAsync().ConfigureAwait(false);
         if (_receiveTask is not null) await _receiveTask.ConfigureAwait(false);
         if (_eventTask is not null) await _eventTask.ConfigureAwait(false);
