@@ -31,11 +31,8 @@ internal sealed class DtlsTransport : IDatagramTransport
     private readonly BlockingDatagramAdapter _adapter;
     private readonly DtlsPeerSession _session;
     private readonly DtlsFailures _failures;
-    // A waiting reader's continuation runs on the DTLS thread as the record is queued: SCTP parses
-    // and handles the packet (and sends its answer) there, without a thread-pool hop in between; the
-    // DTLS thread reads the next datagram when that returns (backpressure, as a full queue gives).
     private readonly Channel<byte[]> _received = Channel.CreateBounded<byte[]>(
-        new BoundedChannelOptions(ReceivedCapacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true });
+        new BoundedChannelOptions(ReceivedCapacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _threadExit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _lifetime = new();

@@ -156,8 +156,21 @@ internal sealed class SctpAssociation : IAsyncDisposable
         if (_state == RTCSctpTransportState.Closed) throw new InvalidStateError($"send: the SCTP association is closed ({CloseReason ?? "shut down"}).");
         var copy = payload.ToArray();
         Interlocked.Add(ref _buffered.GetOrAdd(streamId, _ => new StrongBox<long>()).Value, copy.Length);
-        Interlocked.Add(ref _totalBuffered, copy.Length);
-        Post(core => core.Enqueue(streamId, ppid, copy, options));
+        var idle = Interlocked.Add(ref _totalBuffered, copy.Length) == copy.Length;
+        // A small message on an idle association goes out on this thread (no hop: the echo's round
+        // trip); anything else is sent by a pool thread, so a bulk sender's next message is made
+        // while the previous one is encrypted and sent (two cores pipeline).
+        if (idle && copy.Length <= _transport.MaxDatagramSize) Post(core => core.Enqueue(streamId, ppid, copy, options));
+        else PostDeferred(core => core.Enqueue(streamId, ppid, copy, options));
+    }
+
+    /// <summary>Queues an input; a pool thread runs the loop if no thread is running it.</summary>
+    private void PostDeferred(Func<SctpAssociationCore, List<SctpPacket>> input)
+    {
+        if (_loopStopped) return;
+        _inputs.Enqueue(input);
+        if (Volatile.Read(ref _started) == 1 && Volatile.Read(ref _draining) == 0)
+            ThreadPool.UnsafeQueueUserWorkItem(static owner => owner.TryDrain(), this, preferLocal: false);
     }
 
     /// <summary>Queues a message, first waiting while more than MaxBufferedAmount bytes are queued (backpressure).</summary>
@@ -233,6 +246,12 @@ internal sealed class SctpAssociation : IAsyncDisposable
         _inputs.Enqueue(input);
         if (Volatile.Read(ref _started) == 1) TryDrain();
         return true;
+    }
+
+    /// <summary>Queues an input without running the loop (the receive loop runs it after a burst).</summary>
+    private void Enqueue(Func<SctpAssociationCore, List<SctpPacket>> input)
+    {
+        if (!_loopStopped) _inputs.Enqueue(input);
     }
 
     private void TryDrain()
@@ -463,15 +482,25 @@ internal sealed class SctpAssociation : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads packets and queues them; the loop runs (here, when idle) once the transport
+    /// has nothing more ready, so a burst received together is handled as one batch
+    /// (<see cref="SctpAssociationCore.MoreInputQueued"/>: one SACK for it, not one per two packets).</summary>
     private async Task ReceiveLoopAsync()
     {
         var buffer = new byte[64 * 1024];
+        var batched = 0;
         while (!_cts.IsCancellationRequested)
         {
             int n;
             try
             {
-                n = await _transport.ReceiveAsync(buffer, _cts.Token).ConfigureAwait(false);
+                var pending = _transport.ReceiveAsync(buffer, _cts.Token);
+                if (!pending.IsCompleted || ++batched >= SctpAssociationCore.MaxSackBatch)
+                {
+                    batched = 0;
+                    TryDrain();
+                }
+                n = await pending.ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -484,7 +513,7 @@ internal sealed class SctpAssociation : IAsyncDisposable
             }
             Interlocked.Increment(ref _packetsReceived);
             if (SctpPacket.TryParse(buffer.AsSpan(0, n), out var packet) && packet.DestinationPort == _options.LocalPort)
-                Post(core => core.HandlePacket(packet));
+                Enqueue(core => core.HandlePacket(packet));
             else
             {
                 Interlocked.Increment(ref _packetsDropped);
