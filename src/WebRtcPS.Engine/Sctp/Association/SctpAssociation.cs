@@ -19,10 +19,12 @@ namespace WebRtcPS.Engine.Sctp;
 /// </summary>
 /// <remarks>
 /// The loop has no task of its own: the thread that posts into an idle loop runs it (as
-/// <c>Runtime/SerialLoop</c> does) until the queue is empty, so a received packet is handled on the
-/// receive task and a send on an idle association goes out on the caller's thread, without a
-/// thread hop each (the echo round trip's hand-offs). A transport send that does not complete at
-/// once moves the rest of that drain to its continuation; a post meanwhile only queues.
+/// <c>Runtime/SerialLoop</c> does) until the queue is empty, so received packets are handled on the
+/// receive task (after it has queued what the transport had ready: one SACK per burst) and a small
+/// message sent on an idle association goes out on the caller's thread, without a thread hop each
+/// (the echo round trip's hand-offs); larger or queued-behind sends are run by a pool thread, so a
+/// bulk sender keeps making messages meanwhile. A transport send that does not complete at once
+/// moves the rest of that drain to its continuation; a post meanwhile only queues.
 /// </remarks>
 internal sealed class SctpAssociation : IAsyncDisposable
 {
