@@ -22,6 +22,7 @@ catch (ArgumentException ex)
 }
 
 if (options.Child) return await ChildProcess.RunAsync(options);
+if (options.Handshakes > 0) return await Handshakes.RunAsync(options.Handshakes);
 using var profiler = options.AllocProfile ? new AllocationProfiler() : null;
 
 var ours = new List<RunResult>();
@@ -65,9 +66,12 @@ internal sealed record BenchOptions
                  dtls   DTLS records only (MaxDatagramSize records, windowed acks)
           --procs 2     the receiver runs as a child process (this program, re-spawned)
           --pion        also run pion<->pion bulk (tests/interop/bin/pion-peer) in the same run, each round
+          --handshakes N  instead: N DTLS handshakes in this process (certificates, wall and CPU per handshake)
         """;
 
     public string Mode { get; init; } = "full";
+    /// <summary>--handshakes N: time N DTLS handshakes instead of a transfer (Handshakes.cs).</summary>
+    public int Handshakes { get; init; }
     public int Procs { get; init; } = 1;
     public int Mib { get; init; } = 200;
     public int MessageSize { get; init; } = 65536;
@@ -104,6 +108,7 @@ internal sealed record BenchOptions
                 "--pion" => o with { Pion = true },
                 "--pion-bin" => o with { PionBin = Next(), Pion = true },
                 "--child" => o with { Child = true },
+                "--handshakes" => o with { Handshakes = NextInt() },
                 "--alloc-profile" => o with { AllocProfile = true },
                 "--trace-sctp" => o with { TraceSctp = true },
                 _ => throw new ArgumentException($"unknown argument {args[i]}"),

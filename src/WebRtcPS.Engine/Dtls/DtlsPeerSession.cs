@@ -46,8 +46,8 @@ internal sealed class DtlsPeerSession
     {
         _tlsCertificate ??= new BcCertificate(
             [new BcTlsCertificate(Crypto, _parameters.Certificate.RawData.ToArray())]);
-        return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(context), Crypto,
-            _parameters.Certificate.PrivateKey, _tlsCertificate,
+        return new DefaultTlsCredentialedSigner(new TlsCryptoParameters(context),
+            new DotNetEcdsaSigner(_parameters.Certificate.Key), _tlsCertificate,
             new SignatureAndHashAlgorithm(HashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
     }
 

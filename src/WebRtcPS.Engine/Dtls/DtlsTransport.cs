@@ -51,7 +51,7 @@ internal sealed class DtlsTransport : IDatagramTransport
         _parameters = parameters;
         _logger = parameters.Logger ?? NullLogger.Instance;
         _adapter = new BlockingDatagramAdapter(lower, _logger);
-        _session = new DtlsPeerSession(parameters, new DotNetAesGcmCrypto(new SecureRandom()), _logger);
+        _session = new DtlsPeerSession(parameters, new DotNetTlsCrypto(new SecureRandom()), _logger);
         _failures = new DtlsFailures(_session, _adapter, parameters.HandshakeTimeout);
     }
 

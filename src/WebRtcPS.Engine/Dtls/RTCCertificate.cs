@@ -1,12 +1,5 @@
-using Org.BouncyCastle.Asn1.Sec;
-using Org.BouncyCastle.Asn1.X509;
-using Org.BouncyCastle.Crypto;
-using Org.BouncyCastle.Crypto.Generators;
-using Org.BouncyCastle.Crypto.Operators;
-using Org.BouncyCastle.Crypto.Parameters;
-using Org.BouncyCastle.Math;
-using Org.BouncyCastle.Security;
-using Org.BouncyCastle.X509;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 
 namespace WebRtcPS.Engine.Dtls;
 
@@ -23,13 +16,13 @@ public sealed class RTCCertificate
     private readonly byte[] _der;
     private readonly RTCDtlsFingerprint _sha256;
 
-    private RTCCertificate(X509Certificate certificate, AsymmetricKeyParameter privateKey)
+    private RTCCertificate(byte[] der, ECDsa key, string subject, DateTimeOffset expires)
     {
-        Certificate = certificate;
-        PrivateKey = privateKey;
-        _der = certificate.GetEncoded();
+        _der = der;
+        Key = key;
+        Subject = subject;
+        Expires = expires;
         _sha256 = RTCDtlsFingerprint.Compute(RTCDtlsFingerprint.DefaultAlgorithm, _der);
-        Expires = new DateTimeOffset(DateTime.SpecifyKind(certificate.NotAfter, DateTimeKind.Utc));
     }
 
     /// <summary>When the certificate stops being valid (UTC).</summary>
@@ -39,15 +32,17 @@ public sealed class RTCCertificate
     public ReadOnlyMemory<byte> RawData => _der;
 
     /// <summary>Subject distinguished name, e.g. <c>CN=WebRTC</c>.</summary>
-    public string Subject => Certificate.SubjectDN.ToString();
+    public string Subject { get; }
 
-    internal X509Certificate Certificate { get; }
-
-    internal AsymmetricKeyParameter PrivateKey { get; }
+    /// <summary>The private key (P-256), used by .NET to sign in the DTLS handshake
+    /// (<see cref="DotNetEcdsaSigner"/>).</summary>
+    internal ECDsa Key { get; }
 
     /// <summary>Generates a fresh key pair and self-signed certificate.</summary>
     /// <param name="lifetime">Validity from now; default <see cref="DefaultLifetime"/>.</param>
     /// <param name="commonName">Subject and issuer CN; default <c>WebRTC</c>, as browsers use.</param>
+    /// <remarks>.NET's platform crypto makes the key and signs (a few hundred microseconds);
+    /// BouncyCastle's managed math took milliseconds, more in a process that had not yet JIT-compiled it.</remarks>
     public static RTCCertificate Generate(TimeSpan? lifetime = null, string commonName = "WebRTC")
     {
         var validity = lifetime ?? DefaultLifetime;
@@ -55,23 +50,16 @@ public sealed class RTCCertificate
             throw new ArgumentOutOfRangeException(nameof(lifetime), lifetime, "The certificate lifetime must be positive.");
         ArgumentException.ThrowIfNullOrWhiteSpace(commonName);
 
-        var random = new SecureRandom();
-        var keyGenerator = new ECKeyPairGenerator("EC");
-        keyGenerator.Init(new ECKeyGenerationParameters(SecObjectIdentifiers.SecP256r1, random));
-        var keyPair = keyGenerator.GenerateKeyPair();
-
-        var name = new X509Name("CN=" + commonName);
-        var now = DateTime.UtcNow;
-        var generator = new X509V3CertificateGenerator();
-        generator.SetSerialNumber(new BigInteger(63, random).Add(BigInteger.One));
-        generator.SetIssuerDN(name);
-        generator.SetSubjectDN(name);
+        var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var name = new X500DistinguishedNameBuilder();
+        name.AddCommonName(commonName);
+        var subject = name.Build();
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        var now = DateTimeOffset.UtcNow;
         // A day of slack for peers whose clock is behind ours.
-        generator.SetNotBefore(now.AddDays(-1));
-        generator.SetNotAfter(now.Add(validity));
-        generator.SetPublicKey(keyPair.Public);
-        var certificate = generator.Generate(new Asn1SignatureFactory("SHA256WITHECDSA", keyPair.Private, random));
-        return new RTCCertificate(certificate, keyPair.Private);
+        using var certificate = request.CreateSelfSigned(now.AddDays(-1), now.Add(validity));
+        var expires = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
+        return new RTCCertificate(certificate.RawData, key, subject.Name, expires);
     }
 
     /// <summary>The fingerprints to put in SDP: one, sha-256 (what W3C <c>getFingerprints()</c> returns).</summary>

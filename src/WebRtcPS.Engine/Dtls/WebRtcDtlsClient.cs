@@ -30,6 +30,10 @@ internal sealed class WebRtcDtlsClient : DefaultTlsClient
 
     public override int GetHandshakeTimeoutMillis() => _session.HandshakeTimeoutMillis;
 
+    /// <summary>P-256 first: .NET does its ECDHE natively (<see cref="DotNetEcdhDomain"/>), where
+    /// x25519 would be BouncyCastle's managed math; x25519 and P-384 stay offered (RFC 8422 §5.1.1).</summary>
+    protected override IList<int> GetSupportedGroups(IList<int> namedGroupRoles) => DtlsGroups.Preferred;
+
     /// <summary>Offers use_srtp (RFC 5764 §4.1.1) as browsers and pion do: pion-webrtc fails a DTLS
     /// transport that negotiated no SRTP profile, even in a data-channel-only session.</summary>
     public override IDictionary<int, byte[]> GetClientExtensions()
@@ -57,6 +61,12 @@ internal sealed class WebRtcDtlsClient : DefaultTlsClient
         public TlsCredentials GetClientCredentials(CertificateRequest certificateRequest) =>
             client._session.CreateSigner(client.m_context);
     }
+}
+
+/// <summary>The ECDHE groups both roles offer or accept, in order of preference.</summary>
+internal static class DtlsGroups
+{
+    public static readonly int[] Preferred = [NamedGroup.secp256r1, NamedGroup.x25519, NamedGroup.secp384r1];
 }
 
 /// <summary>The DTLS-SRTP protection profiles we offer and accept (RFC 5764 §4.1.2, RFC 7714 §14.2),

@@ -29,6 +29,12 @@ internal sealed class WebRtcDtlsServer : DefaultTlsServer
 
     public override int GetHandshakeTimeoutMillis() => _session.HandshakeTimeoutMillis;
 
+    /// <summary>Our order of ECDHE groups wins over the client's (pion and browsers list x25519
+    /// first): P-256 is .NET's native ECDHE, x25519 BouncyCastle's managed math.</summary>
+    public override int[] GetSupportedGroups() => DtlsGroups.Preferred;
+
+    public override bool PreferLocalSupportedGroups() => true;
+
     private int? _srtpProfile;
 
     /// <summary>Notes the client's use_srtp offer (RFC 5764 §4.1.1). pion's DTLS client aborts with

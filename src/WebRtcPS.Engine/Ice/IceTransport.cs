@@ -13,11 +13,14 @@ namespace WebRtcPS.Engine.Ice;
 public sealed class IceTransport : IDatagramTransport
 {
     private readonly IceAgent _agent;
-    // Bounded like a socket buffer: when nobody reads, datagrams drop, as UDP would.
+    // Bounded like a socket buffer: when nobody reads, datagrams drop, as UDP would. A waiting
+    // reader's continuation runs on the delivering thread: DTLS's reader only copies the datagram and
+    // wakes its blocked thread, so a datagram reaches DTLS without a thread-pool hop in between.
     private readonly Channel<byte[]> _received = Channel.CreateBounded<byte[]>(new BoundedChannelOptions(4096)
     {
         SingleReader = false,
         FullMode = BoundedChannelFullMode.DropWrite,
+        AllowSynchronousContinuations = true,
     });
     private long _sendsDropped;
 

@@ -12,18 +12,27 @@ namespace WebRtcPS.Engine.Sctp;
 /// <summary>
 /// An SCTP association over an <see cref="IDatagramTransport"/> (RFC 9260 / RFC 8261, the WebRTC
 /// data channel transport). All protocol state lives in one <see cref="SctpAssociationCore"/>
-/// driven by a single loop fed through a Channel (received packets, user calls, timer ticks); its
+/// driven by a single loop fed through a queue (received packets, user calls, timer ticks); its
 /// handlers return packets, which the loop sends. User events are queued and raised in order on
 /// their own task, never on the loop; a handler that throws is logged (warning, event id 4006)
 /// and delivery goes on.
 /// </summary>
+/// <remarks>
+/// The loop has no task of its own: the thread that posts into an idle loop runs it (as
+/// <c>Runtime/SerialLoop</c> does) until the queue is empty, so received packets are handled on the
+/// receive task (after it has queued what the transport had ready: one SACK per burst) and a small
+/// message sent on an idle association goes out on the caller's thread, without a thread hop each
+/// (the echo round trip's hand-offs); larger or queued-behind sends are run by a pool thread, so a
+/// bulk sender keeps making messages meanwhile. A transport send that does not complete at once
+/// moves the rest of that drain to its continuation; a post meanwhile only queues.
+/// </remarks>
 internal sealed class SctpAssociation : IAsyncDisposable
 {
     private readonly IDatagramTransport _transport;
     private readonly SctpAssociationOptions _options;
     private readonly SctpAssociationCore _core;
-    private readonly Channel<Func<SctpAssociationCore, List<SctpPacket>>> _inputs =
-        Channel.CreateUnbounded<Func<SctpAssociationCore, List<SctpPacket>>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentQueue<Func<SctpAssociationCore, List<SctpPacket>>> _inputs = new();
+    private readonly TaskCompletionSource _loopDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly Channel<SctpMessage> _messages = Channel.CreateUnbounded<SctpMessage>(new UnboundedChannelOptions { SingleWriter = true });
     private readonly Channel<Action> _events = Channel.CreateUnbounded<Action>(new UnboundedChannelOptions { SingleReader = true });
     private readonly ConcurrentDictionary<ushort, StrongBox<long>> _buffered = new();
@@ -41,7 +50,10 @@ internal sealed class SctpAssociation : IAsyncDisposable
     private long _unconsumed;
     private readonly CountingReader _messageReader;
     private long _packetsSent, _packetsReceived, _packetsDropped, _internalErrors;
-    private Task? _loopTask, _receiveTask, _eventTask;
+    private Task? _receiveTask, _eventTask;
+    private byte[] _sendBuffer = [];
+    private int _draining;   // 1 while a thread runs the loop
+    private volatile bool _loopStopped;   // the final input ran: later posts are dropped
     private volatile RTCSctpTransportState _state = RTCSctpTransportState.Connecting;
     private int _started;
     private int _disposed;
@@ -128,7 +140,8 @@ internal sealed class SctpAssociation : IAsyncDisposable
     public void Start()
     {
         if (Interlocked.Exchange(ref _started, 1) != 0) return;
-        _loopTask = Task.Run(RunLoopAsync);
+        _sendBuffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        TryDrain();
         _receiveTask = Task.Run(ReceiveLoopAsync);
         _eventTask = Task.Run(EventLoopAsync);
         if (_options.SendInit) Post(core => core.Connect());
@@ -147,8 +160,21 @@ internal sealed class SctpAssociation : IAsyncDisposable
         if (_state == RTCSctpTransportState.Closed) throw new InvalidStateError($"send: the SCTP association is closed ({CloseReason ?? "shut down"}).");
         var copy = payload.ToArray();
         Interlocked.Add(ref _buffered.GetOrAdd(streamId, _ => new StrongBox<long>()).Value, copy.Length);
-        Interlocked.Add(ref _totalBuffered, copy.Length);
-        Post(core => core.Enqueue(streamId, ppid, copy, options));
+        var idle = Interlocked.Add(ref _totalBuffered, copy.Length) == copy.Length;
+        // A small message on an idle association goes out on this thread (no hop: the echo's round
+        // trip); anything else is sent by a pool thread, so a bulk sender's next message is made
+        // while the previous one is encrypted and sent (two cores pipeline).
+        if (idle && copy.Length <= _transport.MaxDatagramSize) Post(core => core.Enqueue(streamId, ppid, copy, options));
+        else PostDeferred(core => core.Enqueue(streamId, ppid, copy, options));
+    }
+
+    /// <summary>Queues an input; a pool thread runs the loop if no thread is running it.</summary>
+    private void PostDeferred(Func<SctpAssociationCore, List<SctpPacket>> input)
+    {
+        if (_loopStopped) return;
+        _inputs.Enqueue(input);
+        if (Volatile.Read(ref _started) == 1 && Volatile.Read(ref _draining) == 0)
+            ThreadPool.UnsafeQueueUserWorkItem(static owner => owner.TryDrain(), this, preferLocal: false);
     }
 
     /// <summary>Queues a message, first waiting while more than MaxBufferedAmount bytes are queued (backpressure).</summary>
@@ -173,7 +199,7 @@ internal sealed class SctpAssociation : IAsyncDisposable
     public Task<SctpStatistics> GetStatisticsAsync(CancellationToken cancellationToken = default)
     {
         var tcs = new TaskCompletionSource<SctpStatistics>(TaskCreationOptions.RunContinuationsAsynchronously);
-        if (!_inputs.Writer.TryWrite(core =>
+        if (!Post(core =>
             {
                 tcs.TrySetResult(Complete(core.Snapshot()));
                 return [];
@@ -233,70 +259,109 @@ internal sealed class SctpAssociation : IAsyncDisposable
     /// (layers above use it to keep their own events in order with ours). Dropped once closed.</summary>
     internal void PostEvent(Action action) => _events.Writer.TryWrite(action);
 
-    private void Post(Func<SctpAssociationCore, List<SctpPacket>> input) => _inputs.Writer.TryWrite(input);
-
-    private async Task RunLoopAsync()
+    /// <summary>Queues an input and, when no thread is running the loop, runs it here. False once the loop has stopped.</summary>
+    private bool Post(Func<SctpAssociationCore, List<SctpPacket>> input)
     {
-        var reader = _inputs.Reader;
-        var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        if (_loopStopped) return false;
+        _inputs.Enqueue(input);
+        if (Volatile.Read(ref _started) == 1) TryDrain();
+        return true;
+    }
+
+    /// <summary>Queues an input without running the loop (the receive loop runs it after a burst).</summary>
+    private void Enqueue(Func<SctpAssociationCore, List<SctpPacket>> input)
+    {
+        if (!_loopStopped) _inputs.Enqueue(input);
+    }
+
+    private void TryDrain()
+    {
+        if (Interlocked.CompareExchange(ref _draining, 1, 0) != 0) return;
+        _ = DrainAsync();   // runs on this thread until a send does not complete at once
+    }
+
+    private async Task DrainAsync()
+    {
         try
         {
-            while (await reader.WaitToReadAsync(_cts.Token).ConfigureAwait(false))
+            await DrainQueueAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Dispatch or the timer failed (a bug): logged and counted; the loop stays usable.
+            SctpLog.InternalError(_logger, ex);
+            Interlocked.Increment(ref _internalErrors);
+            Volatile.Write(ref _draining, 0);
+        }
+    }
+
+    private async Task DrainQueueAsync()
+    {
+        while (true)
+        {
+            while (!_loopStopped && _inputs.TryDequeue(out var input))
             {
-                while (reader.TryRead(out var input))
+                List<SctpPacket> outbound;
+                try
                 {
-                    List<SctpPacket> outbound;
+                    _core.MoreInputQueued = !_inputs.IsEmpty;
+                    outbound = input(_core);
+                }
+                catch (Exception ex)
+                {
+                    SctpLog.InternalError(_logger, ex);
+                    Interlocked.Increment(ref _internalErrors);
+                    outbound = [];
+                }
+                foreach (var packet in outbound)
+                {
+                    var length = packet.EncodedLength;
+                    if (length > _sendBuffer.Length)
+                    {
+                        ArrayPool<byte>.Shared.Return(_sendBuffer);
+                        _sendBuffer = ArrayPool<byte>.Shared.Rent(length);
+                    }
+                    packet.Write(_sendBuffer);
                     try
                     {
-                        _core.MoreInputQueued = reader.TryPeek(out _);
-                        outbound = input(_core);
+                        await _transport.SendAsync(_sendBuffer.AsMemory(0, length), _cts.Token).ConfigureAwait(false);
+                        Interlocked.Increment(ref _packetsSent);
+                    }
+                    catch (ObjectDisposedException)
+                    {
+                        SctpLog.TransportClosed(_logger);
+                        _core.TransportClosed();
+                        break;
+                    }
+                    catch (OperationCanceledException) when (_cts.IsCancellationRequested)
+                    {
+                        break;
                     }
                     catch (Exception ex)
                     {
-                        SctpLog.InternalError(_logger, ex);
-                        Interlocked.Increment(ref _internalErrors);
-                        outbound = [];
+                        // A failed send is a lost packet (e.g. ICMP unreachable on UDP): retransmission copes.
+                        SctpLog.SendFailed(_logger, ex);
                     }
-                    foreach (var packet in outbound)
-                    {
-                        var length = packet.EncodedLength;
-                        if (length > buffer.Length)
-                        {
-                            ArrayPool<byte>.Shared.Return(buffer);
-                            buffer = ArrayPool<byte>.Shared.Rent(length);
-                        }
-                        packet.Write(buffer);
-                        try
-                        {
-                            await _transport.SendAsync(buffer.AsMemory(0, length), _cts.Token).ConfigureAwait(false);
-                            Interlocked.Increment(ref _packetsSent);
-                        }
-                        catch (ObjectDisposedException)
-                        {
-                            SctpLog.TransportClosed(_logger);
-                            _core.TransportClosed();
-                            break;
-                        }
-                        catch (Exception ex) when (ex is not OperationCanceledException)
-                        {
-                            // A failed send is a lost packet (e.g. ICMP unreachable on UDP): retransmission copes.
-                            SctpLog.SendFailed(_logger, ex);
-                        }
-                    }
-                    Dispatch();
-                    Arm();
                 }
+                Dispatch();
+                Arm();
             }
+            Volatile.Write(ref _draining, 0);
+            // An input queued after our last dequeue, by a thread that saw us draining: take it, unless another thread has.
+            if (_loopStopped || _inputs.IsEmpty || Interlocked.CompareExchange(ref _draining, 1, 0) != 0) return;
         }
-        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
-        {
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-            _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-            CloseEverything(_core.State == AssociationState.Closed ? _core.CloseReason : "association stopped");
-        }
+    }
+
+    /// <summary>The loop's last input (queued by DisposeAsync after everything else): stops the timer and closes.</summary>
+    private List<SctpPacket> StopLoop(SctpAssociationCore core)
+    {
+        _loopStopped = true;
+        _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        CloseEverything(core.State == AssociationState.Closed ? core.CloseReason : "association stopped");
+        if (_sendBuffer.Length > 0) ArrayPool<byte>.Shared.Return(_sendBuffer);
+        _sendBuffer = [];
+        _loopDone.TrySetResult();
+        return [];
     }
 
     private void Arm()
@@ -442,15 +507,25 @@ internal sealed class SctpAssociation : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads packets and queues them; the loop runs (here, when idle) once the transport
+    /// has nothing more ready, so a burst received together is handled as one batch
+    /// (<see cref="SctpAssociationCore.MoreInputQueued"/>: one SACK for it, not one per two packets).</summary>
     private async Task ReceiveLoopAsync()
     {
         var buffer = new byte[64 * 1024];
+        var batched = 0;
         while (!_cts.IsCancellationRequested)
         {
             int n;
             try
             {
-                n = await _transport.ReceiveAsync(buffer, _cts.Token).ConfigureAwait(false);
+                var pending = _transport.ReceiveAsync(buffer, _cts.Token);
+                if (!pending.IsCompleted || ++batched >= SctpAssociationCore.MaxSackBatch)
+                {
+                    batched = 0;
+                    TryDrain();
+                }
+                n = await pending.ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -463,7 +538,7 @@ internal sealed class SctpAssociation : IAsyncDisposable
             }
             Interlocked.Increment(ref _packetsReceived);
             if (SctpPacket.TryParse(buffer.AsSpan(0, n), out var packet) && packet.DestinationPort == _options.LocalPort)
-                Post(core => core.HandlePacket(packet));
+                Enqueue(core => core.HandlePacket(packet));
             else
             {
                 Interlocked.Increment(ref _packetsDropped);
@@ -484,8 +559,7 @@ internal sealed class SctpAssociation : IAsyncDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         if (_started == 1 && _state != RTCSctpTransportState.Closed) Abort("disposed");
-        _inputs.Writer.TryComplete();
-        if (_loopTask is not null) await _loopTask.ConfigureAwait(false);
+        if (_started == 1 && Post(StopLoop)) await _loopDone.Task.ConfigureAwait(false);
         await _cts.CancelAsync().ConfigureAwait(false);
         if (_receiveTask is not null) await _receiveTask.ConfigureAwait(false);
         if (_eventTask is not null) await _eventTask.ConfigureAwait(false);

@@ -251,6 +251,9 @@ internal sealed partial class SctpAssociationCore
 
         var chunks = new List<ISctpChunk>();
         if (!MoreInputQueued && _dataPacketsSinceSack >= 2) _sackNow = true;   // a SACK held for a batch: the batch is done
+        // RFC 9260 §6.2: a SACK that waits for the delayed-SACK timer goes with our own DATA instead
+        // (an echo carries the acknowledgement of what it answers, and the peer frees its buffers a timer earlier).
+        if (_sackTimer is not null && data.Count > 0) _sackNow = true;
         if (_sackNow && State != AssociationState.CookieWait)
         {
             chunks.Add(BuildSack());

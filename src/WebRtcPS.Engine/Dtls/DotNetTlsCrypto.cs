@@ -8,19 +8,31 @@ using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 namespace WebRtcPS.Engine.Dtls;
 
 /// <summary>
-/// BouncyCastle's TLS crypto with the AES-GCM record cipher done by .NET's <see cref="AesGcm"/>
-/// (AES-NI/PCLMUL through the platform's crypto library). Everything else (handshake, ECDHE,
-/// signatures, PRF) stays BouncyCastle's.
+/// BouncyCastle's TLS crypto with the expensive primitives done by .NET (the platform's crypto
+/// library, native code): the AES-GCM record cipher (<see cref="AesGcm"/>), ECDHE over P-256 and
+/// P-384 (<see cref="DotNetEcdhDomain"/>) and ECDSA verification of the peer's signatures
+/// (<see cref="DotNetTlsCertificate"/>); our own ECDSA signatures are .NET's through
+/// <see cref="DotNetEcdsaSigner"/>. The handshake logic, PRF and X25519 stay BouncyCastle's.
 /// </summary>
 /// <remarks>
-/// Why: stock BouncyCastle re-initialises its GCM (AES key schedule and multiplication tables) for
-/// every record, so each record costs several KiB of garbage and the key setup; .NET's AesGcm keeps
-/// one key schedule per direction. The record layer (nonces, AAD, sequence numbers) is still
-/// BouncyCastle's <see cref="TlsAeadCipher"/>: this only replaces the AEAD primitive under it.
+/// Why: BouncyCastle's managed elliptic-curve math costs ~0.7 ms per sign, verify or agreement
+/// when JIT-compiled at tier 1, and several times that in a process that has done few handshakes
+/// (tier-0 code); a DTLS handshake has five such operations on its critical path. Stock
+/// BouncyCastle also re-initialises its GCM (AES key schedule and multiplication tables) for every
+/// record; .NET's AesGcm keeps one key schedule per direction. The record layer (nonces, AAD,
+/// sequence numbers) is still BouncyCastle's <see cref="TlsAeadCipher"/>.
 /// </remarks>
-internal sealed class DotNetAesGcmCrypto(SecureRandom random) : BcTlsCrypto(random)
+internal sealed class DotNetTlsCrypto(SecureRandom random) : BcTlsCrypto(random)
 {
     private const int TagSize = 16;
+
+    /// <summary>P-256 and P-384 by .NET; x25519, x448 and the rest by BouncyCastle.</summary>
+    public override TlsECDomain CreateECDomain(TlsECConfig ecConfig) =>
+        DotNetEcdhDomain.TryCreate(this, ecConfig.NamedGroup) ?? base.CreateECDomain(ecConfig);
+
+    /// <summary>X.509 certificates whose ECDSA signatures .NET verifies.</summary>
+    public override TlsCertificate CreateCertificate(short type, byte[] encoding) =>
+        type == CertificateType.X509 ? new DotNetTlsCertificate(this, encoding) : base.CreateCertificate(type, encoding);
 
     protected override TlsAeadCipher CreateCipher_Aes_Gcm(TlsCryptoParameters cryptoParams, int cipherKeySize, int macSize)
     {
