@@ -14,11 +14,16 @@ namespace WebRtcPS.Commands.Ice;
 [OutputType(typeof(IceServerTestResult))]
 public sealed class TestWrtcIceServerCommand : AsyncPipelineCmdlet
 {
-    /// <summary>stun:HOST[:PORT], turn:HOST[:PORT][?transport=udp|tcp], turns:HOST[:PORT].</summary>
+    /// <summary>
+    /// stun:HOST[:PORT], turn:HOST[:PORT][?transport=udp|tcp], turns:HOST[:PORT]; or RTCIceServer-shaped
+    /// hashtables and objects (Import-Csv rows with Urls, Username, Credential) with their own credentials.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Url", "IceServer")]
+    [Alias("Url", "Urls", "IceServer")]
     [ValidateNotNullOrEmpty]
-    public string[] Uri { get; set; } = [];
+    [IceServerTransformation]
+    [ArgumentCompleter(typeof(Completion.IceServerCompleter))]
+    public IceServer[] Uri { get; set; } = [];
 
     /// <summary>TURN user name and password.</summary>
     [Parameter]
@@ -36,8 +41,7 @@ public sealed class TestWrtcIceServerCommand : AsyncPipelineCmdlet
 
     protected override void ProcessRecord()
     {
-        var credential = Credential?.GetNetworkCredential();
-        foreach (var text in Uri)
+        foreach (var (text, credential) in Uri.SelectMany(s => s.Urls.Select(u => (u, (s.ToCredential() ?? Credential)?.GetNetworkCredential()))))
         {
             if (!IceServerUri.TryParse(text, out var uri, out var error))
             {
@@ -45,6 +49,7 @@ public sealed class TestWrtcIceServerCommand : AsyncPipelineCmdlet
                     "InvalidIceServerUri", ErrorCategory.InvalidArgument, text));
                 continue;
             }
+            Completion.IceServerCompleter.Remember([uri.ToString()]);
             if (!uri.IsStun && credential is null)
                 WriteWarning($"{uri}: no -Credential given; a TURN server will answer 401 (Authentication failed).");
             if (SkipCertificateCheck && uri.Scheme is IceServerScheme.Turns or IceServerScheme.Stuns)

@@ -10,7 +10,7 @@ namespace WebRtcPS.Commands.Peers;
 /// </summary>
 [Cmdlet(VerbsCommunications.Connect, "WrtcPeer", DefaultParameterSetName = NewPeerSet)]
 [OutputType(typeof(IceCandidateEvent), typeof(StateChange), typeof(SelectedCandidatePair), typeof(WrtcMessage), typeof(WrtcPeer))]
-public sealed class ConnectWrtcPeerCommand : PeerConfigurationCmdlet
+public sealed partial class ConnectWrtcPeerCommand : PeerConfigurationCmdlet
 {
     private const string PeerSet = "Peer";
 
@@ -31,6 +31,11 @@ public sealed class ConnectWrtcPeerCommand : PeerConfigurationCmdlet
     [Parameter]
     [ValidateRange(1, 3600)]
     public int TimeoutSec { get; set; } = 30;
+
+    /// <summary>Only these events in the output (Candidate, State, Pair, Message); all when omitted.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public PeerEventType[]? Include { get; set; }
 
     /// <summary>Also output the connected peer, for Send-WrtcMessage and Receive-WrtcMessage.</summary>
     [Parameter]
@@ -96,7 +101,7 @@ public sealed class ConnectWrtcPeerCommand : PeerConfigurationCmdlet
     private void Forward(WrtcPeer peer, SeedPeerEvent e)
     {
         var output = PeerEventWriter.ToOutput(peer, e, out var verbose, out var warning);
-        if (output is not null) PostObject(output);
+        if (output is not null && IsIncluded(output)) PostObject(output);
         if (verbose is not null) PostVerbose(verbose);
         if (warning is not null) PostWarning(warning);
     }

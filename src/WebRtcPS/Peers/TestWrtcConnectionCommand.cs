@@ -9,7 +9,7 @@ namespace WebRtcPS.Commands.Peers;
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Test, "WrtcConnection", DefaultParameterSetName = NewPeerSet)]
 [OutputType(typeof(ConnectionTestResult))]
-public sealed class TestWrtcConnectionCommand : PeerConfigurationCmdlet
+public sealed partial class TestWrtcConnectionCommand : PeerConfigurationCmdlet
 {
     [Parameter]
     [ValidateRange(1, 3600)]
