@@ -3,15 +3,16 @@
 # succeed; a page without a runnable example fails. Examples written for two hosts ("# On host
 # B:" ... "# On host A:") run their first host in the background; an example that connects one
 # peer gets the other side started for it; $peer, where an example uses it without making it, is
-# a connected offerer whose answerer sends 100 messages and echoes what it receives.
+# a connected offerer whose answerer sends 100 messages and echoes what it receives. Sleeps are
+# shortened and Start-WrtcSignalingServer -Wait runs without -Wait (the test is its Ctrl+C).
 BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot 'HelpExamples.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'Coturn.psm1') -Force
     $coturn = Test-CoturnAvailable
-    $pages = Get-ChildItem (Join-Path $PSScriptRoot '../../docs/cmdlets') -Filter *.md | Sort-Object Name
-    $script:Pages = foreach ($page in $pages) {
-        $examples = @(Get-HelpExample $page.FullName)
-        @{ Page = $page.BaseName; Examples = $examples; Count = $examples.Count }
+    $pageFiles = Get-ChildItem (Join-Path $PSScriptRoot '../../docs/cmdlets') -Filter *.md | Sort-Object Name
+    $helpPages = foreach ($file in $pageFiles) {
+        $found = @(Get-HelpExample $file.FullName)
+        @{ Page = $file.BaseName; Examples = $found; ExampleCount = $found.Count }
     }
 }
 
@@ -21,7 +22,7 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Coturn.psm1') -Force
     Import-Module (Get-WrtcTestModulePath) -Force
     if (-not (Test-CoturnAvailable) -and (Test-WrtcInteropRequired)) { throw 'coturn (turnserver) is required in CI (WRTC_REQUIRE_INTEROP=1) but is not installed' }
-    if (Test-CoturnAvailable) { $turn = Start-TestTurnServer }
+    if (Test-CoturnAvailable) { $turn = Start-TestTurnServer; $stun = Start-TestStunServer }
     $modulePath = (Resolve-Path (Get-WrtcTestModulePath)).Path
     $pesterPath = (Get-Module Pester).Path
 
@@ -33,10 +34,12 @@ Import-Module '$pesterPath'
 `$global:TestTurnCredential = [pscredential]::new('alice', (ConvertTo-SecureString 'secret' -AsPlainText -Force))
 `$global:cred = `$TestTurnCredential
 `$global:PSDefaultParameterValues = @{
-    'New-WrtcPeer:Interface' = '127.0.0.1'; 'Connect-WrtcPeer:Interface' = '127.0.0.1'
+    'New-WrtcPeer:Interface' = '127.0.0.1'
     'Test-WrtcConnection:Interface' = '127.0.0.1'; 'Get-WrtcIceCandidate:Interface' = '127.0.0.1'
     'Start-WrtcSignalingServer:ListenAddress' = '127.0.0.1'
-    '*-Wrtc*:SkipCertificateCheck' = `$true; '*-Wrtc*:WarningAction' = 'SilentlyContinue'
+    'New-WrtcPeer:SkipCertificateCheck' = `$true; 'Test-WrtcConnection:SkipCertificateCheck' = `$true
+    'Get-WrtcIceCandidate:SkipCertificateCheck' = `$true; 'Test-WrtcIceServer:SkipCertificateCheck' = `$true
+    '*-Wrtc*:WarningAction' = 'SilentlyContinue'
 }
 Set-Location '$Directory'
 "@
@@ -47,11 +50,15 @@ Set-Location '$Directory'
         $null = $ps.AddScript($Script)
         $in = [Management.Automation.PSDataCollection[psobject]]::new(); $in.Complete()
         $out = [Management.Automation.PSDataCollection[psobject]]::new()
-        [pscustomobject]@{ PowerShell = $ps; Handle = $ps.BeginInvoke($in, $out) }
+        [pscustomobject]@{ PowerShell = $ps; Handle = $ps.BeginInvoke($in, $out); Output = $out }
     }
 
+    # Ctrl+C for a runspace; one that does not stop within 15 s is left, not waited for.
     function Stop-ExampleRunspace($Run) {
-        if (-not $Run.Handle.IsCompleted) { $Run.PowerShell.Stop() }
+        if (-not $Run.Handle.IsCompleted) {
+            $stopping = $Run.PowerShell.BeginStop($null, $null)
+            if (-not $stopping.AsyncWaitHandle.WaitOne(15000)) { Write-Warning 'an example runspace did not stop within 15 s'; return }
+        }
         $Run.PowerShell.Dispose()
     }
 
@@ -60,7 +67,7 @@ Set-Location '$Directory'
         $role = if ($Peer.Role -eq 'Offerer') { 'Answerer' } else { 'Offerer' }
         $greeting = if ($Peer.NoGreeting) { '-NoGreeting' } else { '' }
         @"
-`$p = Connect-WrtcPeer -Role $role -Id $($Peer.RemoteId) -RemoteId $($Peer.Id) -SignalingUri $Url -TimeoutSec 120 -PassThru $greeting | Where-Object { `$_ -is [WebRtcPS.WrtcPeer] }
+`$p = Connect-WrtcPeer -Interface 127.0.0.1 -Role $role -Id $($Peer.RemoteId) -RemoteId $($Peer.Id) -SignalingUri $Url -TimeoutSec 120 -PassThru $greeting | Where-Object { `$_ -is [WebRtcPS.WrtcPeer] }
 $(if ($Send) { '1..100 | ForEach-Object { "message $_" } | Send-WrtcMessage -Peer $p' })
 while (`$true) { `$m = Receive-WrtcMessage `$p -TimeoutSec 300 -ErrorAction SilentlyContinue; if (`$m -and `$m.Text) { Send-WrtcMessage `$p `$m.Text } }
 "@
@@ -74,7 +81,7 @@ while (`$true) { `$m = Receive-WrtcMessage `$p -TimeoutSec 300 -ErrorAction Sile
         $null = New-Item -ItemType Directory $dir
         'line one', 'line two', 'line three' | Set-Content (Join-Path $dir 'probe-lines.txt')
         $prelude = Get-Prelude $dir
-        $code = ConvertTo-TestExample $Code $url $server.Port $turn.Port $turn.TlsPort
+        $code = ConvertTo-TestExample $Code $url $server.Port $stun.Port $turn.Port $turn.TlsPort
         $background = [Collections.Generic.List[object]]::new()
         try {
             $parts = @(Split-HostPart $code)
@@ -84,7 +91,7 @@ while (`$true) { `$m = Receive-WrtcMessage `$p -TimeoutSec 300 -ErrorAction Sile
             if ($parts.Count -eq 1 -and $foreground -match '\$peer\b' -and $foreground -notmatch '\$peer\s*=') {
                 $peerSpec = @{ Role = 'Offerer'; Id = 'example-o'; RemoteId = 'example-a'; NoGreeting = $true }
                 $background.Add((Start-ExampleRunspace ($prelude + "`n" + (Get-CounterpartScript $peerSpec $url -Send))))
-                $setup = "`$peer = Connect-WrtcPeer -Role Offerer -Id example-o -RemoteId example-a -SignalingUri $url -NoGreeting -PassThru -ErrorAction Stop | Where-Object { `$_ -is [WebRtcPS.WrtcPeer] }`n" +
+                $setup = "`$peer = Connect-WrtcPeer -Interface 127.0.0.1 -Role Offerer -Id example-o -RemoteId example-a -SignalingUri $url -NoGreeting -PassThru -ErrorAction Stop | Where-Object { `$_ -is [WebRtcPS.WrtcPeer] }`n" +
                     "`$deadline = [DateTime]::UtcNow.AddSeconds(20); while (`$peer.PendingMessages -lt 100 -and [DateTime]::UtcNow -lt `$deadline) { Start-Sleep -Milliseconds 50 }`n"
             }
             elseif ($parts.Count -eq 1 -and ($spec = Get-ExamplePeer $foreground)) {
@@ -95,15 +102,12 @@ while (`$true) { `$m = Receive-WrtcMessage `$p -TimeoutSec 300 -ErrorAction Sile
                 $foreground = "`$r = Invoke-Pester -Container (New-PesterContainer -ScriptBlock ([scriptblock]::Create('$block'))) -PassThru -Output None`n" +
                     "if (`$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount) { throw 'the example''s tests failed: ' + (`$r.Failed | ForEach-Object { `$_.ErrorRecord } | Out-String) }"
             }
-            $waits = $foreground -match '\s-Wait\b'
             $run = Start-ExampleRunspace ($prelude + "`n" + $setup + $foreground)
-            $finished = $run.Handle.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds($(if ($waits) { 5 } else { 150 })))
+            $finished = $run.Handle.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(150))
             try {
-                if (-not $finished -and -not $waits) { return "did not finish within 150 s:`n$code" }
-                if ($finished) {
-                    try { $null = $run.PowerShell.EndInvoke($run.Handle) }
-                    catch { return "threw: $($_.Exception.InnerException ?? $_.Exception)`n$code" }
-                }
+                if (-not $finished) { return "did not finish within 150 s:`n$code" }
+                try { $null = $run.PowerShell.EndInvoke($run.Handle) }
+                catch { return "threw: $($_.Exception.InnerException ?? $_.Exception)`n$code" }
                 $errors = @($run.PowerShell.Streams.Error)
                 if ($errors.Count) { return "wrote errors: $($errors -join '; ')`n$code" }
                 return $null
@@ -120,11 +124,12 @@ while (`$true) { `$m = Receive-WrtcMessage `$p -TimeoutSec 300 -ErrorAction Sile
 
 AfterAll {
     if ($turn) { Stop-TestTurnServer $turn }
+    if ($stun) { Stop-TestStunServer $stun }
 }
 
-Describe 'The examples of <Page>' -Tag 'CI', 'Interop', 'Help' -ForEach $Pages {
+Describe 'The examples of <Page>' -Tag 'CI', 'Interop', 'Help' -ForEach $helpPages {
     It 'has at least one runnable example' {
-        $Count | Should -BeGreaterThan 0 -Because "every help page shows how to use it"
+        $ExampleCount | Should -BeGreaterThan 0 -Because "every help page shows how to use it"
     }
 
     It '<Title> runs and succeeds' -Skip:(-not $coturn) -ForEach $Examples {
@@ -188,7 +193,8 @@ Describe 'The examples folder' -Tag 'CI', 'Interop', 'Help' {
             "`$r = Invoke-Pester -Path '$suite' -PassThru -Output None; [pscustomobject]@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount; Errors = (`$r.Failed | ForEach-Object { `$_.ExpandedName + ': ' + `$_.ErrorRecord } | Out-String) }")
         try {
             $run.Handle.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(300)) | Should -BeTrue
-            $result = $run.PowerShell.EndInvoke($run.Handle) | Select-Object -Last 1
+            $null = $run.PowerShell.EndInvoke($run.Handle)
+            $result = $run.Output | Select-Object -Last 1
         }
         finally {
             Stop-ExampleRunspace $run

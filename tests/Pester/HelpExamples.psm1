@@ -37,19 +37,24 @@ function Get-HelpExample([string] $Path) {
 
 # The example with its hosts, ports and waits made this test's: STUN/TURN to the test's coturn,
 # signaling URLs to the test's server, the TURN credential prompt to the test's credential.
-function ConvertTo-TestExample([string] $Code, [string] $SignalingUrl, [int] $SignalingPort, [int] $TurnPort, [int] $TurnTlsPort) {
+function ConvertTo-TestExample([string] $Code, [string] $SignalingUrl, [int] $SignalingPort, [int] $StunPort, [int] $TurnPort, [int] $TurnTlsPort) {
     $c = $Code
     $c = $c -replace 'Get-Credential\b[^\r\n|;]*', '$TestTurnCredential'
     $c = [regex]::Replace($c, '\b(stuns?|turns?):(\[[0-9a-fA-F:]+\]|[\w.-]+)(:\d+)?', {
             param($m)
             $scheme = $m.Groups[1].Value
-            $port = if ($scheme -in 'turns', 'stuns') { $TurnTlsPort } else { $TurnPort }
+            $port = switch ($scheme) { 'stun' { $StunPort } 'turn' { $TurnPort } default { $TurnTlsPort } }
             "${scheme}:127.0.0.1:$port"
         })
     $c = $c -replace '(https?://)?(signal\.example\.\w+|10\.\d+\.\d+\.\d+)(:\d+)?/?', $SignalingUrl
     $c = $c -replace 'Start-WrtcSignalingServer -Port 8080', 'Start-WrtcSignalingServer -Port 0'
     $c = $c -replace '-Port 8080\b', "-Port $SignalingPort"
     $c = $c -replace 'Start-Sleep\s+\d+', 'Start-Sleep -Milliseconds 100'
+    # -Wait holds the server until Ctrl+C: here it starts, and the test stops it.
+    $c = $c -replace '(Start-WrtcSignalingServer[^\n]*?)\s-Wait\b', '$1'
+    # Loopback only, and the test's self-signed TURN certificate, for a new peer (a peer piped in
+    # has its configuration; default parameter values would choose the new-peer parameter set).
+    $c = $c -replace '(Connect-WrtcPeer)(?=[^\n|]*\s-(Role|SignalingUri|SignalingAddr)\b)', '$1 -Interface 127.0.0.1 -SkipCertificateCheck'
     return $c
 }
 
