@@ -9,7 +9,8 @@
     Description          = 'Tests and scripts WebRTC connections between machines: a signaling server, offerer and answerer peers, ICE candidates and state changes as pipeline objects, STUN and TURN (UDP, TCP, TLS).'
     PowerShellVersion    = '7.6'
     CompatiblePSEditions = @('Core')
-    FormatsToProcess     = @('WebRtcPS.format.ps1xml')
+    FormatsToProcess     = @('WebRtcPS.format.ps1xml', 'WebRtcPS.Results.format.ps1xml')
+    TypesToProcess       = @('WebRtcPS.types.ps1xml')
     HelpInfoURI          = 'https://github.com/webrtcps/WebRtcPS/tree/main/docs/cmdlets'
     CmdletsToExport      = @(
         'Start-WrtcSignalingServer'
@@ -23,13 +24,13 @@
         'Send-WrtcMessage'
         'Receive-WrtcMessage'
         'Get-WrtcPeer'
-        'Get-WrtcStats'
+        'Get-WrtcStatistic'
         'Close-WrtcPeer'
         'Test-WrtcConnection'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()
-    AliasesToExport      = @()
+    AliasesToExport      = @('Get-WrtcStats')
     PrivateData          = @{
         PSData = @{
             Tags         = @('WebRTC', 'ICE', 'STUN', 'TURN', 'NAT', 'Networking', 'Signaling', 'DataChannel')

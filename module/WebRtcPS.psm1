@@ -5,4 +5,4 @@
 $bridge = [System.Reflection.Assembly]::LoadFrom([System.IO.Path]::Combine($PSScriptRoot, 'WebRtcPS.dll'))
 $null = $bridge.GetType('WebRtcPS.Commands.ModuleInitializer', $true).GetMethod('Register').Invoke($null, $null)
 Import-Module $bridge.Location
-Export-ModuleMember -Cmdlet *
+Export-ModuleMember -Cmdlet * -Alias *

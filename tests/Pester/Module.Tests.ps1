@@ -45,6 +45,11 @@ Describe 'Help for <Name>' -Tag 'CI' -ForEach $Cmdlets {
         ($help.description | Out-String).Trim().Length | Should -BeGreaterThan 20
     }
 
+    It 'is listed in about_WebRtcPS and links to related topics' {
+        (Get-Help about_WebRtcPS | Out-String) | Should -Match "\b$([regex]::Escape($Name))\b"
+        @($help.relatedLinks.navigationLink).Count | Should -BeGreaterThan 1
+    }
+
     It 'has at least one example with code' {
         @($help.examples.example).Count | Should -BeGreaterThan 0
         $help.examples.example[0].code | Should -Not -BeNullOrEmpty

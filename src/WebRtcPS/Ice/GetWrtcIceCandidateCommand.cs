@@ -13,10 +13,12 @@ namespace WebRtcPS.Commands.Ice;
 [OutputType(typeof(IceCandidateEvent), typeof(IceGatheringSummary))]
 public sealed class GetWrtcIceCandidateCommand : AsyncPipelineCmdlet
 {
-    /// <summary>STUN (and, with the TURN support, TURN) server URIs.</summary>
+    /// <summary>STUN and TURN server URIs, or RTCIceServer-shaped hashtables with their own credentials.</summary>
     [Parameter(Position = 0)]
     [ValidateNotNullOrEmpty]
-    public string[]? IceServer { get; set; }
+    [IceServerTransformation]
+    [ArgumentCompleter(typeof(Completion.IceServerCompleter))]
+    public IceServer[]? IceServer { get; set; }
 
     /// <summary>User name and password for TURN servers.</summary>
     [Parameter]
@@ -34,6 +36,7 @@ public sealed class GetWrtcIceCandidateCommand : AsyncPipelineCmdlet
     /// <summary>Gather only on these interfaces (names such as eth0, or addresses).</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.InterfaceCompleter))]
     public string[]? Interface { get; set; }
 
     /// <summary>Host candidate transports: Udp (default), Tcp (ICE-TCP, RFC 6544) or both.</summary>
@@ -53,7 +56,7 @@ public sealed class GetWrtcIceCandidateCommand : AsyncPipelineCmdlet
     protected override void ProcessRecord()
     {
         var servers = IceParameterHelpers.ParseIceServers(this, IceServer);
-        var iceServers = IceParameterHelpers.IceServers(this, servers, Credential);
+        var iceServers = IceParameterHelpers.IceServers(this, IceServer, Credential);
         // TURN built as RTCPeerConnection builds it: one allocation per turn:/turns: URL.
         using var log = OpenEngineLog();
         var turn = IceParameterHelpers.TurnSettings(this, servers, SkipCertificateCheck);

@@ -14,15 +14,13 @@ public enum CandidateDirection
 /// properties so Export-Csv gives useful columns. The priority is also split into the three
 /// parts of RFC 8445 §5.1.2.1.
 /// </summary>
-public sealed class IceCandidateEvent
+public sealed class IceCandidateEvent : PeerEvent
 {
     internal IceCandidateEvent(RTCIceCandidate candidate, CandidateDirection direction, DateTimeOffset timestamp, TimeSpan elapsed, string? url,
         string? peerId = null)
+        : base(peerId, timestamp, elapsed)
     {
-        PeerId = peerId;
         var parts = candidate.PriorityParts;
-        Timestamp = timestamp.LocalDateTime;
-        ElapsedMs = Math.Round(elapsed.TotalMilliseconds, 1);
         Direction = direction;
         Component = candidate.Component;
         Type = candidate.Type.ToString().ToLowerInvariant();
@@ -41,13 +39,7 @@ public sealed class IceCandidateEvent
         Candidate = candidate.ToSdpString();
     }
 
-    public DateTime Timestamp { get; }
-
-    /// <summary>Milliseconds since the command (or connection attempt) began.</summary>
-    public double ElapsedMs { get; }
-
-    /// <summary>The peer that gathered or received it (null for Get-WrtcIceCandidate).</summary>
-    public string? PeerId { get; }
+    public override PeerEventType EventType => PeerEventType.Candidate;
 
     public CandidateDirection Direction { get; }
     public int Component { get; }

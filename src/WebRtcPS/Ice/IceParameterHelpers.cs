@@ -9,10 +9,10 @@ namespace WebRtcPS.Commands.Ice;
 internal static class IceParameterHelpers
 {
     /// <summary>Parses every -IceServer value; the first bad one is a terminating error naming it.</summary>
-    public static IReadOnlyList<IceServerUri> ParseIceServers(PSCmdlet cmdlet, string[]? values)
+    public static IReadOnlyList<IceServerUri> ParseIceServers(PSCmdlet cmdlet, IceServer[]? servers)
     {
         var list = new List<IceServerUri>();
-        foreach (var value in values ?? [])
+        foreach (var value in servers?.SelectMany(s => s.Urls) ?? [])
         {
             if (!IceServerUri.TryParse(value, out var uri, out var error))
             {
@@ -27,6 +27,7 @@ internal static class IceParameterHelpers
             }
             list.Add(uri!);
         }
+        Completion.IceServerCompleter.Remember(list.Select(u => u.ToString()));
         return list;
     }
 
@@ -47,23 +48,44 @@ internal static class IceParameterHelpers
     }
 
     /// <summary>
-    /// The W3C ICE server list the parameters describe: the STUN URIs, and the TURN URIs with
-    /// -Credential (a TURN URI without a credential is an error). Empty when there are no servers.
+    /// The W3C ICE server list the parameters describe: each entry with its own credential as one
+    /// RTCIceServer; the other STUN URLs together; the other TURN URLs with -Credential (a TURN URL
+    /// with neither is an error). Empty when there are no servers.
     /// </summary>
-    public static IReadOnlyList<RTCIceServer> IceServers(PSCmdlet cmdlet, IReadOnlyList<IceServerUri> servers, PSCredential? credential)
+    public static IReadOnlyList<RTCIceServer> IceServers(PSCmdlet cmdlet, IceServer[]? servers, PSCredential? credential)
     {
-        var stun = servers.Where(s => s.IsStun).Select(s => s.ToString()).ToList();
-        var turn = servers.Where(s => !s.IsStun).Select(s => s.ToString()).ToList();
         var list = new List<RTCIceServer>();
-        if (stun.Count > 0) list.Add(new RTCIceServer { Urls = stun });
+        var stun = new List<string>();
+        var turn = new List<string>();
+        foreach (var server in servers ?? [])
+        {
+            if (server.ToCredential() is { } own)
+            {
+                var network = own.GetNetworkCredential();
+                list.Add(new RTCIceServer { Urls = server.Urls, Username = network.UserName, Credential = network.Password });
+                continue;
+            }
+            foreach (var url in server.Urls)
+            {
+                if (IceServerUri.TryParse(url, out var uri, out _) && uri.IsStun) stun.Add(uri.ToString());
+                else turn.Add(uri?.ToString() ?? url);
+            }
+        }
+        if (stun.Count > 0) list.Insert(0, new RTCIceServer { Urls = stun });
         if (turn.Count == 0) return list;
         if (credential is null)
         {
             cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException($"TURN server {turn[0]} needs -Credential (user name and password)."),
-                "TurnCredentialMissing", ErrorCategory.InvalidArgument, turn[0]));
+                "TurnCredentialMissing", ErrorCategory.InvalidArgument, turn[0])
+            {
+                ErrorDetails = new ErrorDetails($"TURN server {turn[0]} needs -Credential (user name and password).")
+                {
+                    RecommendedAction = "Give -Credential, or per server: -IceServer @{ Urls = 'turn:host:3478'; Username = 'user'; Credential = $secureString }.",
+                },
+            });
         }
-        var network = credential!.GetNetworkCredential();
-        list.Add(new RTCIceServer { Urls = turn, Username = network.UserName, Credential = network.Password });
+        var shared = credential!.GetNetworkCredential();
+        list.Add(new RTCIceServer { Urls = turn, Username = shared.UserName, Credential = shared.Password });
         return list;
     }
 

@@ -14,11 +14,16 @@ namespace WebRtcPS.Commands.Ice;
 [OutputType(typeof(IceServerTestResult))]
 public sealed class TestWrtcIceServerCommand : AsyncPipelineCmdlet
 {
-    /// <summary>stun:HOST[:PORT], turn:HOST[:PORT][?transport=udp|tcp], turns:HOST[:PORT].</summary>
+    /// <summary>
+    /// stun:HOST[:PORT], turn:HOST[:PORT][?transport=udp|tcp], turns:HOST[:PORT]; or RTCIceServer-shaped
+    /// hashtables and objects (Import-Csv rows with Urls, Username, Credential) with their own credentials.
+    /// </summary>
     [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("Url", "IceServer")]
+    [Alias("Url", "Urls", "IceServer")]
     [ValidateNotNullOrEmpty]
-    public string[] Uri { get; set; } = [];
+    [IceServerTransformation]
+    [ArgumentCompleter(typeof(Completion.IceServerCompleter))]
+    public IceServer[] Uri { get; set; } = [];
 
     /// <summary>TURN user name and password.</summary>
     [Parameter]
@@ -36,20 +41,21 @@ public sealed class TestWrtcIceServerCommand : AsyncPipelineCmdlet
 
     protected override void ProcessRecord()
     {
-        var credential = Credential?.GetNetworkCredential();
         using var log = OpenEngineLog();
         var progress = new ProgressReporter("Testing ICE servers");
+        var entries = Uri.SelectMany(s => s.Urls.Select(u => (u, (s.ToCredential() ?? Credential)?.GetNetworkCredential()))).ToArray();
         var index = 0;
-        foreach (var text in Uri)
+        foreach (var (text, credential) in entries)
         {
             index++;
-            WriteProgress(progress.Count(index - 1, Uri.Length, $"Server {index} of {Uri.Length}", text));
+            WriteProgress(progress.Count(index - 1, entries.Length, $"Server {index} of {entries.Length}", text));
             if (!IceServerUri.TryParse(text, out var uri, out var error))
             {
                 WriteError(new ErrorRecord(new ArgumentException($"'{text}' is not a STUN or TURN URI: {error}"),
                     "InvalidIceServerUri", ErrorCategory.InvalidArgument, text));
                 continue;
             }
+            Completion.IceServerCompleter.Remember([uri.ToString()]);
             if (!uri.IsStun && credential is null)
                 WriteWarning($"{uri}: no -Credential given; a TURN server will answer 401 (Authentication failed).");
             if (SkipCertificateCheck && uri.Scheme is IceServerScheme.Turns or IceServerScheme.Stuns)

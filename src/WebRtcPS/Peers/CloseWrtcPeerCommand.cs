@@ -10,9 +10,16 @@ public sealed class CloseWrtcPeerCommand : AsyncPipelineCmdlet
 {
     private const string PeerSet = "Peer";
     private const string AllSet = "All";
+    private const string IdSet = "Id";
 
     [Parameter(ParameterSetName = PeerSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public WrtcPeer[] Peer { get; set; } = [];
+
+    /// <summary>Peers by id (completes this session's peers); bound by property name from Get-WrtcPeer.</summary>
+    [Parameter(ParameterSetName = IdSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.PeerIdCompleter))]
+    public string[] Id { get; set; } = [];
 
     /// <summary>Closes every peer of this session.</summary>
     [Parameter(ParameterSetName = AllSet, Mandatory = true)]
@@ -23,7 +30,13 @@ public sealed class CloseWrtcPeerCommand : AsyncPipelineCmdlet
 
     protected override void ProcessRecord()
     {
-        foreach (var peer in ParameterSetName == AllSet ? PeerRegistry.All.ToArray() : Peer)
+        var peers = ParameterSetName switch
+        {
+            AllSet => PeerRegistry.All.ToArray(),
+            IdSet => Id.Select(id => PeerLookup.Find(this, id)).OfType<WrtcPeer>().ToArray(),
+            _ => Peer,
+        };
+        foreach (var peer in peers)
         {
             if (!ShouldProcess($"{peer.Id} -> {peer.RemoteId}", "Close WebRTC peer")) continue;
             PeerRegistry.Remove(peer);

@@ -12,7 +12,7 @@ namespace WebRtcPS.Commands.Peers;
 [Cmdlet(VerbsCommunications.Connect, "WrtcPeer", DefaultParameterSetName = NewPeerSet)]
 [OutputType(typeof(IceCandidateEvent), typeof(StateChange), typeof(SelectedCandidatePair), typeof(WrtcMessage), typeof(WrtcPeer))]
 [OutputType("System.Management.Automation.Job")]
-public sealed class ConnectWrtcPeerCommand : PeerConfigurationCmdlet
+public sealed partial class ConnectWrtcPeerCommand : PeerConfigurationCmdlet
 {
     private const string PeerSet = "Peer";
 
@@ -33,6 +33,11 @@ public sealed class ConnectWrtcPeerCommand : PeerConfigurationCmdlet
     [Parameter]
     [ValidateRange(1, 3600)]
     public int TimeoutSec { get; set; } = 30;
+
+    /// <summary>Only these events in the output (Candidate, State, Pair, Message); all when omitted.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public PeerEventType[]? Include { get; set; }
 
     /// <summary>Also output the connected peer, for Send-WrtcMessage and Receive-WrtcMessage (and keep it open).</summary>
     [Parameter]
@@ -136,7 +141,7 @@ public sealed class ConnectWrtcPeerCommand : PeerConfigurationCmdlet
     {
         if (progress.On(e) is { } record) PostProgress(record);
         var output = PeerEventWriter.ToOutput(peer, e, out var verbose, out var warning);
-        if (output is not null) PostObject(output);
+        if (output is not null && IsIncluded(output)) PostObject(output);
         if (verbose is not null) PostVerbose(verbose);
         if (warning is not null) PostWarning(warning);
     }

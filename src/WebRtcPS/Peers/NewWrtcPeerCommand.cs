@@ -5,7 +5,7 @@ namespace WebRtcPS.Commands.Peers;
 /// <summary>Creates a peer (configuration only, not connected) for Connect-WrtcPeer.</summary>
 [Cmdlet(VerbsCommon.New, "WrtcPeer", DefaultParameterSetName = NewPeerSet)]
 [OutputType(typeof(WrtcPeer))]
-public sealed class NewWrtcPeerCommand : PeerConfigurationCmdlet
+public sealed partial class NewWrtcPeerCommand : PeerConfigurationCmdlet
 {
     protected override void ProcessRecord()
     {

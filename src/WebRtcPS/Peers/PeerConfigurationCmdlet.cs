@@ -18,7 +18,7 @@ public abstract partial class PeerConfigurationCmdlet : AsyncPipelineCmdlet
 
     /// <summary>Offerer (opens the channel, sends the offer) or Answerer (waits for the offer).</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
-    public SeedPeerRole Role { get; set; } = SeedPeerRole.Offerer;
+    public PeerRole Role { get; set; } = PeerRole.Offerer;
 
     /// <summary>This peer's id on the signaling server (offer-peer-1 / answer-peer-1 by role).</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
@@ -30,16 +30,21 @@ public abstract partial class PeerConfigurationCmdlet : AsyncPipelineCmdlet
     [ValidateNotNullOrEmpty]
     public string? RemoteId { get; set; }
 
-    /// <summary>The signaling server's base URL, e.g. http://host:8080.</summary>
-    [Parameter(ParameterSetName = NewPeerSet)]
-    [Alias("SignalingAddr")]
-    [ValidateNotNullOrEmpty]
-    public string? SignalingUri { get; set; }
+    /// <summary>
+    /// The signaling server's base URL, e.g. http://host:8080. Each cmdlet declares it (see
+    /// PeerSignalingUri.cs): mandatory where a peer needs it, optional for Test-WrtcConnection's local test.
+    /// </summary>
+    public abstract string? SignalingUri { get; set; }
 
-    /// <summary>STUN and TURN servers: stun:HOST:PORT, turn:HOST:PORT?transport=udp|tcp, turns:HOST:PORT.</summary>
+    /// <summary>
+    /// STUN and TURN servers: stun:HOST:PORT, turn:HOST:PORT?transport=udp|tcp, turns:HOST:PORT, or
+    /// RTCIceServer-shaped hashtables @{ Urls = ...; Username = ...; Credential = ... }.
+    /// </summary>
     [Parameter(ParameterSetName = NewPeerSet)]
     [ValidateNotNullOrEmpty]
-    public string[]? IceServer { get; set; }
+    [IceServerTransformation]
+    [ArgumentCompleter(typeof(Completion.IceServerCompleter))]
+    public IceServer[]? IceServer { get; set; }
 
     /// <summary>TURN user name and password.</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
@@ -58,8 +63,12 @@ public abstract partial class PeerConfigurationCmdlet : AsyncPipelineCmdlet
     [ValidateNotNullOrEmpty]
     public string ChannelLabel { get; set; } = SeedPeerOptions.DefaultLabel;
 
-    /// <summary>Ordered delivery (the default); -Ordered:$false for unordered.</summary>
+    /// <summary>Unordered delivery on the channel (ordered is the default).</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
+    public SwitchParameter Unordered { get; set; }
+
+    /// <summary>Obsolete (kept for scripts written before -Unordered): -Ordered:$false is -Unordered.</summary>
+    [Parameter(ParameterSetName = NewPeerSet, DontShow = true)]
     public SwitchParameter Ordered { get; set; }
 
     /// <summary>Partial reliability: at most this many retransmissions per message.</summary>
@@ -79,6 +88,7 @@ public abstract partial class PeerConfigurationCmdlet : AsyncPipelineCmdlet
     /// <summary>Gather only on these interfaces (names such as eth0, or addresses).</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.InterfaceCompleter))]
     public string[]? Interface { get; set; }
 
     /// <summary>Host candidate transports: Udp (default), Tcp (ICE-TCP, RFC 6544) or both.</summary>
@@ -113,7 +123,7 @@ public abstract partial class PeerConfigurationCmdlet : AsyncPipelineCmdlet
         }
 
         var servers = IceParameterHelpers.ParseIceServers(this, IceServer);
-        var iceServers = IceParameterHelpers.IceServers(this, servers, Credential);
+        var iceServers = IceParameterHelpers.IceServers(this, IceServer, Credential);
         if (RelayOnly && !servers.Any(s => !s.IsStun))
             Fail(new ArgumentException("-RelayOnly needs at least one TURN server in -IceServer (turn: or turns:) and -Credential."),
                 "RelayOnlyWithoutTurn", ErrorCategory.InvalidArgument, null);
@@ -133,12 +143,15 @@ public abstract partial class PeerConfigurationCmdlet : AsyncPipelineCmdlet
             Certificates = NewCertificate ? [] : [SharedCertificate.Get()],
         };
 
-        var ordered = !MyInvocation.BoundParameters.ContainsKey(nameof(Ordered)) || Ordered.ToBool();
+        if (Unordered && MyInvocation.BoundParameters.ContainsKey(nameof(Ordered)) && Ordered)
+            Fail(new ArgumentException("-Unordered and -Ordered contradict each other; use -Unordered alone (-Ordered is obsolete)."),
+                "OrderedConflict", ErrorCategory.InvalidArgument, null);
+        var ordered = !Unordered && (!MyInvocation.BoundParameters.ContainsKey(nameof(Ordered)) || Ordered.ToBool());
         try
         {
             return new SeedPeerOptions
             {
-                Role = Role,
+                Role = Role.ToSeedRole(),
                 Id = Id,
                 RemoteId = RemoteId,
                 SignalingUri = signaling!,
@@ -163,8 +176,8 @@ public abstract partial class PeerConfigurationCmdlet : AsyncPipelineCmdlet
     /// <summary>True when any configuration parameter was given (they conflict with -Peer).</summary>
     protected bool AnyConfigurationBound() =>
         new[] { nameof(Role), nameof(Id), nameof(RemoteId), nameof(SignalingUri), nameof(IceServer), nameof(Credential), nameof(RelayOnly), nameof(SkipCertificateCheck),
-                nameof(ChannelLabel), nameof(Ordered), nameof(MaxRetransmits), nameof(MaxPacketLifeTimeMs), nameof(IncludeLoopback), nameof(Interface), nameof(Protocol),
-                nameof(SignalingToken), nameof(SignalingCertificateThumbprint) }
+                nameof(ChannelLabel), nameof(Unordered), nameof(Ordered), nameof(MaxRetransmits), nameof(MaxPacketLifeTimeMs), nameof(IncludeLoopback), nameof(Interface), nameof(Protocol),
+                nameof(SignalingToken), nameof(SignalingCertificateThumbprint), nameof(NewCertificate), nameof(MdnsHostCandidates) }
             .Any(MyInvocation.BoundParameters.ContainsKey);
 
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]

@@ -4,22 +4,18 @@ using WebRtcPS.Signaling.Peers;
 namespace WebRtcPS;
 
 /// <summary>A state change of one of a peer's state machines (Ice, Connection, Signaling, Gathering, Dtls, Sctp, Channel).</summary>
-public sealed class StateChange
+public sealed class StateChange : PeerEvent
 {
     internal StateChange(string peerId, SeedPeerStateEvent e)
+        : base(peerId, e.Timestamp, e.Elapsed)
     {
-        Timestamp = e.Timestamp.LocalDateTime;
-        ElapsedMs = Math.Round(e.Elapsed.TotalMilliseconds, 1);
-        PeerId = peerId;
         Machine = e.Machine.ToString();
         From = e.From;
         To = e.To;
         Detail = e.Detail;
     }
 
-    public DateTime Timestamp { get; }
-    public double ElapsedMs { get; }
-    public string PeerId { get; }
+    public override PeerEventType EventType => PeerEventType.State;
     public string Machine { get; }
     public string From { get; }
     public string To { get; }
@@ -29,13 +25,11 @@ public sealed class StateChange
 }
 
 /// <summary>The candidate pair ICE selected: how the connection was made.</summary>
-public sealed class SelectedCandidatePair
+public sealed class SelectedCandidatePair : PeerEvent
 {
     internal SelectedCandidatePair(string peerId, DateTimeOffset timestamp, TimeSpan elapsed, RTCIceCandidatePair pair)
+        : base(peerId, timestamp, elapsed)
     {
-        Timestamp = timestamp.LocalDateTime;
-        ElapsedMs = Math.Round(elapsed.TotalMilliseconds, 1);
-        PeerId = peerId;
         Protocol = pair.Local.Protocol.ToString().ToLowerInvariant();
         LocalType = pair.Local.Type.ToString().ToLowerInvariant();
         LocalAddress = pair.Local.Address;
@@ -45,9 +39,7 @@ public sealed class SelectedCandidatePair
         RemotePort = pair.Remote.Port;
     }
 
-    public DateTime Timestamp { get; }
-    public double ElapsedMs { get; }
-    public string PeerId { get; }
+    public override PeerEventType EventType => PeerEventType.Pair;
     public string Protocol { get; }
     public string LocalType { get; }
     public string LocalAddress { get; }
@@ -67,13 +59,11 @@ public enum MessageDirection
 }
 
 /// <summary>A data-channel message.</summary>
-public sealed class WrtcMessage
+public sealed class WrtcMessage : PeerEvent
 {
     internal WrtcMessage(string peerId, DateTimeOffset timestamp, TimeSpan elapsed, MessageDirection direction, string label, bool isText, byte[] data)
+        : base(peerId, timestamp, elapsed)
     {
-        Timestamp = timestamp.LocalDateTime;
-        ElapsedMs = Math.Round(elapsed.TotalMilliseconds, 1);
-        PeerId = peerId;
         Direction = direction;
         Label = label;
         IsBinary = !isText;
@@ -82,9 +72,7 @@ public sealed class WrtcMessage
         Length = data.Length;
     }
 
-    public DateTime Timestamp { get; }
-    public double ElapsedMs { get; }
-    public string PeerId { get; }
+    public override PeerEventType EventType => PeerEventType.Message;
     public MessageDirection Direction { get; }
     public string Label { get; }
     public bool IsBinary { get; }

@@ -8,12 +8,21 @@ namespace WebRtcPS.Commands.Peers;
 /// Receives messages from a connected peer's channel: -Count of them, within -TimeoutSec; or with
 /// -Continuous every message as it comes, until Ctrl+C, -TimeoutSec (when given) or the channel closes.
 /// </summary>
-[Cmdlet(VerbsCommunications.Receive, "WrtcMessage")]
+[Cmdlet(VerbsCommunications.Receive, "WrtcMessage", DefaultParameterSetName = PeerSet)]
 [OutputType(typeof(WrtcMessage))]
 public sealed class ReceiveWrtcMessageCommand : AsyncPipelineCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true)]
+    private const string PeerSet = "Peer";
+    private const string IdSet = "Id";
+
+    [Parameter(ParameterSetName = PeerSet, Mandatory = true, Position = 0, ValueFromPipeline = true)]
     public WrtcPeer Peer { get; set; } = null!;
+
+    /// <summary>The peer by id (completes this session's peers); bound by property name from Get-WrtcPeer.</summary>
+    [Parameter(ParameterSetName = IdSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.PeerIdCompleter))]
+    public string Id { get; set; } = "";
 
     [Parameter]
     [ValidateRange(1, int.MaxValue)]
@@ -33,6 +42,11 @@ public sealed class ReceiveWrtcMessageCommand : AsyncPipelineCmdlet
         {
             ThrowTerminatingError(new ErrorRecord(new ArgumentException("-Count and -Continuous cannot be used together: -Continuous receives until Ctrl+C, -TimeoutSec or the channel closes."),
                 "ContinuousWithCount", ErrorCategory.InvalidArgument, null));
+        }
+        if (ParameterSetName == IdSet)
+        {
+            if (PeerLookup.Find(this, Id) is not { } byId) return;
+            Peer = byId;
         }
         var session = Peer.Session;
         if (session is null)

@@ -10,15 +10,27 @@ public sealed class SendWrtcMessageCommand : AsyncPipelineCmdlet
 {
     private const string TextSet = "Text";
     private const string BytesSet = "Bytes";
+    private const string IdTextSet = "IdText";
+    private const string IdBytesSet = "IdBytes";
 
-    [Parameter(Mandatory = true, Position = 0)]
+    [Parameter(ParameterSetName = TextSet, Mandatory = true, Position = 0)]
+    [Parameter(ParameterSetName = BytesSet, Mandatory = true, Position = 0)]
     public WrtcPeer Peer { get; set; } = null!;
 
+    /// <summary>The peer by id (completes this session's peers); bound by property name from Get-WrtcPeer.</summary>
+    [Parameter(ParameterSetName = IdTextSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = IdBytesSet, Mandatory = true, ValueFromPipelineByPropertyName = true)]
+    [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.PeerIdCompleter))]
+    public string Id { get; set; } = "";
+
     [Parameter(ParameterSetName = TextSet, Mandatory = true, Position = 1, ValueFromPipeline = true)]
+    [Parameter(ParameterSetName = IdTextSet, Mandatory = true, Position = 1, ValueFromPipeline = true)]
     [AllowEmptyString]
     public string Message { get; set; } = "";
 
     [Parameter(ParameterSetName = BytesSet, Mandatory = true)]
+    [Parameter(ParameterSetName = IdBytesSet, Mandatory = true)]
     public byte[] Bytes { get; set; } = [];
 
     /// <summary>Output each sent message.</summary>
@@ -27,6 +39,8 @@ public sealed class SendWrtcMessageCommand : AsyncPipelineCmdlet
 
     protected override void ProcessRecord()
     {
+        if (ParameterSetName is IdTextSet or IdBytesSet && PeerLookup.Find(this, Id) is { } byId) Peer = byId;
+        else if (ParameterSetName is IdTextSet or IdBytesSet) return;
         var session = Peer.Session;
         if (session?.DataChannel is not { ReadyState: RTCDataChannelState.Open } channel)
         {
@@ -34,7 +48,7 @@ public sealed class SendWrtcMessageCommand : AsyncPipelineCmdlet
                 "PeerNotConnected", ErrorCategory.InvalidOperation, Peer));
             return;
         }
-        var isText = ParameterSetName == TextSet;
+        var isText = ParameterSetName is TextSet or IdTextSet;
         var data = isText ? System.Text.Encoding.UTF8.GetBytes(Message) : Bytes;
         try
         {

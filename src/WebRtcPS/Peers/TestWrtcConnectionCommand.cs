@@ -11,7 +11,7 @@ namespace WebRtcPS.Commands.Peers;
 [Cmdlet(VerbsDiagnostic.Test, "WrtcConnection", DefaultParameterSetName = NewPeerSet)]
 [OutputType(typeof(ConnectionTestResult), typeof(bool))]
 [OutputType("System.Management.Automation.Job")]
-public sealed class TestWrtcConnectionCommand : PeerConfigurationCmdlet
+public sealed partial class TestWrtcConnectionCommand : PeerConfigurationCmdlet
 {
     [Parameter]
     [ValidateRange(1, 3600)]

@@ -10,6 +10,7 @@ public sealed class GetWrtcSignalingServerCommand : PSCmdlet
     /// <summary>Only the servers on these ports.</summary>
     [Parameter(Position = 0, ValueFromPipelineByPropertyName = true)]
     [ValidateRange(1, 65535)]
+    [ArgumentCompleter(typeof(Completion.SignalingPortCompleter))]
     public int[]? Port { get; set; }
 
     protected override void ProcessRecord()

@@ -12,7 +12,7 @@ namespace WebRtcPS.Commands.Signaling;
 /// Starts the seed-compatible signaling server in this session. With -Wait it stays in the
 /// foreground, writing what it routes to -Verbose, until Ctrl+C stops it.
 /// </summary>
-[Cmdlet(VerbsLifecycle.Start, "WrtcSignalingServer")]
+[Cmdlet(VerbsLifecycle.Start, "WrtcSignalingServer", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Low)]
 [OutputType(typeof(SignalingServerInfo))]
 public sealed partial class StartWrtcSignalingServerCommand : PSCmdlet, IDisposable
 {
@@ -26,6 +26,7 @@ public sealed partial class StartWrtcSignalingServerCommand : PSCmdlet, IDisposa
     /// <summary>Address to listen on; every address (IPv6 and IPv4) when omitted.</summary>
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(Completion.InterfaceCompleter))]
     public string? ListenAddress { get; set; }
 
     [Parameter]
@@ -60,6 +61,10 @@ public sealed partial class StartWrtcSignalingServerCommand : PSCmdlet, IDisposa
             });
         }
 
+        // It opens a port to the network (every address by default): -WhatIf and -Confirm say where.
+        var where = address is null ? $"every address (IPv6 and IPv4), port {Port}" : $"{address}, port {Port}";
+        if (!ShouldProcess(where, "Start signaling server")) return;
+
         var options = new SignalingServerOptions
         {
             Port = Port,
@@ -83,10 +88,10 @@ public sealed partial class StartWrtcSignalingServerCommand : PSCmdlet, IDisposa
         catch (Exception ex) when (ex is IOException or SocketException || ex.InnerException is SocketException)
         {
             log.Dispose();
-            var where = $"{address?.ToString() ?? "*"}:{Port}";
-            ThrowTerminatingError(new ErrorRecord(ex, "SignalingServerBindFailed", ErrorCategory.ResourceUnavailable, where)
+            var endpoint = $"{address?.ToString() ?? "*"}:{Port}";
+            ThrowTerminatingError(new ErrorRecord(ex, "SignalingServerBindFailed", ErrorCategory.ResourceUnavailable, endpoint)
             {
-                ErrorDetails = new ErrorDetails($"Cannot listen on {where}: {ex.Message}")
+                ErrorDetails = new ErrorDetails($"Cannot listen on {endpoint}: {ex.Message}")
                 {
                     RecommendedAction = "Choose another -Port (0 picks a free one) or stop what holds this one (Get-WrtcSignalingServer).",
                 },

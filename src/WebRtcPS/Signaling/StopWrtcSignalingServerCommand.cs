@@ -18,6 +18,7 @@ public sealed class StopWrtcSignalingServerCommand : PSCmdlet
 
     [Parameter(ParameterSetName = ByPort, Mandatory = true)]
     [ValidateRange(1, 65535)]
+    [ArgumentCompleter(typeof(Completion.SignalingPortCompleter))]
     public int[] Port { get; set; } = [];
 
     [Parameter(ParameterSetName = AllServers, Mandatory = true)]
