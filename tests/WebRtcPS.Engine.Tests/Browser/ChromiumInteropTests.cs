@@ -118,8 +118,12 @@ public class ChromiumInteropTests(ChromiumLab lab)
         Assert.Equal("prflx", remote.GetProperty("type").GetString());
     }
 
-    /// <summary>Enable once the ICE agent resolves .local candidates (issue 14, the mdns helper's part).</summary>
-    [SkippableTheory(Skip = "enable once mDNS resolution of remote .local candidates lands in the ICE agent (issue 14)")]
+    /// <summary>Our ICE agent resolves .local names now (Mdns.Tests.ps1 proves it between WebRtcPS
+    /// peers), but against Chromium the pair is still selected as prflx: Chromium's checks arrive
+    /// before the look-up answers in this namespace (which has no multicast route yet), and the
+    /// selected pair is reported as first selected. Skipped, and allow-listed with that reason,
+    /// until both are fixed (issue 14).</summary>
+    [SkippableTheory(Skip = "Chromium's .local names: the pair is selected as prflx before the look-up answers in the browser namespace (issue 14, open)")]
     [MemberData(nameof(Roles))]
     public async Task ChromiumMdnsHostCandidatesAreResolved(string chromiumRole)
     {
