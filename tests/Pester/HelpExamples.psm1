@@ -28,7 +28,12 @@ function Get-HelpExample([string] $Path) {
         if ($line -match '^## ' -and $line -ne '## EXAMPLES') { $title = $null }
         if ($title -and $line -eq '```powershell') { $block = [Collections.Generic.List[string]]::new(); continue }
         if ($null -ne $block -and $line -eq '```') {
-            $examples.Add(@{ Page = $name; Title = $title; Code = $block -join "`n" }); $block = $null; $title = $null; continue
+            # An example that says so in its first line is for several machines (or a browser)
+            # and is covered by the tests it names, not run here.
+            if ($block.Count -eq 0 -or $block[0] -notmatch '^# Not run by the test suite') {
+                $examples.Add(@{ Page = $name; Title = $title; Code = $block -join "`n" })
+            }
+            $block = $null; $title = $null; continue
         }
         if ($null -ne $block) { $block.Add($line) }
     }

@@ -77,7 +77,7 @@ Describe 'A connect that does not end connected releases everything' -Tag 'CI' {
         Get-WrtcPeer -Id $ids.Offer | Should -Not -BeNullOrEmpty
 
         Stop-Stoppable $run | Should -BeLessThan 10
-        Get-WrtcPeer -Id $ids.Offer | Should -BeNullOrEmpty
+        Get-WrtcPeer -Id $ids.Offer -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $after = Wait-Baseline $baseline
         $after.Sockets | Should -BeLessOrEqual $baseline.Sockets
         $after.Threads | Should -BeLessOrEqual $baseline.Threads
@@ -88,7 +88,7 @@ Describe 'A connect that does not end connected releases everything' -Tag 'CI' {
         $ids = New-PeerIds
         Connect-WrtcPeer -Role Offerer -Id $ids.Offer -RemoteId $ids.Answer -SignalingUri $server.Url -Interface 127.0.0.1 -TimeoutSec 1 -ErrorVariable err -ErrorAction SilentlyContinue | Out-Null
         $err[0].FullyQualifiedErrorId | Should -Be 'PeerConnectTimeout,WebRtcPS.Commands.Peers.ConnectWrtcPeerCommand'
-        Get-WrtcPeer -Id $ids.Offer | Should -BeNullOrEmpty
+        Get-WrtcPeer -Id $ids.Offer -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $after = Wait-Baseline $baseline
         $after.Sockets | Should -BeLessOrEqual $baseline.Sockets
         $after.Threads | Should -BeLessOrEqual $baseline.Threads
@@ -115,7 +115,7 @@ Describe 'A connect that does not end connected releases everything' -Tag 'CI' {
         $answerer | Remove-Job -Force
         ($events | Where-Object { $_ -is [WebRtcPS.WrtcMessage] -and $_.Direction -eq 'Received' }).Text | Should -Be 'Hello from the Answerer!'
         ($answererEvents | Where-Object { $_ -is [WebRtcPS.WrtcMessage] -and $_.Direction -eq 'Received' }).Text | Should -Be 'Hello from the Offerer!'
-        Get-WrtcPeer -Id $ids.Offer, $ids.Answer | Should -BeNullOrEmpty
+        Get-WrtcPeer -Id $ids.Offer, $ids.Answer -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
     }
 }
 
@@ -166,11 +166,11 @@ Describe 'Ctrl+C during a receive and a test' -Tag 'CI' {
         $baseline = Get-ResourceCount
         $ids = New-PeerIds
         $job = Connect-WrtcPeer -Role Offerer -Id $ids.Offer -RemoteId $ids.Answer -SignalingUri $server.Url -Interface 127.0.0.1 -TimeoutSec 300 -AsJob
-        Wait-Until { Get-WrtcPeer -Id $ids.Offer } -What 'the job to register its peer'
+        Wait-Until { Get-WrtcPeer -Id $ids.Offer -ErrorAction SilentlyContinue } -What 'the job to register its peer'
         $job | Stop-Job
         $job.State | Should -Be 'Stopped'
         $job | Remove-Job -Force
-        Get-WrtcPeer -Id $ids.Offer | Should -BeNullOrEmpty
+        Get-WrtcPeer -Id $ids.Offer -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $after = Wait-Baseline $baseline
         $after.Sockets | Should -BeLessOrEqual $baseline.Sockets
         $after.Threads | Should -BeLessOrEqual $baseline.Threads
