@@ -134,7 +134,7 @@ Describe 'Connect-WrtcPeer' -Tag 'CI' {
 
     It 'rejects bad parameters with clear errors' {
         { Connect-WrtcPeer -SignalingUri 'ftp://x' -ErrorAction Stop } | Should -Throw -ErrorId 'InvalidSignalingUri,WebRtcPS.Commands.Peers.ConnectWrtcPeerCommand'
-        { New-WrtcPeer -SignalingUri $server.Url -MaxRetransmits 0 -MaxPacketLifeTimeMs 100 } | Should -Throw -ErrorId 'PartialReliabilityConflict,WebRtcPS.Commands.Peers.NewWrtcPeerCommand'
+        { New-WrtcPeer -SignalingUri $server.Url -MaxRetransmits 0 -MaxPacketLifeTimeMs 100 } | Should -Throw -ErrorId 'AmbiguousParameterSet,WebRtcPS.Commands.Peers.NewWrtcPeerCommand' # one policy per parameter set (issue 13)
         # -SignalingUri is mandatory (issue 13): the binder, not a run-time check, reports it missing.
         { New-WrtcPeer -ErrorAction Stop } | Should -Throw -ErrorId 'MissingMandatoryParameter,WebRtcPS.Commands.Peers.NewWrtcPeerCommand'
         { New-WrtcPeer -SignalingUri $server.Url -IceServer 'nope:x' } | Should -Throw -ErrorId 'InvalidIceServerUri,WebRtcPS.Commands.Peers.NewWrtcPeerCommand'

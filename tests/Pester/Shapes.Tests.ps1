@@ -57,7 +57,34 @@ Describe 'Parameter shapes' -Tag 'CI' {
             $p = (Get-Command $name).Parameters.SignalingUri.Attributes | Where-Object { $_ -is [Parameter] }
             $p.Mandatory | Should -BeTrue -Because $name
         }
-        ((Get-Command Test-WrtcConnection).Parameters.SignalingUri.Attributes | Where-Object { $_ -is [Parameter] }).Mandatory | Should -BeFalse
+        # Optional for Test-WrtcConnection: the local sets lack it, the remote sets require it.
+        $testSets = (Get-Command Test-WrtcConnection).ParameterSets
+        ($testSets | Where-Object IsDefault).Parameters.Name | Should -Not -Contain 'SignalingUri'
+        foreach ($set in $testSets | Where-Object Name -Like 'Remote*') {
+            ($set.Parameters | Where-Object Name -EQ 'SignalingUri').IsMandatory | Should -BeTrue -Because $set.Name
+        }
+    }
+
+    It 'has local and remote sets for Test-WrtcConnection, one partial-reliability policy per set' {
+        $sets = (Get-Command Test-WrtcConnection).ParameterSets
+        $sets.Name | Sort-Object | Should -Be @('Local', 'LocalMaxPacketLifeTime', 'LocalMaxRetransmits', 'Remote', 'RemoteMaxPacketLifeTime', 'RemoteMaxRetransmits')
+        foreach ($set in $sets) {
+            $names = $set.Parameters.Name
+            ($names -contains 'MaxRetransmits' -and $names -contains 'MaxPacketLifeTimeMs') | Should -BeFalse -Because $set.Name
+            foreach ($remoteOnly in 'SignalingUri', 'Role', 'Id', 'RemoteId') {
+                ($names -contains $remoteOnly) | Should -Be ($set.Name -like 'Remote*') -Because "$($set.Name) -$remoteOnly"
+            }
+        }
+        foreach ($name in 'New-WrtcPeer', 'Connect-WrtcPeer') {
+            foreach ($set in (Get-Command $name).ParameterSets) {
+                ($set.Parameters.Name -contains 'MaxRetransmits' -and $set.Parameters.Name -contains 'MaxPacketLifeTimeMs') | Should -BeFalse -Because "$name $($set.Name)"
+            }
+        }
+        # The binder rejects what a local test cannot use and two policies together, before anything runs.
+        { Test-WrtcConnection -Role Answerer -ErrorAction Stop } | Should -Throw -ErrorId 'AmbiguousParameterSet,WebRtcPS.Commands.Peers.TestWrtcConnectionCommand'
+        { Test-WrtcConnection -MaxRetransmits 0 -MaxPacketLifeTimeMs 100 -ErrorAction Stop } | Should -Throw -ErrorId 'AmbiguousParameterSet,WebRtcPS.Commands.Peers.TestWrtcConnectionCommand'
+        { Test-WrtcConnection -SignalingUri $server.Url -MaxRetransmits 0 -MaxPacketLifeTimeMs 100 -ErrorAction Stop } | Should -Throw -ErrorId 'AmbiguousParameterSet,WebRtcPS.Commands.Peers.TestWrtcConnectionCommand'
+        { Connect-WrtcPeer -SignalingUri $server.Url -MaxRetransmits 0 -MaxPacketLifeTimeMs 100 -ErrorAction Stop } | Should -Throw -ErrorId 'AmbiguousParameterSet,WebRtcPS.Commands.Peers.ConnectWrtcPeerCommand'
     }
 
     It 'asks before starting a signaling server (-WhatIf starts none)' {

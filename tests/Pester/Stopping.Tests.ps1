@@ -176,3 +176,30 @@ Describe 'Ctrl+C during a receive and a test' -Tag 'CI' {
         $after.Threads | Should -BeLessOrEqual $baseline.Threads
     }
 }
+
+Describe 'Ctrl+C on a foreground signaling server' -Tag 'CI' {
+    It 'stops Start-WrtcSignalingServer -Wait promptly, with its server stopped and its port free, also with streams open' {
+        foreach ($round in 1..3) {
+            $run = Start-Stoppable 'Start-WrtcSignalingServer -Port 0 -ListenAddress 127.0.0.1 -Wait'
+            Wait-Until { $run.Output.Count -ge 1 } -What 'the server to be up'
+            $info = $run.Output[0]
+            Get-WrtcSignalingServer -Port $info.Port | Should -Not -BeNullOrEmpty
+            # A peer's /receive stream is open, as when peers are connected to it.
+            $client = [System.Net.Http.HttpClient]::new()
+            $stream = $client.GetAsync("$($info.Url)receive?id=stop-$round", [System.Net.Http.HttpCompletionOption]::ResponseHeadersRead)
+            Wait-Until { $stream.IsCompleted } -What 'the /receive stream to open'
+            # Ctrl+C, bounded: a hang fails the test instead of stalling the suite.
+            $clock = [System.Diagnostics.Stopwatch]::StartNew()
+            $stop = $run.PowerShell.BeginStop($null, $null)
+            $stop.AsyncWaitHandle.WaitOne([TimeSpan]::FromSeconds(30)) | Should -BeTrue -Because "round $($round): Stop() returns"
+            $clock.Elapsed.TotalSeconds | Should -BeLessThan 10
+            $run.PowerShell.EndStop($stop)
+            $run.PowerShell.Dispose()
+            $client.Dispose()
+            Get-WrtcSignalingServer -Port $info.Port -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $listener = [System.Net.Sockets.TcpListener]::new([ipaddress]::Loopback, $info.Port)
+            { $listener.Start() } | Should -Not -Throw -Because "port $($info.Port) is free again"
+            $listener.Stop()
+        }
+    }
+}

@@ -10,13 +10,17 @@ public abstract partial class PeerConfigurationCmdlet
 {
     /// <summary>Bearer token for a server started with -AccessToken or -IdToken (sent as Authorization: Bearer).</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
+    [Parameter(ParameterSetName = NewPeerMaxRetransmitsSet)]
+    [Parameter(ParameterSetName = NewPeerMaxPacketLifeTimeSet)]
     [ValidateNotNull]
-    public SecureString? SignalingToken { get; set; }
+    public virtual SecureString? SignalingToken { get; set; }
 
     /// <summary>Trust the https:// signaling server whose certificate has this SHA-256 (or SHA-1) fingerprint, e.g. a -SelfSigned one.</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
+    [Parameter(ParameterSetName = NewPeerMaxRetransmitsSet)]
+    [Parameter(ParameterSetName = NewPeerMaxPacketLifeTimeSet)]
     [ValidateNotNullOrEmpty]
-    public string? SignalingCertificateThumbprint { get; set; }
+    public virtual string? SignalingCertificateThumbprint { get; set; }
 
     /// <summary>Null when nothing differs from the defaults (the seed protocol: no token, the system's certificate check).</summary>
     private SignalingClientOptions? BuildSignalingClientOptions()

@@ -14,21 +14,31 @@ namespace WebRtcPS.Commands.Peers;
 /// </summary>
 public abstract partial class PeerConfigurationCmdlet : AsyncPipelineCmdlet
 {
+    // A new peer's parameter sets: no partial reliability, or exactly one of the two policies
+    // (RFC 8831 section 6.1: one per channel), so the binder rejects both together.
     protected const string NewPeerSet = "NewPeer";
+    protected const string NewPeerMaxRetransmitsSet = "NewPeerMaxRetransmits";
+    protected const string NewPeerMaxPacketLifeTimeSet = "NewPeerMaxPacketLifeTime";
 
     /// <summary>Offerer (opens the channel, sends the offer) or Answerer (waits for the offer).</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
-    public PeerRole Role { get; set; } = PeerRole.Offerer;
+    [Parameter(ParameterSetName = NewPeerMaxRetransmitsSet)]
+    [Parameter(ParameterSetName = NewPeerMaxPacketLifeTimeSet)]
+    public virtual PeerRole Role { get; set; } = PeerRole.Offerer;
 
     /// <summary>This peer's id on the signaling server (offer-peer-1 / answer-peer-1 by role).</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
+    [Parameter(ParameterSetName = NewPeerMaxRetransmitsSet)]
+    [Parameter(ParameterSetName = NewPeerMaxPacketLifeTimeSet)]
     [ValidateNotNullOrEmpty]
-    public string? Id { get; set; }
+    public virtual string? Id { get; set; }
 
     /// <summary>The other peer's id (answer-peer-1 / offer-peer-1 by role).</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
+    [Parameter(ParameterSetName = NewPeerMaxRetransmitsSet)]
+    [Parameter(ParameterSetName = NewPeerMaxPacketLifeTimeSet)]
     [ValidateNotNullOrEmpty]
-    public string? RemoteId { get; set; }
+    public virtual string? RemoteId { get; set; }
 
     /// <summary>
     /// The signaling server's base URL, e.g. http://host:8080. Each cmdlet declares it (see
@@ -41,76 +51,97 @@ public abstract partial class PeerConfigurationCmdlet : AsyncPipelineCmdlet
     /// RTCIceServer-shaped hashtables @{ Urls = ...; Username = ...; Credential = ... }.
     /// </summary>
     [Parameter(ParameterSetName = NewPeerSet)]
+    [Parameter(ParameterSetName = NewPeerMaxRetransmitsSet)]
+    [Parameter(ParameterSetName = NewPeerMaxPacketLifeTimeSet)]
     [ValidateNotNullOrEmpty]
     [IceServerTransformation]
     [ArgumentCompleter(typeof(Completion.IceServerCompleter))]
-    public IceServer[]? IceServer { get; set; }
+    public virtual IceServer[]? IceServer { get; set; }
 
     /// <summary>TURN user name and password.</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
+    [Parameter(ParameterSetName = NewPeerMaxRetransmitsSet)]
+    [Parameter(ParameterSetName = NewPeerMaxPacketLifeTimeSet)]
     [Credential]
-    public PSCredential? Credential { get; set; }
+    public virtual PSCredential? Credential { get; set; }
 
     /// <summary>Accept the TURN and signaling servers' TLS certificates without validating them (self-signed test servers).</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
-    public SwitchParameter SkipCertificateCheck { get; set; }
+    [Parameter(ParameterSetName = NewPeerMaxRetransmitsSet)]
+    [Parameter(ParameterSetName = NewPeerMaxPacketLifeTimeSet)]
+    public virtual SwitchParameter SkipCertificateCheck { get; set; }
 
     /// <summary>Use relay (TURN) candidates only (iceTransportPolicy relay).</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
-    public SwitchParameter RelayOnly { get; set; }
+    [Parameter(ParameterSetName = NewPeerMaxRetransmitsSet)]
+    [Parameter(ParameterSetName = NewPeerMaxPacketLifeTimeSet)]
+    public virtual SwitchParameter RelayOnly { get; set; }
 
     [Parameter(ParameterSetName = NewPeerSet)]
+    [Parameter(ParameterSetName = NewPeerMaxRetransmitsSet)]
+    [Parameter(ParameterSetName = NewPeerMaxPacketLifeTimeSet)]
     [ValidateNotNullOrEmpty]
-    public string ChannelLabel { get; set; } = SeedPeerOptions.DefaultLabel;
+    public virtual string ChannelLabel { get; set; } = SeedPeerOptions.DefaultLabel;
 
     /// <summary>Unordered delivery on the channel (ordered is the default).</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
-    public SwitchParameter Unordered { get; set; }
+    [Parameter(ParameterSetName = NewPeerMaxRetransmitsSet)]
+    [Parameter(ParameterSetName = NewPeerMaxPacketLifeTimeSet)]
+    public virtual SwitchParameter Unordered { get; set; }
 
     /// <summary>Obsolete (kept for scripts written before -Unordered): -Ordered:$false is -Unordered.</summary>
     [Parameter(ParameterSetName = NewPeerSet, DontShow = true)]
-    public SwitchParameter Ordered { get; set; }
+    [Parameter(ParameterSetName = NewPeerMaxRetransmitsSet, DontShow = true)]
+    [Parameter(ParameterSetName = NewPeerMaxPacketLifeTimeSet, DontShow = true)]
+    public virtual SwitchParameter Ordered { get; set; }
 
     /// <summary>Partial reliability: at most this many retransmissions per message.</summary>
-    [Parameter(ParameterSetName = NewPeerSet)]
+    [Parameter(ParameterSetName = NewPeerMaxRetransmitsSet, Mandatory = true)]
     [ValidateRange(0, 65535)]
-    public int? MaxRetransmits { get; set; }
+    public virtual int? MaxRetransmits { get; set; }
 
     /// <summary>Partial reliability: stop retransmitting a message after this many milliseconds.</summary>
-    [Parameter(ParameterSetName = NewPeerSet)]
+    [Parameter(ParameterSetName = NewPeerMaxPacketLifeTimeSet, Mandatory = true)]
     [ValidateRange(0, 65535)]
-    public int? MaxPacketLifeTimeMs { get; set; }
+    public virtual int? MaxPacketLifeTimeMs { get; set; }
 
     /// <summary>Add loopback (127.0.0.1, ::1) host candidates.</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
-    public SwitchParameter IncludeLoopback { get; set; }
+    [Parameter(ParameterSetName = NewPeerMaxRetransmitsSet)]
+    [Parameter(ParameterSetName = NewPeerMaxPacketLifeTimeSet)]
+    public virtual SwitchParameter IncludeLoopback { get; set; }
 
     /// <summary>Gather only on these interfaces (names such as eth0, or addresses).</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
+    [Parameter(ParameterSetName = NewPeerMaxRetransmitsSet)]
+    [Parameter(ParameterSetName = NewPeerMaxPacketLifeTimeSet)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completion.InterfaceCompleter))]
-    public string[]? Interface { get; set; }
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1716", Justification = "The -Interface parameter name users type; overridden only to restate parameter sets.")]
+    public virtual string[]? Interface { get; set; }
 
     /// <summary>Host candidate transports: Udp (default), Tcp (ICE-TCP, RFC 6544) or both.</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
+    [Parameter(ParameterSetName = NewPeerMaxRetransmitsSet)]
+    [Parameter(ParameterSetName = NewPeerMaxPacketLifeTimeSet)]
     [ValidateSet("Udp", "Tcp", IgnoreCase = true)]
-    public string[] Protocol { get; set; } = ["Udp"];
+    public virtual string[] Protocol { get; set; } = ["Udp"];
 
     /// <summary>A DTLS certificate of this peer's own instead of the process's shared one (SharedCertificate).</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
-    public SwitchParameter NewCertificate { get; set; }
+    [Parameter(ParameterSetName = NewPeerMaxRetransmitsSet)]
+    [Parameter(ParameterSetName = NewPeerMaxPacketLifeTimeSet)]
+    public virtual SwitchParameter NewCertificate { get; set; }
 
     /// <summary>Hide the host addresses behind random .local names (mDNS), as browsers do, and answer mDNS queries for them.</summary>
     [Parameter(ParameterSetName = NewPeerSet)]
-    public SwitchParameter MdnsHostCandidates { get; set; }
+    [Parameter(ParameterSetName = NewPeerMaxRetransmitsSet)]
+    [Parameter(ParameterSetName = NewPeerMaxPacketLifeTimeSet)]
+    public virtual SwitchParameter MdnsHostCandidates { get; set; }
 
     /// <summary>The options these parameters describe; a bad value is a terminating error naming it.</summary>
     protected SeedPeerOptions BuildOptions(Uri? signalingOverride = null)
     {
-        if (MaxRetransmits is not null && MaxPacketLifeTimeMs is not null)
-            Fail(new ArgumentException("-MaxRetransmits and -MaxPacketLifeTimeMs cannot be used together (RFC 8831: one partial-reliability policy per channel)."),
-                "PartialReliabilityConflict", ErrorCategory.InvalidArgument, null);
-
         Uri? signaling = signalingOverride;
         if (signaling is null)
         {

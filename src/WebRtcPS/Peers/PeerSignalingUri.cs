@@ -9,6 +9,8 @@ public sealed partial class NewWrtcPeerCommand
 {
     /// <summary>The signaling server's base URL, e.g. http://host:8080 (required: a peer needs one).</summary>
     [Parameter(ParameterSetName = NewPeerSet, Mandatory = true)]
+    [Parameter(ParameterSetName = NewPeerMaxRetransmitsSet, Mandatory = true)]
+    [Parameter(ParameterSetName = NewPeerMaxPacketLifeTimeSet, Mandatory = true)]
     [Alias("SignalingAddr")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(SignalingUriCompleter))]
@@ -19,6 +21,8 @@ public sealed partial class ConnectWrtcPeerCommand
 {
     /// <summary>The signaling server's base URL, e.g. http://host:8080 (required for a new peer).</summary>
     [Parameter(ParameterSetName = NewPeerSet, Mandatory = true)]
+    [Parameter(ParameterSetName = NewPeerMaxRetransmitsSet, Mandatory = true)]
+    [Parameter(ParameterSetName = NewPeerMaxPacketLifeTimeSet, Mandatory = true)]
     [Alias("SignalingAddr")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(SignalingUriCompleter))]
@@ -28,7 +32,9 @@ public sealed partial class ConnectWrtcPeerCommand
 public sealed partial class TestWrtcConnectionCommand
 {
     /// <summary>The signaling server of a remote test; without it both peers run here (a local test).</summary>
-    [Parameter(ParameterSetName = NewPeerSet)]
+    [Parameter(ParameterSetName = RemoteSet, Mandatory = true)]
+    [Parameter(ParameterSetName = RemoteMaxRetransmitsSet, Mandatory = true)]
+    [Parameter(ParameterSetName = RemoteMaxPacketLifeTimeSet, Mandatory = true)]
     [Alias("SignalingAddr")]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(SignalingUriCompleter))]

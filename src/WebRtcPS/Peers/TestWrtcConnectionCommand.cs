@@ -8,7 +8,7 @@ namespace WebRtcPS.Commands.Peers;
 /// One connectivity check, one result object: both peers in this process, signaling to each
 /// other in memory, or (with -SignalingUri) this side against a remote peer.
 /// </summary>
-[Cmdlet(VerbsDiagnostic.Test, "WrtcConnection", DefaultParameterSetName = NewPeerSet)]
+[Cmdlet(VerbsDiagnostic.Test, "WrtcConnection", DefaultParameterSetName = LocalSet)]
 [OutputType(typeof(ConnectionTestResult), typeof(bool))]
 [OutputType("System.Management.Automation.Job")]
 public sealed partial class TestWrtcConnectionCommand : PeerConfigurationCmdlet

@@ -105,20 +105,29 @@ public sealed partial class StartWrtcSignalingServerCommand : PSCmdlet, IDisposa
         }
 
         SignalingServerRegistry.Add(server, log);
-        Drain(queue);
-        AnnounceCertificate(server);
-        WriteObject(new SignalingServerInfo(server));
-        // The browser peer page: any browser, anywhere, tests against this server with nothing installed.
-        WriteVerbose($"Browser peer page: {server.PageUrl}?role=answerer (or ?role=offerer); from another machine use this host's address.");
-
-        if (!Wait)
+        // From here a stop (Ctrl+C, PowerShell.Stop()) can land anywhere, even in WriteObject
+        // (PipelineStoppedException): the finally detaches the log queue this method owns, and a
+        // -Wait server, which lives only as long as the command, is stopped with it.
+        try
+        {
+            Drain(queue);
+            AnnounceCertificate(server);
+            WriteObject(new SignalingServerInfo(server));
+            // The browser peer page: any browser, anywhere, tests against this server with nothing installed.
+            WriteVerbose($"Browser peer page: {server.PageUrl}?role=answerer (or ?role=offerer); from another machine use this host's address.");
+            if (Wait) WaitForStop(queue);
+        }
+        finally
         {
             log.Detach(queue);
-            return;
+            if (Wait) SignalingServerRegistry.StopAsync(server).GetAwaiter().GetResult();
         }
+    }
 
-        // Foreground: write what the server logs, from this thread, until Ctrl+C (StopProcessing)
-        // or SIGTERM (a service manager stopping it): both stop the server cleanly.
+    // Foreground: write what the server logs, from this thread, until Ctrl+C (StopProcessing)
+    // or SIGTERM (a service manager stopping it).
+    private void WaitForStop(BlockingCollection<LogLine> queue)
+    {
         using var sigterm = System.Runtime.InteropServices.PosixSignalRegistration.Create(
             System.Runtime.InteropServices.PosixSignal.SIGTERM, context =>
             {
@@ -134,11 +143,6 @@ public sealed partial class StartWrtcSignalingServerCommand : PSCmdlet, IDisposa
         }
         catch (OperationCanceledException)
         {
-        }
-        finally
-        {
-            log.Detach(queue);
-            SignalingServerRegistry.StopAsync(server).GetAwaiter().GetResult();
         }
     }
 
