@@ -152,7 +152,7 @@ internal sealed partial class IceAgentCore
     private void Reselected(CandidatePair pair)
     {
         if (_route is { } route && route.Socket == pair.Local.Socket && route.Remote.Equals(pair.Remote.EndPoint))
-            _route = route with { Pair = pair.Snapshot };
+            route.Pair = pair.Snapshot;
         Emit(new IceSelectedCandidatePairChangedEvent(Stamp, _now, pair.Snapshot));
     }
 
