@@ -141,6 +141,7 @@ public sealed partial class IceAgent
                 : null;
         }
         if (route is { Usable: false } && _route is { } current) current.Usable = false;
+        if (route is not null && _route is { } selected && !ReferenceEquals(selected.Pair, route.Pair)) selected.Pair = route.Pair;
     }
 
     private void Deliver(IceEvent e)

@@ -222,6 +222,9 @@ public sealed partial class IceAgent : IAsyncDisposable
 /// <summary>Where the transport sends: the selected pair's socket and remote address.</summary>
 internal sealed record SelectedRoute(IIcePacketSocket Socket, IPEndPoint Remote, PairTraffic Traffic, RTCIceCandidatePair Pair)
 {
+    /// <summary>The core's <see cref="IceRoute.Pair"/>, as last published.</summary>
+    public RTCIceCandidatePair Pair { get; set; } = Pair;
+
     /// <summary>False once consent expired (RFC 7675 §5.1: stop sending) or the agent closed.</summary>
     public volatile bool Usable = true;
 }

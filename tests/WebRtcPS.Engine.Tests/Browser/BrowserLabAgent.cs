@@ -36,6 +36,7 @@ internal sealed partial class BrowserLabAgent : IAsyncDisposable
     private CoturnServer? _coturn;
     private ChromiumBrowser? _chromium;
     private readonly List<IPage> _pages = [];
+    private volatile string? _selectedRemoteType; // written by the peer's event pump
 
     private BrowserLabAgent(BrowserScenario scenario) => _scenario = scenario;
 
@@ -159,12 +160,28 @@ internal sealed partial class BrowserLabAgent : IAsyncDisposable
         await page.WaitForFunctionAsync("() => window.wrtc.messages.length > 0 && window.wrtc.selectedPair", Wait);
         _facts["connect_ms"] = started.Elapsed.TotalMilliseconds;
         await RecordPageAsync(page, "chromium");
+        if (_scenario.HideLocalIpsWithMdns) await AwaitMdnsResolutionAsync(peer);
 
         switch (_scenario.Kind)
         {
             case "echo": await EchoAsync(peer, page); break;
             case "bulk": await BulkAsync(peer, page); break;
             case "unreliable": await UnreliableAsync(peer, page); break;
+        }
+    }
+
+    /// <summary>Chromium's checks usually arrive before its .local name resolves (its responder
+    /// answers a name at most once a second, RFC 6762 §6, and announced it just before): the pair
+    /// is selected as peer-reflexive and reported again as host once the look-up answers. A
+    /// bounded wait for that (our agent gives up on a name after 3 s); the test asserts.</summary>
+    private async Task AwaitMdnsResolutionAsync(SeedPeer peer)
+    {
+        var until = Stopwatch.StartNew();
+        while (_selectedRemoteType == nameof(RTCIceCandidateType.Prflx) && until.Elapsed < TimeSpan.FromSeconds(5))
+        {
+            await Task.Delay(50);
+            // (Past ConnectAsync the peer's events wait in its channel.)
+            while (peer.Events.TryRead(out var e)) OnPeerEvent(e);
         }
     }
 
@@ -184,7 +201,9 @@ internal sealed partial class BrowserLabAgent : IAsyncDisposable
                 {
                     ["local"] = Side(p.Pair.Local), ["remote"] = Side(p.Pair.Remote),
                 };
+                _facts.TryAdd("webrtcps_first_selected_pair", pair);
                 _facts["webrtcps_selected_pair"] = pair;
+                _selectedRemoteType = p.Pair.Remote.Type.ToString();
                 Emit("selected_pair", pair);
                 break;
             case SeedPeerStateEvent s:

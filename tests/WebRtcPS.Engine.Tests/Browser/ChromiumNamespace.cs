@@ -7,9 +7,15 @@ namespace WebRtcPS.Engine.Tests.Browser;
 /// sends DNS look-ups and IPv6 router probes out of the machine's interface). Inside: loopback and
 /// one veth pair whose two ends both stay in the namespace, lab0 = <see cref="Address"/> (Chromium
 /// names its host candidate after its default route's source, and makes none without one) and
-/// lab1 = <see cref="Gateway"/>, the default route's next hop. IPv6 is off, forwarding is off (a
-/// new namespace's default): a packet for anywhere else ends at lab1. Nothing is created in the
-/// machine's own namespace. Addresses from 198.18.0.0/15 (RFC 2544), private to this namespace.
+/// lab1, which has no address: <see cref="Gateway"/>, the default route's next hop, is nobody's,
+/// so a packet for anywhere else ends unanswered (IPv6 off, forwarding off, a new namespace's
+/// default). With one address only, every packet between Chromium and the WebRtcPS peer comes
+/// from <see cref="Address"/>, the address Chromium's .local name stands for: a second local
+/// address would make Chromium's checks to it (sent from a socket bound to any address, as it
+/// does when hiding) arrive from an address its name never resolves to, peer-reflexive for good.
+/// The veth (not a dummy link) and the route give multicast DNS a way out and back in.
+/// Nothing is created in the machine's own namespace. Addresses from 198.18.0.0/15 (RFC 2544),
+/// private to this namespace.
 /// </summary>
 internal sealed class ChromiumNamespace : IDisposable
 {
@@ -42,7 +48,6 @@ internal sealed class ChromiumNamespace : IDisposable
             Ip("-n", ns.Name, "link", "set", "lo", "up");
             Ip("-n", ns.Name, "link", "add", "lab0", "type", "veth", "peer", "name", "lab1");
             Ip("-n", ns.Name, "addr", "add", $"{Address}/24", "dev", "lab0");
-            Ip("-n", ns.Name, "addr", "add", $"{Gateway}/24", "dev", "lab1");
             Ip("-n", ns.Name, "link", "set", "lab0", "up");
             Ip("-n", ns.Name, "link", "set", "lab1", "up");
             Ip("-n", ns.Name, "route", "add", "default", "via", Gateway, "dev", "lab0", "src", Address);

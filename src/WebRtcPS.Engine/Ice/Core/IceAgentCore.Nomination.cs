@@ -146,6 +146,16 @@ internal sealed partial class IceAgentCore
         Emit(new IceSelectedCandidatePairChangedEvent(Stamp, now, pair.Snapshot));
     }
 
+    /// <summary>The selected pair's remote candidate changed in place (peer-reflexive, then
+    /// signalled): the same route and traffic, described anew for getSelectedCandidatePair and
+    /// the selectedcandidatepairchange event.</summary>
+    private void Reselected(CandidatePair pair)
+    {
+        if (_route is { } route && route.Socket == pair.Local.Socket && route.Remote.Equals(pair.Remote.EndPoint))
+            route.Pair = pair.Snapshot;
+        Emit(new IceSelectedCandidatePairChangedEvent(Stamp, _now, pair.Snapshot));
+    }
+
     /// <summary>After selection, ordinary checks go on only on pairs with fewer relays than the
     /// selected one (none when it is direct): both sides must keep sending for a hole to open.</summary>
     private int ChecksGoOnBelow => _selected is { } s && !_restarting ? s.Relays : int.MaxValue;

@@ -144,6 +144,9 @@ internal sealed partial class IceAgentCore
                 foreach (var pair in _pairs.Where(p => ReferenceEquals(p.Remote, existing)))
                     pair.Priority = CandidatePairPriority.Compute(_role, pair.Local.Candidate.Priority, candidate.Priority);
                 Emit(new IceRemoteCandidateAddedEvent(Stamp, _now, candidate, address.ToString()));
+                // A pair selected while its remote was peer-reflexive (a browser's check arriving
+                // before its .local name resolved) is reported again, with the signalled type.
+                if (_selected is { } selected && ReferenceEquals(selected.Remote, existing)) Reselected(selected);
             }
             return;
         }
