@@ -63,6 +63,7 @@ internal sealed partial class TurnClient
     private async Task RefreshInBackgroundAsync()
     {
         TimeSpan retry;
+        Exception failure;
         try
         {
             await RefreshCoreAsync(scheduleNext: true, _stop.Token).ConfigureAwait(false);
@@ -76,11 +77,14 @@ internal sealed partial class TurnClient
         catch (Exception ex)
         {
             if (_stop.IsCancellationRequested) return;
-            BackgroundFailed("Refresh", ex);
+            failure = ex;
             // Try again sooner (5 s), but not past a quarter of the lifetime.
             retry = TimeSpan.FromTicks(Math.Min(TimeSpan.FromSeconds(5).Ticks, Math.Max(Lifetime.Ticks / 4, TimeSpan.FromMilliseconds(200).Ticks)));
         }
+        // The retry is armed before the failure is reported: whoever sees LastError (a test moving
+        // the clock) finds the retry already counted from the failure's time.
         await OnLoopAsync(() => _allocationRefresh.SetIn(retry)).ConfigureAwait(false);
+        BackgroundFailed("Refresh", failure);
     }
 
     private void OnPermissionRefreshDue()
