@@ -10,7 +10,7 @@ namespace WebRtcPS.Commands.Peers;
 /// </summary>
 internal static class PeerRelease
 {
-    /// <summary>How long a finished connect waits for its last messages to reach the network.</summary>
+    /// <summary>How long a finished connect waits for the peer to acknowledge its last messages.</summary>
     private static readonly TimeSpan FlushLimit = TimeSpan.FromSeconds(2);
 
     /// <summary>
@@ -18,31 +18,27 @@ internal static class PeerRelease
     /// the session (it was created by this command), otherwise it is left unconnected (a
     /// New-WrtcPeer peer the user holds) and may be connected again.
     /// </summary>
-    /// <param name="flush">The connect succeeded: let the queued greeting leave before the
-    /// close aborts SCTP (W3C close() does not wait for it).</param>
+    /// <param name="flush">The connect succeeded: let the peer acknowledge what was sent before the
+    /// close aborts SCTP (W3C close() does not wait for it; an ABORT discards unacknowledged data).</param>
     public static void Release(WrtcPeer peer, SeedPeer session, bool unregister, bool flush)
     {
-        if (flush && session.DataChannel is { } channel) WaitHandedOver(channel);
+        if (flush && session.DataChannel is { ReadyState: RTCDataChannelState.Open } channel) WaitAcknowledged(channel);
         session.DisposeAsync().AsTask().GetAwaiter().GetResult();
         if (unregister) PeerRegistry.Remove(peer);
         else if (ReferenceEquals(peer.Session, session)) peer.Session = null;
     }
 
-    /// <summary>Until the channel's bufferedAmount is 0 (handed to the network), at most <see cref="FlushLimit"/>.</summary>
-    private static void WaitHandedOver(RTCDataChannel channel)
+    /// <summary>Until the peer's SCTP has acknowledged everything sent (the seed peer's own
+    /// mechanism for its greeting), at most <see cref="FlushLimit"/>.</summary>
+    private static void WaitAcknowledged(RTCDataChannel channel)
     {
-        if (channel.BufferedAmount == 0 || channel.ReadyState != RTCDataChannelState.Open) return;
-        using var drained = new ManualResetEventSlim();
-        void OnLow(object? sender, EventArgs e) => drained.Set();
-        channel.BufferedAmountLowThreshold = 0;
-        channel.OnBufferedAmountLow += OnLow;
         try
         {
-            if (channel.BufferedAmount > 0) drained.Wait(FlushLimit);
+            channel.WhenSentDataAcknowledgedAsync().Wait(FlushLimit);
         }
-        finally
+        catch (AggregateException)
         {
-            channel.OnBufferedAmountLow -= OnLow;
+            // the association went away meanwhile: nothing left to wait for
         }
     }
 }
