@@ -7,12 +7,21 @@ using Xunit.Abstractions;
 
 namespace WebRtcPS.Engine.Tests.DataChannels;
 
+/// <summary>Runs <see cref="FullStackLossTests"/> alone: not beside each other (one collection) and
+/// not beside any other test (DisableParallelization), since each saturates the machine.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class FullStackLossCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "FullStackLoss";
+}
+
 /// <summary>
 /// Two full stacks — DTLS, SCTP, data channels — in one process over an in-process link that
 /// drops, reorders and duplicates datagrams with a seeded random source: 64 MiB through one
 /// ordered reliable channel must arrive intact.
 /// </summary>
-[Collection("FullStackLoss")] // one at a time: each saturates the machine
+[Collection(FullStackLossCollection.Name)]
 public class FullStackLossTests(ITestOutputHelper output)
 {
     private const int Total = 64 * 1024 * 1024;
