@@ -208,12 +208,22 @@ public class DataChannelTests
     public async Task BufferedAmountLowFiresWhenTheQueueDrains()
     {
         await using var pair = await DataChannelPair.ConnectAsync();
-        var (a, _) = await pair.OpenAsync("buffered");
+        var (a, b) = await pair.OpenAsync("buffered");
+        // The receiver holds its messages until every send is queued: otherwise the first message can
+        // leave (and fire the event, rightly) before the second is queued when this thread is
+        // preempted, and the queue can drain before BufferedAmount is read.
+        using var gate = new ManualResetEventSlim(false);
+        b.OnMessage += (_, _) => gate.Wait();
         a.BufferedAmountLowThreshold = 1024;
         var low = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        a.OnBufferedAmountLow += (_, _) => low.TrySetResult();
+        var queued = 0;
+        // An event for the first message's departure may still be on its way when everything is
+        // queued: only one that finds the queue drained counts.
+        a.OnBufferedAmountLow += (_, _) => { if (Volatile.Read(ref queued) == 1 && a.BufferedAmount <= 1024) low.TrySetResult(); };
         for (var i = 0; i < 64; i++) a.Send(new byte[60000]);
-        Assert.True(a.BufferedAmount > 0);
+        Volatile.Write(ref queued, 1);
+        Assert.True(a.BufferedAmount > 1024);
+        gate.Set();
         await low.Task.WaitAsync(SctpPair.Generous);
         Assert.True(a.BufferedAmount <= 1024);
     }
