@@ -238,8 +238,8 @@ function Resolve-Skips($Counts, [string] $Part) {
 function Invoke-EngineTests {
     $trx = Join-Path $ResultsDir 'engine.trx'
     Remove-Item $trx -ErrorAction SilentlyContinue
-    # The hang guard (per test) stays above every test's own patience (at most 5 minutes: FullStackLossTests,
-    # SctpBulkTransferTests), so a slow test fails with its own message rather than a dump.
+    # The hang guard (per test) stays above every test's own patience (at most 8 minutes: FullStackLossTests;
+    # SctpBulkTransferTests 5), so a slow test fails with its own message rather than a dump.
     $testArgs = @('test', (Join-Path $Root 'tests/WebRtcPS.Engine.Tests/WebRtcPS.Engine.Tests.csproj'), '-c', $Configuration, '-nologo',
         '--logger', 'trx;LogFileName=engine.trx', '--logger', 'console;verbosity=normal', '--results-directory', $ResultsDir,
         '--blame-hang-timeout', '10m')

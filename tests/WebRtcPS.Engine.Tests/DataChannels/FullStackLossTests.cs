@@ -26,7 +26,9 @@ public class FullStackLossTests(ITestOutputHelper output)
 {
     private const int Total = 64 * 1024 * 1024;
     private const int MessageSize = 64 * 1024;
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
+    // 10 % loss took 4 min 56 s beside a CPU burner on 2 shared cores (2 min 42 s without): room
+    // for a loaded machine, still under build.ps1's 10-minute hang guard.
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(8);
 
     [Theory]
     [InlineData(0.00, 11)]
