@@ -7,17 +7,28 @@ using Xunit.Abstractions;
 
 namespace WebRtcPS.Engine.Tests.DataChannels;
 
+/// <summary>Runs <see cref="FullStackLossTests"/> alone: not beside each other (one collection) and
+/// not beside any other test (DisableParallelization), since each saturates the machine.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class FullStackLossCollection
+{
+    /// <summary>The collection's name.</summary>
+    public const string Name = "FullStackLoss";
+}
+
 /// <summary>
 /// Two full stacks — DTLS, SCTP, data channels — in one process over an in-process link that
 /// drops, reorders and duplicates datagrams with a seeded random source: 64 MiB through one
 /// ordered reliable channel must arrive intact.
 /// </summary>
-[Collection("FullStackLoss")] // one at a time: each saturates the machine
+[Collection(FullStackLossCollection.Name)]
 public class FullStackLossTests(ITestOutputHelper output)
 {
     private const int Total = 64 * 1024 * 1024;
     private const int MessageSize = 64 * 1024;
-    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(5);
+    // 10 % loss took 4 min 56 s beside a CPU burner on 2 shared cores (2 min 42 s without): room
+    // for a loaded machine, still under build.ps1's 10-minute hang guard.
+    private static readonly TimeSpan Patience = TimeSpan.FromMinutes(8);
 
     [Theory]
     [InlineData(0.00, 11)]

@@ -41,7 +41,8 @@ public sealed class IceIntegrationTests
         // standing in for a TURN allocation) can reach b.
         net.Blackhole(hostA);
         var relay = new FakeRelaySource(net.CreateHost(relayAddress), relayAddress);
-        var options = new IceAgentOptions { Ta = TimeSpan.FromMilliseconds(5), CheckRto = TimeSpan.FromMilliseconds(50), MaxCheckRequests = 3 };
+        // CheckRto leaves a loaded machine time to answer a check (250 + 500 + 1,000 ms for 3 requests).
+        var options = new IceAgentOptions { Ta = TimeSpan.FromMilliseconds(5), CheckRto = TimeSpan.FromMilliseconds(250), MaxCheckRequests = 3 };
         await using var a = new IceTestPeer("a", options with { RelaySource = relay }, net.CreateHost(hostA));
         await using var b = new IceTestPeer("b", options with { Role = RTCIceRole.Controlled }, net.CreateHost(IPAddress.Parse("198.18.0.2")));
         await IceTestPeer.ConnectAsync(a, b);

@@ -83,31 +83,4 @@ public sealed class RelayPeerConnectionTests(CoturnFixture fixture, ITestOutputH
         output.WriteLine($"FIGURE relay {transport}: setup (construct → both channels open) {setup.Elapsed.TotalMilliseconds:F0} ms, again {again.Elapsed.TotalMilliseconds:F0} ms; " +
             $"16 MiB in {sw.Elapsed.TotalMilliseconds:F0} ms = {total * 8 / sw.Elapsed.TotalSeconds / 1e6:F1} Mbit/s; SCTP retransmissions {transportStats.SctpRetransmissions}");
     }
-
-    /// <summary>Informational: the same setup and transfer without TURN (loopback host candidates), for comparison.</summary>
-    [Fact]
-    public async Task DirectFigureForComparison()
-    {
-        await using (await PeerTestKit.ConnectAsync())
-        {
-            // Warm-up, as the relayed figures' "again".
-        }
-        var setup = Stopwatch.StartNew();
-        await using var pair = await PeerTestKit.ConnectAsync();
-        setup.Stop();
-        const int total = 16 * 1024 * 1024, chunk = 65536;
-        var source = RandomNumberGenerator.GetBytes(total);
-        long received = 0;
-        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        pair.AnswererChannel.OnMessage += (_, m) =>
-        {
-            if ((received += m.Data.Length) >= total) done.TrySetResult();
-        };
-        var sw = Stopwatch.StartNew();
-        for (var offset = 0; offset < total; offset += chunk)
-            await pair.OffererChannel.SendAsync(source.AsMemory(offset, chunk));
-        await done.Task.WaitAsync(TimeSpan.FromSeconds(120));
-        sw.Stop();
-        output.WriteLine($"FIGURE direct: setup {setup.Elapsed.TotalMilliseconds:F0} ms; 16 MiB in {sw.Elapsed.TotalMilliseconds:F0} ms = {total * 8 / sw.Elapsed.TotalSeconds / 1e6:F1} Mbit/s");
-    }
 }

@@ -126,7 +126,7 @@ internal sealed class CoturnServer : IAsyncDisposable
         int span = settings.SecondAddress is null ? 1 : 2;
         int port = FreePort(addresses, span), tlsPort = FreePort(addresses, span);
         while (Math.Abs(tlsPort - port) < span) tlsPort = FreePort(addresses, span);
-        int relayBase = 20000 + Random.Shared.Next(0, 200) * 100;
+        int relayBase = RelayPortBase();
         var template = File.ReadAllText(Path.Combine(Interop.RepoRoot, "tests", "interop", "coturn", "turnserver.conf.template"));
         var config = template
             .Replace("{{PORT}}", port.ToString())
@@ -167,6 +167,28 @@ internal sealed class CoturnServer : IAsyncDisposable
             throw;
         }
         return server;
+    }
+
+    /// <summary>The first of 100 relay ports for coturn, outside the kernel's ephemeral range
+    /// (/proc/sys/net/ipv4/ip_local_port_range): there the sockets other tests bind to port 0 would
+    /// take coturn's relay ports (and coturn theirs), failing allocations at random.</summary>
+    internal static int RelayPortBase()
+    {
+        int low = 32768, high = 60999; // Linux's default range
+        try
+        {
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            low = int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture);
+            high = int.Parse(range[1], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            // Not Linux: keep the default.
+        }
+        // Blocks of 100 from 10000 below the range, or above it; random, so parallel servers rarely share one.
+        var blocks = Enumerable.Range(100, 555).Select(b => b * 100).Where(b => b + 99 < low || b > high).ToArray();
+        if (blocks.Length == 0) throw new InvalidOperationException($"no relay ports outside the ephemeral range {low}-{high}");
+        return blocks[Random.Shared.Next(blocks.Length)];
     }
 
     /// <summary>A port free for both UDP and TCP on 127.0.0.1 (coturn listens on both); with

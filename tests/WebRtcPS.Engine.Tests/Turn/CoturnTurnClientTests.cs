@@ -137,8 +137,7 @@ public sealed class CoturnTurnClientTests(CoturnFixture fixture, ITestOutputHelp
         Assert.Contains(log.Entries, e => e.Id.Id == 1501 && e.Level == Microsoft.Extensions.Logging.LogLevel.Warning && e.Message.Contains("AuthenticationFailed"));
         output.WriteLine($"{ex.Error} in {watch.ElapsedMilliseconds} ms: {ex.Message}");
         Assert.Equal(TurnError.AuthenticationFailed, ex.Error);
-        Assert.Equal(401, ex.ErrorCode);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10));
+        Assert.Equal(401, ex.ErrorCode); // an answer, not a timeout: no wall-clock bound needed
     }
 
     [SkippableTheory]
@@ -158,8 +157,8 @@ public sealed class CoturnTurnClientTests(CoturnFixture fixture, ITestOutputHelp
         var watch = Stopwatch.StartNew();
         var ex = await Assert.ThrowsAsync<TurnException>(() => TurnClient.AllocateAsync(server.Options(uri)).WaitAsync(Generous));
         output.WriteLine($"{ex.Error} in {watch.ElapsedMilliseconds} ms: {ex.Message}");
+        // NotReachable (ICMP, a refused connection), not TimedOut: the refusal was seen, no wall-clock bound needed.
         Assert.Equal(TurnError.NotReachable, ex.Error);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10));
     }
 
     [SkippableFact]
@@ -202,7 +201,10 @@ public sealed class CoturnTurnClientTests(CoturnFixture fixture, ITestOutputHelp
         var ex = await Assert.ThrowsAsync<TurnException>(() => TurnClient.AllocateAsync(options).WaitAsync(Generous));
         Assert.Equal(TurnError.TimedOut, ex.Error);
         output.WriteLine($"{ex.Message} ({watch.ElapsedMilliseconds} ms)");
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(5));
+        // The transaction options were honoured: it gave up after its 3 requests (0.7 s), rather than
+        // the 15 s AllocateTimeout ending it ("No allocation on ... within") — told by the message,
+        // not by a wall-clock window a loaded machine can miss.
+        Assert.Contains("no response after 3 request(s)", ex.Message);
 
         var bounded = options with { TransactionOptions = null, AllocateTimeout = TimeSpan.FromMilliseconds(500) };
         ex = await Assert.ThrowsAsync<TurnException>(() => TurnClient.AllocateAsync(bounded).WaitAsync(Generous));

@@ -74,13 +74,13 @@ public sealed class TurnProbeTests(CoturnFixture fixture, ITestOutputHelper outp
             s.Bind(new IPEndPoint(IPAddress.Loopback, 0));
             port = ((IPEndPoint)s.LocalEndPoint!).Port;
         }
-        var watch = Stopwatch.StartNew();
         var r = await TurnProbe.RunAsync(IceServerUri.Parse(string.Format(template, port)), "u", "p", Timeout).WaitAsync(Generous);
         Print(r);
         Assert.Equal(TurnProbeVerdict.NotReachable, r.Verdict);
         Assert.Equal("Not reachable", r.VerdictText);
+        // NotReachable rather than TimedOut: the refusal (ICMP, RST) ended it before the timeout; no
+        // wall-clock bound needed.
         Assert.False(r.Reachable);
-        Assert.True(watch.Elapsed < Timeout);
     }
 
     [SkippableFact]
@@ -113,7 +113,9 @@ public sealed class TurnProbeTests(CoturnFixture fixture, ITestOutputHelper outp
         Print(r);
         Assert.Equal(TurnProbeVerdict.TimedOut, r.Verdict);
         Assert.Equal("Timed out", r.VerdictText);
-        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(4));
+        // Not before the 1 s timeout. The upper bound only tells the timeout from the transactions' own
+        // 39.5 s budget (RFC 8489 §6.2.1 defaults), with room for a loaded machine.
+        Assert.InRange(watch.Elapsed, TimeSpan.FromMilliseconds(900), TimeSpan.FromSeconds(20));
     }
 
     [SkippableFact]
