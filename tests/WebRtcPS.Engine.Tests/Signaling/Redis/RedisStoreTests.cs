@@ -104,7 +104,12 @@ public sealed class RedisStoreTests
 
         var got = Enumerable.Range(0, ids).ToDictionary(i => $"r{i}", _ => new List<string>());
         var first = new Dictionary<string, ReceiveStream>();
-        foreach (var id in got.Keys) first[id] = await a.OpenResponseAsync(id);
+        using var clientOfA = new HttpClient { BaseAddress = a.Server.Url, Timeout = Timeout.InfiniteTimeSpan }; // outlives A
+        foreach (var id in got.Keys)
+        {
+            var response = await clientOfA.GetAsync($"receive?id={id}", HttpCompletionOption.ResponseHeadersRead);
+            first[id] = new ReceiveStream(response, await response.Content.ReadAsStreamAsync());
+        }
         var sending = Task.WhenAll(got.Keys.Select(id => SendSequenceAsync(b, "s-" + id, id, messages, pause: TimeSpan.FromMilliseconds(5))));
 
         await Task.Delay(150); // mid-run: some delivered by A, more to come
