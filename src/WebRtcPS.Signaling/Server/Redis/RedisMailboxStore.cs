@@ -64,10 +64,29 @@ internal sealed class RedisMailboxStore : IMailboxStore
         var endpoint = RedisConfiguration.Describe(configuration);
         var redis = await ConnectionMultiplexer.ConnectAsync(configuration);
         var store = new RedisMailboxStore(redis, endpoint, router, options, logger, time);
-        // Re-subscribed by the client after a reconnection.
-        await redis.GetSubscriber().SubscribeAsync(store._channel, (_, message) => store.OnEvent(message));
+        // Re-subscribed by the client after a reconnection; until the first subscription holds,
+        // streams still find their messages by polling.
+        await store.SubscribeAsync();
         SignalingLog.RedisStore(logger, endpoint, redis.IsConnected ? "connected" : "not reachable yet");
         return store;
+    }
+
+    /// <summary>Subscribes to the wake-ups, retrying in the background while Redis is not reachable (the server starts anyway).</summary>
+    private async Task SubscribeAsync()
+    {
+        try
+        {
+            await _redis.GetSubscriber().SubscribeAsync(_channel, (_, message) => OnEvent(message));
+        }
+        catch (ObjectDisposedException)
+        {
+            // the server stopped
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            _lastError = e.Message;
+            _ = Task.Delay(500).ContinueWith(_ => SubscribeAsync(), TaskScheduler.Default).Unwrap();
+        }
     }
 
     public async ValueTask<EnqueueResult> EnqueueAsync(QueuedMessage message)

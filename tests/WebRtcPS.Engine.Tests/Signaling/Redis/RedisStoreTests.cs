@@ -15,13 +15,18 @@ namespace WebRtcPS.Engine.Tests.Signaling.Redis;
 [Collection("Redis")]
 public sealed class RedisStoreTests
 {
-    private static Task<ServerHarness> InstanceAsync(RedisServerProcess redis, Action<SignalingServerOptions>? configure = null) =>
-        ServerHarness.StartAsync(o =>
+    private static async Task<ServerHarness> InstanceAsync(RedisServerProcess redis, Action<SignalingServerOptions>? configure = null)
+    {
+        var server = await ServerHarness.StartAsync(o =>
         {
             o.Redis = redis.Endpoint;
             o.HeartbeatInterval = TimeSpan.FromSeconds(2);
             configure?.Invoke(o);
         });
+        // The server starts without waiting for Redis; on a loaded machine the connection may lag.
+        await Poll.UntilAsync(async () => (await server.Server.GetHealthAsync()).Redis!.Connected, ServerHarness.Patience, "the instance to reach Redis");
+        return server;
+    }
 
     [SkippableFact]
     public async Task HundredPairsSplitAcrossTwoInstancesGetEveryMessageOnceInOrder()
