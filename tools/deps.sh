@@ -2,7 +2,8 @@
 # Installs, as root, what the test suite needs beyond the .NET SDK: Go and pion (interop peer),
 # aiortc (interop peer), coturn and openssl (STUN/TURN server and its certificate), nftables and
 # conntrack (the NAT lab in tests/lab: NAT routers in network namespaces), chromium (the browser
-# peer, driven headless inside a lab namespace).
+# peer, driven headless inside a lab namespace), redis-server (the signaling server's shared store,
+# issue 17).
 # Idempotent: packages already present are not fetched again. Called by `build.ps1 -Task Deps`.
 # `deps.sh fuzz` installs instead what `build.ps1 -Task Fuzz` needs: afl++ (afl-fuzz drives the
 # SharpFuzz harnesses of tests/fuzz); the test suite does not need it.
@@ -17,6 +18,7 @@ else
     coturn openssl
     iproute2 nftables conntrack curl
     chromium
+    redis-server
   )
 fi
 
@@ -40,4 +42,5 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 # coturn's package starts nothing by default; tests start their own instance on loopback.
+# redis-server's may start a system instance on 6379; tests never use it: they start their own on a free port.
 echo "deps: done"

@@ -32,6 +32,7 @@ Describe 'The module''s assembly bridge' -Tag 'CI' {
         (Get-ChildItem $moduleBase -Filter *.dll).Name | Should -Be 'WebRtcPS.dll'
         Join-Path $moduleBase 'Dependencies/WebRtcPS.Engine.dll' | Should -Exist
         Join-Path $moduleBase 'Dependencies/BouncyCastle.Cryptography.dll' | Should -Exist
+        Join-Path $moduleBase 'Dependencies/StackExchange.Redis.dll' | Should -Exist
         Join-Path $moduleBase 'Dependencies/AspNetCore/Microsoft.AspNetCore.Server.Kestrel.Core.dll' | Should -Exist
     }
 
@@ -43,6 +44,26 @@ Describe 'The module''s assembly bridge' -Tag 'CI' {
             Get-LoadContextName $name | Should -Be 'WebRtcPS' -Because $name
         }
         Get-LoadContextName 'WebRtcPS' | Should -Be 'Default'
+    }
+
+    It 'loads StackExchange.Redis in the module''s own context for -Redis (a redis-server of the test''s own, on a free loopback port)' {
+        $redisServer = (Get-Command redis-server -ErrorAction SilentlyContinue).Source
+        if (-not $redisServer) { Set-ItResult -Skipped -Because 'redis-server not installed (tools/deps.sh installs it)'; return }
+        $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+        $listener.Start(); $port = $listener.LocalEndpoint.Port; $listener.Stop()
+        $redis = Start-Process $redisServer -ArgumentList '--port', $port, '--bind', '127.0.0.1', '--save', '""', '--appendonly', 'no' -PassThru -RedirectStandardOutput ([IO.Path]::GetTempFileName())
+        try {
+            $server = $null
+            for ($i = 0; $i -lt 100 -and -not $server; $i++) {
+                try { $c = [System.Net.Sockets.TcpClient]::new('127.0.0.1', $port); $c.Dispose(); $server = Start-WrtcSignalingServer -Port 0 -ListenAddress 127.0.0.1 -Redis "127.0.0.1:$port" }
+                catch [System.Net.Sockets.SocketException] { Start-Sleep -Milliseconds 100 }
+            }
+            try {
+                $health = Invoke-RestMethod "$($server.Url)health"
+                $health.redis.connected | Should -BeTrue
+                Get-LoadContextName 'StackExchange.Redis' | Should -Be 'WebRtcPS'
+            } finally { $server | Stop-WrtcSignalingServer -Confirm:$false }
+        } finally { Stop-Process -Id $redis.Id -Force }
     }
 
     It 'takes ASP.NET Core from the machine''s shared framework when it matches the runtime' {

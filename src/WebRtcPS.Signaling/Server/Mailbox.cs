@@ -1,6 +1,7 @@
 namespace WebRtcPS.Signaling.Server;
 
-internal enum EnqueueResult { Queued, QueueFull, Retired, ServerFull, TooManyIds }
+/// <summary>What became of a /send; Unavailable: the shared store (Redis) could not be reached.</summary>
+internal enum EnqueueResult { Queued, QueueFull, Retired, ServerFull, TooManyIds, Unavailable }
 
 /// <summary>
 /// The messages waiting for one peer id, and the /receive stream (if any) that drains them.

@@ -6,11 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace WebRtcPS.Signaling.Server;
 
 /// <summary>The HTTP face of the router: POST /send, GET /receive?id=, GET /health.</summary>
-internal sealed class SignalingEndpoints(SignalingRouter router, SignalingServerOptions options, SignalingAccess access, ILogger logger,
+internal sealed class SignalingEndpoints(SignalingRouter router, IMailboxStore store, SignalingServerOptions options, SignalingAccess access, ILogger logger,
     DateTimeOffset startTime, CancellationToken serverStopping)
 {
-    private static readonly byte[] HeartbeatPayload = "{\"type\":\"heartbeat\"}\n"u8.ToArray();
-
     public async Task SendAsync(HttpContext context)
     {
         var grant = access.Authenticate(context);
@@ -46,8 +44,13 @@ internal sealed class SignalingEndpoints(SignalingRouter router, SignalingServer
             return;
         }
 
-        switch (router.Enqueue(parsed.Message))
+        switch (await store.EnqueueAsync(parsed.Message))
         {
+            case EnqueueResult.Unavailable:
+                context.Response.Headers.RetryAfter = "1";
+                await JsonResponse.ErrorAsync(context, StatusCodes.Status503ServiceUnavailable,
+                    "the message store (Redis) is unavailable; nothing was accepted, retry later", null, parsed.Message.To);
+                return;
             case EnqueueResult.QueueFull:
                 context.Response.Headers.RetryAfter = "1";
                 await JsonResponse.ErrorAsync(context, StatusCodes.Status429TooManyRequests,
@@ -104,11 +107,10 @@ internal sealed class SignalingEndpoints(SignalingRouter router, SignalingServer
         await response.Body.FlushAsync(context.RequestAborted); // headers now: the client knows it is connected
 
         using var receiver = new Receiver(id, context.RequestAborted, serverStopping);
-        var mailbox = router.Attach(receiver);
         SignalingLog.ReceiverConnected(logger, id, Remote(context));
         try
         {
-            await StreamAsync(response.Body, mailbox, receiver);
+            await store.ReceiveAsync(receiver, response.Body);
         }
         catch (OperationCanceledException)
         {
@@ -119,48 +121,8 @@ internal sealed class SignalingEndpoints(SignalingRouter router, SignalingServer
         }
         finally
         {
-            router.Detach(mailbox, receiver);
             if (receiver.WasReplaced) SignalingLog.ReceiverReplaced(logger, id);
             else SignalingLog.ReceiverDisconnected(logger, id);
-        }
-    }
-
-    private async Task StreamAsync(Stream body, Mailbox mailbox, Receiver receiver)
-    {
-        var interval = options.HeartbeatInterval;
-        var nextHeartbeat = router.Now + interval;
-        while (!receiver.Ended.IsCancellationRequested)
-        {
-            var arrival = mailbox.Arrival; // before draining: an enqueue during the drain still wakes us
-            await mailbox.DeliveryLock.WaitAsync(receiver.Ended);
-            try
-            {
-                while (!receiver.Ended.IsCancellationRequested && mailbox.TryPeek(out var message))
-                {
-                    await body.WriteAsync(message.Payload, receiver.ClientGone);
-                    await body.FlushAsync(receiver.ClientGone);
-                    mailbox.Delivered(message);
-                    router.OnDelivered(message);
-                }
-            }
-            finally
-            {
-                mailbox.DeliveryLock.Release();
-            }
-
-            var untilHeartbeat = nextHeartbeat - router.Now;
-            if (untilHeartbeat <= TimeSpan.Zero)
-            {
-                await body.WriteAsync(HeartbeatPayload, receiver.ClientGone);
-                await body.FlushAsync(receiver.ClientGone);
-                router.OnHeartbeat();
-                nextHeartbeat += interval;
-                if (nextHeartbeat < router.Now) nextHeartbeat = router.Now + interval;
-                continue;
-            }
-            using var wait = CancellationTokenSource.CreateLinkedTokenSource(receiver.Ended);
-            await Task.WhenAny(arrival, Task.Delay(untilHeartbeat, wait.Token));
-            wait.Cancel(); // release the timer now, not when it would have fired
         }
     }
 
@@ -173,7 +135,8 @@ internal sealed class SignalingEndpoints(SignalingRouter router, SignalingServer
             await ChallengeAsync(context, grant);
             return;
         }
-        await JsonResponse.WriteAsync(context, StatusCodes.Status200OK, router.GetHealth(startTime));
+        var health = await store.GetHealthAsync(startTime);
+        await JsonResponse.WriteAsync(context, health.Status == "ok" ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable, health);
     }
 
     private async Task RejectAsync(HttpContext context, int status, string error, string? field)

@@ -5,7 +5,7 @@ namespace WebRtcPS.Signaling.Server;
 /// <summary>What GET /health reports: a snapshot for operators.</summary>
 public sealed record SignalingHealth
 {
-    /// <summary>"ok" while the server runs.</summary>
+    /// <summary>"ok" while the server runs; "degraded" (and HTTP 503) while its Redis store is unreachable.</summary>
     [JsonPropertyName("status")] public string Status { get; init; } = "ok";
     /// <summary>When the server started.</summary>
     [JsonPropertyName("startTime")] public DateTimeOffset StartTime { get; init; }
@@ -23,6 +23,19 @@ public sealed record SignalingHealth
     [JsonPropertyName("queues")] public IReadOnlyDictionary<string, int> Queues { get; init; } = new Dictionary<string, int>();
     /// <summary>Totals since the start.</summary>
     [JsonPropertyName("counts")] public SignalingCounts Counts { get; init; } = new();
+    /// <summary>The shared Redis store's state; null (absent) with the in-memory store.</summary>
+    [JsonPropertyName("redis")] public SignalingRedisHealth? Redis { get; init; }
+}
+
+/// <summary>The Redis store as one instance sees it.</summary>
+public sealed record SignalingRedisHealth
+{
+    /// <summary>True while the instance is connected to Redis (a /send can be stored).</summary>
+    [JsonPropertyName("connected")] public bool Connected { get; init; }
+    /// <summary>The Redis endpoint(s) configured, without password.</summary>
+    [JsonPropertyName("endpoint")] public string Endpoint { get; init; } = "";
+    /// <summary>Why the last Redis command failed, while not connected.</summary>
+    [JsonPropertyName("error")] public string? Error { get; init; }
 }
 
 /// <summary>Totals since the server started.</summary>

@@ -53,4 +53,16 @@ internal static partial class SignalingLog
 
     [LoggerMessage(1002, LogLevel.Information, "Signaling server certificate SHA-256 {Thumbprint}")]
     public static partial void CertificateInUse(ILogger logger, string thumbprint);
+
+    [LoggerMessage(1040, LogLevel.Information, "Signaling mailboxes in Redis at {Endpoint} ({State})")]
+    public static partial void RedisStore(ILogger logger, string endpoint, string state);
+
+    [LoggerMessage(1041, LogLevel.Error, "Lost Redis at {Endpoint}: {Reason}; /send answers 503 until it is back")]
+    public static partial void RedisLost(ILogger logger, string endpoint, string reason);
+
+    [LoggerMessage(1042, LogLevel.Information, "Redis at {Endpoint} is back")]
+    public static partial void RedisRestored(ILogger logger, string endpoint);
+
+    [LoggerMessage(1043, LogLevel.Warning, "Refused {Type} from '{From}' to '{To}': Redis at {Endpoint} unavailable ({Reason}); {Suppressed} more such refusals not logged")]
+    public static partial void RedisUnavailable(ILogger logger, string type, string from, string to, string endpoint, string reason, long suppressed);
 }

@@ -105,6 +105,13 @@ internal sealed class SignalingRouter : IDisposable
             SignalingLog.Delivered(_logger, message.Type, message.From, message.To, (Now - message.AcceptedAt).TotalMilliseconds);
     }
 
+    // Counters for a store that keeps its queues elsewhere (Redis/RedisMailboxStore).
+    public void OnAccepted() => Interlocked.Increment(ref _accepted);
+    public void OnRefused() => Interlocked.Increment(ref _refused);
+    public void OnExpired() => Interlocked.Increment(ref _expired);
+    public void OnOpened() => Interlocked.Increment(ref _opened);
+    public void OnReplaced() => Interlocked.Increment(ref _replaced);
+
     public void OnHeartbeat() => Interlocked.Increment(ref _heartbeats);
 
     public void OnBadRequest() => Interlocked.Increment(ref _badRequests);

@@ -20,15 +20,17 @@ public sealed class SignalingServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly SignalingRouter _router;
+    private readonly IMailboxStore _store;
     private readonly CancellationTokenSource _stopping;
     private readonly ILogger _logger;
     private int _stopped;
 
-    private SignalingServer(WebApplication app, SignalingRouter router, CancellationTokenSource stopping, ILogger logger,
+    private SignalingServer(WebApplication app, SignalingRouter router, IMailboxStore store, CancellationTokenSource stopping, ILogger logger,
         SignalingServerOptions options, DateTimeOffset startTime)
     {
         _app = app;
         _router = router;
+        _store = store;
         _stopping = stopping;
         _logger = logger;
         Options = options;
@@ -65,7 +67,10 @@ public sealed class SignalingServer : IAsyncDisposable
     private readonly TaskCompletionSource _completion = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>What GET /health would answer now.</summary>
-    public SignalingHealth GetHealth() => _router.GetHealth(StartTime);
+    public SignalingHealth GetHealth() => _store.GetHealthAsync(StartTime).GetAwaiter().GetResult();
+
+    /// <summary>What GET /health would answer now (with a Redis store, asks Redis).</summary>
+    public Task<SignalingHealth> GetHealthAsync() => _store.GetHealthAsync(StartTime);
 
     /// <summary>
     /// Starts a server that logs into <paramref name="log"/> (for a host that must not see
@@ -97,12 +102,14 @@ public sealed class SignalingServer : IAsyncDisposable
         builder.Services.AddRoutingCore();
         builder.WebHost.UseKestrelCore().ConfigureKestrel(k => SignalingKestrel.Configure(k, options));
         var router = new SignalingRouter(options, logger, time);
+        IMailboxStore store = options.Redis is null ? new MemoryMailboxStore(router, options)
+            : await Redis.RedisMailboxStore.ConnectAsync(options, router, logger, time);
         if (SignalingRateLimit.IsEnabled(options)) SignalingRateLimit.Add(builder.Services, options, router, logger);
 
         var app = builder.Build();
         var stopping = CancellationTokenSource.CreateLinkedTokenSource(app.Lifetime.ApplicationStopping);
         var startTime = time.GetUtcNow();
-        var endpoints = new SignalingEndpoints(router, options, new SignalingAccess(options), logger, startTime, stopping.Token);
+        var endpoints = new SignalingEndpoints(router, store, options, new SignalingAccess(options), logger, startTime, stopping.Token);
 
         if (SignalingRateLimit.IsEnabled(options)) app.UseRateLimiter();
         // Browsers (a test page) may call the server from another origin: the configured ones.
@@ -121,12 +128,13 @@ public sealed class SignalingServer : IAsyncDisposable
         catch
         {
             router.Dispose();
+            await store.DisposeAsync();
             stopping.Dispose();
             await app.DisposeAsync();
             throw;
         }
 
-        var server = new SignalingServer(app, router, stopping, logger, options, startTime);
+        var server = new SignalingServer(app, router, store, stopping, logger, options, startTime);
         server.ReadBoundAddress();
         SignalingLog.Listening(logger, server.Url.ToString());
         if (server.CertificateThumbprint is { } thumbprint) SignalingLog.CertificateInUse(logger, thumbprint);
@@ -163,6 +171,7 @@ public sealed class SignalingServer : IAsyncDisposable
         finally
         {
             _router.Dispose();
+            await _store.DisposeAsync();
             await _app.DisposeAsync();
             _stopping.Dispose();
             SignalingLog.Stopped(_logger, DateTimeOffset.UtcNow - StartTime);

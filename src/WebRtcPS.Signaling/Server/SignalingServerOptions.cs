@@ -74,6 +74,15 @@ public sealed class SignalingServerOptions
     /// </summary>
     public IReadOnlyList<string>? AllowedOrigins { get; set; }
 
+    // ---- Several instances (README "Mailbox stores") ----
+
+    /// <summary>
+    /// Keep the mailboxes in this Redis instead of in memory, shared by every server pointed at it:
+    /// <c>host:port</c>, a StackExchange.Redis configuration string (<c>host:6380,password=…,ssl=true</c>)
+    /// or <c>redis://[user:]password@host:port</c> (<c>rediss://</c> for TLS). Null: in memory (the default).
+    /// </summary>
+    public string? Redis { get; set; }
+
     // ---- Authentication and TLS ----
 
     /// <summary>
@@ -127,6 +136,17 @@ public sealed class SignalingServerOptions
         {
             foreach (var origin in AllowedOrigins)
                 Check(SignalingCors.IsOrigin(origin), $"AllowedOrigins: '{origin}' is not scheme://host[:port].", nameof(AllowedOrigins));
+        }
+        if (Redis is not null)
+        {
+            try
+            {
+                _ = WebRtcPS.Signaling.Server.Redis.RedisConfiguration.Parse(Redis);
+            }
+            catch (Exception e) when (e is ArgumentException or FormatException or UriFormatException or NotSupportedException)
+            {
+                throw new ArgumentException($"Redis: '{Redis}' is not host:port, a configuration string or a redis:// URI ({e.Message}).", nameof(Redis), e);
+            }
         }
         Check(Certificate is null || Certificate.HasPrivateKey, "Certificate has no private key.", nameof(Certificate));
     }

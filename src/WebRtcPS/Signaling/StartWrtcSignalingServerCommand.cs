@@ -41,6 +41,14 @@ public sealed partial class StartWrtcSignalingServerCommand : PSCmdlet, IDisposa
     [ValidateRange(1, 86_400)]
     public double QueuedMessageLifetimeSec { get; set; } = 600;
 
+    /// <summary>
+    /// Keep the queues in this Redis, shared with every server pointed at it: host:port, a
+    /// StackExchange.Redis configuration string (host:6380,password=...,ssl=true) or redis://, rediss:// URI.
+    /// </summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? Redis { get; set; }
+
     /// <summary>Stay in the foreground until Ctrl+C, then stop the server.</summary>
     [Parameter]
     public SwitchParameter Wait { get; set; }
@@ -72,6 +80,7 @@ public sealed partial class StartWrtcSignalingServerCommand : PSCmdlet, IDisposa
             HeartbeatInterval = TimeSpan.FromSeconds(HeartbeatIntervalSec),
             MaxQueuedMessagesPerId = MaxQueuedMessages,
             QueuedMessageLifetime = TimeSpan.FromSeconds(QueuedMessageLifetimeSec),
+            Redis = Redis,
         };
         ApplySecurity(options, address); // tokens, certificate, global limits (StartWrtcSignalingServerCommand.Security.cs)
 
