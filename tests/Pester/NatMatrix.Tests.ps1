@@ -110,8 +110,10 @@ Describe 'NAT matrix: WebRtcPS through each site pair, as expected-matrix.md say
             $r | Should -Not -BeNullOrEmpty
             if ($Expected -eq 'fails') {
                 $r.Connected | Should -BeFalse -Because "the table says it cannot connect; $(Get-Because $r)"
-                # A fast verdict: within 12 s of the offer.
-                $r.VerdictMs | Should -BeLessThan 12000
+                # ICE's own verdict (its 10 s checking timeout: ~12 s from the offer on a quiet
+                # machine, bench/natlab measures it), not the cell's 20 s -TimeoutSec running out.
+                # (A 12 s bound failed at 12.9 s under a load of 50 on 2 cores.)
+                $r.VerdictMs | Should -BeLessThan 20000
                 $r.Offerer.Error | Should -Match 'Likely cause: '
                 $r.Answerer.Success | Should -BeFalse
                 return
