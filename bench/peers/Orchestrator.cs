@@ -57,6 +57,8 @@ internal static partial class Orchestrator
         public int PingMsgSize = 100;
         public bool Warm = true;
         public bool Reverse;
+        /// <summary>Our peers write /proc/self/smaps at exit beside their logs (-smaps).</summary>
+        public bool Smaps;
         public string? PionPeer;
         public string? OutDir;
         public HashSet<string> Only = ["hello", "bulk", "ping"];
@@ -112,6 +114,7 @@ internal static partial class Orchestrator
                     case "--ping-msg-size": s.PingMsgSize = int.Parse(Next()); break;
                     case "--no-warm": s.Warm = false; break;
                     case "--reverse": s.Reverse = true; break;
+                    case "--smaps": s.Smaps = true; break;
                     case "--only": s.Only = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                     case "--pion-peer": s.PionPeer = Next(); break;
                     case "--out": s.OutDir = Next(); break;
@@ -282,6 +285,9 @@ internal static partial class Orchestrator
         ans.AddRange(["-timeout", t]);
         if (p.Offerer.Warmup > 0) off.AddRange(["-warmup", p.Offerer.Warmup.ToString(CultureInfo.InvariantCulture)]);
         if (p.Answerer.Warmup > 0) ans.AddRange(["-warmup", p.Answerer.Warmup.ToString(CultureInfo.InvariantCulture)]);
+
+        if (s.Smaps && p.Offerer.Ours) off.AddRange(["-smaps", Path.Combine(_outDir, tag + "-o.smaps")]);
+        if (s.Smaps && p.Answerer.Ours) ans.AddRange(["-smaps", Path.Combine(_outDir, tag + "-a.smaps")]);
 
         var answerer = new PeerProcess { Role = "answerer" };
         var offerer = new PeerProcess { Role = "offerer" };

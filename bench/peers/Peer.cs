@@ -43,6 +43,9 @@ internal sealed record PeerOptions
     public string IceUsername = "";
     public string IcePassword = "";
     public bool RelayOnly;
+    /// <summary>Ours only: copy /proc/self/smaps to this file just before exiting (where the
+    /// resident set is, mapping by mapping).</summary>
+    public string Smaps = "";
 
     public bool IsOfferer => Role == "offerer";
 
@@ -88,6 +91,7 @@ internal sealed record PeerOptions
                 case "ice-username": o.IceUsername = Value(); break;
                 case "ice-password": o.IcePassword = Value(); break;
                 case "relay-only": o.RelayOnly = Bool(); break;
+                case "smaps": o.Smaps = Value(); break;
                 default: throw new ArgumentException($"flag provided but not defined: -{name}");
             }
         }
@@ -215,6 +219,7 @@ internal sealed class Peer
         var peer = new Peer(o, output);
         var res = await peer.RunAndCloseAsync();
         output.Emit("result", res);
+        if (o.Smaps.Length > 0) File.Copy("/proc/self/smaps", o.Smaps, overwrite: true);
         return res["ok"] is true ? 0 : 1;
     }
 

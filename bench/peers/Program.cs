@@ -1,5 +1,7 @@
 using WebRtcPS.Bench.Peers;
 
-// --peer: the pion-peer compatible test peer; otherwise the benchmark orchestrator.
+// --peer: the pion-peer compatible test peer; --peers N: memory of N connected pairs in this
+// process; otherwise the benchmark orchestrator.
 if (args.Length > 0 && args[0] == "--peer") return await Peer.MainAsync(args[1..]);
+if (args.Length > 0 && args[0] == "--peers") return await ManyPeers.MainAsync(args);
 return await Orchestrator.MainAsync(args);

@@ -40,6 +40,7 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
     private readonly byte[] _sendBuffer;
     private readonly byte[] _receiveBuffer = new byte[ReceiveLimit + 1];
     private Task<int>? _pendingReceive;
+    private readonly Task[] _waitSet = new Task[1]; // the DTLS thread's, for WaitAny
     private int _limit = ReceiveLimit;
     private int _kept; // length of a datagram in _receiveBuffer waiting for a larger buffer, or 0
     private volatile bool _closed;
@@ -107,9 +108,17 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
                     var remaining = deadline == long.MaxValue
                         ? Timeout.Infinite
                         : (int)Math.Max(0, deadline - Environment.TickCount64);
-                    if (!_pendingReceive.Wait(remaining)) return -1;
+                    // WaitAny, not Wait: Wait on a cancelled task (our Close) builds a
+                    // TaskCanceledException with a source-line stack trace, which loads the PDB
+                    // reader (~3 MiB resident) into every process that closes a connection.
+                    _waitSet[0] = _pendingReceive;
+                    var ready = Task.WaitAny(_waitSet, remaining);
+                    _waitSet[0] = null!;
+                    if (ready < 0) return -1;
                     var completed = _pendingReceive;
                     _pendingReceive = null;
+                    if (!completed.IsCompletedSuccessfully)
+                        throw completed.Exception?.InnerException ?? new OperationCanceledException(_cts.Token);
                     n = completed.Result;
                 }
             }
