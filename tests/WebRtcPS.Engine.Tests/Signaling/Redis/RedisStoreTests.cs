@@ -203,6 +203,50 @@ public sealed class RedisStoreTests
         Assert.Equal(3, health.Queues["q"]);
     }
 
+    [SkippableFact]
+    public async Task IdsNobodyReadsGetAtMostHalfOfTheQueuedBytesAcrossInstances()
+    {
+        const long max = 40_000;
+        await using var redis = await RedisServerProcess.StartAsync();
+        void Limits(SignalingServerOptions o)
+        {
+            o.MaxQueuedBytes = max;
+            o.MaxMessageBytes = 4096;
+        }
+        await using var a = await InstanceAsync(redis, Limits);
+        await using var b = await InstanceAsync(redis, Limits);
+        await using var reader = await b.OpenResponseAsync("c");
+        var content = new string('p', 1000);
+
+        // Invented ids through both instances, until the parked half is full.
+        var sent = 0;
+        while (true)
+        {
+            using var response = await (sent % 2 == 0 ? a : b).PostAsync("candidate", "s", $"nobody{sent}", content);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                Assert.Contains("half of it for ids nobody reads", (await ServerHarness.JsonAsync(response)).GetProperty("error").GetString());
+                break;
+            }
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(++sent < 100, "the parked half should have filled");
+        }
+        var health = await a.Server.GetHealthAsync();
+        Assert.InRange(health.QueuedBytes, max / 2 - 1100, max / 2);
+        using (var refused = await a.PostAsync("candidate", "s", "nobody-else", content))
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+
+        // The id being read, on either instance, still gets through the other half.
+        for (var i = 0; i < 10; i++) await (i % 2 == 0 ? a : b).SendOkAsync("candidate", "s", "c", i.ToString());
+        for (var i = 0; i < 10; i++) Assert.Equal(i.ToString(), (await reader.NextAsync()).Content);
+
+        // Its reader gone, its queued bytes are parked too: the half is full, so it is refused like any absent id.
+        await reader.DisposeAsync();
+        await Poll.UntilAsync(async () => !(await b.Server.GetHealthAsync()).ConnectedIds.Contains("c"), ServerHarness.Patience, "B to let 'c' go");
+        using (var parked = await a.PostAsync("candidate", "s", "c", content))
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, parked.StatusCode);
+    }
+
     [Theory]
     [InlineData("127.0.0.1:6400", "127.0.0.1:6400", null, false)]
     [InlineData("cache.example:6380,password=pw,ssl=true", "cache.example:6380", "pw", true)]
