@@ -110,6 +110,12 @@ internal sealed class RedisMailboxStore : IMailboxStore
                     _ => EnqueueResult.TooManyIds,
                 };
             }
+            catch (RedisTimeoutException e) when (e.Commandstatus is not (CommandStatus.WaitingToBeSent or CommandStatus.WaitingInBacklog))
+            {
+                // The script may have been sent: Redis may run it after we stopped waiting (bench/signaling saw it under heavy load).
+                _lastError = e.Message;
+                result = EnqueueResult.Unknown;
+            }
             catch (Exception e) when (IsRedisFailure(e))
             {
                 _lastError = e.Message;
@@ -123,7 +129,7 @@ internal sealed class RedisMailboxStore : IMailboxStore
         else
         {
             _router.OnRefused();
-            if (result == EnqueueResult.Unavailable && _unavailableLog.ShouldLog(out var suppressed))
+            if (result is EnqueueResult.Unavailable or EnqueueResult.Unknown && _unavailableLog.ShouldLog(out var suppressed))
                 SignalingLog.RedisUnavailable(_logger, message.Type, message.From, message.To, _endpoint, _lastError ?? "not connected", suppressed);
         }
         return result;

@@ -247,6 +247,46 @@ public sealed class RedisStoreTests
             Assert.Equal(HttpStatusCode.ServiceUnavailable, parked.StatusCode);
     }
 
+    [SkippableFact]
+    public async Task ASendRedisDidNotAnswerInTimeIsA503ThatSaysItMayHaveBeenStored()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var a = await ServerHarness.StartAsync(o =>
+        {
+            o.Redis = redis.Endpoint + ",asyncTimeout=300";
+            o.HeartbeatInterval = TimeSpan.FromSeconds(2);
+        });
+        await Poll.UntilAsync(async () => (await a.Server.GetHealthAsync()).Redis!.Connected, ServerHarness.Patience, "the instance to reach Redis");
+        await using var reader = await a.OpenResponseAsync("r");
+        using var mux = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Endpoint + ",asyncTimeout=20000");
+
+        // A script that keeps Redis busy for 3 s: the /send's script waits behind it, past the instance's
+        // timeout, and runs once Redis is free again.
+        string? unknown = null;
+        for (var attempt = 0; attempt < 3 && unknown is null; attempt++)
+        {
+            var busy = mux.GetDatabase().ScriptEvaluateAsync("""
+                local t = redis.call('TIME')
+                local from = t[1] * 1000000 + t[2]
+                while true do
+                  local n = redis.call('TIME')
+                  if n[1] * 1000000 + n[2] - from > 3000000 then return 1 end
+                end
+                """);
+            await Task.Delay(300);
+            using var response = await a.PostAsync("candidate", "s", "r", $"attempt {attempt}");
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                Assert.Contains("may have been stored", (await ServerHarness.JsonAsync(response)).GetProperty("error").GetString());
+                unknown = $"attempt {attempt}";
+            }
+            await busy;
+        }
+        Assert.NotNull(unknown);
+        var got = new List<string>();
+        while (!got.Contains(unknown)) got.Add((await reader.NextAsync()).Content); // stored after all: the 503 could not say it was not
+    }
+
     [Theory]
     [InlineData("127.0.0.1:6400", "127.0.0.1:6400", null, false)]
     [InlineData("cache.example:6380,password=pw,ssl=true", "cache.example:6380", "pw", true)]
