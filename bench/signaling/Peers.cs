@@ -19,10 +19,14 @@ internal sealed class Peers : IAsyncDisposable
     /// talks to 2i+1); <paramref name="onMessage"/> runs per message. Ids are new for every call, so
     /// runs against one server never meet each other's streams or leftovers.
     /// </summary>
-    public static async Task<Peers> StartAsync(Uri server, int pairs, Func<int, SignalingMessage, Task> onMessage)
+    public static Task<Peers> StartAsync(Uri server, int pairs, Func<int, SignalingMessage, Task> onMessage) =>
+        StartAsync([server], pairs, onMessage, TimeSpan.FromSeconds(30));
+
+    /// <summary>As above, peer i talking to <c>servers[i % servers.Length]</c>: with two instances, each pair's messages cross between them.</summary>
+    public static async Task<Peers> StartAsync(Uri[] servers, int pairs, Func<int, SignalingMessage, Task> onMessage, TimeSpan connectWithin)
     {
         var prefix = $"r{Interlocked.Increment(ref _runs)}-";
-        var clients = Enumerable.Range(0, pairs * 2).Select(i => new SignalingClient(server, $"{prefix}peer-{i}", Secure.ClientOptions())).ToArray();
+        var clients = Enumerable.Range(0, pairs * 2).Select(i => new SignalingClient(servers[i % servers.Length], $"{prefix}peer-{i}", Secure.ClientOptions())).ToArray();
         var peers = new Peers { Clients = clients, _prefix = prefix };
         var connected = 0;
         var allConnected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -42,7 +46,7 @@ internal sealed class Peers : IAsyncDisposable
                 catch (OperationCanceledException) { }
             }));
         }
-        await allConnected.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await allConnected.Task.WaitAsync(connectWithin);
         return peers;
     }
 

@@ -14,6 +14,8 @@
 //
 // SignalingBench --compare [--rounds 3] [--idle 10000] [...]: the same load against our server and
 // the Go baseline (tests/interop/go-signaling-server), each in its own process (Compare.cs).
+// SignalingBench --redis-compare [--pairs 1000 --seconds 60]: one in-memory instance, then two
+// instances sharing a Redis, under the same sustained load (RedisMode.cs).
 // Internal modes: --serve (our server alone, ServeMode.cs), --idle-client URL N (IdleClient.cs).
 using System.Diagnostics;
 using System.Net;
@@ -29,7 +31,9 @@ internal static class Program
     private static async Task<int> Main(string[] args)
     {
         if (args.Length >= 3 && args[0] == "--idle-client") return await IdleClient.RunAsync(new Uri(args[1]), int.Parse(args[2]));
-        if (args.Length >= 1 && args[0] == "--serve") return await ServeMode.RunAsync(TimeSpan.FromMilliseconds(Arg(args, "--heartbeat-ms", 10_000)));
+        if (args.Length >= 1 && args[0] == "--serve")
+            return await ServeMode.RunAsync(TimeSpan.FromMilliseconds(Arg(args, "--heartbeat-ms", 10_000)), Arg(args, "--redis", "") is { Length: > 0 } redis ? redis : null);
+        if (args.Length >= 1 && args[0] == "--redis-compare") return await RedisMode.RunAsync(args);
         if (args.Length >= 1 && args[0] == "--compare") return await Compare.RunAsync(args);
 
         var pairs = Arg(args, "--pairs", 100);
@@ -111,13 +115,14 @@ internal static class Program
         return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
     }
 
-    internal static async Task<SignalingServer> StartServerAsync(TimeSpan heartbeat)
+    internal static async Task<SignalingServer> StartServerAsync(TimeSpan heartbeat, string? redis = null)
     {
         var options = new SignalingServerOptions
         {
             Port = 0,
             ListenAddress = IPAddress.Loopback,
             HeartbeatInterval = heartbeat,
+            Redis = redis,
         };
         Secure.Apply(options);
         return await SignalingServer.StartAsync(options);

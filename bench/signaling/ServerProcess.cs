@@ -25,8 +25,10 @@ internal sealed class ServerProcess : IAsyncDisposable
     public string Name { get; }
     public Uri Url { get; }
 
-    public static Task<ServerProcess> StartOursAsync(TimeSpan heartbeat) =>
-        StartAsync("ours", TimeSpan.FromSeconds(5), Program.Self("--serve", "--heartbeat-ms", ((long)heartbeat.TotalMilliseconds).ToString()));
+    public static Task<ServerProcess> StartOursAsync(TimeSpan heartbeat, string? redis = null) =>
+        StartAsync("ours", TimeSpan.FromSeconds(5), redis is null
+            ? Program.Self("--serve", "--heartbeat-ms", ((long)heartbeat.TotalMilliseconds).ToString())
+            : Program.Self("--serve", "--heartbeat-ms", ((long)heartbeat.TotalMilliseconds).ToString(), "--redis", redis));
 
     public static Task<ServerProcess> StartGoAsync(string exe, TimeSpan heartbeat)
     {

@@ -1,7 +1,10 @@
 namespace WebRtcPS.Signaling.Server;
 
-/// <summary>What became of a /send; Unavailable: the shared store (Redis) could not be reached.</summary>
-internal enum EnqueueResult { Queued, QueueFull, Retired, ServerFull, TooManyIds, Unavailable }
+/// <summary>
+/// What became of a /send. Unavailable: the shared store (Redis) could not be reached, nothing was
+/// stored; Unknown: the store got the command but did not answer in time, so it may have stored it.
+/// </summary>
+internal enum EnqueueResult { Queued, QueueFull, Retired, ServerFull, TooManyIds, Unavailable, Unknown }
 
 /// <summary>
 /// The messages waiting for one peer id, and the /receive stream (if any) that drains them.

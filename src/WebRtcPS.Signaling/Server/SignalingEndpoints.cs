@@ -51,6 +51,12 @@ internal sealed class SignalingEndpoints(SignalingRouter router, IMailboxStore s
                 await JsonResponse.ErrorAsync(context, StatusCodes.Status503ServiceUnavailable,
                     "the message store (Redis) is unavailable; nothing was accepted, retry later", null, parsed.Message.To);
                 return;
+            case EnqueueResult.Unknown:
+                context.Response.Headers.RetryAfter = "1";
+                await JsonResponse.ErrorAsync(context, StatusCodes.Status503ServiceUnavailable,
+                    "the message store (Redis) did not answer in time; the message may have been stored (sending it again may deliver it twice)",
+                    null, parsed.Message.To);
+                return;
             case EnqueueResult.QueueFull:
                 context.Response.Headers.RetryAfter = "1";
                 await JsonResponse.ErrorAsync(context, StatusCodes.Status429TooManyRequests,

@@ -98,7 +98,7 @@ internal sealed class RedisMailboxStore : IMailboxStore
             {
                 var id = message.To;
                 var code = (int)await _db.ScriptEvaluateAsync(RedisScripts.Enqueue,
-                    [Prefix + "q:" + id, Prefix + "b:" + id, Prefix + "total", Prefix + "ids"],
+                    [Prefix + "q:" + id, Prefix + "b:" + id, Prefix + "total", Prefix + "ids", Prefix + "owner:" + id, Prefix + "p:" + id, Prefix + "parked"],
                     [message.Payload, message.AcceptedAt.ToUnixTimeMilliseconds(), message.Type, message.From,
                      _options.MaxQueuedMessagesPerId, _options.MaxQueuedBytesPerId, _options.MaxQueuedBytes, _options.MaxIds,
                      id, message.Payload.Length, _channel.ToString()]);
@@ -109,6 +109,12 @@ internal sealed class RedisMailboxStore : IMailboxStore
                     RedisScripts.ServerFull => EnqueueResult.ServerFull,
                     _ => EnqueueResult.TooManyIds,
                 };
+            }
+            catch (RedisTimeoutException e) when (e.Commandstatus is not (CommandStatus.WaitingToBeSent or CommandStatus.WaitingInBacklog))
+            {
+                // The script may have been sent: Redis may run it after we stopped waiting (bench/signaling saw it under heavy load).
+                _lastError = e.Message;
+                result = EnqueueResult.Unknown;
             }
             catch (Exception e) when (IsRedisFailure(e))
             {
@@ -123,7 +129,7 @@ internal sealed class RedisMailboxStore : IMailboxStore
         else
         {
             _router.OnRefused();
-            if (result == EnqueueResult.Unavailable && _unavailableLog.ShouldLog(out var suppressed))
+            if (result is EnqueueResult.Unavailable or EnqueueResult.Unknown && _unavailableLog.ShouldLog(out var suppressed))
                 SignalingLog.RedisUnavailable(_logger, message.Type, message.From, message.To, _endpoint, _lastError ?? "not connected", suppressed);
         }
         return result;
@@ -165,7 +171,8 @@ internal sealed class RedisMailboxStore : IMailboxStore
             {
                 try
                 {
-                    await _db.ScriptEvaluateAsync(RedisScripts.Detach, [Prefix + "owner:" + id, Prefix + "lock:" + id],
+                    await _db.ScriptEvaluateAsync(RedisScripts.Detach,
+                        [Prefix + "owner:" + id, Prefix + "lock:" + id, Prefix + "b:" + id, Prefix + "p:" + id, Prefix + "parked"],
                         [local.Token, _channel.ToString(), id]);
                 }
                 catch (Exception e) when (IsRedisFailure(e))
@@ -179,7 +186,8 @@ internal sealed class RedisMailboxStore : IMailboxStore
     private async Task AttachAsync(RedisLocalStream local)
     {
         var id = local.Receiver.Id;
-        var token = (long)await _db.ScriptEvaluateAsync(RedisScripts.Attach, [Prefix + "fence:" + id, Prefix + "owner:" + id],
+        var token = (long)await _db.ScriptEvaluateAsync(RedisScripts.Attach,
+            [Prefix + "fence:" + id, Prefix + "owner:" + id, Prefix + "b:" + id, Prefix + "p:" + id, Prefix + "parked"],
             [_ownerTtlMs, _channel.ToString(), id]);
         local.Token = token;
         _router.OnOpened();
@@ -204,7 +212,8 @@ internal sealed class RedisMailboxStore : IMailboxStore
         var receiver = local.Receiver;
         var id = receiver.Id;
         RedisKey owner = Prefix + "owner:" + id, lockKey = Prefix + "lock:" + id, queue = Prefix + "q:" + id;
-        var claimed = await _db.ScriptEvaluateAsync(RedisScripts.Claim, [owner, lockKey, queue, Prefix + "fence:" + id],
+        var claimed = await _db.ScriptEvaluateAsync(RedisScripts.Claim,
+            [owner, lockKey, queue, Prefix + "fence:" + id, Prefix + "b:" + id, Prefix + "p:" + id, Prefix + "parked"],
             [local.Token, (long)Lease.TotalMilliseconds, Batch, _ownerTtlMs]);
         if (claimed.Resp2Type == ResultType.Integer)
         {
@@ -227,7 +236,7 @@ internal sealed class RedisMailboxStore : IMailboxStore
                 await body.WriteAsync(message.Payload, receiver.ClientGone);
                 await body.FlushAsync(receiver.ClientGone);
                 await _db.ScriptEvaluateAsync(RedisScripts.Ack,
-                    [queue, Prefix + "b:" + id, Prefix + "total", Prefix + "ids", lockKey],
+                    [queue, Prefix + "b:" + id, Prefix + "total", Prefix + "ids", lockKey, owner, Prefix + "p:" + id, Prefix + "parked"],
                     [entryId, message.Payload.Length, id, local.Token, (long)Lease.TotalMilliseconds]);
                 _router.OnDelivered(message);
                 written++;
@@ -322,7 +331,7 @@ internal sealed class RedisMailboxStore : IMailboxStore
             {
                 var id = (string)member!;
                 var dropped = (RedisResult[])(await _db.ScriptEvaluateAsync(RedisScripts.Expire,
-                    [Prefix + "q:" + id, Prefix + "b:" + id, Prefix + "total", Prefix + "ids", Prefix + "owner:" + id],
+                    [Prefix + "q:" + id, Prefix + "b:" + id, Prefix + "total", Prefix + "ids", Prefix + "owner:" + id, Prefix + "p:" + id, Prefix + "parked"],
                     [cutoff, id]))!;
                 for (var i = 0; i + 1 < dropped.Length; i += 2)
                 {

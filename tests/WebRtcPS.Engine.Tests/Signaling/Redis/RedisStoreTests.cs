@@ -203,6 +203,90 @@ public sealed class RedisStoreTests
         Assert.Equal(3, health.Queues["q"]);
     }
 
+    [SkippableFact]
+    public async Task IdsNobodyReadsGetAtMostHalfOfTheQueuedBytesAcrossInstances()
+    {
+        const long max = 40_000;
+        await using var redis = await RedisServerProcess.StartAsync();
+        void Limits(SignalingServerOptions o)
+        {
+            o.MaxQueuedBytes = max;
+            o.MaxMessageBytes = 4096;
+        }
+        await using var a = await InstanceAsync(redis, Limits);
+        await using var b = await InstanceAsync(redis, Limits);
+        await using var reader = await b.OpenResponseAsync("c");
+        var content = new string('p', 1000);
+
+        // Invented ids through both instances, until the parked half is full.
+        var sent = 0;
+        while (true)
+        {
+            using var response = await (sent % 2 == 0 ? a : b).PostAsync("candidate", "s", $"nobody{sent}", content);
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                Assert.Contains("half of it for ids nobody reads", (await ServerHarness.JsonAsync(response)).GetProperty("error").GetString());
+                break;
+            }
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.True(++sent < 100, "the parked half should have filled");
+        }
+        var health = await a.Server.GetHealthAsync();
+        Assert.InRange(health.QueuedBytes, max / 2 - 1100, max / 2);
+        using (var refused = await a.PostAsync("candidate", "s", "nobody-else", content))
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+
+        // The id being read, on either instance, still gets through the other half.
+        for (var i = 0; i < 10; i++) await (i % 2 == 0 ? a : b).SendOkAsync("candidate", "s", "c", i.ToString());
+        for (var i = 0; i < 10; i++) Assert.Equal(i.ToString(), (await reader.NextAsync()).Content);
+
+        // Its reader gone, its queued bytes are parked too: the half is full, so it is refused like any absent id.
+        await reader.DisposeAsync();
+        await Poll.UntilAsync(async () => !(await b.Server.GetHealthAsync()).ConnectedIds.Contains("c"), ServerHarness.Patience, "B to let 'c' go");
+        using (var parked = await a.PostAsync("candidate", "s", "c", content))
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, parked.StatusCode);
+    }
+
+    [SkippableFact]
+    public async Task ASendRedisDidNotAnswerInTimeIsA503ThatSaysItMayHaveBeenStored()
+    {
+        await using var redis = await RedisServerProcess.StartAsync();
+        await using var a = await ServerHarness.StartAsync(o =>
+        {
+            o.Redis = redis.Endpoint + ",asyncTimeout=300";
+            o.HeartbeatInterval = TimeSpan.FromSeconds(2);
+        });
+        await Poll.UntilAsync(async () => (await a.Server.GetHealthAsync()).Redis!.Connected, ServerHarness.Patience, "the instance to reach Redis");
+        await using var reader = await a.OpenResponseAsync("r");
+        using var mux = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.Endpoint + ",asyncTimeout=20000");
+
+        // A script that keeps Redis busy for 3 s: the /send's script waits behind it, past the instance's
+        // timeout, and runs once Redis is free again.
+        string? unknown = null;
+        for (var attempt = 0; attempt < 3 && unknown is null; attempt++)
+        {
+            var busy = mux.GetDatabase().ScriptEvaluateAsync("""
+                local t = redis.call('TIME')
+                local from = t[1] * 1000000 + t[2]
+                while true do
+                  local n = redis.call('TIME')
+                  if n[1] * 1000000 + n[2] - from > 3000000 then return 1 end
+                end
+                """);
+            await Task.Delay(300);
+            using var response = await a.PostAsync("candidate", "s", "r", $"attempt {attempt}");
+            if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                Assert.Contains("may have been stored", (await ServerHarness.JsonAsync(response)).GetProperty("error").GetString());
+                unknown = $"attempt {attempt}";
+            }
+            await busy;
+        }
+        Assert.NotNull(unknown);
+        var got = new List<string>();
+        while (!got.Contains(unknown)) got.Add((await reader.NextAsync()).Content); // stored after all: the 503 could not say it was not
+    }
+
     [Theory]
     [InlineData("127.0.0.1:6400", "127.0.0.1:6400", null, false)]
     [InlineData("cache.example:6380,password=pw,ssl=true", "cache.example:6380", "pw", true)]
