@@ -33,13 +33,14 @@ internal sealed record Row(Figure Figure, IReadOnlyDictionary<string, Stats> ByI
     /// <summary>"median (p25–p75, n)", the failure, or n/a with its reason.</summary>
     public string Cell(string impl, bool withReason = true)
     {
-        if (ByImpl.TryGetValue(impl, out var s))
+        var na = Figure.NotAvailable?.TryGetValue(impl, out var reason) == true ? reason : null;
+        if (ByImpl.TryGetValue(impl, out var s) && (s.N > 0 || na is null))
         {
             if (s.N == 0) return $"failed ({s.Failed}): {s.FirstError}";
             var failed = s.Failed > 0 ? $", {s.Failed} failed" : "";
             return s.N == 1 ? $"{Fmt(s.Median)} (n=1{failed})" : $"{Fmt(s.Median)} ({Fmt(s.P25)}–{Fmt(s.P75)}, n={s.N}{failed})";
         }
-        if (Figure.NotAvailable?.TryGetValue(impl, out var why) == true) return withReason ? $"n/a: {why}" : "n/a";
+        if (na is not null) return withReason ? $"n/a: {na}" : "n/a";
         return "not run";
     }
 
