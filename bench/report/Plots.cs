@@ -31,26 +31,27 @@ internal static class Plots
                 {
                     Position = k, BoxMin = s.P25, BoxMax = s.P75, BoxMiddle = s.Median, WhiskerMin = s.Min, WhiskerMax = s.Max,
                 };
-                box.FillColor = Colors[impls[k]].WithAlpha(0.6);
                 plot.Add.Box(box);
+                box.FillColor = Colors[impls[k]].WithAlpha(0.6); // after Add, which applies the palette
             }
+            var lines = new List<double>();
             if (r.Figure.Target is { Line: { } line } target)
             {
-                double? y = target.LineIsRatio ? r.ReferenceMedian * line : line;
-                if (y is { } v)
+                if ((target.LineIsRatio ? r.ReferenceMedian * line : line) is { } y) lines.Add(y);
+                if (target.AlsoAbsolute is { } abs) lines.Add(abs);
+                foreach (var v in lines)
                 {
                     var h = plot.Add.HorizontalLine(v);
                     h.LinePattern = LinePattern.Dashed;
                     h.Color = Colors["webrtcps"];
-                    h.LabelText = "target " + target.Text;
                 }
             }
             plot.Axes.Bottom.SetTicks([.. Enumerable.Range(0, impls.Length).Select(i => (double)i)], [.. impls.Select(i => i == "go" ? "go baseline" : i)]);
             plot.Axes.SetLimitsX(-0.7, impls.Length - 0.3);
-            plot.Title(r.Figure.Title, 13);
+            plot.Title(r.Figure.Title + (lines.Count > 0 ? $"\n(dashed: target {r.Figure.Target!.Text})" : ""), 13);
             plot.YLabel(r.Figure.Unit);
             var lowest = Math.Min(impls.Min(i => r.ByImpl[i].Min), r.Figure.Target?.Line is not null && !r.Figure.Target.LineIsRatio ? r.Figure.Target.Line.Value : double.MaxValue);
-            var highest = Math.Max(impls.Max(i => r.ByImpl[i].Max), r.Figure.Target is { Line: { } l } t ? (t.LineIsRatio ? (r.ReferenceMedian ?? 0) * l : l) : 0);
+            var highest = Math.Max(impls.Max(i => r.ByImpl[i].Max), lines.Count > 0 ? lines.Max() : 0);
             plot.Axes.SetLimitsY(Math.Min(0, lowest), highest * 1.12 + 1e-9);
             var file = r.Figure.Key + ".png";
             plot.SavePng(Path.Combine(dir, file), 560, 360);
