@@ -10,7 +10,7 @@ internal static class MarkdownTable
         var md = new StringBuilder();
         md.AppendLine($"# Benchmark results {run.Started[..Math.Min(10, run.Started.Length)]}");
         md.AppendLine();
-        md.AppendLine($"`{run.Command}`{(run.Quick ? " (quick: fewer rounds)" : "")}, {run.Started} to {run.Finished} UTC, {run.Cores} cores.");
+        md.AppendLine($"`{run.Command}`{(run.Quick ? " (quick: fewer rounds)" : "")}, {run.Started} to {run.Finished} UTC ({run.Minutes} min), {run.Cores} cores.");
         md.AppendLine($"Load average (1/5/15 min) before: {run.LoadBefore}; after: {run.LoadAfter}. The machine is shared: other builds and tests ran");
         md.AppendLine("during the run, so single figures are noisy; implementations alternate run by run so that load hits all alike.");
         if (loads.Count > 0) md.AppendLine($"Load average as each benchmark started: {string.Join("; ", loads)}.");
