@@ -44,7 +44,13 @@ internal sealed record Row(Figure Figure, IReadOnlyDictionary<string, Stats> ByI
         return "not run";
     }
 
-    public string Verdict => Figure.Target is null ? "" : Met switch { true => "met", false => "not met", null => "no figure" };
+    public string Verdict => Figure.Target is null ? "" : Met switch
+    {
+        true => "met",
+        false => "not met",
+        null when Figure.ReferenceFastMode && ReferenceMedian is null => "no pion fast-mode run to compare with",
+        null => "no figure",
+    };
 
     public static string Fmt(double v) => v switch
     {
