@@ -13,7 +13,10 @@
     Test     Deps (when root), Package, then xunit engine tests and Pester module tests; ends with ONE
              line "N passed, N failed, N skipped" summed over both; exit code 1 on any failure
     Demo     the main job: a signaling server on this machine, shown serving
-    Bench    the benchmarks under bench/
+    Bench    the benchmark suite (bench/Invoke-BenchSuite.ps1): WebRtcPS against pion and aiortc (setup,
+             RTT, bulk, relayed, many peers, memory) and the signaling server against its Go baseline, in
+             one run; writes bench/results/<yyyy-MM-dd>/ (results.md, results.csv, PNG plots). -Quick:
+             fewer rounds
     Install  Package, then Install-PSResource it for the current user (Import-Module WebRtcPS by name)
     Deps     as root: apt-get install what the tests need (coturn, Go + pion, aiortc); idempotent
     Fuzz     coverage-guided fuzzing of the wire and text parsers (tests/fuzz/README.md): afl-fuzz (afl++,
@@ -38,6 +41,9 @@ param(
 
     # Fuzz: the whole run's length, shared equally by the targets (at least 10 s each).
     [double] $Minutes = 10,
+
+    # Bench: fewer rounds.
+    [switch] $Quick,
 
     # Fuzz: only these targets (names as `dotnet WebRtcPS.Fuzz.dll list` prints them).
     [string[]] $FuzzTarget
@@ -308,21 +314,11 @@ function Invoke-Demo {
     & (Join-Path $Root 'tools/Demo.ps1') -ModulePath (Join-Path $ModuleOut 'WebRtcPS.psd1')
 }
 
+# One run of every figure against pion and aiortc (bench/Invoke-BenchSuite.ps1). The other
+# benchmarks (bench/chromium, bench/startup, bench/natlab, bench/datachannel, bench/ice) run on
+# their own: see their READMEs.
 function Invoke-Bench {
-    $benches = Get-ChildItem (Join-Path $Root 'bench') -Filter *.csproj -Recurse
-    foreach ($b in $benches) {
-        Write-Host "== $($b.Directory.Name)" -ForegroundColor Cyan
-        $null = Invoke-Native dotnet @('run', '-c', 'Release', '--project', $b.FullName) | Out-Null
-    }
-    # Chromium next to pion, inside a network namespace of its own (needs root and chromium).
-    if ($IsLinux -and (id -u) -eq '0' -and (Get-Command chromium -ErrorAction SilentlyContinue)) {
-        Write-Host '== chromium' -ForegroundColor Cyan
-        & (Join-Path $Root 'bench/chromium/Measure-Chromium.ps1')
-    }
-    # A user's wait in a fresh process (import, first connection), in a stock PowerShell, for the package's layout.
-    Write-Host '== startup' -ForegroundColor Cyan
-    $null = Invoke-Package
-    & (Join-Path $Root 'bench/startup/Measure-Startup.ps1') -Module (Join-Path $ModuleOut 'WebRtcPS.psd1')
+    & (Join-Path $Root 'bench/Invoke-BenchSuite.ps1') -Quick:$Quick
 }
 
 # The platforms most PowerShell users have. The package carries ReadyToRun images for each

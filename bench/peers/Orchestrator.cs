@@ -8,8 +8,8 @@ using WebRtcPS.Signaling.Server;
 
 namespace WebRtcPS.Bench.Peers;
 
-/// <summary>One side of a pairing: our peer (this program with --peer) or tests/interop's pion-peer.</summary>
-internal sealed record PeerKind(string Name, bool Ours, int Warmup = 0);
+/// <summary>One side of a pairing: our peer (this program with --peer), tests/interop's pion-peer, or its aiortc-peer.</summary>
+internal sealed record PeerKind(string Name, bool Ours, int Warmup = 0, bool Aiortc = false);
 
 /// <summary>A pairing: who offers (and sends bulk / pings), who answers (and receives / echoes).</summary>
 internal sealed record Pairing(string Name, PeerKind Offerer, PeerKind Answerer);
@@ -67,11 +67,16 @@ internal static partial class Orchestrator
         public bool BulkBytesSet;
         public bool HelloSet;
         public bool BulkSet;
+        /// <summary>--suite: the issue-15 set (aiortc too, 256 KiB bulk, unordered RTT, many peers); samples.jsonl for bench/report.</summary>
+        public bool Suite;
+        public int ManyPeers = 100;
+        public int ManyRuns = 3;
     }
 
     private static readonly PeerKind Ours = new("webrtcps", true);
     private static readonly PeerKind OursWarm = new("webrtcps(warm)", true, 1);
     private static readonly PeerKind Pion = new("pion", false);
+    private static readonly PeerKind Aiortc = new("aiortc", false, Aiortc: true);
 
     private static readonly Pairing OursOurs = new("webrtcps<->webrtcps", Ours, Ours);
     private static readonly Pairing PionPion = new("pion<->pion", Pion, Pion);
@@ -79,9 +84,11 @@ internal static partial class Orchestrator
     private static readonly Pairing PionOurs = new("pion->webrtcps", Pion, Ours);
     private static readonly Pairing OursOursWarm = new("webrtcps<->webrtcps warm", OursWarm, OursWarm);
     private static readonly Pairing OursPionWarm = new("webrtcps->pion warm", OursWarm, Pion);
+    private static readonly Pairing AiortcAiortc = new("aiortc<->aiortc", Aiortc, Aiortc);
 
     private static string[] _oursCommand = [];
     private static string _pionPath = "";
+    private static string _aiortcPath = "";
     private static Uri _signaling = null!;
     private static string _outDir = "";
     private static string? _rssWrap;
@@ -103,8 +110,17 @@ internal static partial class Orchestrator
                         s.BulkBytes = 64L << 20;
                         s.PingCount = 500;
                         s.Quick = true;
+                        s.ManyRuns = 1;
                         break;
                     case "--relay": s.Relay = true; break;
+                    case "--suite":
+                        s.Suite = true;
+                        s.Only = ["hello", "bulk", "bulk256", "ping", "unordered", "many"];
+                        s.PingRuns = 3;
+                        if (!s.BulkBytesSet) s.BulkBytes = 64L << 20;
+                        break;
+                    case "--many": s.ManyPeers = int.Parse(Next()); break;
+                    case "--many-runs": s.ManyRuns = int.Parse(Next()); break;
                     case "--hello": s.HelloRuns = int.Parse(Next()); s.HelloSet = true; break;
                     case "--bulk": s.BulkRuns = int.Parse(Next()); s.BulkSet = true; break;
                     case "--bulk-mib": s.BulkBytes = long.Parse(Next()) << 20; s.BulkBytesSet = true; break;
@@ -120,7 +136,7 @@ internal static partial class Orchestrator
                     case "--out": s.OutDir = Next(); break;
                     case "-h" or "--help":
                         Console.WriteLine("""
-                            usage: PeersBench [--relay] [--quick] [--hello N] [--bulk N] [--bulk-mib M] [--bulk-msg-size B] [--ping N]
+                            usage: PeersBench [--relay|--suite] [--quick] [--many N] [--many-runs N] [--hello N] [--bulk N] [--bulk-mib M] [--bulk-msg-size B] [--ping N]
                                               [--ping-count N] [--ping-msg-size B] [--no-warm] [--reverse] [--only hello,bulk,ping]
                                               [--pion-peer PATH] [--out DIR]
                                    PeersBench --peer -role offerer|answerer -signaling-addr URL [pion-peer flags] [-warmup N]
@@ -136,6 +152,9 @@ internal static partial class Orchestrator
             return 2;
         }
 
+        if (s.Suite && s.Quick) s.PingRuns = 1;
+        if (s.Suite && !s.Quick && !s.HelloSet) s.HelloRuns = 7;
+        if (s.Suite && s.Quick && !s.BulkBytesSet) s.BulkBytes = 32L << 20;
         var root = FindRepoRoot();
         _pionPath = s.PionPeer ?? BuildPion(root);
         var exe = Environment.ProcessPath!;
@@ -143,6 +162,8 @@ internal static partial class Orchestrator
         _outDir = s.OutDir ?? Path.Combine(root ?? Directory.GetCurrentDirectory(), "bench", "results", $"peers-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(_outDir);
         _rssWrap = BuildRssWrap();
+        _aiortcPath = Path.Combine(root ?? ".", "tests", "interop", "aiortc-peer", "peer.py");
+        Samples.Open(Path.Combine(_outDir, "samples.jsonl"));
 
         await using var server = await SignalingServer.StartAsync(new SignalingServerOptions { Port = 0, ListenAddress = IPAddress.Loopback });
         _signaling = server.Url;
@@ -158,8 +179,9 @@ internal static partial class Orchestrator
         if (s.Relay) return await RelayAsync(s, started, loadBefore, root);
 
         var outcomes = new List<RunOutcome>();
-        Pairing[] main = s.Reverse ? [OursOurs, PionPion, OursPion, PionOurs] : [OursOurs, PionPion, OursPion];
-        Pairing[] helloPairings = s.Warm ? [.. main, OursOursWarm, OursPionWarm] : main;
+        Pairing[] main = s.Suite ? [OursOurs, PionPion, AiortcAiortc]
+            : s.Reverse ? [OursOurs, PionPion, OursPion, PionOurs] : [OursOurs, PionPion, OursPion];
+        Pairing[] helloPairings = s.Suite ? [.. main, OursOursWarm] : s.Warm ? [.. main, OursOursWarm, OursPionWarm] : main;
 
         async Task Rounds(string mode, int runs, Pairing[] pairings)
         {
@@ -171,6 +193,7 @@ internal static partial class Orchestrator
                     var p = pairings[(k + r) % pairings.Length];
                     var o = await RunAsync(s, p, mode, r);
                     outcomes.Add(o);
+                    AddSamples(o);
                     Console.WriteLine($"  {mode,-5} round {r + 1,2}/{runs} {p.Name,-26} {Describe(o)}");
                 }
             }
@@ -178,7 +201,10 @@ internal static partial class Orchestrator
 
         if (s.Only.Contains("hello")) await Rounds("hello", s.HelloRuns, helloPairings);
         if (s.Only.Contains("bulk")) await Rounds("bulk", s.BulkRuns, main);
+        if (s.Only.Contains("bulk256")) await Rounds("bulk256", s.BulkRuns, main);
         if (s.Only.Contains("ping")) await Rounds("ping", s.PingRuns, main);
+        if (s.Only.Contains("unordered")) await Rounds("unordered", s.PingRuns, main);
+        if (s.Only.Contains("many")) await ManyRoundsAsync(s);
 
         var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
         var report = Report(s, outcomes, helloPairings, main);
@@ -201,8 +227,8 @@ internal static partial class Orchestrator
         return o.Mode switch
         {
             "hello" => $"setup {o.Offerer.Num("channel_open", "setup_ms"):0.0} ms  {rss}",
-            "bulk" => $"{Num(o.Offerer.Result, "mbps"):0.0} Mbit/s (receiver {Num(o.Answerer.Result, "mbps"):0.0})  {rss}",
-            "ping" => $"p50 {Num(o.Offerer.Result, "rtt_p50_ms"):0.000} p99 {Num(o.Offerer.Result, "rtt_p99_ms"):0.000} ms  {rss}",
+            "bulk" or "bulk256" => $"{Num(o.Offerer.Result, "mbps"):0.0} Mbit/s (receiver {Num(o.Answerer.Result, "mbps"):0.0})  {rss}",
+            "ping" or "unordered" => $"p50 {Num(o.Offerer.Result, "rtt_p50_ms"):0.000} p99 {Num(o.Offerer.Result, "rtt_p99_ms"):0.000} ms  {rss}",
             _ => "",
         };
     }
@@ -269,10 +295,20 @@ internal static partial class Orchestrator
                 ans.AddRange(["-mode", "hello"]);
                 timeout = TimeSpan.FromSeconds(60);
                 break;
-            case "bulk":
-                off.AddRange(["-mode", "bulk", "-bytes", s.BulkBytes.ToString(CultureInfo.InvariantCulture), "-msg-size", s.BulkMsgSize.ToString(CultureInfo.InvariantCulture)]);
-                ans.AddRange(["-mode", "bulk", "-bytes", "0", "-msg-size", s.BulkMsgSize.ToString(CultureInfo.InvariantCulture)]);
-                timeout = TimeSpan.FromSeconds(600);
+            case "bulk" or "bulk256":
+                var size = (mode == "bulk256" ? 256 * 1024 : s.BulkMsgSize).ToString(CultureInfo.InvariantCulture);
+                // aiortc sends ~10 Mbit/s: a quarter of the bytes (at most 16 MiB) keeps its runs under ~15 s.
+                var bytes = p.Offerer.Aiortc ? Math.Min(s.BulkBytes / 4, 16L << 20) : s.BulkBytes;
+                off.AddRange(["-mode", "bulk", "-bytes", bytes.ToString(CultureInfo.InvariantCulture), "-msg-size", size]);
+                ans.AddRange(["-mode", "bulk", "-bytes", "0", "-msg-size", size]);
+                timeout = TimeSpan.FromSeconds(s.Suite ? 120 : 600);
+                break;
+            case "unordered":
+                // RFC 8831 §6.1: unordered, partial reliability with no retransmission.
+                string[] unreliable = ["-ordered=false", "-max-retransmits", "0"];
+                off.AddRange(["-mode", "ping", "-count", s.PingCount.ToString(CultureInfo.InvariantCulture), "-msg-size", s.PingMsgSize.ToString(CultureInfo.InvariantCulture), .. unreliable]);
+                ans.AddRange(["-mode", "echo", .. unreliable]);
+                timeout = TimeSpan.FromSeconds(60);
                 break;
             default:
                 off.AddRange(["-mode", "ping", "-count", s.PingCount.ToString(CultureInfo.InvariantCulture), "-msg-size", s.PingMsgSize.ToString(CultureInfo.InvariantCulture)]);
@@ -320,7 +356,7 @@ internal static partial class Orchestrator
         {
             case "hello" when off.Num("channel_open", "setup_ms") is null:
                 return "offerer: no setup_ms";
-            case "bulk":
+            case "bulk" or "bulk256":
                 var a = (string?)off.Result!["sha256"];
                 var b = (string?)ans.Result!["sha256"];
                 if (a is null || a != b) return $"SHA-256 differs: sender {a}, receiver {b}";
@@ -333,7 +369,7 @@ internal static partial class Orchestrator
 
     private static string[] Command(PeerKind kind, List<string> args)
     {
-        string[] command = kind.Ours ? [.. _oursCommand, .. args] : [_pionPath, .. args];
+        string[] command = kind.Ours ? [.. _oursCommand, .. args] : kind.Aiortc ? ["/usr/bin/python3", _aiortcPath, .. args] : [_pionPath, .. args];
         return _rssWrap is null ? command : [_rssWrap, .. command];
     }
 

@@ -46,6 +46,9 @@ internal sealed record PeerOptions
     /// <summary>Ours only: copy /proc/self/smaps to this file just before exiting (where the
     /// resident set is, mapping by mapping).</summary>
     public string Smaps = "";
+    /// <summary>Ours only: this many peer connections (offerer/answerer pairs) in this one process
+    /// instead of one (Many.cs).</summary>
+    public int Many;
 
     public bool IsOfferer => Role == "offerer";
 
@@ -87,6 +90,7 @@ internal sealed record PeerOptions
                 case "seed": o.Seed = long.Parse(Value()); break;
                 case "timeout": o.Timeout = GoDuration(Value()); break;
                 case "warmup": o.Warmup = int.Parse(Value()); break;
+                case "many": o.Many = int.Parse(Value()); break;
                 case "ice-servers": o.IceServers = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                 case "ice-username": o.IceUsername = Value(); break;
                 case "ice-password": o.IcePassword = Value(); break;
@@ -191,6 +195,9 @@ internal sealed class Peer
         _out = output;
     }
 
+    /// <summary>Awaited after the mode's result and before the connection closes (Many.cs keeps every peer open).</summary>
+    public Func<Dictionary<string, object?>, Task>? BeforeClose { get; init; }
+
     /// <summary>Setup of the measured connection (offerer: offer created → channel open).</summary>
     public double? SetupMs { get; private set; }
 
@@ -216,6 +223,7 @@ internal sealed class Peer
             var results = await Task.WhenAll(ans.RunAndCloseAsync(), off.RunAndCloseAsync());
             output.Emit("warmup", new() { ["index"] = i, ["ok"] = results.All(r => r["ok"] is true), ["setup_ms"] = off.SetupMs, ["ms"] = sw.Elapsed.TotalMilliseconds });
         }
+        if (o.Many > 0) return await Many.RunAsync(o, output);
         var peer = new Peer(o, output);
         var res = await peer.RunAndCloseAsync();
         output.Emit("result", res);
@@ -223,7 +231,7 @@ internal sealed class Peer
         return res["ok"] is true ? 0 : 1;
     }
 
-    private async Task<Dictionary<string, object?>> RunAndCloseAsync()
+    internal async Task<Dictionary<string, object?>> RunAndCloseAsync()
     {
         Dictionary<string, object?> res;
         try
@@ -236,6 +244,7 @@ internal sealed class Peer
         }
         res["mode"] = _o.Mode;
         res["role"] = _o.Role;
+        if (BeforeClose is { } hold) await hold(res);
         _life.Cancel();
         _outbox.Writer.TryComplete();
         if (_pc is { } pc)

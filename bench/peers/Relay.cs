@@ -20,9 +20,10 @@ internal static partial class Orchestrator
     private static async Task<int> RelayAsync(Settings s, DateTime started, string loadBefore, string? root)
     {
         if (root is null) throw new InvalidOperationException("repository root not found (tests/interop/coturn)");
-        if (!s.HelloSet) s.HelloRuns = s.Quick ? 5 : 11;
-        if (!s.BulkSet) s.BulkRuns = s.Quick ? 2 : 3;
-        if (!s.BulkBytesSet) s.BulkBytes = (s.Quick ? 32L : 64L) << 20;
+        // --suite: fewer runs per cell (three paths, three implementations) to fit the suite's time.
+        if (!s.HelloSet) s.HelloRuns = s.Suite ? (s.Quick ? 3 : 5) : s.Quick ? 5 : 11;
+        if (!s.BulkSet) s.BulkRuns = s.Suite ? (s.Quick ? 1 : 2) : s.Quick ? 2 : 3;
+        if (!s.BulkBytesSet) s.BulkBytes = (s.Quick || s.Suite ? 32L : 64L) << 20;
 
         await using var coturn = await Coturn.StartAsync(root);
         Console.WriteLine($"# coturn on 127.0.0.1:{coturn.Port} (udp/tcp), tls {coturn.TlsPort}; dir {coturn.Dir}");
@@ -35,7 +36,9 @@ internal static partial class Orchestrator
             new("turn-tcp", ["-ice-servers", $"turn:127.0.0.1:{coturn.Port}?transport=tcp", .. cred]),
             new("turn-tls", ["-ice-servers", $"turns:127.0.0.1:{coturn.TlsPort}?transport=tcp", .. cred]),
         ];
-        Pairing[] pairings = [OursOurs, PionPion];
+        // --suite: aiortc too, and no direct path (the suite's main runs measure it).
+        Pairing[] pairings = s.Suite ? [OursOurs, PionPion, AiortcAiortc] : [OursOurs, PionPion];
+        if (s.Suite) paths = paths[1..];
         var outcomes = new List<(string Path, RunOutcome O)>();
         foreach (var path in paths)
         {
@@ -49,6 +52,7 @@ internal static partial class Orchestrator
                         var p = pairings[(k + r) % pairings.Length];
                         var o = await RunAsync(s, p, mode, r);
                         outcomes.Add((path.Name, o));
+                        AddRelaySamples(path.Name, o);
                         Console.WriteLine($"  {path.Name,-8} {mode,-5} round {r + 1,2}/{runs} {p.Name,-20} {Describe(o)}{RelayCheck(path, o)}");
                     }
                 }

@@ -68,6 +68,7 @@ internal static class Compare
             }
         }
         var loadAfter = LoadAverage();
+        if (Program.Arg(args, "--samples", "") is { Length: > 0 } samples) CompareSamples.Append(samples, runs);
         PrintSummary(runs, pairs, messages, roundTrips, idle, loadBefore, loadAfter);
 
         Console.WriteLine();
