@@ -132,10 +132,12 @@ function ConvertTo-LabText([string] $Text, $AddressMap) {
 # What a transcript shows, in a form two runs share: IPv4 addresses kept, ports "P", every other
 # number (times, counts, codes) "N", either STUN server "stun:S", colours, white space and column
 # widths gone, lines sorted (which STUN server answers first varies). Format-List values are joined
-# across their wrapped lines; a column cut short ("…") compares as cut.
-function ConvertTo-CanonicalOutput([string] $Text, [string[]] $StunAddresses) {
+# across their wrapped lines; a column cut short ("…") compares as cut. $AddressMap (the page's
+# addresses to this lab's) applies once a wrapped address is whole again.
+function ConvertTo-CanonicalOutput([string] $Text, [string[]] $StunAddresses, $AddressMap) {
     $mask = {
         param([string] $t)
+        if ($AddressMap) { $t = ConvertTo-LabText $t $AddressMap }
         $t = [regex]::Replace($t, '(\d{1,3}(?:\.\d{1,3}){3})(:\d+)?|\d+(?:\.\d+)?', { param($m) if ($m.Groups[1].Success) { $m.Groups[1].Value + $(if ($m.Groups[2].Success) { ':P' }) } else { 'N' } })
         foreach ($a in $StunAddresses) { $t = $t.Replace("stun:${a}:P", 'stun:S') }
         $t
