@@ -305,9 +305,16 @@ finally {
 }
 
 # about_ topics: plain text, as PowerShell expects about_*.help.txt.
+# A fenced block becomes an indented one, its comments kept as they are, the commands of a
+# ```powershell block after a prompt ("PS> ") so that they stand apart from the output after them.
 foreach ($about in Get-ChildItem -Path $DocsPath -Filter 'about_*.md') {
-    $text = (Get-Content -Path $about.FullName) | Where-Object { $_ -notmatch '^```' } | ForEach-Object {
-        if ($_ -match '^#+\s+(.*)$') { $Matches[1].ToUpperInvariant() } else { $_ }
+    $fence = $null
+    $text = foreach ($line in Get-Content -Path $about.FullName) {
+        if ($line -match '^```(\w*)') { $fence = if ($null -eq $fence) { $Matches[1] } else { $null }; continue }
+        if ($fence -eq 'powershell' -and $line -match '^\S' -and $line -notmatch '^#') { "    PS> $line" }
+        elseif ($null -ne $fence) { "    $line" }
+        elseif ($line -match '^#+\s+(.*)$') { $Matches[1].ToUpperInvariant() }
+        else { $line }
     }
     Set-Content -Path (Join-Path $OutputPath ($about.BaseName + '.help.txt')) -Value $text -Encoding utf8
 }

@@ -1,21 +1,41 @@
-# Help that cannot rot (issue 13): every example of docs/cmdlets/*.md and of the about topic runs
+# Help that cannot rot (issue 13): every example of docs/cmdlets/*.md and of the about topics runs
 # here, against a loopback signaling server started for it and the test's coturn, and must
-# succeed; a page without a runnable example fails. Examples written for two hosts ("# On host
-# B:" ... "# On host A:") run their first host in the background; an example that connects one
-# peer gets the other side started for it; $peer, where an example uses it without making it, is
-# a connected offerer whose answerer sends 100 messages and echoes what it receives. Sleeps are
-# shortened and Start-WrtcSignalingServer -Wait runs without -Wait (the test is its Ctrl+C).
+# succeed; a page without a runnable example fails. Examples written for several hosts ("# On
+# host B:" ... "# On host A:") run their earlier hosts in the background; one that starts its own
+# server on a fixed port gets it on a free port, and its peers use it ($fingerprint: the
+# fingerprint its -SelfSigned certificate printed). A browser step ("# On machine B, open in any
+# browser: .../peer?role=answerer") is stood in for by Connect-WrtcPeer in that role, after the
+# page is fetched from that URL. An example that connects one peer gets the other side started
+# for it; $peer, where an example uses it without making it, is a connected offerer whose
+# answerer sends 100 messages and echoes what it receives. Sleeps are shortened,
+# Start-WrtcSignalingServer -Wait runs without -Wait (the test is its Ctrl+C), and prompts
+# (Get-Credential, Read-Host -AsSecureString) get the test's answers. The NAT-lab examples of
+# about_WebRtcPS_Troubleshooting run in the lab, below.
 BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot 'HelpExamples.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'Coturn.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module (Join-Path $PSScriptRoot '../lab/NatLab.psm1') -Force
     $coturn = Test-CoturnAvailable
-    # about_WebRtcPS_Troubleshooting's blocks are transcripts from the NAT lab (made there by
-    # tests/lab/Show-NatScenarios.ps1), lab addresses and outputs: they cannot run on loopback.
-    $pageFiles = Get-ChildItem (Join-Path $PSScriptRoot '../../docs/cmdlets') -Filter *.md |
-        Where-Object BaseName -NE 'about_WebRtcPS_Troubleshooting' | Sort-Object Name
+    # Examples whose first line is "# In the lab: ..." (about_WebRtcPS_Troubleshooting) run in the
+    # NAT lab, below; every other example runs here on loopback. No page and no example is left out.
+    $pageFiles = Get-ChildItem (Join-Path $PSScriptRoot '../../docs/cmdlets') -Filter *.md | Sort-Object Name
     $helpPages = foreach ($file in $pageFiles) {
         $found = @(Get-HelpExample $file.FullName)
-        @{ Page = $file.BaseName; Examples = $found; ExampleCount = $found.Count }
+        @{
+            Page = $file.BaseName; ExampleCount = $found.Count
+            Examples = @($found | Where-Object { -not (Get-LabSetting $_.Code) })
+            LabExamples = @($found | Where-Object { Get-LabSetting $_.Code })
+        }
+    }
+    $labPages = @($helpPages | Where-Object { $_.LabExamples.Count })
+    # The lab needs root (network namespaces): elsewhere its examples are skipped, and said so;
+    # in CI (WRTC_REQUIRE_INTEROP=1) they fail instead.
+    $labReason = Get-NatLabUnsupportedReason
+    $skipLab = $labReason -and -not (Test-WrtcInteropRequired)
+    if ($skipLab) {
+        $count = ($labPages | ForEach-Object { $_.LabExamples.Count } | Measure-Object -Sum).Sum
+        Write-Host "HelpExamples.Tests.ps1: the $count NAT-lab examples of $($labPages.Page -join ', ') are skipped: $labReason" -ForegroundColor Yellow
     }
 }
 
@@ -84,11 +104,35 @@ while (`$true) { `$m = Receive-WrtcMessage `$p -TimeoutSec 300 -ErrorAction Sile
         $null = New-Item -ItemType Directory $dir
         'line one', 'line two', 'line three' | Set-Content (Join-Path $dir 'probe-lines.txt')
         $prelude = Get-Prelude $dir
-        $code = ConvertTo-TestExample $Code $url $server.Port $stun.Port $turn.Port $turn.TlsPort
+        # An example for several hosts that starts its own server on a fixed port: that server, on
+        # a free port, is the one its peers use.
+        $own = $null
+        if (@(Split-HostPart $Code).Count -gt 1 -and $Code -match 'Start-WrtcSignalingServer[^\n]*-Port\s+([1-9]\d*)') {
+            $own = @{ Port = [int] $Matches[1]; NewPort = Get-FreeTcpPort }
+        }
+        $code = ConvertTo-TestExample $Code $url $server.Port $stun.Port $turn.Port $turn.TlsPort -OwnServerPort $own
         $background = [Collections.Generic.List[object]]::new()
         try {
             $parts = @(Split-HostPart $code)
-            foreach ($part in $parts | Select-Object -SkipLast 1) { $background.Add((Start-ExampleRunspace ($prelude + "`n" + $part))) }
+            foreach ($part in $parts | Select-Object -SkipLast 1) {
+                if ($step = Get-BrowserStep $part) {
+                    # The browser: stood in for by a WebRtcPS peer in the page's role, which speaks
+                    # the page's protocol (the page itself runs in Chromium in
+                    # tests/WebRtcPS.Engine.Tests/Browser); the page must be served at the URL.
+                    $page = Invoke-WebRequest $step.Url -TimeoutSec 10
+                    if ($page.StatusCode -ne 200 -or $page.Content -notmatch '<title>WebRtcPS peer</title>') { return "the browser's page $($step.Url) was not served:`n$code" }
+                    $part = "Connect-WrtcPeer -Interface 127.0.0.1 -Role $($step.Role) -SignalingUri $($step.Base) -TimeoutSec 120 | Out-Null"
+                }
+                $background.Add((Start-ExampleRunspace ($prelude + "`n" + $part)))
+                if ($own -and $part -match 'Start-WrtcSignalingServer') {
+                    # The next host starts once this one listens; a pinned certificate's
+                    # fingerprint is what this host printed, as $fingerprint.
+                    $deadline = [DateTime]::UtcNow.AddSeconds(30)
+                    while (-not ($started = Get-WrtcSignalingServer | Where-Object Port -EQ $own.NewPort) -and [DateTime]::UtcNow -lt $deadline) { Start-Sleep -Milliseconds 50 }
+                    if (-not $started) { return "its server did not start on port $($own.NewPort) within 30 s:`n$code" }
+                    if ($started.CertificateThumbprint) { $prelude += "`n`$global:fingerprint = '$($started.CertificateThumbprint)'" }
+                }
+            }
             $foreground = $parts[-1]
             $setup = ''
             if ($parts.Count -eq 1 -and $foreground -match '\$peer\b' -and $foreground -notmatch '\$peer\s*=') {
@@ -137,6 +181,75 @@ Describe 'The examples of <Page>' -Tag 'CI', 'Interop', 'Help' -ForEach $helpPag
 
     It '<Title> runs and succeeds' -Skip:(-not $coturn) -ForEach $Examples {
         Invoke-HelpExample $Code | Should -BeNullOrEmpty
+    }
+}
+
+# The NAT-lab examples: each runs as its first line says, in a fresh pwsh on site 1's host (as a
+# user would type it there), with $cred the lab's TURN user; a connection check gets site 2's
+# answerer (Connect-WrtcPeer, tests/lab/NatPeerRunner.ps1) with the same servers. The page's lab
+# addresses become this lab's, and the peer ids get a suffix of their own per example (the
+# signaling server is shared). What it prints must be what the page shows after it, and site 2's
+# outcome what its "Site 2 (Connect-WrtcPeer):" line shows, compared as ConvertTo-CanonicalOutput
+# says: addresses, candidate types, verdicts and likely causes; not ports, times or counts.
+Describe 'The NAT-lab examples of <Page>' -Tag 'CI', 'Interop', 'Help', 'NatLab' -Skip:$skipLab -ForEach $labPages {
+    BeforeAll {
+        Import-Module (Join-Path $PSScriptRoot '../lab/NatLab.psm1') -Force
+        Import-Module (Join-Path $PSScriptRoot '../lab/NatMatrix.psm1') -Force
+        $reason = Get-NatLabUnsupportedReason
+        if ($reason) { throw "the NAT lab is required here (WRTC_REQUIRE_INTEROP=1): $reason" }
+        $Lab = New-NatLab
+        $null = Start-NatMatrixSignaling -Lab $Lab -ModulePath $modulePath
+        $Site2 = Start-NatMatrixRunner -Lab $Lab -Namespace $Lab.Namespaces.Host2 -Name site2 -ModulePath $modulePath
+        $AddressMap = Get-LabAddressMap $Lab
+        $Pwsh = Get-NatMatrixPwsh
+        # Off the clock of the first example, as NatPeerRunner.ps1 warms itself: one connection
+        # across the lab loads the signaling server's and the answerer's paths (a cold first
+        # check on a loaded machine can outlast ICE's 10 s).
+        $warm = Get-LabCounterpartJob "Test-WrtcConnection -SignalingUri http://$($Lab.ServerA):$($Lab.SignalingPort) -Id warm-o -RemoteId warm-a" $Lab
+        Send-NatMatrixLine $Site2 (@{ batch = 'warm'; jobs = @($warm) } | ConvertTo-Json -Compress -Depth 6)
+        $null = Wait-NatMatrixBatch $Site2 'warm' -Event started
+        $p = Start-NatLabProcess -Lab $Lab -Namespace $Lab.Namespaces.Host1 -- @Pwsh -NoProfile -NonInteractive -Command `
+            "Import-Module '$modulePath'; `$null = Test-WrtcConnection -SignalingUri http://$($Lab.ServerA):$($Lab.SignalingPort) -Id warm-o -RemoteId warm-a -TimeoutSec 60"
+        $null = $p.Process.WaitForExit(120000)
+        $null = Wait-NatMatrixBatch $Site2 'warm' -TimeoutSec 120
+    }
+    AfterAll {
+        if ($Lab) {
+            $Site2 | Stop-NatMatrixRunner
+            Remove-NatLab $Lab
+        }
+    }
+
+    It '<Title>' -ForEach $LabExamples {
+        $setting = Get-LabSetting $Code
+        Set-NatLabNat -Lab $Lab -Site 1 -Type $setting.Site1
+        if ($setting.Site2) { Set-NatLabNat -Lab $Lab -Site 2 -Type $setting.Site2 }
+        Clear-NatLabConntrack -Lab $Lab
+        $tag = [guid]::NewGuid().ToString('N').Substring(0, 6)
+        $code = (ConvertTo-LabText $Code $AddressMap) -replace '\b(offer|answer)-1\b', "`$1-$tag"
+        $expected = Split-LabOutput $Output
+        $Output | Should -Not -BeNullOrEmpty -Because 'a lab example shows what it prints'
+
+        $job = Get-LabCounterpartJob $code $Lab
+        if ($job) {
+            Send-NatMatrixLine $Site2 (@{ batch = $tag; jobs = @($job) } | ConvertTo-Json -Compress -Depth 6)
+            $null = Wait-NatMatrixBatch $Site2 $tag -Event started
+            Start-Sleep -Milliseconds 300   # the answerer registers before the offer comes
+        }
+        $cred = "`$cred = [pscredential]::new('$($Lab.Turn.User)', (ConvertTo-SecureString '$($Lab.Turn.Password)' -AsPlainText -Force))"
+        $script = "Import-Module '$modulePath'; $cred`n& {`n$code`n} | Out-String -Width 120"
+        $p = Start-NatLabProcess -Lab $Lab -Namespace $Lab.Namespaces.Host1 -- @Pwsh -NoProfile -NonInteractive -Command $script
+        $p.Process.WaitForExit(120000) | Should -BeTrue -Because 'an example ends within 2 minutes'
+        $printed = (Get-Content -Raw $p.StdoutPath) + "`n" + (Get-Content -Raw $p.StderrPath -ErrorAction SilentlyContinue)
+        $stun = @($Lab.ServerA, $Lab.ServerB)
+        ConvertTo-CanonicalOutput $printed $stun | Should -Be (ConvertTo-CanonicalOutput $expected.Command $stun $AddressMap) -Because "it printed:`n$printed"
+
+        if ($expected.Site2) {
+            $job | Should -Not -BeNullOrEmpty -Because 'a "Site 2" line belongs to a connection check'
+            $answer = Wait-NatMatrixBatch $Site2 $tag -TimeoutSec 120 | Where-Object event -EQ 'result'
+            $got = if ($answer.Success) { "connected, $($answer.LocalCandidate) <-> $($answer.RemoteCandidate)" } else { "$($answer.Error)" }
+            ConvertTo-CanonicalOutput "Site2 : $got" $stun | Should -Be (ConvertTo-CanonicalOutput "Site2 : $($expected.Site2)" $stun $AddressMap) -Because "site 2 got: $got"
+        }
     }
 }
 

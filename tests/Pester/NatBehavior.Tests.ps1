@@ -73,6 +73,37 @@ Describe 'Get-WrtcNatBehavior on loopback' -Tag 'CI' {
         $r.TcpReachable | Should -BeNullOrEmpty
     }
 
+    It 'writes the engine''s NAT lines on -Verbose (each test, the conclusion) and -Debug (each datagram); none without them' -Skip:(-not $coturn) {
+        $stun = Start-TestStunServer
+        $closed = Get-FreeUdpTcpPort
+        # In a runspace of its own, as a user's prompt: the streams are what the host would show.
+        function Invoke-Logged([string] $Switches) {
+            $ps = [PowerShell]::Create()
+            $null = $ps.AddScript("Import-Module '$(Get-WrtcTestModulePath)'; Get-WrtcNatBehavior -StunServer stun:127.0.0.1:$($stun.Port) -TurnPort $closed -TimeoutSec 1 $Switches")
+            $out = $ps.Invoke()
+            $ps.Streams.Error | Should -BeNullOrEmpty
+            $out.Count | Should -Be 1
+            [pscustomobject]@{ Verbose = @($ps.Streams.Verbose | ForEach-Object Message); Debug = @($ps.Streams.Debug | ForEach-Object Message) }
+        }
+        try {
+            $verbose = Invoke-Logged '-Verbose'
+            $debug = Invoke-Logged '-Debug'
+            $quiet = Invoke-Logged ''
+        }
+        finally { Stop-TestStunServer $stun }
+        $port = $stun.Port
+        function Assert-Line([string[]] $Lines, [string] $Pattern) { $Lines | Where-Object { $_ -match $Pattern } | Should -Not -BeNullOrEmpty -Because "a line should match $Pattern in:`n$($Lines -join "`n")" }
+        Assert-Line $verbose.Verbose "^\[\d\d:\d\d:\d\d\.\d{3}\] NAT: NAT behaviour discovery \(RFC 5780\) against stun:127\.0\.0\.1:$port \(127\.0\.0\.1:$port\) from 127\.0\.0\.1;"
+        Assert-Line $verbose.Verbose "\] NAT: mapping test I to 127\.0\.0\.1:${port}: answered from 127\.0\.0\.1:$port, mapped 127\.0\.0\.1:\d+"
+        Assert-Line $verbose.Verbose "\] NAT: filtering test I to 127\.0\.0\.1:${port}: answered"
+        Assert-Line $verbose.Verbose "\] NAT: TCP ${closed}: Refused"
+        Assert-Line $verbose.Verbose '\] NAT: mapping NoNat, filtering Unknown: No NAT: direct connections possible'
+        $verbose.Debug | Should -BeNullOrEmpty
+        Assert-Line $debug.Debug "\] NAT: 127\.0\.0\.1:\d+ sent a \d+-byte STUN request to 127\.0\.0\.1:$port$"
+        Assert-Line $debug.Debug "\] NAT: 127\.0\.0\.1:\d+ received a STUN SuccessResponse from 127\.0\.0\.1:$port$"
+        $quiet.Verbose + $quiet.Debug | Should -BeNullOrEmpty
+    }
+
     It 'says UDP blocked and no connectivity when nothing answers, within -TimeoutSec' {
         $closed = Get-FreeUdpTcpPort
         $clock = [Diagnostics.Stopwatch]::StartNew()

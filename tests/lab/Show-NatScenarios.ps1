@@ -4,9 +4,11 @@
     lab (needs root): Get-WrtcIceCandidate in site 1 behind each NAT type, Test-WrtcIceServer from
     a UDP-blocked site, and Test-WrtcConnection from site 1 against Connect-WrtcPeer in site 2.
 .DESCRIPTION
-    The outputs in docs/cmdlets/about_WebRtcPS_Troubleshooting.md come from this script. Each
-    command runs in a fresh pwsh in the site's LAN namespace, exactly as a user would type it there;
-    the lab's addresses (198.18.0.10 is the STUN/TURN and signaling server) appear as they are.
+    The outputs in docs/cmdlets/about_WebRtcPS_Troubleshooting.md first came from this script; the
+    page's commands now run in the suite (tests/Pester/HelpExamples.Tests.ps1), which checks that
+    they still print what the page shows. Use this script for a fresh transcript. Each command runs
+    in a fresh pwsh in the site's LAN namespace, exactly as a user would type it there; the lab's
+    addresses (198.18.0.10 is the STUN/TURN and signaling server) appear as they are.
 .EXAMPLE
     sudo dotnet pwsh tests/lab/Show-NatScenarios.ps1 -ModulePath out/WebRtcPS/WebRtcPS.psd1 > /tmp/scenarios.txt
 #>

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using WebRtcPS.Engine.Stun;
 using WebRtcPS.Engine.Stun.Attributes;
 
@@ -18,8 +20,13 @@ internal static class NatBehaviorDiscovery
 {
     /// <summary>Runs the tests and decides. What the server answers (or not) is in the report;
     /// only a run that cannot start throws (<see cref="NatDiscoveryException"/>), and cancellation.</summary>
-    public static async Task<NatBehaviorReport> RunAsync(NatDiscoveryOptions options, CancellationToken cancellationToken = default) =>
-        NatBehaviorRules.Decide(await ObserveAsync(options, cancellationToken).ConfigureAwait(false));
+    public static async Task<NatBehaviorReport> RunAsync(NatDiscoveryOptions options, CancellationToken cancellationToken = default)
+    {
+        var report = NatBehaviorRules.Decide(await ObserveAsync(options, cancellationToken).ConfigureAwait(false));
+        NatLog.Decided(options.Logger ?? NullLogger.Instance, report.MappingBehavior, report.FilteringBehavior, report.VerdictText,
+            Math.Round(report.Elapsed.TotalMilliseconds, 1));
+        return report;
+    }
 
     /// <summary>Runs the tests and returns what they saw.</summary>
     public static async Task<NatObservations> ObserveAsync(NatDiscoveryOptions options, CancellationToken cancellationToken = default)
@@ -33,13 +40,15 @@ internal static class NatBehaviorDiscovery
         var server = await ResolveAsync(options.StunServer, options.LocalAddress, cancellationToken).ConfigureAwait(false);
         var local = options.LocalAddress ?? RouteSource(server);
         var schedule = options.TransactionOptions();
-        await using var mapping = Bind(local, schedule, time);
-        await using var filtering = Bind(local, schedule, time);
-        await using var hairpin = Bind(local, schedule, time);
+        var log = options.Logger ?? NullLogger.Instance;
+        NatLog.Started(log, $"{options.StunServer} ({server})", local.ToString(), options.Timeout.TotalMilliseconds);
+        await using var mapping = Bind(local, schedule, time, log);
+        await using var filtering = Bind(local, schedule, time, log);
+        await using var hairpin = Bind(local, schedule, time, log);
 
         var tcp = options.TurnPorts.Count == 0
             ? Task.FromResult<IReadOnlyList<NatTcpPortResult>>([])
-            : NatTcpProber.ProbeAsync(server.Address, local, options.TurnPorts, options.Timeout, time, cancellationToken);
+            : NatTcpProber.ProbeAsync(server.Address, local, options.TurnPorts, options.Timeout, time, log, cancellationToken);
         var filtering1 = filtering.BindingAsync("filtering test I", server, null, cancellationToken);
         var test1 = await mapping.BindingAsync("mapping test I", server, null, cancellationToken).ConfigureAwait(false);
         var other = test1.IsAnswered ? test1.OtherAddress : null;
@@ -55,7 +64,7 @@ internal static class NatBehaviorDiscovery
             ? mapping.BindingAsync("mapping test III", other!, null, cancellationToken)
             : Task.FromResult(NatProbe.NotRun("mapping test III"));
         var filteringTests = FilteringAsync(filtering, server, filtering1, other is not null, cancellationToken);
-        var hairpinning = mapped is null ? Task.FromResult<bool?>(null) : HairpinAsync(mapping, hairpin, mapped, cancellationToken);
+        var hairpinning = mapped is null ? Task.FromResult<bool?>(null) : HairpinAsync(mapping, hairpin, mapped, log, cancellationToken);
 
         var (f1, f2, f3) = await filteringTests.ConfigureAwait(false);
         return new NatObservations
@@ -94,7 +103,7 @@ internal static class NatBehaviorDiscovery
     /// <summary>§4.5: a Binding request to the first socket's mapped address from another socket;
     /// hairpinning works when it arrives on the first socket. Nobody answers it, so it ends when
     /// it arrives or when its retransmission schedule does.</summary>
-    private static async Task<bool?> HairpinAsync(NatUdpSocket first, NatUdpSocket second, IPEndPoint mapped, CancellationToken cancellationToken)
+    private static async Task<bool?> HairpinAsync(NatUdpSocket first, NatUdpSocket second, IPEndPoint mapped, ILogger log, CancellationToken cancellationToken)
     {
         var id = StunTransactionId.NewId();
         var arrived = first.ExpectRequest(id);
@@ -111,9 +120,11 @@ internal static class NatBehaviorDiscovery
             {
                 // we stopped it: it has done its job
             }
+            NatLog.Hairpinning(log, mapped, "came back in");
             return true;
         }
         await send.ConfigureAwait(false);
+        NatLog.Hairpinning(log, mapped, arrived.IsCompleted ? "came back in" : "did not come back");
         return arrived.IsCompleted;
     }
 
@@ -161,11 +172,11 @@ internal static class NatBehaviorDiscovery
         return ((IPEndPoint)probe.LocalEndPoint!).Address;
     }
 
-    private static NatUdpSocket Bind(IPAddress local, StunTransactionOptions schedule, TimeProvider time)
+    private static NatUdpSocket Bind(IPAddress local, StunTransactionOptions schedule, TimeProvider time, ILogger log)
     {
         try
         {
-            return NatUdpSocket.Bind(local, schedule, time);
+            return NatUdpSocket.Bind(local, schedule, time, log);
         }
         catch (SocketException ex)
         {

@@ -30,6 +30,9 @@ internal sealed record NatDiscoveryOptions
 
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 
+    /// <summary>Each test's outcome and the conclusion (Information), every datagram (Debug); event ids 1600-1699.</summary>
+    public Microsoft.Extensions.Logging.ILogger? Logger { get; init; }
+
     public NatDiscoveryOptions Validate()
     {
         ArgumentNullException.ThrowIfNull(StunServer);

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 
 namespace WebRtcPS.Engine.Nat;
 
@@ -9,9 +10,14 @@ namespace WebRtcPS.Engine.Nat;
 internal static class NatTcpProber
 {
     /// <summary>Connects to every port at once, each bounded by <paramref name="timeout"/>, and closes at once.</summary>
-    public static async Task<IReadOnlyList<NatTcpPortResult>> ProbeAsync(IPAddress server, IPAddress local, IReadOnlyList<int> ports, TimeSpan timeout, TimeProvider time, CancellationToken cancellationToken)
+    public static async Task<IReadOnlyList<NatTcpPortResult>> ProbeAsync(IPAddress server, IPAddress local, IReadOnlyList<int> ports, TimeSpan timeout, TimeProvider time, ILogger log, CancellationToken cancellationToken)
     {
-        var tries = ports.Distinct().Select(port => ProbeAsync(new IPEndPoint(server, port), local, timeout, time, cancellationToken));
+        var tries = ports.Distinct().Select(async port =>
+        {
+            var result = await ProbeAsync(new IPEndPoint(server, port), local, timeout, time, cancellationToken).ConfigureAwait(false);
+            NatLog.TcpPortEnded(log, result);
+            return result;
+        });
         return await Task.WhenAll(tries).ConfigureAwait(false);
     }
 

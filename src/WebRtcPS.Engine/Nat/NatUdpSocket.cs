@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
 using WebRtcPS.Engine.Stun;
 using WebRtcPS.Engine.Stun.Attributes;
 
@@ -18,29 +19,31 @@ internal sealed class NatUdpSocket : IAsyncDisposable
     private readonly Socket _socket;
     private readonly StunTransactionOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _log;
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<IPEndPoint, StunTransactionManager> _managers = new();
     private readonly ConcurrentDictionary<StunTransactionId, IPEndPoint> _sources = new();
     private readonly ConcurrentDictionary<StunTransactionId, TaskCompletionSource<IPEndPoint>> _expected = new();
     private readonly Task _loop;
 
-    private NatUdpSocket(Socket socket, StunTransactionOptions options, TimeProvider time)
+    private NatUdpSocket(Socket socket, StunTransactionOptions options, TimeProvider time, ILogger log)
     {
         _socket = socket;
         _options = options;
         _time = time;
+        _log = log;
         LocalEndPoint = (IPEndPoint)socket.LocalEndPoint!;
         _loop = Task.Run(ReceiveLoopAsync);
     }
 
     /// <summary>A socket on <paramref name="local"/>, a port the system picks.</summary>
-    public static NatUdpSocket Bind(IPAddress local, StunTransactionOptions options, TimeProvider time)
+    public static NatUdpSocket Bind(IPAddress local, StunTransactionOptions options, TimeProvider time, ILogger log)
     {
         var socket = new Socket(local.AddressFamily, SocketType.Dgram, ProtocolType.Udp);
         try
         {
             socket.Bind(new IPEndPoint(local, 0));
-            return new NatUdpSocket(socket, options, time);
+            return new NatUdpSocket(socket, options, time, log);
         }
         catch
         {
@@ -72,7 +75,7 @@ internal sealed class NatUdpSocket : IAsyncDisposable
         _sources.TryGetValue(request.TransactionId, out var source);
         var response = result.Response;
         var sent = result.RequestsSent;
-        return result.Outcome switch
+        var probe = result.Outcome switch
         {
             StunTransactionOutcome.SuccessResponse => new NatProbe(name, destination, change, NatProbeOutcome.Answered, source,
                 Mapped: response!.TryGetXorAddress(out XorMappedAddress xor) ? xor.EndPoint : response.TryGet(out MappedAddress plain) ? plain.EndPoint : null,
@@ -83,6 +86,9 @@ internal sealed class NatUdpSocket : IAsyncDisposable
                 ErrorCode: result.Error?.Code, ErrorReason: result.Error?.Reason, RequestsSent: sent, Elapsed: result.Elapsed),
             _ => new NatProbe(name, destination, change, NatProbeOutcome.NoAnswer, RequestsSent: sent, Elapsed: result.Elapsed),
         };
+        // The hairpinning test (a transaction id of its own) expects no answer: its outcome is logged as hairpinning.
+        if (transactionId is null) NatLog.ProbeEnded(_log, probe);
+        return probe;
     }
 
     /// <summary>Completes with the sender when a Binding request with this transaction id
@@ -90,8 +96,11 @@ internal sealed class NatUdpSocket : IAsyncDisposable
     public Task<IPEndPoint> ExpectRequest(StunTransactionId transactionId) =>
         _expected.GetOrAdd(transactionId, _ => new TaskCompletionSource<IPEndPoint>(TaskCreationOptions.RunContinuationsAsynchronously)).Task;
 
-    private async ValueTask SendAsync(ReadOnlyMemory<byte> datagram, IPEndPoint destination) =>
+    private async ValueTask SendAsync(ReadOnlyMemory<byte> datagram, IPEndPoint destination)
+    {
+        NatLog.Sent(_log, LocalEndPoint, datagram.Length, destination);
         await _socket.SendToAsync(datagram, SocketFlags.None, destination, _stop.Token).ConfigureAwait(false);
+    }
 
     private async Task ReceiveLoopAsync()
     {
@@ -116,6 +125,7 @@ internal sealed class NatUdpSocket : IAsyncDisposable
             // Anything that is not STUN (or is damaged) is dropped: peer input never throws.
             if (!StunMessage.TryParse(buffer.AsSpan(0, received.ReceivedBytes), out var message)) continue;
             var source = (IPEndPoint)received.RemoteEndPoint;
+            NatLog.Received(_log, LocalEndPoint, message.Class, source);
             if (message.Class == StunClass.Request)
             {
                 if (_expected.TryGetValue(message.TransactionId, out var expected)) expected.TrySetResult(source);

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using WebRtcPS.Engine.Ice;
+using WebRtcPS.Engine.Nat;
 using WebRtcPS.Engine.PeerConnection;
 using WebRtcPS.Engine.Turn;
 
@@ -32,6 +33,10 @@ public sealed class EngineLog(LogSeverity minimum, Action<LogLine> sink) : IDisp
     public TurnSettings Apply(TurnSettings settings) =>
         (settings ?? throw new ArgumentNullException(nameof(settings))) with { Logger = Logger };
 
+    /// <summary><paramref name="options"/> logging here (Get-WrtcNatBehavior's RFC 5780 tests).</summary>
+    internal NatDiscoveryOptions Apply(NatDiscoveryOptions options) =>
+        (options ?? throw new ArgumentNullException(nameof(options))) with { Logger = Logger };
+
     /// <summary>Stops forwarding: an engine object that outlives the command (a kept peer) logs to nothing.</summary>
     public void Dispose() => Volatile.Write(ref _sink, null);
 
@@ -39,7 +44,8 @@ public sealed class EngineLog(LogSeverity minimum, Action<LogLine> sink) : IDisp
     internal static string LayerOf(int eventId) => eventId switch
     {
         >= 1000 and < 1500 => "Signaling",
-        >= 1500 and < 2000 => "TURN",
+        >= 1500 and < 1600 => "TURN",
+        >= 1600 and < 1700 => "NAT",
         >= 2000 and < 3000 => "ICE",
         >= 3000 and < 4000 => "DTLS",
         >= 4000 and < 4050 => "SCTP",

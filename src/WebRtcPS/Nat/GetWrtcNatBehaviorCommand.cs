@@ -52,6 +52,7 @@ public sealed class GetWrtcNatBehaviorCommand : AsyncPipelineCmdlet
             });
             return;
         }
+        using var log = OpenEngineLog();
         var options = new NatDiscoveryOptions
         {
             StunServer = uri,
@@ -59,6 +60,7 @@ public sealed class GetWrtcNatBehaviorCommand : AsyncPipelineCmdlet
             TurnPorts = TurnPort ?? [],
             Timeout = TimeSpan.FromSeconds(TimeoutSec),
         };
+        if (log is not null) options = log.Apply(options);
 
         NatBehaviorReport report;
         try
@@ -77,9 +79,6 @@ public sealed class GetWrtcNatBehaviorCommand : AsyncPipelineCmdlet
             return;
         }
 
-        foreach (var probe in report.Probes) WriteVerbose(probe.ToString());
-        if (report.Hairpinning is { } hairpin) WriteVerbose($"hairpinning to {report.MappedAddress}: {(hairpin ? "came back in" : "did not come back")}");
-        foreach (var port in report.TcpPorts) WriteVerbose(port.ToString());
         WriteObject(new NatBehavior(report));
     }
 }

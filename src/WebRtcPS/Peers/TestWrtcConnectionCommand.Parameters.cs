@@ -8,8 +8,10 @@ namespace WebRtcPS.Commands.Peers;
 // Test-WrtcConnection's parameter sets: a local test (both peers here) or a remote one
 // (-SignalingUri given; -Role, -Id and -RemoteId belong to it), each with no partial
 // reliability or one of the two policies (RFC 8831 section 6.1). PowerShell reads a
-// parameter's attributes from the most derived declaration, so each one is restated here;
-// the meaning of every parameter is documented on PeerConfigurationCmdlet.
+// parameter's attributes from the most derived declaration only, so a parameter whose sets
+// differ from the base's (NewPeer*, which Connect-WrtcPeer's -Peer set must not share) is
+// restated here; the configuration parameters belong to every set of this cmdlet, which a
+// bare [Parameter] says. The meaning of every parameter is documented on PeerConfigurationCmdlet.
 
 public sealed partial class TestWrtcConnectionCommand
 {
@@ -37,65 +39,30 @@ public sealed partial class TestWrtcConnectionCommand
     [ValidateNotNullOrEmpty]
     public override string? RemoteId { get; set; }
 
-    [Parameter(ParameterSetName = LocalSet)]
-    [Parameter(ParameterSetName = LocalMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = LocalMaxPacketLifeTimeSet)]
-    [Parameter(ParameterSetName = RemoteSet)]
-    [Parameter(ParameterSetName = RemoteMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = RemoteMaxPacketLifeTimeSet)]
+    [Parameter]
     [ValidateNotNullOrEmpty]
     [IceServerTransformation]
     [ArgumentCompleter(typeof(Completion.IceServerCompleter))]
     public override IceServer[]? IceServer { get; set; }
 
-    [Parameter(ParameterSetName = LocalSet)]
-    [Parameter(ParameterSetName = LocalMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = LocalMaxPacketLifeTimeSet)]
-    [Parameter(ParameterSetName = RemoteSet)]
-    [Parameter(ParameterSetName = RemoteMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = RemoteMaxPacketLifeTimeSet)]
+    [Parameter]
     [Credential]
     public override PSCredential? Credential { get; set; }
 
-    [Parameter(ParameterSetName = LocalSet)]
-    [Parameter(ParameterSetName = LocalMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = LocalMaxPacketLifeTimeSet)]
-    [Parameter(ParameterSetName = RemoteSet)]
-    [Parameter(ParameterSetName = RemoteMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = RemoteMaxPacketLifeTimeSet)]
+    [Parameter]
     public override SwitchParameter SkipCertificateCheck { get; set; }
 
-    [Parameter(ParameterSetName = LocalSet)]
-    [Parameter(ParameterSetName = LocalMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = LocalMaxPacketLifeTimeSet)]
-    [Parameter(ParameterSetName = RemoteSet)]
-    [Parameter(ParameterSetName = RemoteMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = RemoteMaxPacketLifeTimeSet)]
+    [Parameter]
     public override SwitchParameter RelayOnly { get; set; }
 
-    [Parameter(ParameterSetName = LocalSet)]
-    [Parameter(ParameterSetName = LocalMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = LocalMaxPacketLifeTimeSet)]
-    [Parameter(ParameterSetName = RemoteSet)]
-    [Parameter(ParameterSetName = RemoteMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = RemoteMaxPacketLifeTimeSet)]
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public override string ChannelLabel { get; set; } = SeedPeerOptions.DefaultLabel;
 
-    [Parameter(ParameterSetName = LocalSet)]
-    [Parameter(ParameterSetName = LocalMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = LocalMaxPacketLifeTimeSet)]
-    [Parameter(ParameterSetName = RemoteSet)]
-    [Parameter(ParameterSetName = RemoteMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = RemoteMaxPacketLifeTimeSet)]
+    [Parameter]
     public override SwitchParameter Unordered { get; set; }
 
-    [Parameter(ParameterSetName = LocalSet, DontShow = true)]
-    [Parameter(ParameterSetName = LocalMaxRetransmitsSet, DontShow = true)]
-    [Parameter(ParameterSetName = LocalMaxPacketLifeTimeSet, DontShow = true)]
-    [Parameter(ParameterSetName = RemoteSet, DontShow = true)]
-    [Parameter(ParameterSetName = RemoteMaxRetransmitsSet, DontShow = true)]
-    [Parameter(ParameterSetName = RemoteMaxPacketLifeTimeSet, DontShow = true)]
+    [Parameter(DontShow = true)]
     public override SwitchParameter Ordered { get; set; }
 
     [Parameter(ParameterSetName = LocalMaxRetransmitsSet, Mandatory = true)]
@@ -108,64 +75,29 @@ public sealed partial class TestWrtcConnectionCommand
     [ValidateRange(0, 65535)]
     public override int? MaxPacketLifeTimeMs { get; set; }
 
-    [Parameter(ParameterSetName = LocalSet)]
-    [Parameter(ParameterSetName = LocalMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = LocalMaxPacketLifeTimeSet)]
-    [Parameter(ParameterSetName = RemoteSet)]
-    [Parameter(ParameterSetName = RemoteMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = RemoteMaxPacketLifeTimeSet)]
+    [Parameter]
     public override SwitchParameter IncludeLoopback { get; set; }
 
-    [Parameter(ParameterSetName = LocalSet)]
-    [Parameter(ParameterSetName = LocalMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = LocalMaxPacketLifeTimeSet)]
-    [Parameter(ParameterSetName = RemoteSet)]
-    [Parameter(ParameterSetName = RemoteMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = RemoteMaxPacketLifeTimeSet)]
+    [Parameter]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(Completion.InterfaceCompleter))]
     public override string[]? Interface { get; set; }
 
-    [Parameter(ParameterSetName = LocalSet)]
-    [Parameter(ParameterSetName = LocalMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = LocalMaxPacketLifeTimeSet)]
-    [Parameter(ParameterSetName = RemoteSet)]
-    [Parameter(ParameterSetName = RemoteMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = RemoteMaxPacketLifeTimeSet)]
+    [Parameter]
     [ValidateSet("Udp", "Tcp", IgnoreCase = true)]
     public override string[] Protocol { get; set; } = ["Udp"];
 
-    [Parameter(ParameterSetName = LocalSet)]
-    [Parameter(ParameterSetName = LocalMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = LocalMaxPacketLifeTimeSet)]
-    [Parameter(ParameterSetName = RemoteSet)]
-    [Parameter(ParameterSetName = RemoteMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = RemoteMaxPacketLifeTimeSet)]
+    [Parameter]
     public override SwitchParameter NewCertificate { get; set; }
 
-    [Parameter(ParameterSetName = LocalSet)]
-    [Parameter(ParameterSetName = LocalMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = LocalMaxPacketLifeTimeSet)]
-    [Parameter(ParameterSetName = RemoteSet)]
-    [Parameter(ParameterSetName = RemoteMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = RemoteMaxPacketLifeTimeSet)]
+    [Parameter]
     public override SwitchParameter MdnsHostCandidates { get; set; }
 
-    [Parameter(ParameterSetName = LocalSet)]
-    [Parameter(ParameterSetName = LocalMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = LocalMaxPacketLifeTimeSet)]
-    [Parameter(ParameterSetName = RemoteSet)]
-    [Parameter(ParameterSetName = RemoteMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = RemoteMaxPacketLifeTimeSet)]
+    [Parameter]
     [ValidateNotNull]
     public override SecureString? SignalingToken { get; set; }
 
-    [Parameter(ParameterSetName = LocalSet)]
-    [Parameter(ParameterSetName = LocalMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = LocalMaxPacketLifeTimeSet)]
-    [Parameter(ParameterSetName = RemoteSet)]
-    [Parameter(ParameterSetName = RemoteMaxRetransmitsSet)]
-    [Parameter(ParameterSetName = RemoteMaxPacketLifeTimeSet)]
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public override string? SignalingCertificateThumbprint { get; set; }
 }
