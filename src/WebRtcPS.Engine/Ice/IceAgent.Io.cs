@@ -9,6 +9,8 @@ namespace WebRtcPS.Engine.Ice;
 public sealed partial class IceAgent
 {
     private readonly Dictionary<IceSocketId, IIcePacketSocket> _sockets = [];
+    /// <summary>The relay sockets still open, with their allocation (to report one that is lost).</summary>
+    private readonly Dictionary<IceSocketId, RelayAllocation> _relays = [];
     private readonly List<IDisposable> _mdnsPublications = [];
     private int _lastSocketId;
 
@@ -33,6 +35,7 @@ public sealed partial class IceAgent
                 PublishMdnsName(publish);
                 break;
             case CloseSocketRequest close:
+                _relays.Remove(close.Socket);
                 if (_sockets.Remove(close.Socket, out var socket)) _ = socket.DisposeAsync().AsTask();
                 break;
         }
@@ -153,10 +156,20 @@ public sealed partial class IceAgent
             return;
         }
         var id = Register(socket);
+        _relays[id] = allocation;
         _core.RelayReady(Now, id, allocation);
         // A refused allocation (an error, or the agent closed) is closed by the core's request.
         TakeOutputs();
         if (_sockets.ContainsKey(id)) StartReceiver(id, socket);
+    }
+
+    /// <summary>On the loop: a relay socket stopped receiving while the agent runs: its allocation
+    /// is gone. Not re-allocated: the relayed candidate was signalled already; an ICE restart
+    /// (with a new agent) gathers a new one.</summary>
+    private void OnRelayLost(IceSocketId id, string why)
+    {
+        if (!_relays.Remove(id, out var allocation)) return;
+        _core.RelayFailed(Now, allocation.Url ?? "turn", allocation.RelayedAddress?.ToString() ?? "", $"the relayed candidate {allocation.RelayedAddress} is gone: {why}");
     }
 
     private async Task ResolveMdnsAsync(ResolveMdnsRequest request)

@@ -26,6 +26,9 @@ public sealed partial class IceAgent
             }
             catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or ChannelClosedException)
             {
+                // A relayed candidate's allocation that ends on its own (the TURN server forgot it or
+                // refused its refresh, RFC 8656 §7-8) is reported: W3C icecandidateerror.
+                if (!stop.IsCancellationRequested) _inputs.Writer.TryWrite(new Command(() => OnRelayLost(id, ex.Message)));
                 return;
             }
             catch (SocketException)

@@ -25,4 +25,7 @@ internal static partial class PeerConnectionLog
 
     [LoggerMessage(EventId = 5006, Level = LogLevel.Error, Message = "The peer connection: a work item on its loop ({WorkItem}) threw; the loop goes on")]
     public static partial void LoopWorkFailed(ILogger logger, string workItem, Exception exception);
+
+    [LoggerMessage(EventId = 5007, Level = LogLevel.Information, Message = "ICE restarted ({Cause}): new ufrag {UsernameFragment}")]
+    public static partial void IceRestarted(ILogger logger, string cause, string usernameFragment);
 }

@@ -159,7 +159,12 @@ public sealed partial class RTCPeerConnection
             _remote = remote;
             _remoteDescription = description;
             if (previous is null || previous.IceUsernameFragment != remote.IceUsernameFragment || previous.IcePassword != remote.IcePassword)
+            {
+                // New credentials in an offer are the peer's ICE restart (RFC 8445 §9.2): ours are
+                // renewed before the answer is created (an answer to our own restart needs none).
+                if (previous is not null && type == RTCSdpType.Offer) RestartAgent(agent, "the peer restarted ICE");
                 agent.SetRemoteParameters(new RTCIceParameters(remote.IceUsernameFragment, remote.IcePassword));
+            }
             foreach (var candidate in remote.Candidates) agent.AddRemoteCandidate(candidate);
             if (remote.EndOfCandidates) agent.AddRemoteCandidate(null);
 

@@ -175,11 +175,10 @@ public sealed partial class RTCPeerConnection
                 _waiters.RemoveAt(i);
             }
         }
-        if (next == RTCPeerConnectionState.Failed)
-        {
-            var reasonText = reason;
-            _channels.CloseAll(reasonText);
-        }
+        // Channels close with the reason when the transport under them is gone or never came up.
+        // An ICE failure (consent expired) after DTLS connected leaves them open, as browsers do:
+        // restartIce() may bring the path back, and SCTP gives up on its own if it never does.
+        if (next == RTCPeerConnectionState.Failed && dtls != RTCDtlsTransportState.Connected) _channels.CloseAll(reason);
     }
 
     /// <summary>W3C close(): closes the data channels, SCTP (ABORT), DTLS (close_notify) and ICE.

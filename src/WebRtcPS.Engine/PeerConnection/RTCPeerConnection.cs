@@ -42,7 +42,8 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly long _startTimestamp;
     private readonly RTCCertificate _certificate;
-    private readonly RTCIceParameters _localIce;
+    /// <summary>Our ICE credentials: new after an ICE restart (ours or the peer's).</summary>
+    private RTCIceParameters _localIce;
     private readonly IRelayCandidateSource? _relaySource;
     private readonly DataChannelManager _channels;
     private readonly Channel<PeerConnectionEvent> _events = Channel.CreateUnbounded<PeerConnectionEvent>(new UnboundedChannelOptions { SingleReader = true });

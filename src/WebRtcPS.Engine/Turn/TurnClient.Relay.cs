@@ -142,6 +142,8 @@ internal sealed partial class TurnClient
         }
         catch (System.Threading.Channels.ChannelClosedException ex)
         {
+            // The allocation failed (a 437 to a Refresh, the connection lost): say why.
+            if (_transportFailed.Task.IsCompletedSuccessfully) throw new ObjectDisposedException(_transportFailed.Task.Result.Message, ex);
             throw new ObjectDisposedException(nameof(TurnClient), ex);
         }
         int length = Math.Min(packet.Data.Length, buffer.Length);

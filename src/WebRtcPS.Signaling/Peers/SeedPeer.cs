@@ -427,6 +427,9 @@ public sealed class SeedPeer : IAsyncDisposable
                         break;
                     case ConnectionStateChangedEvent c:
                         State(SeedPeerMachine.Connection, c.State.ToWireName(), c.Reason);
+                        // The seed protocol has no ICE restart: a failed connection is final, and its
+                        // channel closes with the reason (the engine leaves it open for restartIce()).
+                        if (c.State == RTCPeerConnectionState.Failed) _pc?.CloseChannels(c.Reason);
                         if (c.State is RTCPeerConnectionState.Failed or RTCPeerConnectionState.Closed && !_open.Task.IsCompleted)
                         {
                             _failed.TrySetException(await FailAsync(SeedPeerError.ConnectionFailed,
