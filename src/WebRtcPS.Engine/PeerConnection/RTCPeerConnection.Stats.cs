@@ -7,6 +7,14 @@ public sealed partial class RTCPeerConnection
 {
     private const string TransportId = "T01";
 
+    /// <summary>The SCTP association's counters (retransmissions, T3-rtx timeouts, cwnd), for
+    /// tests and diagnostics; null before SCTP starts.</summary>
+    internal async Task<Sctp.SctpStatistics?> GetSctpStatisticsAsync(CancellationToken cancellationToken = default)
+    {
+        var sctp = await _loop.InvokeAsync(() => _sctp).ConfigureAwait(false);
+        return sctp is null ? null : await sctp.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>W3C getStats: peer-connection, transport, candidate pairs, local and remote candidates, data channels.</summary>
     public async Task<RTCStatsReport> GetStatsAsync(CancellationToken cancellationToken = default)
     {

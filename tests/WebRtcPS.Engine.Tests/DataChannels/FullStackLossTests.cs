@@ -30,11 +30,11 @@ public class FullStackLossTests(ITestOutputHelper output)
     // for a loaded machine, still under build.ps1's 10-minute hang guard.
     private static readonly TimeSpan Patience = TimeSpan.FromMinutes(8);
 
+    // The lossy cases (1, 5, 10 %, with reordering and duplication) moved to
+    // Faults/RelayedTransferTests, which run the same 64 MiB through real UDP sockets, ICE and an
+    // impairment relay, at 1, 5, 10 and 20 %: this in-process link keeps the lossless baseline.
     [Theory]
     [InlineData(0.00, 11)]
-    [InlineData(0.01, 12)]
-    [InlineData(0.05, 13)]
-    [InlineData(0.10, 14)]
     public async Task SixtyFourMiBArriveIntactThroughDtlsSctpAndADataChannel(double loss, int seed)
     {
         var impairment = new LinkImpairment { LossRate = loss, ReorderRate = loss > 0 ? 0.02 : 0, DuplicateRate = loss > 0 ? 0.01 : 0 };

@@ -31,8 +31,10 @@ internal sealed class OutboundChunk
     /// <summary>Counted in the flight size (sent, not acked, not marked for retransmission).</summary>
     public bool InFlight { get; set; }
     public bool MarkedForRetransmit { get; set; }
-    public bool FastRetransmitted { get; set; }
     public int MissIndications { get; set; }
+    /// <summary>The next new TSN when this chunk was last sent: only SACKs acknowledging a TSN from
+    /// here on were sent after it, so only they may report it missing.</summary>
+    public uint SentBeforeTsn { get; set; }
     public bool Abandoned => Message.Abandoned;
     public int Length => Payload.Length;
 

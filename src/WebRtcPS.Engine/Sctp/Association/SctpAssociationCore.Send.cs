@@ -76,6 +76,7 @@ internal sealed partial class SctpAssociationCore
         var bypass = _fastRetransmitPending ? _mtu - SctpPacket.CommonHeaderLength : 0;
         _fastRetransmitPending = false;
 
+        var restartT3 = false;
         for (var i = 0; i < _inflight.Count && _markedForRetransmit > 0; i++)
         {
             var c = _inflight[i];
@@ -86,6 +87,10 @@ internal sealed partial class SctpAssociationCore
             _markedForRetransmit--;
             Transmit(c, now, chunks);
             Retransmissions++;
+            // RFC 9260 §7.2.4 step 4: retransmitting the first outstanding chunk restarts T3-rtx,
+            // so the timer measures the retransmission's round trip, not the time the loss took to
+            // be noticed (which, under queueing, lets T3 fire before the repair can be acknowledged).
+            if (i == 0) restartT3 = true;
         }
 
         while (_flightSize < _cc.Cwnd && _pending.TryPeek(out var c))
@@ -110,7 +115,8 @@ internal sealed partial class SctpAssociationCore
             AddDrained(c.Message.StreamId, c.Length);
             Transmit(c, now, chunks);
         }
-        if (chunks.Count > 0) _t3 ??= now + _rto.Rto;
+        if (restartT3) _t3 = now + _rto.Rto;
+        else if (chunks.Count > 0) _t3 ??= now + _rto.Rto;
         return chunks;
     }
 
@@ -120,6 +126,7 @@ internal sealed partial class SctpAssociationCore
         c.LastSent = now;
         c.InFlight = true;
         c.MissIndications = 0;
+        c.SentBeforeTsn = _nextTsn;
         _flightSize += c.Length;
         _peerRwnd = (uint)Math.Max(0, (long)_peerRwnd - c.Length);
         chunks.Add(c.ToDataChunk());
@@ -253,7 +260,13 @@ internal sealed partial class SctpAssociationCore
     }
 
     /// <summary>RFC 9260 §7.2.4 with the HTNA rule: each outstanding TSN below the highest newly
-    /// acknowledged one gets a miss indication; the third triggers one fast retransmission.</summary>
+    /// acknowledged one gets a miss indication; the third triggers a fast retransmission.
+    /// A chunk counts a miss only from SACKs that acknowledge a TSN first sent after its own last
+    /// transmission (for a first transmission that is the HTNA rule itself). §7.2.4 step 5 makes a
+    /// fast-retransmitted chunk ineligible for another fast retransmit, to guard against SACKs
+    /// already under way when it was resent; this rule guards against exactly those, so a lost
+    /// retransmission is repaired after three more miss indications instead of by T3-rtx, which
+    /// collapses cwnd to one MTU and stalls for an RTO (as usrsctp does with fast_retran_tsn).</summary>
     private void CountMissIndications(uint highestNewlyAcked, TimeSpan now)
     {
         var any = false;
@@ -262,13 +275,13 @@ internal sealed partial class SctpAssociationCore
             var c = _inflight[i];
             if (!Tsn.Lt(c.Tsn, highestNewlyAcked)) break;
             if (c.Acked || c.Abandoned || !c.InFlight) continue;
-            if (++c.MissIndications < 3 || c.FastRetransmitted) continue;
+            if (Tsn.Lt(highestNewlyAcked, c.SentBeforeTsn)) continue;
+            if (++c.MissIndications < 3) continue;
             if (ShouldAbandon(c, now))
             {
                 Abandon(c.Message);
                 continue;
             }
-            c.FastRetransmitted = true;
             TakeOutOfFlight(c);
             c.MarkedForRetransmit = true;
             _markedForRetransmit++;
