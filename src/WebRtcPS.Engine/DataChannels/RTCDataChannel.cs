@@ -112,6 +112,12 @@ public sealed class RTCDataChannel
     public ValueTask SendAsync(ReadOnlyMemory<byte> data, CancellationToken cancellationToken = default) =>
         SendAsync(data, isText: false, cancellationToken);
 
+    /// <summary>SendAsync for a sender that will wait for the acknowledgement (<see
+    /// cref="WhenSentDataAcknowledgedAsync"/>): the message asks the peer to acknowledge it at once
+    /// (RFC 7053 SACK-IMMEDIATELY) instead of after its delayed-SACK time.</summary>
+    internal ValueTask SendAndRequestAckAsync(string text, CancellationToken cancellationToken = default) =>
+        SendAsync(Encoding.UTF8.GetBytes(text), isText: true, cancellationToken, sackImmediately: true);
+
     /// <summary>True once the peer's SCTP has acknowledged everything sent on the association so
     /// far; false if it closes first (the seed peer waits for this before it reports its greeting
     /// exchanged, so that closing at once cannot discard it).</summary>
@@ -127,10 +133,11 @@ public sealed class RTCDataChannel
         CountSent(data.Length);
     }
 
-    private async ValueTask SendAsync(ReadOnlyMemory<byte> data, bool isText, CancellationToken cancellationToken)
+    private async ValueTask SendAsync(ReadOnlyMemory<byte> data, bool isText, CancellationToken cancellationToken, bool sackImmediately = false)
     {
         var (ppid, payload) = Frame(data, isText);
-        await _manager.Association.SendAsync(Id!.Value, (uint)ppid, payload, SendOptions, cancellationToken).ConfigureAwait(false);
+        var options = sackImmediately ? SendOptions with { SackImmediately = true } : SendOptions;
+        await _manager.Association.SendAsync(Id!.Value, (uint)ppid, payload, options, cancellationToken).ConfigureAwait(false);
         CountSent(data.Length);
     }
 

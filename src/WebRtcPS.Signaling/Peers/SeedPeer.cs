@@ -205,7 +205,8 @@ public sealed class SeedPeer : IAsyncDisposable
         if (_options.SendGreeting)
         {
             var greeting = _options.EffectiveGreeting;
-            await channel.SendAsync(greeting, ct).ConfigureAwait(false);
+            // It asks for an immediate SACK (RFC 7053): the exchange below waits for it.
+            await channel.SendAndRequestAckAsync(greeting, ct).ConfigureAwait(false);
             Emit((t, e) => new SeedPeerMessageEvent(t, e, true, channel.Label, true, System.Text.Encoding.UTF8.GetBytes(greeting)));
         }
         if (_options.WaitForRemoteGreeting)

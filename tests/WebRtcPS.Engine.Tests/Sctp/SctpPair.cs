@@ -47,7 +47,7 @@ internal sealed class SctpPair : IAsyncDisposable
     {
         RtoInitial = o.RtoInitial, RtoMin = o.RtoMin, RtoMax = o.RtoMax, MaxAssociationRetransmits = o.MaxAssociationRetransmits,
         MaxInitRetransmits = o.MaxInitRetransmits, MaxMessageSize = o.MaxMessageSize, ReceiveWindow = o.ReceiveWindow,
-        MaxBufferedAmount = o.MaxBufferedAmount, SendInit = sendInit,
+        MaxBufferedAmount = o.MaxBufferedAmount, DelayedSackTime = o.DelayedSackTime, SendInit = sendInit,
     };
 
     /// <summary>Reads B's next message; on timeout fails with both cores' state.</summary>

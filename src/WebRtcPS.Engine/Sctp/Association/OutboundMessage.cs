@@ -1,8 +1,12 @@
 namespace WebRtcPS.Engine.Sctp;
 
 /// <summary>Reliability of one outbound message (RFC 3758 PR-SCTP as used by RFC 8831 §6.1):
-/// fully reliable, limited to <see cref="MaxRetransmits"/> retransmissions, or to a lifetime.</summary>
-internal readonly record struct SctpSendOptions(bool Unordered = false, int? MaxRetransmits = null, TimeSpan? MaxLifetime = null);
+/// fully reliable, limited to <see cref="MaxRetransmits"/> retransmissions, or to a lifetime.
+/// <see cref="SackImmediately"/>: the sender will wait for the acknowledgement, so the message's
+/// last fragment asks the receiver not to delay its SACK (RFC 7053 §4.1, the I bit; RFC 6458's
+/// SCTP_SACK_IMMEDIATELY send flag).</summary>
+internal readonly record struct SctpSendOptions(bool Unordered = false, int? MaxRetransmits = null, TimeSpan? MaxLifetime = null,
+    bool SackImmediately = false);
 
 /// <summary>A user message on its way out, split into fragments. Its SSN is taken when its first
 /// fragment is first sent, so a message abandoned before that never leaves a hole in the stream.</summary>
@@ -39,7 +43,7 @@ internal sealed class OutboundChunk
     public int Length => Payload.Length;
 
     public DataChunk ToDataChunk() => new(Tsn, Message.StreamId, Message.Options.Unordered ? (ushort)0 : Message.Ssn,
-        Message.Ppid, Payload, Message.Options.Unordered, Beginning, Ending);
+        Message.Ppid, Payload, Message.Options.Unordered, Beginning, Ending, Ending && Message.Options.SackImmediately);
 
     public int EncodedLength => Wire.Pad4(DataChunk.HeaderLength + Payload.Length);
 }

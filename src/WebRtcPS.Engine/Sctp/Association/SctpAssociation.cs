@@ -235,16 +235,21 @@ internal sealed class SctpAssociation : IAsyncDisposable
 
     /// <summary>True once the peer has acknowledged everything sent so far (nothing queued or in
     /// flight); false if the association closes first. Closing right after loses nothing then:
-    /// an ABORT discards what is still unacknowledged (RFC 9260 §9.1).</summary>
+    /// an ABORT discards what is still unacknowledged (RFC 9260 §9.1). The newest DATA chunk asks
+    /// the peer to acknowledge it without its delayed-SACK wait (RFC 7053, <see cref="SctpAssociationCore.RequestSackImmediately"/>).</summary>
     internal Task<bool> WhenSentDataAcknowledgedAsync()
     {
         var waiter = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         _ = _closed.Task.ContinueWith(_ => waiter.TrySetResult(false), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         Post(core =>
         {
-            if (core.AllSentDataAcknowledged) waiter.TrySetResult(true);
-            else _ackWaiters.Add(waiter);
-            return [];
+            if (core.AllSentDataAcknowledged)
+            {
+                waiter.TrySetResult(true);
+                return [];
+            }
+            _ackWaiters.Add(waiter);
+            return core.RequestSackImmediately();
         });
         return waiter.Task;
     }

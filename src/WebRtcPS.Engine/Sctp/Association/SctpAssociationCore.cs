@@ -246,6 +246,7 @@ internal sealed partial class SctpAssociationCore
             return packets;
         }
         var data = CollectData();
+        if (_sackImmediatelyRequested) AskSackImmediately(data);
         TrySendReset();
         CheckShutdownProgress();
 
