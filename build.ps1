@@ -340,9 +340,7 @@ function Add-ReadyToRun {
         $null = Invoke-Native dotnet @('publish', (Join-Path $Root 'src/WebRtcPS/WebRtcPS.csproj'), '-c', $Configuration, '-r', $rid,
             '--self-contained', 'false', '-p:PublishReadyToRun=true', '-o', $publish, '-nologo', '-v', 'q', '-clp:ErrorsOnly;NoSummary')
         $target = New-Item -ItemType Directory -Force -Path (Join-Path $deps $rid)
-        # The cmdlets too: WebRtcPS.psm1 loads this platform's image when there is one (help is
-        # still found in the module folder, the root module's).
-        foreach ($name in @($ours) + 'WebRtcPS.dll') { Copy-Item (Join-Path $publish $name) $target }
+        foreach ($name in $ours) { Copy-Item (Join-Path $publish $name) $target }
         if ($rid -eq 'linux-x64') { continue }
         $pack = Get-AspNetCoreRuntime $rid
         $aspTarget = New-Item -ItemType Directory -Force -Path (Join-Path $target 'AspNetCore')

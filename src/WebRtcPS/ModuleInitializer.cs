@@ -18,7 +18,8 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
     private const string OwnPrefix = "WebRtcPS.";
     private static int _registered;
 
-    private static readonly string ModuleDirectory = FindModuleDirectory();
+    private static readonly string ModuleDirectory =
+        Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? AppContext.BaseDirectory;
 
     internal static string DependenciesDirectory { get; } = Path.Combine(ModuleDirectory, "Dependencies");
 
@@ -56,15 +57,6 @@ public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssem
             _ => null,
         };
         return os is null || arch is null ? null : $"{os}-{arch}";
-    }
-
-    /// <summary>The module folder: this assembly's, or two levels up when this is the platform's
-    /// ReadyToRun image of the bridge, Dependencies/{rid}/WebRtcPS.dll (WebRtcPS.psm1 loads it when present).</summary>
-    private static string FindModuleDirectory()
-    {
-        var directory = Path.GetDirectoryName(typeof(ModuleInitializer).Assembly.Location) ?? AppContext.BaseDirectory;
-        var parent = Path.GetDirectoryName(directory);
-        return parent is not null && Path.GetFileName(parent) == "Dependencies" ? Path.GetDirectoryName(parent) ?? directory : directory;
     }
 
     /// <summary>Installs the resolver (if the root module has not) and starts generating the
