@@ -8,8 +8,9 @@ using WebRtcPS.Signaling.Server;
 
 namespace WebRtcPS.Bench.Peers;
 
-/// <summary>One side of a pairing: our peer (this program with --peer), tests/interop's pion-peer, or its aiortc-peer.</summary>
-internal sealed record PeerKind(string Name, bool Ours, int Warmup = 0, bool Aiortc = false);
+/// <summary>One side of a pairing: our peer (this program with --peer, or with <c>Aot</c> the Native
+/// AOT build of the same peer, aot/), tests/interop's pion-peer, or its aiortc-peer.</summary>
+internal sealed record PeerKind(string Name, bool Ours, int Warmup = 0, bool Aiortc = false, bool Aot = false);
 
 /// <summary>A pairing: who offers (and sends bulk / pings), who answers (and receives / echoes).</summary>
 internal sealed record Pairing(string Name, PeerKind Offerer, PeerKind Answerer);
@@ -63,6 +64,8 @@ internal static partial class Orchestrator
         public string? OutDir;
         public HashSet<string> Only = ["hello", "bulk", "ping"];
         public bool Relay;
+        /// <summary>Adds the Native AOT peer's pairings (aot/; published when missing).</summary>
+        public bool Aot;
         public bool Quick;
         public bool BulkBytesSet;
         public bool HelloSet;
@@ -77,6 +80,7 @@ internal static partial class Orchestrator
     private static readonly PeerKind OursWarm = new("webrtcps(warm)", true, 1);
     private static readonly PeerKind Pion = new("pion", false);
     private static readonly PeerKind Aiortc = new("aiortc", false, Aiortc: true);
+    private static readonly PeerKind OursAot = new("webrtcps-aot", true, Aot: true);
 
     private static readonly Pairing OursOurs = new("webrtcps<->webrtcps", Ours, Ours);
     private static readonly Pairing PionPion = new("pion<->pion", Pion, Pion);
@@ -85,8 +89,13 @@ internal static partial class Orchestrator
     private static readonly Pairing OursOursWarm = new("webrtcps<->webrtcps warm", OursWarm, OursWarm);
     private static readonly Pairing OursPionWarm = new("webrtcps->pion warm", OursWarm, Pion);
     private static readonly Pairing AiortcAiortc = new("aiortc<->aiortc", Aiortc, Aiortc);
+    private static readonly Pairing AotAot = new("webrtcps-aot<->webrtcps-aot", OursAot, OursAot);
+    private static readonly Pairing AotPion = new("webrtcps-aot->pion", OursAot, Pion);
+    /// <summary>Our pairings that the ratios against pion<->pion are given for (when they ran).</summary>
+    private static readonly Pairing[] OursOffering = [OursOurs, OursPion, AotAot, AotPion];
 
     private static string[] _oursCommand = [];
+    private static string[] _aotCommand = [];
     private static string _pionPath = "";
     private static string _aiortcPath = "";
     private static Uri _signaling = null!;
@@ -131,13 +140,14 @@ internal static partial class Orchestrator
                     case "--no-warm": s.Warm = false; break;
                     case "--reverse": s.Reverse = true; break;
                     case "--smaps": s.Smaps = true; break;
+                    case "--aot": s.Aot = true; break;
                     case "--only": s.Only = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                     case "--pion-peer": s.PionPeer = Next(); break;
                     case "--out": s.OutDir = Next(); break;
                     case "-h" or "--help":
                         Console.WriteLine("""
                             usage: PeersBench [--relay|--suite] [--quick] [--many N] [--many-runs N] [--hello N] [--bulk N] [--bulk-mib M] [--bulk-msg-size B] [--ping N]
-                                              [--ping-count N] [--ping-msg-size B] [--no-warm] [--reverse] [--only hello,bulk,ping]
+                                              [--ping-count N] [--ping-msg-size B] [--no-warm] [--reverse] [--aot] [--only hello,bulk,ping]
                                               [--pion-peer PATH] [--out DIR]
                                    PeersBench --peer -role offerer|answerer -signaling-addr URL [pion-peer flags] [-warmup N]
                             """);
@@ -159,6 +169,7 @@ internal static partial class Orchestrator
         _pionPath = s.PionPeer ?? BuildPion(root);
         var exe = Environment.ProcessPath!;
         _oursCommand = Path.GetFileNameWithoutExtension(exe) == "dotnet" ? [exe, typeof(Orchestrator).Assembly.Location, "--peer"] : [exe, "--peer"];
+        if (s.Aot) _aotCommand = [PublishAot(root), "--peer"];
         _outDir = s.OutDir ?? Path.Combine(root ?? Directory.GetCurrentDirectory(), "bench", "results", $"peers-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(_outDir);
         _rssWrap = BuildRssWrap();
@@ -170,7 +181,7 @@ internal static partial class Orchestrator
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
         var started = DateTime.UtcNow;
         Console.WriteLine($"# peers-bench {started:u}, {Environment.ProcessorCount} cores, load {loadBefore}");
-        Console.WriteLine($"# signaling {_signaling}, pion-peer {_pionPath}, ours: {string.Join(' ', _oursCommand)}");
+        Console.WriteLine($"# signaling {_signaling}, pion-peer {_pionPath}, ours: {string.Join(' ', _oursCommand)}{(s.Aot ? $", aot: {string.Join(' ', _aotCommand)}" : "")}");
         Console.WriteLine($"# logs in {_outDir}");
         Console.WriteLine(_rssWrap is null
             ? "# peak RSS: polling /proc/<pid>/status VmHWM every 10 ms (no C compiler for rss-wrap: short-lived processes may be under-counted)"
@@ -181,6 +192,7 @@ internal static partial class Orchestrator
         var outcomes = new List<RunOutcome>();
         Pairing[] main = s.Suite ? [OursOurs, PionPion, AiortcAiortc]
             : s.Reverse ? [OursOurs, PionPion, OursPion, PionOurs] : [OursOurs, PionPion, OursPion];
+        if (s.Aot) main = [.. main, AotAot, AotPion];
         Pairing[] helloPairings = s.Suite ? [.. main, OursOursWarm] : s.Warm ? [.. main, OursOursWarm, OursPionWarm] : main;
 
         async Task Rounds(string mode, int runs, Pairing[] pairings)
@@ -255,6 +267,25 @@ internal static partial class Orchestrator
         p.WaitForExit();
         if (p.ExitCode != 0) throw new InvalidOperationException($"build-go.sh pion-peer failed ({p.ExitCode})");
         return output.Split('\n')[^1];
+    }
+
+    /// <summary>
+    /// The Native AOT peer (aot/PeersPeer.csproj): published with <c>dotnet publish -r linux-x64</c>
+    /// when its binary is missing (the ILCompiler packages must restore); delete it to rebuild.
+    /// </summary>
+    private static string PublishAot(string? root)
+    {
+        if (root is null) throw new InvalidOperationException("bench/peers/aot not found (run from the repository)");
+        var project = Path.Combine(root, "bench", "peers", "aot");
+        var bin = Path.Combine(project, "bin", "Release", "net10.0", "linux-x64", "publish", "PeersPeer");
+        if (File.Exists(bin)) return bin;
+        Console.WriteLine("# publishing the Native AOT peer (bench/peers/aot), a few minutes");
+        var psi = new ProcessStartInfo("dotnet");
+        foreach (var a in new[] { "publish", project, "-c", "Release", "-r", "linux-x64", "-v", "q" }) psi.ArgumentList.Add(a);
+        using var p = Process.Start(psi)!;
+        p.WaitForExit();
+        if (p.ExitCode != 0 || !File.Exists(bin)) throw new InvalidOperationException($"dotnet publish bench/peers/aot failed ({p.ExitCode})");
+        return bin;
     }
 
     /// <summary>Compiles rss-wrap.c (copied next to this program) with cc; null when that fails.</summary>
@@ -369,7 +400,8 @@ internal static partial class Orchestrator
 
     private static string[] Command(PeerKind kind, List<string> args)
     {
-        string[] command = kind.Ours ? [.. _oursCommand, .. args] : kind.Aiortc ? ["/usr/bin/python3", _aiortcPath, .. args] : [_pionPath, .. args];
+        string[] command = kind.Aot ? [.. _aotCommand, .. args] : kind.Ours ? [.. _oursCommand, .. args]
+            : kind.Aiortc ? ["/usr/bin/python3", _aiortcPath, .. args] : [_pionPath, .. args];
         return _rssWrap is null ? command : [_rssWrap, .. command];
     }
 
@@ -532,16 +564,16 @@ internal static partial class Orchestrator
             ratios[$"{label} | {pairing}"] = new JsonObject { ["ratio"] = Math.Round(r, 4), ["target"] = op == "" ? null : $"{op} {target}", ["met"] = met };
         }
         var setup = metrics[0].Name;
-        foreach (var p in new[] { OursOurs, OursPion }) Ratio("setup, cold processes (headline)", setup, p.Name, "<=", 0.8);
+        foreach (var p in OursOffering) Ratio("setup, cold processes (headline)", setup, p.Name, "<=", 0.8);
         foreach (var p in new[] { OursOursWarm, OursPionWarm }) Ratio("setup, ours warmed in-process (pion cold)", setup, p.Name, "<=", 0.8);
-        foreach (var p in new[] { OursOurs, OursPion }) Ratio("bulk throughput (sender)", metrics[1].Name, p.Name, ">=", 1.5);
-        foreach (var p in new[] { OursOurs, OursPion }) Ratio("bulk throughput (receiver)", metrics[2].Name, p.Name, "", 0);
-        foreach (var p in new[] { OursOurs, OursPion }) Ratio("echo RTT p50", metrics[3].Name, p.Name, "<=", 1.0);
-        foreach (var p in new[] { OursOurs, OursPion }) Ratio("echo RTT p99", metrics[4].Name, p.Name, "", 0);
+        foreach (var p in OursOffering) Ratio("bulk throughput (sender)", metrics[1].Name, p.Name, ">=", 1.5);
+        foreach (var p in OursOffering) Ratio("bulk throughput (receiver)", metrics[2].Name, p.Name, "", 0);
+        foreach (var p in OursOffering) Ratio("echo RTT p50", metrics[3].Name, p.Name, "<=", 1.0);
+        foreach (var p in OursOffering) Ratio("echo RTT p99", metrics[4].Name, p.Name, "", 0);
         // Per-process figures: in webrtcps->pion the answerer-side process is pion, so only the offerer's compares.
         foreach (var m in metrics.Skip(5))
-            foreach (var p in new[] { OursOurs, OursPion })
-                if (p == OursOurs || !(m.Name.EndsWith("answerer", StringComparison.Ordinal) || m.Name.EndsWith("receiver", StringComparison.Ordinal) || m.Name.EndsWith("echo", StringComparison.Ordinal)))
+            foreach (var p in OursOffering)
+                if (p.Answerer.Ours || !(m.Name.EndsWith("answerer", StringComparison.Ordinal) || m.Name.EndsWith("receiver", StringComparison.Ordinal) || m.Name.EndsWith("echo", StringComparison.Ordinal)))
                     Ratio(m.Name, m.Name, p.Name, "", 0);
         if (s.Reverse)
             foreach (var m in metrics.Take(5))
@@ -564,7 +596,7 @@ internal static partial class Orchestrator
             {
                 var fm = Median(fast);
                 ratios["pion setup fast-mode median ms"] = Math.Round(fm, 3);
-                foreach (var p in new[] { OursOurs, OursPion, OursOursWarm, OursPionWarm })
+                foreach (var p in new[] { OursOurs, OursPion, OursOursWarm, OursPionWarm, AotAot, AotPion })
                 {
                     if (!all.TryGetValue((setup, p.Name), out var mine)) continue;
                     Console.WriteLine($"   {"setup vs pion's fast-mode median (info)",-48} {p.Name,-26} {mine / fm,7:0.000}x");

@@ -155,7 +155,7 @@ internal sealed class Emitter(bool enabled)
         fields ??= [];
         fields["event"] = ev;
         fields["t_ms"] = Math.Round(SinceStartMs, 3);
-        var bytes = JsonSerializer.SerializeToUtf8Bytes(fields);
+        var bytes = JsonSerializer.SerializeToUtf8Bytes(fields, PeerJson.Default.DictionaryStringObject);
         lock (Gate)
         {
             Stdout.Write(bytes);
@@ -822,7 +822,7 @@ internal sealed class Peer
             var sum = Convert.ToHexStringLower(hash.GetHashAndReset());
             try
             {
-                dc.Send(BulkEndPrefix + JsonSerializer.Serialize(new Dictionary<string, object> { ["bytes"] = sent, ["messages"] = messages, ["sha256"] = sum }));
+                dc.Send(BulkEndPrefix + JsonSerializer.Serialize(new Dictionary<string, object?> { ["bytes"] = sent, ["messages"] = messages, ["sha256"] = sum }, PeerJson.Default.DictionaryStringObject));
             }
             catch (Exception ex)
             {
@@ -906,7 +906,7 @@ internal sealed class Peer
                 if (seconds > 0) res["mbps"] = _bytes * 8 / seconds / 1e6;
                 try
                 {
-                    dc.Send(BulkDonePrefix + JsonSerializer.Serialize(new Dictionary<string, object> { ["bytes"] = _bytes, ["messages"] = _messages, ["sha256"] = sum }));
+                    dc.Send(BulkDonePrefix + JsonSerializer.Serialize(new Dictionary<string, object?> { ["bytes"] = _bytes, ["messages"] = _messages, ["sha256"] = sum }, PeerJson.Default.DictionaryStringObject));
                 }
                 catch (Exception ex)
                 {

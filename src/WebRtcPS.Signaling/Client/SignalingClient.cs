@@ -67,7 +67,7 @@ public sealed class SignalingClient : ISignalingChannel
         try
         {
             using var request = Request(HttpMethod.Post, new Uri(BaseUri, "send"));
-            request.Content = JsonContent.Create(message);
+            request.Content = JsonContent.Create(message, SignalingWebJson.Default.SignalingMessage);
             response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

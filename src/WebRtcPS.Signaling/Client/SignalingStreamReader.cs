@@ -70,7 +70,7 @@ internal static class SignalingStreamReader
         consumed = (int)reader.BytesConsumed;
         try
         {
-            message = JsonSerializer.Deserialize<SignalingMessage>(data[..consumed]);
+            message = JsonSerializer.Deserialize(data[..consumed], SignalingJson.Default.SignalingMessage);
         }
         catch (JsonException)
         {
