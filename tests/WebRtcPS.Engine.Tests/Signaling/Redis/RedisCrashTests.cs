@@ -118,8 +118,20 @@ public sealed class RedisCrashTests(ITestOutputHelper output)
             await sending.WaitAsync(Patience);
 
             // Everything stored was delivered: every accepted message arrived and Redis holds nothing.
-            await Poll.UntilAsync(async () => receivers.All(r => logs[r.Id].Accepted.IsSubsetOf(r.Got.Select(m => m.Seq)))
-                && (await b.Server.GetHealthAsync()).QueuedMessages == 0, Patience, "every accepted message to arrive");
+            var queued = -1L;
+            try
+            {
+                await Poll.UntilAsync(async () => receivers.All(r => logs[r.Id].Accepted.IsSubsetOf(r.Got.Select(m => m.Seq)))
+                    && (queued = (await b.Server.GetHealthAsync()).QueuedMessages) == 0, Patience, "every accepted message to arrive");
+            }
+            catch (Xunit.Sdk.XunitException e)
+            {
+                // Say what is missing and where the receivers stand, to tell a loss from a stuck stream.
+                var missing = receivers.Select(r => (r.Id, Missing: logs[r.Id].Accepted.Except(r.Got.Select(m => m.Seq)).Order().ToList(), Streams: r.Got.Select(m => m.Stream).Distinct().Count()))
+                    .Where(x => x.Missing.Count > 0)
+                    .Select(x => $"{x.Id}: {x.Missing.Count} missing from {x.Missing[0]} ({x.Streams} streams)");
+                Assert.Fail($"{e.Message}; Redis still queues {queued}; {string.Join("; ", missing)}");
+            }
             await Task.Delay(500); // anything delivered twice would come now
             await stop.CancelAsync();
             await Task.WhenAll(reading).WaitAsync(Patience);
