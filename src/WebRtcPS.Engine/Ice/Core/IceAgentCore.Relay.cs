@@ -60,6 +60,33 @@ internal sealed partial class IceAgentCore
         }
     }
 
+    /// <summary>The allocation behind the relayed candidate on <paramref name="socket"/> is gone
+    /// (RFC 8656 §7-8: the server forgot it or refused its refresh, or the connection broke): a
+    /// candidate error; the candidate is no longer ours (an ICE restart does not announce it again),
+    /// and its pairs fail, except the selected or nominating one, which consent or the nomination's
+    /// own timeout judges.</summary>
+    public void RelayLost(TimeSpan now, IceSocketId socket, string url, string localAddress, string error)
+    {
+        Begin(now);
+        try
+        {
+            Emit(new IceCandidateErrorEvent(Stamp, _now, url, localAddress, null, error));
+            if (_state == RTCIceTransportState.Closed) return;
+            if (_locals.RemoveAll(l => l.Socket == socket && l.Candidate.Type == RTCIceCandidateType.Relay) > 0) PublishLocalCandidates();
+            foreach (var pair in _pairs.Where(p => p.Local.Socket == socket && !ReferenceEquals(p, _selected) && !ReferenceEquals(p, _nominating)).ToList())
+            {
+                _triggered.Remove(pair);
+                if (pair.Transaction is { } t) _transactions.Remove(t.Id);
+                pair.Transaction = null;
+                SetPairState(pair, RTCIceCandidatePairState.Failed);
+            }
+        }
+        finally
+        {
+            End();
+        }
+    }
+
     /// <summary>The relay source has no more allocations to give.</summary>
     public void RelaysDone(TimeSpan now)
     {
