@@ -11,6 +11,8 @@ public sealed partial class IceAgent
     private readonly Dictionary<IceSocketId, IIcePacketSocket> _sockets = [];
     /// <summary>The relay sockets still open, with their allocation (to report one that is lost).</summary>
     private readonly Dictionary<IceSocketId, RelayAllocation> _relays = [];
+    /// <summary>Lost allocations whose re-allocation gave up: an ICE restart tries them again.</summary>
+    private readonly List<RelayAllocation> _abandonedRelays = [];
     private readonly List<IDisposable> _mdnsPublications = [];
     private int _lastSocketId;
 
@@ -206,6 +208,16 @@ public sealed partial class IceAgent
             var code = next.ErrorCode;
             _inputs.Writer.TryWrite(new Command(() => _core.RelayFailed(Now, url, "", text, code)));
         }
+        _inputs.Writer.TryWrite(new Command(() => _abandonedRelays.Add(lost)));
+    }
+
+    /// <summary>On the loop, at an ICE restart: a fresh relayed candidate for each lost one that
+    /// could not be re-allocated, rather than none (the lost one is not announced again).</summary>
+    private void RetryAbandonedRelays()
+    {
+        if (_options.RelaySource is not { } source) return;
+        foreach (var lost in _abandonedRelays) _ = ReallocateRelayAsync(source, lost);
+        _abandonedRelays.Clear();
     }
 
     private async Task ResolveMdnsAsync(ResolveMdnsRequest request)

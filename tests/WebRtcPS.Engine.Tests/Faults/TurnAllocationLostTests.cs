@@ -165,11 +165,11 @@ public sealed class TurnAllocationLostTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task ForgottenAllocation_ServerKeepsRefusing_BoundedAttemptsEachReported()
+    public async Task ForgottenAllocation_ServerKeepsRefusing_BoundedAttemptsEachReported_ThenARestartAllocatesAfresh()
     {
         var clock = new ManualTimeProvider();
-        using var server = ForgetfulServer(k => k == 0 ? 0 : 486);
-        var options = RelayOnly(new TurnRelaySource(Options(server, clock)));
+        using var server = ForgetfulServer(k => k is >= 1 and <= 3 ? 486 : 0);
+        var options = RelayOnly(new TurnRelaySource(Options(server, clock))) with { RelayReallocationAttempts = 3 };
         await using var a = new IceTestPeer("a", options);
         a.Agent.StartGathering();
         await IceTestPeer.WaitGatheredAsync(a);
@@ -185,5 +185,10 @@ public sealed class TurnAllocationLostTests(ITestOutputHelper output)
         Assert.Contains($"attempt {options.RelayReallocationAttempts} of {options.RelayReallocationAttempts}", errors[^1].ErrorText);
         Assert.Equal(expected, server.Requests.Count(r => r.Method == StunMethod.Allocate && r.Contains(StunAttributeType.MessageIntegrity)));
         Assert.DoesNotContain(a.Agent.LocalCandidates, c => c.Type == RTCIceCandidateType.Relay);
+
+        // The server accepts again: an ICE restart gathers a fresh relayed candidate.
+        await a.Agent.RestartAsync();
+        await Poll.UntilAsync(() => a.Agent.LocalCandidates.Any(c => IsRelayOnPort(c, 50008)), Patience, "the fresh relayed candidate");
+        Assert.Contains(a.EventsOf<IceCandidateGatheredEvent>(), e => IsRelayOnPort(e.Candidate, 50008));
     }
 }
