@@ -18,6 +18,11 @@ public interface IRelayCandidateSource
     /// <summary>The servers it allocates from, as turn:/turns: URLs, for diagnostics (a TURN server
     /// that never answers is named in the failure's likely cause); empty when not known.</summary>
     IReadOnlyList<string> Urls => [];
+
+    /// <summary>Allocates again from the server of <paramref name="lost"/>, an allocation that
+    /// ended on its own (RFC 8656 §7: a new Allocate, with its own 401/438 challenge). A failure is
+    /// reported in the result, not thrown; null when this source cannot re-allocate.</summary>
+    Task<RelayAllocation?> ReallocateAsync(RelayAllocation lost, CancellationToken cancellationToken) => Task.FromResult<RelayAllocation?>(null);
 }
 
 /// <summary>One relayed transport address and the socket that sends and receives through it.</summary>

@@ -11,6 +11,8 @@ public sealed partial class IceAgent
     private readonly Dictionary<IceSocketId, IIcePacketSocket> _sockets = [];
     /// <summary>The relay sockets still open, with their allocation (to report one that is lost).</summary>
     private readonly Dictionary<IceSocketId, RelayAllocation> _relays = [];
+    /// <summary>Lost allocations whose re-allocation gave up: an ICE restart tries them again.</summary>
+    private readonly List<RelayAllocation> _abandonedRelays = [];
     private readonly List<IDisposable> _mdnsPublications = [];
     private int _lastSocketId;
 
@@ -164,12 +166,58 @@ public sealed partial class IceAgent
     }
 
     /// <summary>On the loop: a relay socket stopped receiving while the agent runs: its allocation
-    /// is gone. Not re-allocated: the relayed candidate was signalled already; an ICE restart
-    /// (with a new agent) gathers a new one.</summary>
+    /// is gone. Reported, its candidate and pairs dropped, and allocated again (RFC 8656 §7).</summary>
     private void OnRelayLost(IceSocketId id, string why)
     {
         if (!_relays.Remove(id, out var allocation)) return;
-        _core.RelayFailed(Now, allocation.Url ?? "turn", allocation.RelayedAddress?.ToString() ?? "", $"the relayed candidate {allocation.RelayedAddress} is gone: {why}");
+        _core.RelayLost(Now, id, allocation.Url ?? "turn", allocation.RelayedAddress?.ToString() ?? "", $"the relayed candidate {allocation.RelayedAddress} is gone: {why}");
+        if (_options.RelaySource is { } source && _options.RelayReallocationAttempts > 0) _ = ReallocateRelayAsync(source, allocation);
+    }
+
+    /// <summary>A new allocation for a lost one, after a doubling backoff, a bounded number of
+    /// times; each failure is a candidate error, the success a new relayed candidate (trickled and
+    /// paired with the remote candidates like any other).</summary>
+    private async Task ReallocateRelayAsync(IRelayCandidateSource source, RelayAllocation lost)
+    {
+        var backoff = _options.RelayReallocationBackoff;
+        int attempts = _options.RelayReallocationAttempts;
+        for (int attempt = 1; attempt <= attempts; attempt++, backoff *= 2)
+        {
+            RelayAllocation? next;
+            try
+            {
+                await Task.Delay(backoff, _time, _stop.Token).ConfigureAwait(false);
+                next = await source.ReallocateAsync(lost, _stop.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;   // closing
+            }
+            catch (Exception ex)
+            {
+                next = lost with { Socket = null, RelayedAddress = null, Error = ex.Message, ErrorCode = null };
+            }
+            if (next is null) return;   // the source cannot re-allocate
+            if (next.Socket is { } socket)
+            {
+                if (!_inputs.Writer.TryWrite(new Command(() => OnRelayAllocation(next)))) await socket.DisposeAsync().ConfigureAwait(false);
+                return;
+            }
+            var text = $"re-allocating the lost relayed candidate {lost.RelayedAddress} (attempt {attempt} of {attempts}): {next.Error}";
+            var url = next.Url ?? lost.Url ?? "turn";
+            var code = next.ErrorCode;
+            _inputs.Writer.TryWrite(new Command(() => _core.RelayFailed(Now, url, "", text, code)));
+        }
+        _inputs.Writer.TryWrite(new Command(() => _abandonedRelays.Add(lost)));
+    }
+
+    /// <summary>On the loop, at an ICE restart: a fresh relayed candidate for each lost one that
+    /// could not be re-allocated, rather than none (the lost one is not announced again).</summary>
+    private void RetryAbandonedRelays()
+    {
+        if (_options.RelaySource is not { } source) return;
+        foreach (var lost in _abandonedRelays) _ = ReallocateRelayAsync(source, lost);
+        _abandonedRelays.Clear();
     }
 
     private async Task ResolveMdnsAsync(ResolveMdnsRequest request)

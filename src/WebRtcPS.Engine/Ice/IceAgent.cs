@@ -135,8 +135,14 @@ public sealed partial class IceAgent : IAsyncDisposable
 
     /// <summary>ICE restart (RFC 8445 §9): new local credentials, a new checklist once the
     /// peer's new credentials arrive; data keeps using the selected pair until a new one is up.
-    /// Local candidates are announced again with the new ufrag.</summary>
-    public Task<RTCIceParameters> RestartAsync() => InvokeAsync(() => _core.Restart(Now));
+    /// Local candidates are announced again with the new ufrag; relayed candidates lost and not
+    /// re-allocated are allocated again (and announced when ready).</summary>
+    public Task<RTCIceParameters> RestartAsync() => InvokeAsync(() =>
+    {
+        var parameters = _core.Restart(Now);
+        RetryAbandonedRelays();
+        return parameters;
+    });
 
     /// <summary>Completes when the state satisfies <paramref name="condition"/> (at once if it
     /// does now), or with the last state when the agent closes first.</summary>

@@ -135,6 +135,15 @@ public sealed record IceAgentOptions
     /// </summary>
     public TimeSpan DirectPathWait { get; init; } = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>A relayed candidate whose allocation is lost (the TURN server answered its Refresh
+    /// with 437 after a restart, or the connection to it broke) is allocated again (RFC 8656 §7: a
+    /// new Allocate) up to this many times, and the new relayed candidate trickled; 0: never.</summary>
+    public int RelayReallocationAttempts { get; init; } = 3;
+
+    /// <summary>Wait before the first re-allocation of a lost relayed candidate; doubled before
+    /// each further attempt (a restarting server needs a moment).</summary>
+    public TimeSpan RelayReallocationBackoff { get; init; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Cap on the checklist (RFC 8445 §6.1.2.5 suggests 100).</summary>
     public int MaxPairs { get; init; } = 100;
 
@@ -172,6 +181,8 @@ public sealed record IceAgentOptions
         if (NominationRoundTrips < 0) throw new ArgumentOutOfRangeException(nameof(NominationRoundTrips), NominationRoundTrips, "Must not be negative.");
         if (MaxCheckRequests < 1) throw new ArgumentOutOfRangeException(nameof(MaxCheckRequests), MaxCheckRequests, "At least one request.");
         if (MaxStunRequests < 1) throw new ArgumentOutOfRangeException(nameof(MaxStunRequests), MaxStunRequests, "At least one request.");
+        if (RelayReallocationAttempts < 0) throw new ArgumentOutOfRangeException(nameof(RelayReallocationAttempts), RelayReallocationAttempts, "Must not be negative.");
+        if (RelayReallocationBackoff < TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RelayReallocationBackoff), RelayReallocationBackoff, "Must not be negative.");
         if (MaxPairs < 1) throw new ArgumentOutOfRangeException(nameof(MaxPairs), MaxPairs, "At least one pair.");
         if (ConsentTimeout < DisconnectedTimeout) throw new ArgumentOutOfRangeException(nameof(ConsentTimeout), ConsentTimeout, "Must not be shorter than DisconnectedTimeout.");
         foreach (var server in IceServers)

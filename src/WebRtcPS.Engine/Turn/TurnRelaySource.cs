@@ -73,6 +73,15 @@ internal sealed class TurnRelaySource : IRelayCandidateSource
         cancellationToken.ThrowIfCancellationRequested();
     }
 
+    /// <summary>A new allocation (a new TurnClient, so a new 5-tuple and a fresh 401 challenge)
+    /// from the server whose URL <paramref name="lost"/> names; null when none of ours does.</summary>
+    public async Task<RelayAllocation?> ReallocateAsync(RelayAllocation lost, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(lost);
+        var server = _servers.FirstOrDefault(s => s.Server.ToString() == lost.Url);
+        return server is null ? null : await AllocateOneAsync(server, cancellationToken).ConfigureAwait(false);
+    }
+
     private static async Task<RelayAllocation> AllocateOneAsync(TurnClientOptions options, CancellationToken cancellationToken)
     {
         var transport = options.TransportKind == TurnTransportKind.Udp ? RTCIceProtocol.Udp : RTCIceProtocol.Tcp;

@@ -30,7 +30,28 @@ public sealed class TurnAllocationLostTests(ITestOutputHelper output)
         return refresh ? Answer(request, refreshError, refreshError == 437 ? "Allocation Mismatch" : "Allocation Quota Reached") : Answer(request, 0, null);
     });
 
-    private static byte[] Answer(StunMessage request, int code, string? reason)
+    /// <summary>A server that forgets allocations (437 to every Refresh) and answers the k-th
+    /// authenticated Allocate (k = 0, 1, ...) with <paramref name="allocateError"/>(k), 0 for
+    /// success with relayed port 50000 + 2k; an Allocate without MESSAGE-INTEGRITY draws a 401,
+    /// as a restarted server's would (RFC 8656 §7.2).</summary>
+    private static ScriptedTurnServerTests.ScriptedServer ForgetfulServer(Func<int, int> allocateError)
+    {
+        int allocates = 0;
+        return new((request, _) =>
+        {
+            if (!request.Contains(StunAttributeType.MessageIntegrity)) return Answer(request, 401, "Unauthorized");
+            if (request.Method == StunMethod.Allocate)
+            {
+                int k = Interlocked.Increment(ref allocates) - 1;
+                int code = allocateError(k);
+                return code != 0 ? Answer(request, code, "Allocation Quota Reached") : Answer(request, 0, null, 50000 + 2 * k);
+            }
+            bool refresh = request.Method == StunMethod.Refresh && !(request.TryGet(out Lifetime l) && l.Seconds == 0);
+            return refresh ? Answer(request, 437, "Allocation Mismatch") : Answer(request, 0, null);
+        });
+    }
+
+    private static byte[] Answer(StunMessage request, int code, string? reason, int relayedPort = 50000)
     {
         var b = new StunMessageBuilder(request.Type.WithClass(code == 0 ? StunClass.SuccessResponse : StunClass.ErrorResponse), request.TransactionId);
         if (code != 0)
@@ -42,7 +63,7 @@ public sealed class TurnAllocationLostTests(ITestOutputHelper output)
         }
         if (request.Method == StunMethod.Allocate)
         {
-            b.AddXorAddress(new XorRelayedAddress(new IPEndPoint(IPAddress.Parse("198.18.0.1"), 50000)));
+            b.AddXorAddress(new XorRelayedAddress(new IPEndPoint(IPAddress.Parse("198.18.0.1"), relayedPort)));
             b.AddXorAddress(new XorMappedAddress(new IPEndPoint(IPAddress.Parse("198.18.0.2"), 40000)));
         }
         if (request.Method is StunMethod.Allocate or StunMethod.Refresh) b.Add(new Lifetime(600));
@@ -95,5 +116,79 @@ public sealed class TurnAllocationLostTests(ITestOutputHelper output)
         var refreshes = server.Requests.Count(r => r.Method == StunMethod.Refresh);
         clock.Advance(TimeSpan.FromSeconds(5));
         await Poll.UntilAsync(() => server.Requests.Count(r => r.Method == StunMethod.Refresh) > refreshes, Patience, "the retry");
+    }
+
+    private static IceAgentOptions RelayOnly(TurnRelaySource source) => IceTestPeer.LoopbackOptions(RTCIceRole.Controlling) with
+    {
+        InterfaceFilter = _ => false,
+        RelaySource = source,
+        RelayReallocationBackoff = TimeSpan.FromMilliseconds(10),
+    };
+
+    private static bool IsRelayOnPort(RTCIceCandidate c, int port) => c.Type == RTCIceCandidateType.Relay && c.Port == port;
+
+    [Fact]
+    public async Task ForgottenAllocation_IsAllocatedAgain_AndTheNewCandidateTrickledAndPaired()
+    {
+        var clock = new ManualTimeProvider();
+        using var server = ForgetfulServer(_ => 0);
+        await using var a = new IceTestPeer("a", RelayOnly(new TurnRelaySource(Options(server, clock))));
+        a.Agent.StartGathering();
+        await IceTestPeer.WaitGatheredAsync(a);
+        Assert.Contains(a.Agent.LocalCandidates, c => IsRelayOnPort(c, 50000));
+        a.Agent.SetRemoteParameters(new RTCIceParameters("remoteufrag", "remotepasswordremotepassword"));
+        a.Agent.AddRemoteCandidate(RTCIceCandidate.Parse("candidate:1 1 udp 2122260223 198.18.0.3 9 typ host"));
+        await Poll.UntilAsync(() => a.EventsOf<IceCandidatePairAddedEvent>().Any(e => IsRelayOnPort(e.Pair.Local, 50000)), Patience, "the first relayed pair");
+
+        clock.Advance(TimeSpan.FromSeconds(540));
+        await Poll.UntilAsync(() => a.EventsOf<IceCandidatePairAddedEvent>().Any(e => IsRelayOnPort(e.Pair.Local, 50002)), Patience, "the new relayed pair");
+        foreach (var e in a.Events) output.WriteLine(e.ToString());
+        var error = Assert.Single(a.EventsOf<IceCandidateErrorEvent>());
+        Assert.Contains("198.18.0.1:50000 is gone", error.ErrorText);
+        Assert.Contains(a.EventsOf<IceCandidateGatheredEvent>(), e => IsRelayOnPort(e.Candidate, 50002));
+        Assert.DoesNotContain(a.Agent.LocalCandidates, c => IsRelayOnPort(c, 50000));
+        Assert.Contains(a.Agent.LocalCandidates, c => IsRelayOnPort(c, 50002));
+        Assert.Contains(a.EventsOf<IceCandidatePairStateChangedEvent>(), e => IsRelayOnPort(e.Pair.Local, 50000) && e.NewState == RTCIceCandidatePairState.Failed);
+        // RFC 8656 §7: the new Allocate was challenged (401) and then sent with credentials.
+        var allocates = server.Requests.Where(r => r.Method == StunMethod.Allocate).ToList();
+        Assert.Equal(2, allocates.Count(r => r.Contains(StunAttributeType.MessageIntegrity)));
+        Assert.Equal(2, allocates.Count(r => !r.Contains(StunAttributeType.MessageIntegrity)));
+
+        // An ICE restart announces the new relayed candidate, never the lost one.
+        int gathered = a.EventsOf<IceCandidateGatheredEvent>().Count;
+        int ends = a.EventsOf<IceEndOfCandidatesEvent>().Count;
+        await a.Agent.RestartAsync();
+        await Poll.UntilAsync(() => a.EventsOf<IceEndOfCandidatesEvent>().Count > ends, Patience, "the restart's end-of-candidates");
+        var announced = a.EventsOf<IceCandidateGatheredEvent>().Skip(gathered).Select(e => e.Candidate).ToList();
+        Assert.Contains(announced, c => IsRelayOnPort(c, 50002));
+        Assert.DoesNotContain(announced, c => IsRelayOnPort(c, 50000));
+    }
+
+    [Fact]
+    public async Task ForgottenAllocation_ServerKeepsRefusing_BoundedAttemptsEachReported_ThenARestartAllocatesAfresh()
+    {
+        var clock = new ManualTimeProvider();
+        using var server = ForgetfulServer(k => k is >= 1 and <= 3 ? 486 : 0);
+        var options = RelayOnly(new TurnRelaySource(Options(server, clock))) with { RelayReallocationAttempts = 3 };
+        await using var a = new IceTestPeer("a", options);
+        a.Agent.StartGathering();
+        await IceTestPeer.WaitGatheredAsync(a);
+
+        clock.Advance(TimeSpan.FromSeconds(540));
+        int expected = 1 + options.RelayReallocationAttempts;
+        await Poll.UntilAsync(() => a.EventsOf<IceCandidateErrorEvent>().Count >= expected, Patience, "every attempt's error");
+        await Task.Delay(TimeSpan.FromMilliseconds(500));   // backoffs of 10, 20, 40 ms: a fourth would be here by now
+        var errors = a.EventsOf<IceCandidateErrorEvent>();
+        foreach (var e in errors) output.WriteLine(e.ToString());
+        Assert.Equal(expected, errors.Count);
+        Assert.All(errors.Skip(1), e => Assert.Equal(486, e.ErrorCode));
+        Assert.Contains($"attempt {options.RelayReallocationAttempts} of {options.RelayReallocationAttempts}", errors[^1].ErrorText);
+        Assert.Equal(expected, server.Requests.Count(r => r.Method == StunMethod.Allocate && r.Contains(StunAttributeType.MessageIntegrity)));
+        Assert.DoesNotContain(a.Agent.LocalCandidates, c => c.Type == RTCIceCandidateType.Relay);
+
+        // The server accepts again: an ICE restart gathers a fresh relayed candidate.
+        await a.Agent.RestartAsync();
+        await Poll.UntilAsync(() => a.Agent.LocalCandidates.Any(c => IsRelayOnPort(c, 50008)), Patience, "the fresh relayed candidate");
+        Assert.Contains(a.EventsOf<IceCandidateGatheredEvent>(), e => IsRelayOnPort(e.Candidate, 50008));
     }
 }

@@ -54,6 +54,67 @@ public sealed class IceIntegrationTests
         Assert.Equal(RTCIceCandidateType.Relay, a.Agent.GetSelectedCandidatePair()!.Local.Type);
     }
 
+    [Fact]
+    public async Task RelayedCandidate_Lost_IsAllocatedAgain_AndTheConnectionMovesToTheNewOne()
+    {
+        var net = new VirtualIceNetwork();
+        var hostA = IPAddress.Parse("198.18.0.1");
+        var relayAddress = IPAddress.Parse("198.18.9.9");
+        net.Blackhole(hostA);
+        var relay = new LosableRelaySource(net.CreateHost(relayAddress), relayAddress);
+        var options = new IceAgentOptions
+        {
+            Ta = TimeSpan.FromMilliseconds(5),
+            CheckRto = TimeSpan.FromMilliseconds(250),
+            MaxCheckRequests = 3,
+            RelayReallocationBackoff = TimeSpan.FromMilliseconds(10),
+        };
+        await using var a = new IceTestPeer("a", options with { RelaySource = relay }, net.CreateHost(hostA));
+        await using var b = new IceTestPeer("b", options with { Role = RTCIceRole.Controlled }, net.CreateHost(IPAddress.Parse("198.18.0.2")));
+        await IceTestPeer.ConnectAsync(a, b);
+        await a.WaitConnectedAsync();
+        var first = a.Agent.GetSelectedCandidatePair()!.Local;
+        Assert.Equal(RTCIceCandidateType.Relay, first.Type);
+
+        // The allocation ends on its own (the TURN server forgot it): reported, allocated again,
+        // trickled to b, checked, and nominated in place of the dead pair.
+        await relay.LoseAsync();
+        var moved = await a.WaitForEventAsync<IceSelectedCandidatePairChangedEvent>(e => e.Pair is { } p && p.Local.Type == RTCIceCandidateType.Relay && p.Local.Port != first.Port);
+        int port = moved.Pair!.Local.Port;
+        await b.WaitForEventAsync<IceSelectedCandidatePairChangedEvent>(e => e.Pair is { } p && p.Remote.Port == port);
+        Assert.Contains(a.EventsOf<IceCandidateErrorEvent>(), e => e.ErrorText.Contains($"{first.Port} is gone", StringComparison.Ordinal));
+        Assert.Contains(a.EventsOf<IceCandidateGatheredEvent>(), e => e.Candidate.Port == port);
+        Assert.DoesNotContain(a.Agent.LocalCandidates, c => c.Port == first.Port && c.Type == RTCIceCandidateType.Relay);
+        Assert.Equal(2, relay.Allocations);
+        Assert.True(a.Agent.State is RTCIceTransportState.Connected or RTCIceTransportState.Completed, a.Agent.State.ToString());
+    }
+
+    /// <summary>One allocation at a time, on the relay's address; <see cref="LoseAsync"/> ends the
+    /// current one as a server that forgot it would, and re-allocation gives a new port.</summary>
+    private sealed class LosableRelaySource(IIceNetwork relayHost, IPAddress relayAddress) : IRelayCandidateSource
+    {
+        private IIcePacketSocket? _current;
+        public int Allocations;
+
+        private RelayAllocation Allocate(IIceNetwork? network)
+        {
+            var socket = relayHost.BindUdp(new IPEndPoint(relayAddress, 0));
+            _current = socket;
+            Interlocked.Increment(ref Allocations);
+            return new RelayAllocation(socket, socket.LocalEndPoint, new IPEndPoint(IPAddress.Parse("198.18.0.1"), 50000), IPAddress.Parse("198.18.9.1"), Url: "turn:198.18.9.1");
+        }
+
+        public async IAsyncEnumerable<RelayAllocation> AllocateAsync(IIceNetwork network, [EnumeratorCancellation] CancellationToken cancellationToken)
+        {
+            await Task.Yield();
+            yield return Allocate(network);
+        }
+
+        public Task<RelayAllocation?> ReallocateAsync(RelayAllocation lost, CancellationToken cancellationToken) => Task.FromResult<RelayAllocation?>(Allocate(null));
+
+        public ValueTask LoseAsync() => _current!.DisposeAsync();
+    }
+
     private sealed class FakeRelaySource(IIceNetwork relayHost, IPAddress relayAddress) : IRelayCandidateSource
     {
         public async IAsyncEnumerable<RelayAllocation> AllocateAsync(IIceNetwork network, [EnumeratorCancellation] CancellationToken cancellationToken)

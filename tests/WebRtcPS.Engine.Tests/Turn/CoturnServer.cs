@@ -38,7 +38,7 @@ internal sealed class CoturnServer : IAsyncDisposable
     public const string Password = "secret";
     public const string RealmName = "webrtcps.test";
 
-    private readonly Process _process;
+    private Process _process;
     private readonly CoturnSettings _settings;
 
     private CoturnServer(Process process, CoturnSettings settings, string dir, int port, int tlsPort)
@@ -144,6 +144,21 @@ internal sealed class CoturnServer : IAsyncDisposable
         var configPath = Path.Combine(dir, "turnserver.conf");
         File.WriteAllText(configPath, config);
 
+        var server = new CoturnServer(StartProcess(configPath, dir), settings, dir, port, tlsPort);
+        try
+        {
+            await server.WaitReadyAsync(TimeSpan.FromSeconds(20));
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+        return server;
+    }
+
+    private static Process StartProcess(string configPath, string dir)
+    {
         var start = new ProcessStartInfo(Binary!, ["-c", configPath])
         {
             RedirectStandardOutput = true,
@@ -156,17 +171,21 @@ internal sealed class CoturnServer : IAsyncDisposable
         process.ErrorDataReceived += (_, _) => { };
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new CoturnServer(process, settings, dir, port, tlsPort);
-        try
-        {
-            await server.WaitReadyAsync(TimeSpan.FromSeconds(20));
-        }
-        catch
-        {
-            await server.DisposeAsync();
-            throw;
-        }
-        return server;
+        return process;
+    }
+
+    /// <summary>Kills coturn and starts it again on the same ports with the same configuration: a
+    /// restarted server, every allocation forgotten. The old log is set aside so readiness is
+    /// judged on the new process's lines.</summary>
+    public async Task RestartAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        _process.Dispose();
+        var log = Path.Combine(Directory, "turnserver.log");
+        if (File.Exists(log)) File.Move(log, log + ".before-restart", overwrite: true);
+        _process = StartProcess(Path.Combine(Directory, "turnserver.conf"), Directory);
+        await WaitReadyAsync(TimeSpan.FromSeconds(20));
     }
 
     /// <summary>The first of 100 relay ports for coturn, outside the kernel's ephemeral range

@@ -58,6 +58,44 @@ public sealed class TurnIceRelayTests(CoturnFixture fixture, ITestOutputHelper o
         }
     }
 
+    /// <summary>coturn killed and started again on the same ports (TCP to the server, so the loss
+    /// is seen at once): the agent reports the lost relayed candidate, allocates again from the
+    /// restarted server, announces the new candidate, and the connection moves onto it. Its own
+    /// coturn, since the class's shared one must not restart under other tests.</summary>
+    [SkippableFact]
+    public async Task RestartedServer_TheRelayIsAllocatedAgain_AndTheConnectionMovesOntoIt()
+    {
+        Interop.Require(CoturnServer.Binary is not null && CoturnServer.OpenSsl is not null, "turnserver (coturn) or openssl is not on PATH");
+        await using var server = await CoturnServer.StartAsync();
+        var turn = server.Options(server.TcpUri);
+        // 0.5 s doubling six times: 31.5 s for coturn to come back on a loaded machine.
+        await using var a = new IceTestPeer("a", RelayOnly(RTCIceRole.Controlling, turn) with
+        {
+            RelayReallocationAttempts = 6,
+            RelayReallocationBackoff = TimeSpan.FromMilliseconds(500),
+        });
+        await using var b = new IceTestPeer("b", IceTestPeer.LoopbackOptions(RTCIceRole.Controlled));
+        await IceTestPeer.ConnectAsync(a, b);
+        await a.WaitConnectedAsync();
+        var first = a.Agent.GetSelectedCandidatePair()!.Local;
+        Assert.Equal(RTCIceCandidateType.Relay, first.Type);
+
+        await server.RestartAsync();
+        var moved = await a.WaitForEventAsync<IceSelectedCandidatePairChangedEvent>(e => e.Pair is { } p && p.Local.Type == RTCIceCandidateType.Relay && p.Local.Port != first.Port, 60);
+        foreach (var e in a.EventsOf<IceCandidateErrorEvent>()) output.WriteLine(e.ToString());
+        output.WriteLine($"moved to {moved.Pair}");
+        Assert.Contains(a.EventsOf<IceCandidateErrorEvent>(), e => e.ErrorText.Contains($"{first.Address}:{first.Port} is gone", StringComparison.Ordinal));
+        Assert.Contains(a.EventsOf<IceCandidateGatheredEvent>(), e => e.Candidate.Port == moved.Pair!.Local.Port);
+        Assert.DoesNotContain(a.Agent.LocalCandidates, c => c.Port == first.Port);
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var buffer = new byte[1500];
+        byte[] datagram = [23, 1, 2, 3];   // DTLS-looking (RFC 7983)
+        await a.Agent.Transport.SendAsync(datagram, cts.Token);
+        int n = await b.Agent.Transport.ReceiveAsync(buffer, cts.Token);
+        Assert.Equal(datagram, buffer[..n]);
+    }
+
     [SkippableFact]
     public async Task FailedAllocationIsACandidateErrorNotAnException()
     {

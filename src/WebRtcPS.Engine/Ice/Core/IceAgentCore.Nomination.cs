@@ -19,7 +19,8 @@ internal sealed partial class IceAgentCore
     {
         if (_role != RTCIceRole.Controlling || _nominating is not null || _remote is null) return;
         bool selected = _selected is not null && !_restarting;
-        var best = BestValid(selected ? _selected!.Relays : int.MaxValue);
+        // A selected pair whose relayed candidate is lost is replaced by any other valid pair.
+        var best = selected && SelectedLost ? BestValid(int.MaxValue, except: _selected) : BestValid(selected ? _selected!.Relays : int.MaxValue);
         if (best is null) return;
         if (selected)
         {
@@ -45,12 +46,12 @@ internal sealed partial class IceAgentCore
     }
 
     /// <summary>The highest-priority valid pair with fewer than <paramref name="relaysBelow"/> relays.</summary>
-    private CandidatePair? BestValid(int relaysBelow)
+    private CandidatePair? BestValid(int relaysBelow, CandidatePair? except = null)
     {
         CandidatePair? best = null;
         foreach (var p in _pairs)
         {
-            if (p.Valid && p.Relays < relaysBelow && (best is null || p.Priority > best.Priority)) best = p;
+            if (p.Valid && p.Relays < relaysBelow && !ReferenceEquals(p, except) && (best is null || p.Priority > best.Priority)) best = p;
         }
         return best;
     }
@@ -119,9 +120,10 @@ internal sealed partial class IceAgentCore
             pair.Nominated = true;
             Emit(new IcePairNominatedEvent(Stamp, now, pair.Snapshot));
         }
-        // Controlled: the highest-priority nominated pair wins (§8.1.1); a pair of the current
-        // generation always replaces one kept over a restart.
-        if (_selected is null || _restarting || !_pairs.Contains(_selected) || pair.Priority > _selected.Priority || _role == RTCIceRole.Controlling)
+        // Controlled: the highest-priority nominated pair wins (§8.1.1), the latest of equal ones
+        // (the peer moved off a lost relayed candidate onto its re-allocation, which has the same
+        // priority); a pair of the current generation always replaces one kept over a restart.
+        if (_selected is null || _restarting || !_pairs.Contains(_selected) || pair.Priority >= _selected.Priority || SelectedLost || _role == RTCIceRole.Controlling)
             Select(pair, now);
     }
 
@@ -157,6 +159,7 @@ internal sealed partial class IceAgentCore
     }
 
     /// <summary>After selection, ordinary checks go on only on pairs with fewer relays than the
-    /// selected one (none when it is direct): both sides must keep sending for a hole to open.</summary>
-    private int ChecksGoOnBelow => _selected is { } s && !_restarting ? s.Relays : int.MaxValue;
+    /// selected one (none when it is direct): both sides must keep sending for a hole to open.
+    /// Once the selected pair's relayed candidate is lost, every pair is checked again.</summary>
+    private int ChecksGoOnBelow => _selected is { } s && !_restarting && !SelectedLost ? s.Relays : int.MaxValue;
 }

@@ -4,6 +4,13 @@ namespace WebRtcPS.Engine.Ice;
 // relay source, and their priorities.
 internal sealed partial class IceAgentCore
 {
+    /// <summary>Sockets of relayed candidates whose allocation is gone (<see cref="RelayLost"/>).</summary>
+    private readonly HashSet<IceSocketId> _lostRelays = [];
+
+    /// <summary>The selected pair sends through a lost allocation: another valid pair may replace
+    /// it (the re-allocated relayed candidate's, or any other).</summary>
+    private bool SelectedLost => _selected is { } s && _lostRelays.Contains(s.Local.Socket);
+
     /// <summary>A relay allocation (RFC 8656) is ready on <paramref name="socket"/>: a relayed
     /// candidate. One carrying an error, or arriving after close, is refused and its socket released.</summary>
     public void RelayReady(TimeSpan now, IceSocketId socket, RelayAllocation allocation)
@@ -53,6 +60,34 @@ internal sealed partial class IceAgentCore
         try
         {
             Emit(new IceCandidateErrorEvent(Stamp, _now, url, localAddress, errorCode, error));
+        }
+        finally
+        {
+            End();
+        }
+    }
+
+    /// <summary>The allocation behind the relayed candidate on <paramref name="socket"/> is gone
+    /// (RFC 8656 §7-8: the server forgot it or refused its refresh, or the connection broke): a
+    /// candidate error; the candidate is no longer ours (an ICE restart does not announce it again),
+    /// and its pairs fail, except the selected or nominating one, which consent or the nomination's
+    /// own timeout judges; a selected one may be replaced by any other valid pair meanwhile.</summary>
+    public void RelayLost(TimeSpan now, IceSocketId socket, string url, string localAddress, string error)
+    {
+        Begin(now);
+        try
+        {
+            Emit(new IceCandidateErrorEvent(Stamp, _now, url, localAddress, null, error));
+            if (_state == RTCIceTransportState.Closed) return;
+            _lostRelays.Add(socket);
+            if (_locals.RemoveAll(l => l.Socket == socket && l.Candidate.Type == RTCIceCandidateType.Relay) > 0) PublishLocalCandidates();
+            foreach (var pair in _pairs.Where(p => p.Local.Socket == socket && !ReferenceEquals(p, _selected) && !ReferenceEquals(p, _nominating)).ToList())
+            {
+                _triggered.Remove(pair);
+                if (pair.Transaction is { } t) _transactions.Remove(t.Id);
+                pair.Transaction = null;
+                SetPairState(pair, RTCIceCandidatePairState.Failed);
+            }
         }
         finally
         {
