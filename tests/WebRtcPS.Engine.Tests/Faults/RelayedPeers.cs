@@ -38,30 +38,6 @@ internal static class RelayedPeers
         }
     }
 
-    private static IAsyncDisposable Start(RTCPeerConnection offerer, RTCPeerConnection answerer, CandidateRewriter rewriter)
-    {
-        var toOfferer = Channel.CreateUnbounded<SignalingMessage>();
-        var toAnswerer = Channel.CreateUnbounded<SignalingMessage>();
-        var cts = new CancellationTokenSource();
-        static Task Send(Channel<SignalingMessage> c, SignalingMessage? m) => m is null ? Task.CompletedTask : c.Writer.WriteAsync(m).AsTask();
-        var a = SeedPeer.RunAnswererAsync(answerer, m => Send(toOfferer, rewriter.FromB(m)), toAnswerer.Reader.ReadAllAsync(cts.Token), cts.Token);
-        var o = SeedPeer.RunOffererAsync(offerer, m => Send(toAnswerer, rewriter.FromA(m)), toOfferer.Reader.ReadAllAsync(cts.Token), cts.Token);
-        return new Stopper(cts, [a, o]);
-    }
-
-    private sealed class Stopper(CancellationTokenSource cts, Task[] tasks) : IAsyncDisposable
-    {
-        public async ValueTask DisposeAsync()
-        {
-            await cts.CancelAsync();
-            try
-            {
-                await Task.WhenAll(tasks);
-            }
-            catch (OperationCanceledException)
-            {
-            }
-            cts.Dispose();
-        }
-    }
+    private static IAsyncDisposable Start(RTCPeerConnection offerer, RTCPeerConnection answerer, CandidateRewriter rewriter) =>
+        InMemorySignaling.Start(offerer, answerer, tamperToOfferer: rewriter.FromB, tamperToAnswerer: rewriter.FromA);
 }

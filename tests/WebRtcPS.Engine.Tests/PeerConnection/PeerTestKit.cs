@@ -126,15 +126,17 @@ internal sealed class MessageSink
 /// </summary>
 internal static class InMemorySignaling
 {
+    /// <param name="tamperToOfferer">Rewrites what the answerer sends; null drops the message.</param>
+    /// <param name="tamperToAnswerer">Rewrites what the offerer sends; null drops the message.</param>
     public static IAsyncDisposable Start(RTCPeerConnection offerer, RTCPeerConnection answerer,
-        Func<SignalingMessage, SignalingMessage>? tamperToOfferer = null)
+        Func<SignalingMessage, SignalingMessage?>? tamperToOfferer = null, Func<SignalingMessage, SignalingMessage?>? tamperToAnswerer = null)
     {
         var toOfferer = Channel.CreateUnbounded<SignalingMessage>();
         var toAnswerer = Channel.CreateUnbounded<SignalingMessage>();
         var cts = new CancellationTokenSource();
-        Task Send(Channel<SignalingMessage> c, SignalingMessage m) => c.Writer.WriteAsync(m).AsTask();
+        static Task Send(Channel<SignalingMessage> c, SignalingMessage? m) => m is null ? Task.CompletedTask : c.Writer.WriteAsync(m).AsTask();
         var a = SeedPeer.RunAnswererAsync(answerer, m => Send(toOfferer, tamperToOfferer is null ? m : tamperToOfferer(m)), toAnswerer.Reader.ReadAllAsync(cts.Token), cts.Token);
-        var o = SeedPeer.RunOffererAsync(offerer, m => Send(toAnswerer, m), toOfferer.Reader.ReadAllAsync(cts.Token), cts.Token);
+        var o = SeedPeer.RunOffererAsync(offerer, m => Send(toAnswerer, tamperToAnswerer is null ? m : tamperToAnswerer(m)), toOfferer.Reader.ReadAllAsync(cts.Token), cts.Token);
         return new Stopper(cts, [a, o]);
     }
 
