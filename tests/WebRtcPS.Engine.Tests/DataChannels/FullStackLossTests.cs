@@ -96,6 +96,13 @@ public class FullStackLossTests(ITestOutputHelper output)
         Assert.Equal(Total, Interlocked.Read(ref receivedBytes));
         Assert.Equal(Convert.ToHexString(sent.GetHashAndReset()), Convert.ToHexString(received.GetHashAndReset()));
         output.WriteLine($"loss {loss:P0}: 64 MiB in {clock.Elapsed.TotalSeconds:F1} s ({Total * 8 / clock.Elapsed.TotalSeconds / 1e6:F0} Mbit/s), " +
-                         $"{link.A.Dropped + link.B.Dropped} datagrams dropped, {a.Retransmissions} SCTP retransmissions");
+                         $"{link.A.Dropped + link.B.Dropped} datagrams dropped, {a.Retransmissions} SCTP retransmissions; " +
+                         $"A: {a.Describe()}; B: {b.Describe()}");
+        // Nothing is lost here, yet on a loaded machine the receiver stalls for longer than the RTO
+        // now and then. Such a T3-rtx resends the first packet only: the late flight's SACKs show the
+        // timeout was spurious and nothing else goes again (before: 320 to 359 retransmissions, the
+        // whole flight, one more chunk per SACK of the backlog).
+        if (loss == 0)
+            Assert.True(a.Retransmissions <= 2 * a.Timeouts + 8, $"{a.Retransmissions} retransmissions for {a.Timeouts} T3-rtx: {a.Describe()}");
     }
 }

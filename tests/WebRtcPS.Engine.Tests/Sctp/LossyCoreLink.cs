@@ -25,6 +25,12 @@ internal sealed class LossyCoreLink
     public TimeSpan Delay { get; init; } = TimeSpan.FromMilliseconds(5);
     public TimeSpan Jitter { get; init; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>A bottleneck each way (bytes per second of SCTP packet), or null for none: a packet
+    /// leaves after those queued before it, so a sender that overruns it builds a queue (and delay).</summary>
+    public double? BytesPerSecond { get; init; }
+
+    private TimeSpan _aToBFree, _bToAFree;
+
     private TimeSpan Now => _pair.A.Now;
 
     public void FromA(IEnumerable<SctpPacket> packets) => Send(toB: true, packets);
@@ -58,7 +64,14 @@ internal sealed class LossyCoreLink
             (toB ? _pair.AToB : _pair.BToA).Add(packet);
             if (_random.NextDouble() < _impairment.LossRate) continue;
             var copies = _random.NextDouble() < _impairment.DuplicateRate ? 2 : 1;
-            for (var i = 0; i < copies; i++) _wire.Enqueue((toB, packet), Now + Delay + Jitter * _random.NextDouble());
+            var sent = Now;
+            if (BytesPerSecond is { } rate)
+            {
+                ref var free = ref toB ? ref _aToBFree : ref _bToAFree;
+                sent = (free > Now ? free : Now) + TimeSpan.FromSeconds(packet.EncodedLength / rate);
+                free = sent;
+            }
+            for (var i = 0; i < copies; i++) _wire.Enqueue((toB, packet), sent + Delay + Jitter * _random.NextDouble());
         }
     }
 

@@ -17,6 +17,8 @@ internal sealed class CongestionController
     public int Ssthresh { get; private set; }
     public int PartialBytesAcked { get; private set; }
     public bool InFastRecovery { get; private set; }
+    /// <summary>A loss was seen (fast retransmit or T3-rtx): the window is no longer the initial one's.</summary>
+    public bool LossSeen { get; private set; }
     public uint FastRecoveryExitPoint { get; private set; }
 
     /// <summary>A SACK advanced the cumulative ack (§7.2.1, §7.2.2). <paramref name="flightBefore"/>
@@ -39,12 +41,30 @@ internal sealed class CongestionController
     }
 
     /// <summary>Nothing is outstanding any more: partial_bytes_acked resets (§7.2.2).</summary>
-    public void OnAllAcked() => PartialBytesAcked = 0;
+    public void OnAllAcked()
+    {
+        PartialBytesAcked = 0;
+        _beforeTimeout = null;
+    }
+
+    /// <summary>The timeouts proved real: nothing to undo any more.</summary>
+    public void ForgetTimeout() => _beforeTimeout = null;
+
+    /// <summary>The timeouts since the last <see cref="OnAllAcked"/> were spurious (nothing was
+    /// lost): cwnd and ssthresh as before them (RFC 4015 §3.2's response).</summary>
+    public void UndoRetransmissionTimeout()
+    {
+        if (_beforeTimeout is not { } before) return;
+        _beforeTimeout = null;
+        Cwnd = Math.Max(Cwnd, before.Cwnd);
+        Ssthresh = Math.Max(Ssthresh, before.Ssthresh);
+    }
 
     /// <summary>Fast retransmit on three miss indications (§7.2.4): enters fast recovery once.</summary>
     public void OnFastRetransmit(uint highestOutstandingTsn)
     {
         if (InFastRecovery) return;
+        LossSeen = true;
         Ssthresh = Math.Max(Cwnd / 2, 4 * _mtu);
         Cwnd = Ssthresh;
         PartialBytesAcked = 0;
@@ -58,9 +78,14 @@ internal sealed class CongestionController
         if (InFastRecovery && Tsn.Gte(cumulativeTsnAck, FastRecoveryExitPoint)) InFastRecovery = false;
     }
 
-    /// <summary>T3-rtx expired (§7.2.3): back to one MTU.</summary>
+    private (int Cwnd, int Ssthresh)? _beforeTimeout;
+
+    /// <summary>T3-rtx expired (§7.2.3): back to one MTU. The values before the first of a run of
+    /// timeouts are kept for <see cref="UndoRetransmissionTimeout"/>.</summary>
     public void OnRetransmissionTimeout()
     {
+        _beforeTimeout ??= (Cwnd, Ssthresh);
+        LossSeen = true;
         Ssthresh = Math.Max(Cwnd / 2, 4 * _mtu);
         Cwnd = _mtu;
         PartialBytesAcked = 0;

@@ -35,6 +35,8 @@ internal sealed class OutboundChunk
     /// <summary>Counted in the flight size (sent, not acked, not marked for retransmission).</summary>
     public bool InFlight { get; set; }
     public bool MarkedForRetransmit { get; set; }
+    /// <summary>Marked by T3-rtx (not by a miss report) and not sent again yet: undone if the timeout proves spurious.</summary>
+    public bool MarkedByTimeout { get; set; }
     public int MissIndications { get; set; }
     /// <summary>The next new TSN when this chunk was last sent: only SACKs acknowledging a TSN from
     /// here on were sent after it, so only they may report it missing.</summary>

@@ -23,6 +23,10 @@ internal sealed class RtoCalculator
     /// <summary>The smoothed round-trip time, or null before the first measurement.</summary>
     public TimeSpan? Srtt => _hasMeasurement ? TimeSpan.FromMilliseconds(_srttMs) : null;
 
+    /// <summary>SRTT + 4·RTTVAR without the RTO.Min clamp or back-off, or null before the first
+    /// measurement: how long an acknowledgement can take on this path when nothing is lost.</summary>
+    public TimeSpan? UnclampedRto => _hasMeasurement ? TimeSpan.FromMilliseconds(_srttMs + 4 * Math.Max(_rttvarMs, 1)) : null;
+
     /// <summary>Feeds one RTT measurement (rules C1..C3; Karn's rule is the caller's job).</summary>
     public void AddMeasurement(TimeSpan rtt)
     {

@@ -28,6 +28,7 @@ internal sealed partial class SctpAssociationCore
         if (State == AssociationState.CookieEchoed) EnterEstablished();   // the peer is established: our COOKIE-ACK was overtaken
         if (_recv.IsDuplicate(data.Tsn))
         {
+            DuplicateDataReceived++;
             _recv.Mark(data.Tsn);
             return;
         }
@@ -37,7 +38,14 @@ internal sealed partial class SctpAssociationCore
         // itself is sitting on a full window.
         var unconsumed = _unconsumedBytes();
         if (_reassembly.BufferedBytes + unconsumed + data.UserData.Length > _options.ReceiveWindow
-            && (data.Tsn != _recv.CumulativeTsn + 1 || unconsumed >= _options.ReceiveWindow)) return;
+            && (data.Tsn != _recv.CumulativeTsn + 1 || unconsumed >= _options.ReceiveWindow))
+        {
+            DataDroppedForWindow++;
+            return;
+        }
+        // RFC 9260 §6.7: with gaps, every packet is acknowledged at once, the one filling a gap too,
+        // not held for the every-second-packet rule or a batch (the sender's loss recovery waits on them).
+        if (_recv.HasGaps) _sackNow = true;
         _recv.Mark(data.Tsn);
         if (data.Immediate) _sackNow = true;
         if (data.UserData.Length == 0) return;   // "No User Data": acknowledged and ignored

@@ -45,4 +45,21 @@ internal sealed partial class SctpAssociationCore
             return;
         }
     }
+
+    /// <summary>Most packets in cwnd for which <see cref="AskSackWhenWindowFull"/> applies.</summary>
+    private const int SmallWindowPackets = 8;
+
+    /// <summary>RFC 7053 §4.1: a sender that cannot send more until a SACK arrives sets the I bit.
+    /// With a small cwnd (heavy loss, or after T3-rtx) the receiver often holds an odd last packet
+    /// for its delayed-SACK time (RFC 9260 §6.2), which is as long as RTO.Min here: the sender sits
+    /// idle and T3-rtx fires although nothing was lost, and slow start after a timeout advances one
+    /// packet per delayed SACK. So once a loss has shrunk cwnd, when this step's DATA fills a small
+    /// cwnd (or the peer's window) with more to send, its last chunk asks for an immediate SACK.</summary>
+    private void AskSackWhenWindowFull(List<ISctpChunk> data)
+    {
+        if (data.Count == 0 || data[^1] is not DataChunk { Immediate: false } last || !_cc.LossSeen || _cc.Cwnd > SmallWindowPackets * _mtu) return;
+        if (_pendingChunks == 0 && _markedForRetransmit == 0) return;
+        var windowFull = _flightSize + _mtu > _cc.Cwnd || _peerRwnd < _mtu;
+        if (windowFull) data[^1] = last with { Immediate = true };
+    }
 }

@@ -20,6 +20,9 @@ internal sealed partial class SctpAssociationCore
     private int _markedForRetransmit;
     private bool _fastRetransmitPending;
     private bool _forwardTsnNeeded;
+    private TimeSpan? _t3At;
+    private uint _t3RecoveryTsn;
+    private bool _flightOutlivedT3;
 
     private static bool SendsData(AssociationState state) => state is AssociationState.Established
         or AssociationState.ShutdownPending or AssociationState.ShutdownReceived;
@@ -84,6 +87,7 @@ internal sealed partial class SctpAssociationCore
             if (bypass >= c.EncodedLength) bypass -= c.EncodedLength;
             else if (_flightSize >= _cc.Cwnd) break;
             c.MarkedForRetransmit = false;
+            c.MarkedByTimeout = false;
             _markedForRetransmit--;
             Transmit(c, now, chunks);
             Retransmissions++;
@@ -93,7 +97,9 @@ internal sealed partial class SctpAssociationCore
             if (i == 0) restartT3 = true;
         }
 
-        while (_flightSize < _cc.Cwnd && _pending.TryPeek(out var c))
+        var probe = _probeNow;   // one new chunk beyond cwnd (SctpAssociationCore.Probe.cs)
+        _probeNow = false;
+        while ((_flightSize < _cc.Cwnd || probe) && _pending.TryPeek(out var c))
         {
             if (c.Message.ExpiresAt is { } expiry && now >= expiry)
             {
@@ -114,6 +120,12 @@ internal sealed partial class SctpAssociationCore
             _inflight.Add(c);
             AddDrained(c.Message.StreamId, c.Length);
             Transmit(c, now, chunks);
+            if (probe && _flightSize > _cc.Cwnd)
+            {
+                Probes++;
+                chunks[^1] = ((DataChunk)chunks[^1]) with { Immediate = true };   // its SACK is what the probe is for
+            }
+            probe = false;
         }
         if (restartT3) _t3 = now + _rto.Rto;
         else if (chunks.Count > 0) _t3 ??= now + _rto.Rto;
@@ -226,6 +238,13 @@ internal sealed partial class SctpAssociationCore
             }
         }
 
+        if (bytesAcked > 0) ProbeProgress();
+        if (_flightOutlivedT3) UndoSpuriousTimeout();
+        else if (_t3At is not null && Tsn.Gte(_cumAckPoint, _t3RecoveryTsn))
+        {
+            _t3At = null;   // all that was outstanding at the timeout is acknowledged, none of it late: a real loss
+            _cc.ForgetTimeout();
+        }
         if (highestNewlyAcked is { } htna && gaps.Length > 0) CountMissIndications(htna, now);
 
         if (advanced)
@@ -241,14 +260,18 @@ internal sealed partial class SctpAssociationCore
         if (_inflight.Count == 0)
         {
             _t3 = null;
+            _t3At = null;
             _cc.OnAllAcked();
         }
         else if (advanced) _t3 = now + _rto.Rto;
         UpdateAdvancedPeerAckPoint();
+        ArmLossTimer();
     }
 
     private void Acknowledge(OutboundChunk c, TimeSpan now, ref int bytesAcked, ref bool rttTaken)
     {
+        if (_t3At is { } t3 && c.Transmissions == 1 && c.LastSent < t3) _flightOutlivedT3 = true;
+        c.MarkedByTimeout = false;
         c.Acked = true;
         TakeOutOfFlight(c);
         bytesAcked += c.Length;
@@ -285,6 +308,7 @@ internal sealed partial class SctpAssociationCore
             TakeOutOfFlight(c);
             c.MarkedForRetransmit = true;
             _markedForRetransmit++;
+            FastRetransmissions++;
             any = true;
         }
         if (!any) return;
@@ -315,10 +339,40 @@ internal sealed partial class SctpAssociationCore
             }
             TakeOutOfFlight(c);
             c.MarkedForRetransmit = true;
+            c.MarkedByTimeout = true;
             _markedForRetransmit++;
         }
+        _t3At = now;
+        _t3RecoveryTsn = _nextTsn - 1;
+        _flightOutlivedT3 = false;
         UpdateAdvancedPeerAckPoint();
+        ArmLossTimer();
         _t3 = now + _rto.Rto;
+    }
+
+    /// <summary>A SACK after T3-rtx acknowledged a chunk sent once, before the timeout: the flight was
+    /// not lost but late (a receiver or path stalled longer than the RTO), so the timeout was
+    /// spurious, as F-RTO (RFC 5682) detects for TCP. The chunks the timeout marked and that were
+    /// not yet sent again go back to the flight (lost ones are repaired by fast retransmit like any
+    /// other), and the timeout's cwnd and ssthresh are undone (RFC 4015's response): without this a
+    /// stall resends the whole flight, one more chunk per SACK of the backlog, all duplicates.</summary>
+    private void UndoSpuriousTimeout()
+    {
+        _flightOutlivedT3 = false;
+        _t3At = null;
+        for (var i = 0; i < _inflight.Count; i++)
+        {
+            var c = _inflight[i];
+            if (!c.MarkedByTimeout) continue;
+            c.MarkedByTimeout = false;
+            if (!c.MarkedForRetransmit || c.Acked || c.Abandoned) continue;
+            c.MarkedForRetransmit = false;
+            _markedForRetransmit--;
+            c.InFlight = true;
+            _flightSize += c.Length;
+        }
+        _cc.UndoRetransmissionTimeout();
+        SpuriousTimeouts++;
     }
 
     /// <summary>RFC 3758 §3.5 C1-C3: move the advanced ack point over abandoned chunks and, if it

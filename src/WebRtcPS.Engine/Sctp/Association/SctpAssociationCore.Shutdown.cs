@@ -41,7 +41,7 @@ internal sealed partial class SctpAssociationCore
             _control.Add(new ShutdownAckChunk());
             SetState(AssociationState.ShutdownAckSent);
         }
-        _t3 = null;
+        _t3 = _lossTimer = null;
         _t2 = Now + _rto.Rto;
     }
 

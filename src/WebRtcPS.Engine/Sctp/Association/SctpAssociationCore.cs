@@ -79,6 +79,10 @@ internal sealed partial class SctpAssociationCore
     public long Retransmissions { get; private set; }
     public long Timeouts { get; private set; }
     public long DroppedPackets { get; private set; }
+    public long FastRetransmissions { get; private set; }
+    public long SpuriousTimeouts { get; private set; }
+    public long DuplicateDataReceived { get; private set; }
+    public long DataDroppedForWindow { get; private set; }
 
     /// <summary>The protocol half of <see cref="SctpStatistics"/>; the driver adds its counters.</summary>
     public SctpStatistics Snapshot() => new()
@@ -87,6 +91,11 @@ internal sealed partial class SctpAssociationCore
         PacketsDropped = DroppedPackets,
         DataRetransmissions = Retransmissions,
         RetransmissionTimeouts = Timeouts,
+        FastRetransmissions = FastRetransmissions,
+        SpuriousRetransmissionTimeouts = SpuriousTimeouts,
+        TailLossProbes = Probes,
+        DuplicateDataReceived = DuplicateDataReceived,
+        DataDroppedForWindow = DataDroppedForWindow,
         CongestionWindow = _cc.Cwnd,
         SlowStartThreshold = _cc.Ssthresh,
         PeerReceiveWindow = _peerRwnd,
@@ -100,7 +109,8 @@ internal sealed partial class SctpAssociationCore
         $"state={State} nextTsn={_nextTsn} cumAck={_cumAckPoint} advAck={_advancedPeerAckPoint} inflight={_inflight.Count} " +
         $"marked={_markedForRetransmit} flight={_flightSize} cwnd={_cc.Cwnd} ssthresh={_cc.Ssthresh} peerRwnd={_peerRwnd} " +
         $"pending={_pendingChunks} rto={_rto.Rto.TotalMilliseconds}ms t3={_t3} recvCum={_recv.CumulativeTsn} " +
-        $"gaps={_recv.HasGaps} reasmBytes={_reassembly.BufferedBytes} errors={_errorCount} fwdTsn={_peerForwardTsn}";
+        $"gaps={_recv.HasGaps} reasmBytes={_reassembly.BufferedBytes} errors={_errorCount} fwdTsn={_peerForwardTsn} " +
+        $"rtx={Retransmissions} fastRtx={FastRetransmissions} t3={Timeouts} spuriousT3={SpuriousTimeouts} probes={Probes} dupIn={DuplicateDataReceived} windowDrops={DataDroppedForWindow}";
 
     /// <summary>Handles one received (checksum-verified) packet.</summary>
     public List<SctpPacket> HandlePacket(SctpPacket packet)
@@ -171,6 +181,8 @@ internal sealed partial class SctpAssociationCore
         if (_t1 <= now) OnT1(now);
         if (_t2 <= now) OnT2(now);
         if (_t3 <= now) OnT3(now);
+        if (_lossTimer <= now) OnLossTimer(now);
+        if (_probeTimer <= now) OnProbeTimer();
         if (_sackTimer <= now)
         {
             _sackTimer = null;
@@ -194,13 +206,13 @@ internal sealed partial class SctpAssociationCore
         get
         {
             TimeSpan? next = null;
-            foreach (var t in (ReadOnlySpan<TimeSpan?>)[_t1, _t2, _t3, _sackTimer, _heartbeatTimer, _reconfigTimer])
+            foreach (var t in (ReadOnlySpan<TimeSpan?>)[_t1, _t2, _t3, _lossTimer, _probeTimer, _sackTimer, _heartbeatTimer, _reconfigTimer])
                 if (t is { } v && (next is null || v < next)) next = v;
             return next;
         }
     }
 
-    private TimeSpan? _t1, _t2, _t3, _sackTimer, _heartbeatTimer, _reconfigTimer;
+    private TimeSpan? _t1, _t2, _t3, _lossTimer, _sackTimer, _heartbeatTimer, _reconfigTimer;
 
     private void SetState(AssociationState state, string? reason = null)
     {
@@ -210,7 +222,7 @@ internal sealed partial class SctpAssociationCore
         {
             _closedForGood = true;
             CloseReason = reason;
-            _t1 = _t2 = _t3 = _sackTimer = _heartbeatTimer = _reconfigTimer = null;
+            _t1 = _t2 = _t3 = _lossTimer = _probeTimer = _sackTimer = _heartbeatTimer = _reconfigTimer = null;
             DropAllPending();
         }
         Events.Add(new StateChangedEvent(state, reason));
@@ -247,6 +259,8 @@ internal sealed partial class SctpAssociationCore
         }
         var data = CollectData();
         if (_sackImmediatelyRequested) AskSackImmediately(data);
+        AskSackWhenWindowFull(data);
+        ArmProbeTimer();
         TrySendReset();
         CheckShutdownProgress();
 

@@ -11,6 +11,16 @@ internal sealed record SctpStatistics
     public long PacketsDropped { get; init; }
     public long DataRetransmissions { get; init; }
     public long RetransmissionTimeouts { get; init; }
+    /// <summary>DATA chunks marked for fast retransmission (three miss indications, RFC 9260 §7.2.4).</summary>
+    public long FastRetransmissions { get; init; }
+    /// <summary>T3-rtx expiries found spurious afterwards (the flight was late, not lost) and undone.</summary>
+    public long SpuriousRetransmissionTimeouts { get; init; }
+    /// <summary>Tail loss probes sent (new DATA beyond cwnd after a silence, RFC 8985 §7).</summary>
+    public long TailLossProbes { get; init; }
+    /// <summary>DATA chunks received that were already received (the peer retransmitted needlessly, or the path duplicated).</summary>
+    public long DuplicateDataReceived { get; init; }
+    /// <summary>DATA chunks received and dropped for lack of room in our receive window.</summary>
+    public long DataDroppedForWindow { get; init; }
     public int CongestionWindow { get; init; }
     public int SlowStartThreshold { get; init; }
     public uint PeerReceiveWindow { get; init; }
