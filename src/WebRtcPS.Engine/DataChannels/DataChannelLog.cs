@@ -11,4 +11,7 @@ internal static partial class DataChannelLog
 
     [LoggerMessage(EventId = 4051, Level = LogLevel.Error, Message = "The data channel manager: a work item on its loop ({WorkItem}) threw; the loop goes on")]
     public static partial void LoopWorkFailed(ILogger logger, string workItem, Exception exception);
+
+    [LoggerMessage(EventId = 4052, Level = LogLevel.Debug, Message = "A data channel message (PPID {Ppid}, {Length} bytes) on stream {StreamId} was dropped: {Reason}")]
+    public static partial void MessageDropped(ILogger logger, uint ppid, int length, ushort streamId, string reason);
 }

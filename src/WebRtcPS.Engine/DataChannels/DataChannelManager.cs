@@ -40,6 +40,9 @@ internal sealed class DataChannelManager
     private bool _isDtlsClient;
     private bool _connected;
     private bool _closed;
+    // What came in, for Describe (a failure's diagnostics): DCEP counted on the loop, drops on the event task; read anywhere.
+    private int _dcepOpens, _dcepAcks, _dropped;
+    private volatile string? _lastDrop;
 
     /// <param name="association">The SCTP association the channels' streams belong to.</param>
     /// <param name="isDtlsClient">Our DTLS role, which picks our stream ids: even for the client, odd for the server (RFC 8832 §6).</param>
@@ -210,7 +213,10 @@ internal sealed class DataChannelManager
             return;
         }
         if (!_channels.TryGetValue(message.StreamId, out var channel) || channel.ReadyState is RTCDataChannelState.Closed or RTCDataChannelState.Connecting)
+        {
+            Dropped(message, channel is null ? "no channel has this stream" : $"the channel '{channel.Label}' is {channel.ReadyState.ToString().ToLowerInvariant()}");
             return;
+        }
         RTCDataChannelMessage? m = (DataChannelPpid)message.Ppid switch
         {
             DataChannelPpid.String or DataChannelPpid.StringPartial => new RTCDataChannelMessage(true, message.Data),
@@ -222,10 +228,28 @@ internal sealed class DataChannelManager
         if (m is not null) channel.RaiseMessage(m);
     }
 
+    /// <summary>On the event task: a message no channel takes, counted (Describe) and logged at Debug (a peer sending after a close could be many).</summary>
+    private void Dropped(SctpMessage message, string reason)
+    {
+        Interlocked.Increment(ref _dropped);
+        _lastDrop = $"PPID {message.Ppid}, {message.Data.Length} bytes on stream {message.StreamId}: {reason}";
+        if (_logger is { } logger) DataChannelLog.MessageDropped(logger, message.Ppid, message.Data.Length, message.StreamId, reason);
+    }
+
+    /// <summary>One line for diagnostics: each channel's state and messages, the DCEP messages and drops seen.</summary>
+    internal string Describe()
+    {
+        var channels = string.Join(", ", _channels.OrderBy(c => c.Key).Select(c =>
+            $"{c.Key} '{c.Value.Label}' {c.Value.ReadyState.ToString().ToLowerInvariant()} {c.Value.MessagesSent}/{c.Value.MessagesReceived} sent/received"));
+        return $"channels [{channels}]; DCEP received: {Volatile.Read(ref _dcepOpens)} OPEN, {Volatile.Read(ref _dcepAcks)} ACK; " +
+            $"messages dropped {Volatile.Read(ref _dropped)}{(_lastDrop is { } last ? $" (last: {last})" : "")}";
+    }
+
     private void HandleDcep(SctpMessage message)
     {
         if (DataChannelOpenMessage.TryParse(message.Data, out var open))
         {
+            Interlocked.Increment(ref _dcepOpens);
             if (_channels.ContainsKey(message.StreamId)) return;   // a glare we cannot resolve: keep ours
             var channel = new RTCDataChannel(this, open.Label, new RTCDataChannelInit
             {
@@ -240,11 +264,14 @@ internal sealed class DataChannelManager
             Queue(() => UserHandlers.Invoke(OnDataChannel, this, channel, _logger, DataChannelLog.HandlerThrew, nameof(OnDataChannel)));
             Queue(channel.RaiseOpen);
         }
-        else if (DataChannelAckMessage.TryParse(message.Data, out _)
-                 && _channels.TryGetValue(message.StreamId, out var channel) && channel.ReadyState == RTCDataChannelState.Connecting)
+        else if (DataChannelAckMessage.TryParse(message.Data, out _))
         {
-            channel.ReadyState = RTCDataChannelState.Open;
-            Queue(channel.RaiseOpen);
+            Interlocked.Increment(ref _dcepAcks);
+            if (_channels.TryGetValue(message.StreamId, out var channel) && channel.ReadyState == RTCDataChannelState.Connecting)
+            {
+                channel.ReadyState = RTCDataChannelState.Open;
+                Queue(channel.RaiseOpen);
+            }
         }
     }
 

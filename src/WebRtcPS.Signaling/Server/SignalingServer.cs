@@ -100,7 +100,8 @@ public sealed class SignalingServer : IAsyncDisposable
         builder.Services.AddSingleton(loggerFactory);
         builder.Services.AddSingleton(typeof(ILogger<>), typeof(Logger<>));
         builder.Services.AddRoutingCore();
-        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => SignalingKestrel.Configure(k, options));
+        builder.WebHost.UseKestrelCore().ConfigureKestrel(k => SignalingKestrel.Configure(k, options))
+            .UseSockets(s => SignalingKestrel.Configure(s, options));
         var router = new SignalingRouter(options, logger, time);
         IMailboxStore store = options.Redis is null ? new MemoryMailboxStore(router, options)
             : await Redis.RedisMailboxStore.ConnectAsync(options, router, logger, time);

@@ -148,7 +148,16 @@ internal sealed partial class BrowserLabAgent : IAsyncDisposable
             await page.WaitForFunctionAsync("() => document.getElementById('signaling').textContent.startsWith('receiving')", Wait);
             connect = peer.ConnectAsync(ConnectTimeout, OnPeerEvent);
         }
-        await connect;
+        try
+        {
+            await connect;
+        }
+        catch
+        {
+            // Where our receive path stands (issue 14: Chromium's greeting sent but never delivered here).
+            if (peer.Connection is { } pc) _facts["webrtcps_data_path"] = await pc.DescribeDataPathAsync();
+            throw;
+        }
         _facts["webrtcps_open_ms"] = peer.OpenedAfter?.TotalMilliseconds;
         _facts["webrtcps_setup_ms"] = peer.SetupTime?.TotalMilliseconds;
         _facts["webrtcps_received"] = peer.RemoteGreeting?.Text;

@@ -79,6 +79,14 @@ internal sealed class ReassemblyQueue
         }
     }
 
+    /// <summary>For diagnostics: the ordered streams holding messages (next SSN expected, SSNs held) and the unordered fragments held.</summary>
+    public string Describe()
+    {
+        var held = _ordered.Where(s => s.Value.Pending.Count > 0).OrderBy(s => s.Key)
+            .Select(s => $"stream {s.Key} next SSN {s.Value.NextSsn} holds SSN {string.Join(",", s.Value.Pending.Keys.Order())}");
+        return $"[{string.Join("; ", held)}] unordered fragments {_unordered.Count}";
+    }
+
     private OrderedStream Stream(ushort id)
     {
         if (!_ordered.TryGetValue(id, out var stream)) _ordered[id] = stream = new OrderedStream();

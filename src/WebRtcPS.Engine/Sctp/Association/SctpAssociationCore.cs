@@ -109,7 +109,7 @@ internal sealed partial class SctpAssociationCore
         $"state={State} nextTsn={_nextTsn} cumAck={_cumAckPoint} advAck={_advancedPeerAckPoint} inflight={_inflight.Count} " +
         $"marked={_markedForRetransmit} flight={_flightSize} cwnd={_cc.Cwnd} ssthresh={_cc.Ssthresh} peerRwnd={_peerRwnd} " +
         $"pending={_pendingChunks} rto={_rto.Rto.TotalMilliseconds}ms t3={_t3} recvCum={_recv.CumulativeTsn} " +
-        $"gaps={_recv.HasGaps} reasmBytes={_reassembly.BufferedBytes} errors={_errorCount} fwdTsn={_peerForwardTsn} " +
+        $"gaps={_recv.HasGaps} reasmBytes={_reassembly.BufferedBytes} reasm={_reassembly.Describe()} errors={_errorCount} fwdTsn={_peerForwardTsn} " +
         $"rtx={Retransmissions} fastRtx={FastRetransmissions} t3={Timeouts} spuriousT3={SpuriousTimeouts} probes={Probes} dupIn={DuplicateDataReceived} windowDrops={DataDroppedForWindow}";
 
     /// <summary>Handles one received (checksum-verified) packet.</summary>

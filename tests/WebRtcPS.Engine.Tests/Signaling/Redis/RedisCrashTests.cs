@@ -126,10 +126,12 @@ public sealed class RedisCrashTests(ITestOutputHelper output)
             }
             catch (Xunit.Sdk.XunitException e)
             {
-                // Say what is missing and where the receivers stand, to tell a loss from a stuck stream.
-                var missing = receivers.Select(r => (r.Id, Missing: logs[r.Id].Accepted.Except(r.Got.Select(m => m.Seq)).Order().ToList(), Streams: r.Got.Select(m => m.Stream).Distinct().Count()))
+                // Say what is missing and where the receivers stand, to tell a loss from a stuck stream:
+                // the first missing message's neighbours say which streams (and instance lives) it fell between.
+                queued = (await b.Server.GetHealthAsync()).QueuedMessages;
+                var missing = receivers.Select(r => (Receiver: r, Missing: logs[r.Id].Accepted.Except(r.Got.Select(m => m.Seq)).Order().ToList()))
                     .Where(x => x.Missing.Count > 0)
-                    .Select(x => $"{x.Id}: {x.Missing.Count} missing from {x.Missing[0]} ({x.Streams} streams)");
+                    .Select(x => $"{x.Receiver.Id}: {x.Missing.Count} missing from {x.Missing[0]} ({Around(x.Receiver.Got, x.Missing[0])}; {x.Receiver.Got.Select(m => m.Stream).Distinct().Count()} streams)");
                 Assert.Fail($"{e.Message}; Redis still queues {queued}; {string.Join("; ", missing)}");
             }
             await Task.Delay(500); // anything delivered twice would come now
@@ -150,6 +152,15 @@ public sealed class RedisCrashTests(ITestOutputHelper output)
         {
             await a.DisposeAsync();
         }
+    }
+
+    /// <summary>The messages received just before and after <paramref name="seq"/>, with their stream and instance life.</summary>
+    private static string Around(IReadOnlyList<CrashReceiver.Received> got, int seq)
+    {
+        var before = got.Where(m => m.Seq < seq).Select(m => (CrashReceiver.Received?)m).LastOrDefault();
+        var after = got.Where(m => m.Seq > seq).Select(m => (CrashReceiver.Received?)m).FirstOrDefault();
+        static string Describe(CrashReceiver.Received? m) => m is { } r ? $"{r.Seq} on stream {r.Stream} ({r.Instance})" : "none";
+        return $"after {Describe(before)}, before {Describe(after)}";
     }
 
     /// <summary>
