@@ -124,7 +124,7 @@ internal static partial class Orchestrator
                     case "--relay": s.Relay = true; break;
                     case "--suite":
                         s.Suite = true;
-                        s.Only = ["hello", "bulk", "bulk256", "ping", "unordered", "many"];
+                        s.Only = ["hello", "bulk", "bulk256", "channels8", "ping", "unordered", "many"];
                         s.PingRuns = 3;
                         if (!s.BulkBytesSet) s.BulkBytes = 64L << 20;
                         break;
@@ -147,7 +147,7 @@ internal static partial class Orchestrator
                     case "-h" or "--help":
                         Console.WriteLine("""
                             usage: PeersBench [--relay|--suite] [--quick] [--many N] [--many-runs N] [--hello N] [--bulk N] [--bulk-mib M] [--bulk-msg-size B] [--ping N]
-                                              [--ping-count N] [--ping-msg-size B] [--no-warm] [--reverse] [--aot] [--only hello,bulk,ping]
+                                              [--ping-count N] [--ping-msg-size B] [--no-warm] [--reverse] [--aot] [--only hello,bulk,bulk256,channels8,ping,unordered,many]
                                               [--pion-peer PATH] [--out DIR]
                                    PeersBench --peer -role offerer|answerer -signaling-addr URL [pion-peer flags] [-warmup N]
                             """);
@@ -214,6 +214,7 @@ internal static partial class Orchestrator
         if (s.Only.Contains("hello")) await Rounds("hello", s.HelloRuns, helloPairings);
         if (s.Only.Contains("bulk")) await Rounds("bulk", s.BulkRuns, main);
         if (s.Only.Contains("bulk256")) await Rounds("bulk256", s.BulkRuns, main);
+        if (s.Only.Contains("channels8")) await Rounds("channels8", s.BulkRuns, main);
         if (s.Only.Contains("ping")) await Rounds("ping", s.PingRuns, main);
         if (s.Only.Contains("unordered")) await Rounds("unordered", s.PingRuns, main);
         if (s.Only.Contains("many")) await ManyRoundsAsync(s);
@@ -239,7 +240,7 @@ internal static partial class Orchestrator
         return o.Mode switch
         {
             "hello" => $"setup {o.Offerer.Num("channel_open", "setup_ms"):0.0} ms  {rss}",
-            "bulk" or "bulk256" => $"{Num(o.Offerer.Result, "mbps"):0.0} Mbit/s (receiver {Num(o.Answerer.Result, "mbps"):0.0})  {rss}",
+            "bulk" or "bulk256" or "channels8" => $"{Num(o.Offerer.Result, "mbps"):0.0} Mbit/s (receiver {Num(o.Answerer.Result, "mbps"):0.0})  {rss}",
             "ping" or "unordered" => $"p50 {Num(o.Offerer.Result, "rtt_p50_ms"):0.000} p99 {Num(o.Offerer.Result, "rtt_p99_ms"):0.000} ms  {rss}",
             _ => "",
         };
@@ -326,12 +327,18 @@ internal static partial class Orchestrator
                 ans.AddRange(["-mode", "hello"]);
                 timeout = TimeSpan.FromSeconds(60);
                 break;
-            case "bulk" or "bulk256":
+            case "bulk" or "bulk256" or "channels8":
                 var size = (mode == "bulk256" ? 256 * 1024 : s.BulkMsgSize).ToString(CultureInfo.InvariantCulture);
                 // aiortc sends ~10 Mbit/s: a quarter of the bytes (at most 16 MiB) keeps its runs under ~15 s.
                 var bytes = p.Offerer.Aiortc ? Math.Min(s.BulkBytes / 4, 16L << 20) : s.BulkBytes;
                 off.AddRange(["-mode", "bulk", "-bytes", bytes.ToString(CultureInfo.InvariantCulture), "-msg-size", size]);
                 ans.AddRange(["-mode", "bulk", "-bytes", "0", "-msg-size", size]);
+                // The same bytes over 8 data channels of one connection, bytes/8 on each in parallel.
+                if (mode == "channels8")
+                {
+                    off.AddRange(["-channels", "8"]);
+                    ans.AddRange(["-channels", "8"]);
+                }
                 timeout = TimeSpan.FromSeconds(s.Suite ? 120 : 600);
                 break;
             case "unordered":
@@ -387,7 +394,7 @@ internal static partial class Orchestrator
         {
             case "hello" when off.Num("channel_open", "setup_ms") is null:
                 return "offerer: no setup_ms";
-            case "bulk" or "bulk256":
+            case "bulk" or "bulk256" or "channels8": // channels8: the SHA-256 of the 8 channels' SHA-256s
                 var a = (string?)off.Result!["sha256"];
                 var b = (string?)ans.Result!["sha256"];
                 if (a is null || a != b) return $"SHA-256 differs: sender {a}, receiver {b}";
@@ -516,6 +523,8 @@ internal static partial class Orchestrator
             new Metric("CPU time (user+sys) bulk, sender", "s", "bulk", o => o.Offerer.CpuSeconds, "0.00"),
             new Metric("CPU time (user+sys) bulk, receiver", "s", "bulk", o => o.Answerer.CpuSeconds, "0.00"),
             new Metric("CPU time (user+sys) hello, offerer", "s", "hello", o => o.Offerer.CpuSeconds, "0.00"),
+            new Metric($"bulk over 8 channels in parallel, {s.BulkBytes >> 20} MiB x {s.BulkMsgSize} B, sender", "Mbit/s", "channels8", o => Num(o.Offerer.Result, "mbps"), "0.0"),
+            new Metric("bulk over 8 channels, receiver", "Mbit/s", "channels8", o => Num(o.Answerer.Result, "mbps"), "0.0"),
         };
         var medians = new JsonObject();
         var all = new Dictionary<(string Metric, string Pairing), double>();

@@ -49,6 +49,8 @@ internal sealed record PeerOptions
     /// <summary>Ours only: this many peer connections (offerer/answerer pairs) in this one process
     /// instead of one (Many.cs).</summary>
     public int Many;
+    /// <summary>Bulk over this many data channels in parallel (BulkChannels.cs); 1: one channel, as before.</summary>
+    public int Channels = 1;
 
     public bool IsOfferer => Role == "offerer";
 
@@ -91,6 +93,7 @@ internal sealed record PeerOptions
                 case "timeout": o.Timeout = GoDuration(Value()); break;
                 case "warmup": o.Warmup = int.Parse(Value()); break;
                 case "many": o.Many = int.Parse(Value()); break;
+                case "channels": o.Channels = int.Parse(Value()); break;
                 case "ice-servers": o.IceServers = [.. Value().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                 case "ice-username": o.IceUsername = Value(); break;
                 case "ice-password": o.IcePassword = Value(); break;
@@ -103,6 +106,7 @@ internal sealed record PeerOptions
         if (o.Id.Length == 0) o.Id = o.IsOfferer ? "offer-peer-1" : "answer-peer-1";
         if (o.RemoteId.Length == 0) o.RemoteId = o.IsOfferer ? "answer-peer-1" : "offer-peer-1";
         if (o.MsgSize <= 0) throw new ArgumentException("-msg-size must be positive");
+        if (o.Channels < 1 || (o.Channels > 1 && o.Mode != "bulk")) throw new ArgumentException("-channels must be 1, or more with -mode bulk");
         return o;
     }
 
@@ -171,7 +175,7 @@ internal sealed class Emitter(bool enabled)
 /// modes, same JSON events, same bulk end/done markers), so that either program can stand in for
 /// the other in a pairing.
 /// </summary>
-internal sealed class Peer
+internal sealed partial class Peer
 {
     private const string OffererGreeting = "Hello from the Offerer!";
     private const string AnswererGreeting = "Hello from the Answerer!";
@@ -188,11 +192,13 @@ internal sealed class Peer
     private RTCPeerConnection? _pc;
     private PendingCandidateBuffer? _pending;
     private long _offerTimestamp;
+    private readonly BulkGroup? _group;
 
     public Peer(PeerOptions options, Emitter output)
     {
         _o = options;
         _out = output;
+        if (options.Channels > 1) _group = new BulkGroup(this, options.Channels);
     }
 
     /// <summary>Awaited after the mode's result and before the connection closes (Many.cs keeps every peer open).</summary>
@@ -344,8 +350,7 @@ internal sealed class Peer
                 MaxRetransmits = o.MaxRetransmits >= 0 ? (ushort)o.MaxRetransmits : null,
                 MaxPacketLifeTime = o.MaxPacketLifeTime >= 0 ? (ushort)o.MaxPacketLifeTime : null,
             };
-            var dc = pc.CreateDataChannel(o.Label, init);
-            Attach(dc);
+            for (var i = 0; i < o.Channels; i++) Attach(pc.CreateDataChannel(o.Channels > 1 ? $"{o.Label}-{i}" : o.Label, init));
             var offer = pc.CreateOffer();
             Volatile.Write(ref _offerTimestamp, Stopwatch.GetTimestamp());
             // Queued before SetLocalDescription starts gathering, so it precedes every candidate.
@@ -481,8 +486,8 @@ internal sealed class Peer
             "hello" => new HelloMode(this),
             "echo" => new EchoMode(this),
             "ping" => new PingMode(this),
-            "bulk" when _o.Bytes > 0 => new BulkSender(this),
-            "bulk" => new BulkReceiver(this),
+            "bulk" when _o.Bytes > 0 => _group is { } g ? new BulkSender(this, g.Index(dc.Label), g) : new BulkSender(this, 0, null),
+            "bulk" => new BulkReceiver(this, _group?.Index(dc.Label) ?? 0),
             _ => throw new ArgumentException("unknown -mode " + _o.Mode),
         };
         var opened = 0;
@@ -772,7 +777,8 @@ internal sealed class Peer
         return sorted[Math.Clamp(i, 0, sorted.Length - 1)];
     }
 
-    private sealed class BulkSender(Peer p) : IMode
+    /// <summary>Sends -bytes (with -channels, channel <paramref name="index"/>'s share, seeded -seed + index).</summary>
+    private sealed class BulkSender(Peer p, int index, BulkGroup? group) : IMode
     {
         private readonly TaskCompletionSource<string> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly SemaphoreSlim _low = new(0, 1);
@@ -794,16 +800,18 @@ internal sealed class Peer
                 {
                 }
             };
-            var rng = new FastRandom(o.Seed);
+            var bytes = group?.Share(index) ?? o.Bytes;
+            var rng = new FastRandom(o.Seed + index);
             using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
             var buf = new byte[o.MsgSize];
+            group?.Started();
             var t0 = Stopwatch.GetTimestamp();
             long sent = 0, messages = 0;
             try
             {
-                while (sent < o.Bytes)
+                while (sent < bytes)
                 {
-                    var n = (int)Math.Min(o.MsgSize, o.Bytes - sent);
+                    var n = (int)Math.Min(o.MsgSize, bytes - sent);
                     var chunk = buf.AsMemory(0, n);
                     rng.Fill(chunk.Span);
                     hash.AppendData(chunk.Span);
@@ -856,7 +864,8 @@ internal sealed class Peer
                 res["ok"] = false;
                 res["reason"] = "the receiver's SHA-256 differs from the sender's";
             }
-            p.Finish(res);
+            if (group is not null) group.Add(index, res, 0, 0);
+            else p.Finish(res);
         }
 
         public void Message(RTCDataChannel dc, RTCDataChannelMessage m)
@@ -872,7 +881,7 @@ internal sealed class Peer
         public void Closed() => p.Finish(Fail("data channel closed during the bulk transfer"));
     }
 
-    private sealed class BulkReceiver(Peer p) : IMode
+    private sealed class BulkReceiver(Peer p, int index) : IMode
     {
         private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         private long _bytes, _messages, _first, _last;
@@ -916,7 +925,8 @@ internal sealed class Peer
                 _ = Task.Run(async () =>
                 {
                     await p.WaitDrainedAsync(dc, TimeSpan.FromSeconds(5));
-                    p.Finish(res);
+                    if (p._group is { } group) group.Add(index, res, _first, _last);
+                    else p.Finish(res);
                 });
                 return;
             }

@@ -24,6 +24,7 @@ internal static partial class Orchestrator
             "hello" => warm ? ["setup_warm"] : impl == "webrtcps" ? ["setup_cold", "rss_hello"] : ["setup_cold", "setup_warm", "rss_hello"],
             "bulk" => ["bulk_65535"],
             "bulk256" => ["bulk_262144"],
+            "channels8" => ["channels8"],
             "ping" => ["rtt_p50", "rtt_p99"],
             "unordered" => ["unordered_rtt_p50", "unordered_rtt_p99"],
             _ => [],
@@ -39,7 +40,7 @@ internal static partial class Orchestrator
             {
                 "setup_cold" or "setup_warm" => (o.Offerer.Num("channel_open", "setup_ms"), "ms"),
                 "rss_hello" => (o.Offerer.PeakRssKiB / 1024.0, "MiB"),
-                "bulk_65535" or "bulk_262144" => (Num(o.Offerer.Result, "mbps"), "Mbit/s"),
+                "bulk_65535" or "bulk_262144" or "channels8" => (Num(o.Offerer.Result, "mbps"), "Mbit/s"),
                 "rtt_p50" or "unordered_rtt_p50" => (Num(o.Offerer.Result, "rtt_p50_ms"), "ms"),
                 _ => (Num(o.Offerer.Result, "rtt_p99_ms"), "ms"),
             };

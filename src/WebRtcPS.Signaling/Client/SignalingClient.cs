@@ -67,7 +67,11 @@ public sealed class SignalingClient : ISignalingChannel
         try
         {
             using var request = Request(HttpMethod.Post, new Uri(BaseUri, "send"));
-            request.Content = JsonContent.Create(message, SignalingWebJson.Default.SignalingMessage);
+            // Serialized first, so the body goes with a Content-Length (JsonContent streams it chunked).
+            request.Content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(message, SignalingWebJson.Default.SignalingMessage))
+            {
+                Headers = { ContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" } },
+            };
             response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

@@ -6,6 +6,9 @@ internal sealed class Heartbeat(SignalingRouter router, TimeSpan interval)
     private static readonly byte[] Payload = "{\"type\":\"heartbeat\"}\n"u8.ToArray();
     private DateTimeOffset _next = router.Now + interval;
 
+    /// <summary>How long until the next heartbeat is due (negative: overdue).</summary>
+    public TimeSpan DueIn => _next - router.Now;
+
     /// <summary>Writes a heartbeat when one is due; true if it did.</summary>
     public async Task<bool> SendIfDueAsync(Stream body, Receiver receiver)
     {

@@ -13,6 +13,18 @@ internal static class JsonResponse
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
 
+    private static readonly byte[] Ok = "{\"status\":\"ok\"}\n"u8.ToArray();
+
+    /// <summary>The answer to an accepted /send, <c>{"status":"ok"}</c>: the same bytes every time, written with its length.</summary>
+    public static Task OkAsync(HttpContext context)
+    {
+        var response = context.Response;
+        response.StatusCode = StatusCodes.Status200OK;
+        response.ContentType = "application/json";
+        response.ContentLength = Ok.Length;
+        return response.Body.WriteAsync(Ok, context.RequestAborted).AsTask();
+    }
+
     public static Task WriteAsync<T>(HttpContext context, int status, T value)
     {
         context.Response.StatusCode = status;

@@ -16,7 +16,8 @@ internal sealed class Mailbox(string id, QueueBudget budget)
 {
     private readonly object _gate = new();
     private readonly Queue<QueuedMessage> _queue = new();
-    private TaskCompletionSource _arrival = NewSignal();
+    private TaskCompletionSource? _waiter; // made only when a stream waits: a flood's enqueues allocate no signal
+    private bool _woken;
     private long _bytes;
     private Receiver? _receiver;
     private bool _retired;
@@ -32,12 +33,40 @@ internal sealed class Mailbox(string id, QueueBudget budget)
 
     public (int Count, long Bytes) Depth { get { lock (_gate) return (_queue.Count, _bytes); } }
 
-    /// <summary>Completes on the next enqueue. Take it before draining, so no arrival is missed.</summary>
-    public Task Arrival { get { lock (_gate) return _arrival.Task; } }
+    /// <summary>
+    /// Completes when a message is queued or <see cref="Wake"/> is called; already complete when
+    /// one is queued or a wake came while nobody waited (so a wake between a stream's last check
+    /// and its wait is not lost).
+    /// </summary>
+    public Task WhenArrival()
+    {
+        lock (_gate)
+        {
+            if (_queue.Count > 0 || _woken)
+            {
+                _woken = false;
+                return Task.CompletedTask;
+            }
+            return (_waiter ??= NewSignal()).Task;
+        }
+    }
+
+    /// <summary>Ends the current <see cref="WhenArrival"/> wait (a heartbeat is due, the stream ends).</summary>
+    public void Wake()
+    {
+        TaskCompletionSource? waiter;
+        lock (_gate)
+        {
+            waiter = _waiter;
+            _waiter = null;
+            if (waiter is null) _woken = true;
+        }
+        waiter?.TrySetResult();
+    }
 
     public EnqueueResult TryEnqueue(QueuedMessage message, int maxCount, long maxBytes)
     {
-        TaskCompletionSource signal;
+        TaskCompletionSource? signal;
         lock (_gate)
         {
             if (_retired) return EnqueueResult.Retired;
@@ -46,30 +75,49 @@ internal sealed class Mailbox(string id, QueueBudget budget)
             _queue.Enqueue(message);
             _bytes += message.Payload.Length;
             LastActivity = DateTimeOffset.UtcNow;
-            signal = _arrival;
-            _arrival = NewSignal();
+            signal = _waiter;
+            _waiter = null;
         }
-        signal.TrySetResult();
+        signal?.TrySetResult();
         return EnqueueResult.Queued;
     }
 
-    public bool TryPeek(out QueuedMessage message)
-    {
-        lock (_gate) return _queue.TryPeek(out message!);
-    }
-
-    /// <summary>Removes <paramref name="message"/> once it is on the wire.</summary>
-    public void Delivered(QueuedMessage message)
+    /// <summary>
+    /// The oldest queued messages, in order, up to <paramref name="maxBytes"/> (at least one), into
+    /// <paramref name="batch"/> (left in the queue until <see cref="Delivered"/>); false if none.
+    /// </summary>
+    public bool TryPeekBatch(List<QueuedMessage> batch, int maxBytes)
     {
         lock (_gate)
         {
-            if (_queue.TryPeek(out var head) && ReferenceEquals(head, message))
+            var bytes = 0;
+            foreach (var message in _queue)
             {
-                _queue.Dequeue();
-                _bytes -= message.Payload.Length;
-                budget.Release(message.Payload.Length, parked: _receiver is null);
-                LastActivity = DateTimeOffset.UtcNow;
+                if (batch.Count > 0 && bytes + message.Payload.Length > maxBytes) break;
+                batch.Add(message);
+                bytes += message.Payload.Length;
             }
+        }
+        return batch.Count > 0;
+    }
+
+    /// <summary>Removes a batch from <see cref="TryPeekBatch"/> once it is on the wire (each only if still the head: a stream that replaced ours may have sent it).</summary>
+    public void Delivered(List<QueuedMessage> batch)
+    {
+        lock (_gate)
+        {
+            foreach (var message in batch) Remove(message);
+        }
+    }
+
+    private void Remove(QueuedMessage message)
+    {
+        if (_queue.TryPeek(out var head) && ReferenceEquals(head, message))
+        {
+            _queue.Dequeue();
+            _bytes -= message.Payload.Length;
+            budget.Release(message.Payload.Length, parked: _receiver is null);
+            LastActivity = DateTimeOffset.UtcNow;
         }
     }
 

@@ -16,6 +16,11 @@ internal static class SendRequestParser
 
     public readonly record struct Result(QueuedMessage? Message, string? Error, string? Field);
 
+    // The compacted copy is written into a buffer and writer kept per thread (reset per body), so
+    // a /send allocates its payload array and the strings it needs, not a writer and two buffers.
+    [ThreadStatic] private static ArrayBufferWriter<byte>? _threadBuffer;
+    [ThreadStatic] private static Utf8JsonWriter? _threadWriter;
+
     public static Result Parse(ReadOnlySpan<byte> body, int maxIdLength, DateTimeOffset now)
     {
         // JSON text is UTF-8 (RFC 8259 §8.1); JsonDocument checks a string's bytes only when it is read.
@@ -59,13 +64,26 @@ internal static class SendRequestParser
             if (PeerIdRules.Check(to, maxIdLength) is { } badTo) return Fail($"field 'to' {badTo}", "to");
             if (from.Length > 0 && PeerIdRules.Check(from, maxIdLength) is { } badFrom) return Fail($"field 'from' {badFrom}", "from");
 
-            var buffer = new ArrayBufferWriter<byte>(body.Length + 1);
-            using (var writer = new Utf8JsonWriter(buffer))
+            var buffer = _threadBuffer ??= new ArrayBufferWriter<byte>(1024);
+            var writer = _threadWriter ??= new Utf8JsonWriter(buffer);
+            buffer.ResetWrittenCount();
+            writer.Reset(buffer);
+            try
             {
                 root.WriteTo(writer);
+                writer.Flush();
+                buffer.Write("\n"u8);
+                return new Result(new QueuedMessage(type, from, to, buffer.WrittenSpan.ToArray(), now), null, null);
             }
-            buffer.Write("\n"u8);
-            return new Result(new QueuedMessage(type, from, to, buffer.WrittenSpan.ToArray(), now), null, null);
+            finally
+            {
+                // A large body must not keep its buffer alive on this thread.
+                if (buffer.Capacity > 64 * 1024)
+                {
+                    _threadBuffer = null;
+                    _threadWriter = null;
+                }
+            }
         }
         catch (InvalidOperationException ex)
         {

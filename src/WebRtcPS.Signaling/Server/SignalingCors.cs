@@ -19,7 +19,18 @@ internal sealed class SignalingCors(SignalingServerOptions options, SignalingRou
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https"
         && uri.PathAndQuery == "/" && uri.Fragment.Length == 0 && !value.Contains('?');
 
-    public async Task InvokeAsync(HttpContext context, RequestDelegate next)
+    public Task InvokeAsync(HttpContext context, RequestDelegate next)
+    {
+        // Every origin allowed (the default): one header, no async frame of our own on the /send path.
+        if (_allowed is null && !HttpMethods.IsOptions(context.Request.Method))
+        {
+            context.Response.Headers.AccessControlAllowOrigin = "*";
+            return next(context);
+        }
+        return CheckAsync(context, next);
+    }
+
+    private async Task CheckAsync(HttpContext context, RequestDelegate next)
     {
         var headers = context.Response.Headers;
         var origin = context.Request.Headers.Origin.ToString();

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
@@ -24,14 +25,25 @@ internal sealed class SignalingEndpoints(SignalingRouter router, IMailboxStore s
             return;
         }
 
-        var body = await ReadBodyAsync(request, options.MaxMessageBytes + 1, context.RequestAborted);
-        if (body.Length > options.MaxMessageBytes)
+        // Parsed where Kestrel buffered it (one segment for a small body): no copy of the body.
+        var reader = request.BodyReader;
+        var read = await ReadBodyAsync(reader, options.MaxMessageBytes, context.RequestAborted);
+        SendRequestParser.Result parsed;
+        try
         {
-            await RejectAsync(context, StatusCodes.Status413PayloadTooLarge, $"body larger than {options.MaxMessageBytes} bytes", null);
-            return;
+            if (read.Buffer.Length > options.MaxMessageBytes)
+            {
+                await RejectAsync(context, StatusCodes.Status413PayloadTooLarge, $"body larger than {options.MaxMessageBytes} bytes", null);
+                return;
+            }
+            parsed = read.Buffer.IsSingleSegment
+                ? SendRequestParser.Parse(read.Buffer.FirstSpan, options.MaxIdLength, router.Now)
+                : SendRequestParser.Parse(read.Buffer.ToArray(), options.MaxIdLength, router.Now);
         }
-
-        var parsed = SendRequestParser.Parse(body, options.MaxIdLength, router.Now);
+        finally
+        {
+            reader.AdvanceTo(read.Buffer.End);
+        }
         if (parsed.Message is null)
         {
             await RejectAsync(context, StatusCodes.Status400BadRequest, parsed.Error!, parsed.Field);
@@ -76,7 +88,7 @@ internal sealed class SignalingEndpoints(SignalingRouter router, IMailboxStore s
                     null, parsed.Message.To);
                 return;
         }
-        await JsonResponse.WriteAsync(context, StatusCodes.Status200OK, new { status = "ok" });
+        await JsonResponse.OkAsync(context);
     }
 
     public async Task ReceiveAsync(HttpContext context)
@@ -166,16 +178,15 @@ internal sealed class SignalingEndpoints(SignalingRouter router, IMailboxStore s
         await JsonResponse.ErrorAsync(context, StatusCodes.Status403Forbidden, error, field);
     }
 
-    private static async Task<byte[]> ReadBodyAsync(HttpRequest request, int limit, CancellationToken ct)
+    /// <summary>Reads until the body ends or holds more than <paramref name="limit"/> bytes; the caller advances past it.</summary>
+    private static async Task<ReadResult> ReadBodyAsync(PipeReader reader, int limit, CancellationToken ct)
     {
-        var buffer = new ArrayBufferWriter<byte>(Math.Min(limit, 4096));
-        while (buffer.WrittenCount < limit)
+        while (true)
         {
-            var n = await request.Body.ReadAsync(buffer.GetMemory(Math.Min(8192, limit - buffer.WrittenCount)), ct);
-            if (n == 0) break;
-            buffer.Advance(n);
+            var result = await reader.ReadAsync(ct);
+            if (result.IsCompleted || result.IsCanceled || result.Buffer.Length > limit) return result;
+            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End); // all examined: wait for more
         }
-        return buffer.WrittenSpan.ToArray();
     }
 
     internal static string Remote(HttpContext context) =>

@@ -19,6 +19,10 @@ internal static class SignalingRateLimit
 {
     public static bool IsEnabled(SignalingServerOptions options) => options.RequestsPerSecondPerAddress > 0;
 
+    /// <summary>Whether a request from this client is limited at all (loopback is not, unless <see cref="SignalingServerOptions.RateLimitLoopback"/>).</summary>
+    public static bool Applies(SignalingServerOptions options, HttpContext context) =>
+        context.Connection.RemoteIpAddress is { } address && (options.RateLimitLoopback || !IPAddress.IsLoopback(address));
+
     public static void Add(IServiceCollection services, SignalingServerOptions options, SignalingRouter router, ILogger logger)
     {
         var log = new LogThrottle(TimeProvider.System);
@@ -26,10 +30,8 @@ internal static class SignalingRateLimit
         {
             limiter.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
             {
-                var address = context.Connection.RemoteIpAddress;
-                if (address is null || (!options.RateLimitLoopback && IPAddress.IsLoopback(address)))
-                    return RateLimitPartition.GetNoLimiter("");
-                return RateLimitPartition.GetTokenBucketLimiter(PartitionKey(address), _ => new TokenBucketRateLimiterOptions
+                if (!Applies(options, context)) return RateLimitPartition.GetNoLimiter("");
+                return RateLimitPartition.GetTokenBucketLimiter(PartitionKey(context.Connection.RemoteIpAddress!), _ => new TokenBucketRateLimiterOptions
                 {
                     TokenLimit = options.RequestBurstPerAddress,
                     TokensPerPeriod = options.RequestsPerSecondPerAddress,

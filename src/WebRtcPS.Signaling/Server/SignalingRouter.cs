@@ -67,8 +67,9 @@ internal sealed class SignalingRouter : IDisposable
                     return result;
                 default:
                     Interlocked.Increment(ref _accepted);
-                    SignalingLog.Routed(_logger, message.Type, message.From, message.To, message.Payload.Length,
-                        mailbox.IsConnected ? "" : " (queued: not connected)");
+                    if (_logger.IsEnabled(LogLevel.Information)) // IsConnected takes the mailbox's lock: only for a log that is written
+                        SignalingLog.Routed(_logger, message.Type, message.From, message.To, message.Payload.Length,
+                            mailbox.IsConnected ? "" : " (queued: not connected)");
                     return result;
             }
         }

@@ -112,7 +112,9 @@ public sealed class SignalingServer : IAsyncDisposable
         var startTime = time.GetUtcNow();
         var endpoints = new SignalingEndpoints(router, store, options, new SignalingAccess(options), logger, startTime, stopping.Token);
 
-        if (SignalingRateLimit.IsEnabled(options)) app.UseRateLimiter();
+        // Only requests the limiter would limit go through it: for the others (loopback, unless
+        // RateLimitLoopback) it would pick its no-limit partition under its one global lock.
+        if (SignalingRateLimit.IsEnabled(options)) app.UseWhen(context => SignalingRateLimit.Applies(options, context), branch => branch.UseRateLimiter());
         // Browsers (a test page) may call the server from another origin: the configured ones.
         app.Use(new SignalingCors(options, router, logger).InvokeAsync);
         app.UseRouting();

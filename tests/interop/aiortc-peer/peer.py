@@ -16,6 +16,10 @@ aiortc differences, on purpose and documented:
     given explicitly (empty unless -ice-servers).
   * -loopback-only: aioice never offers 127.0.0.1 (aioice.ice.get_host_addresses skips it), so the
     flag replaces that function by one that returns ["127.0.0.1"] (nothing else is gathered).
+
+-channels N (bulk only), as pion-peer's channels.go: the offerer opens <label>-0 .. <label>-(N-1)
+and sends -bytes/N on each (the first -bytes%N one byte more) at once, channel i seeded -seed+i,
+each with its own end and done markers; the answerer expects N channels (BulkGroup sums them).
 """
 
 import argparse
@@ -88,7 +92,10 @@ def parse_args():
     p.add_argument("-buffer-high", dest="buffer_high", type=int, default=1 << 20)
     p.add_argument("-seed", type=int, default=1)
     p.add_argument("-timeout", type=go_duration, default=60.0)
+    p.add_argument("-channels", type=int, default=1)
     o = p.parse_args()
+    if o.channels < 1 or (o.channels > 1 and o.mode != "bulk"):
+        p.error("-channels must be 1, or more with -mode bulk")
     if not o.id:
         o.id = "offer-peer-1" if o.role == "offerer" else "answer-peer-1"
     if not o.remote_id:
@@ -112,6 +119,7 @@ class Peer:
         self.offer_time = None
         self.tasks = []
         self.reported_pair = None
+        self.group = BulkGroup(self, o.channels) if o.channels > 1 else None
 
     def finish(self, ok, **fields):
         if not self.result.done():
@@ -278,7 +286,8 @@ class Peer:
                 kwargs["maxRetransmits"] = o.max_retransmits
             if o.max_packet_life_time >= 0:
                 kwargs["maxPacketLifeTime"] = o.max_packet_life_time
-            self.attach(pc.createDataChannel(o.label, **kwargs))
+            for i in range(o.channels):
+                self.attach(pc.createDataChannel(f"{o.label}-{i}" if o.channels > 1 else o.label, **kwargs))
             self.offer_time = time.monotonic()
             await pc.setLocalDescription(await pc.createOffer())
             self.send("offer", pc.localDescription.sdp)
@@ -293,6 +302,8 @@ class Peer:
 
     def attach(self, dc):
         mode = {"hello": Hello, "echo": Echo, "ping": Ping, "bulk": BulkSender if self.o.bytes > 0 else BulkReceiver}[self.o.mode](self, dc)
+        if self.group is not None:
+            mode.index = self.group.index(dc.label)
 
         def on_open():
             fields = {"label": dc.label, "ordered": dc.ordered, "id": dc.id}
@@ -460,17 +471,21 @@ class BulkSender:
         self.peer, self.dc = peer, dc
         self.done = asyncio.get_event_loop().create_future()
         self.low = asyncio.Event()
+        self.index = 0  # the channel's index with -channels > 1
 
     async def open(self):
-        o, dc = self.peer.o, self.dc
+        o, dc, group = self.peer.o, self.dc, self.peer.group
+        total = group.share(self.index) if group else o.bytes
         dc.bufferedAmountLowThreshold = o.buffer_high // 2
         dc.on("bufferedamountlow", self.low.set)
-        rng = random.Random(o.seed)
+        rng = random.Random(o.seed + self.index)
         h = hashlib.sha256()
+        if group:
+            group.started()
         t0 = time.monotonic()
         sent = messages = 0
-        while sent < o.bytes:
-            chunk = rng.randbytes(min(o.msg_size, o.bytes - sent))
+        while sent < total:
+            chunk = rng.randbytes(min(o.msg_size, total - sent))
             h.update(chunk)
             while dc.bufferedAmount > o.buffer_high:
                 self.low.clear()
@@ -495,10 +510,13 @@ class BulkSender:
         res = dict(bytes=sent, messages=messages, msg_size=o.msg_size, sha256=digest, seconds=seconds,
                    mbps=sent * 8 / seconds / 1e6, receiver=theirs)
         reliable = o.ordered and o.max_retransmits < 0 and o.max_packet_life_time < 0
-        if reliable and theirs.get("sha256") != digest:
-            self.peer.finish(False, reason="the receiver's SHA-256 differs from the sender's", **res)
+        ok = not (reliable and theirs.get("sha256") != digest)
+        if not ok:
+            res["reason"] = "the receiver's SHA-256 differs from the sender's"
+        if group:
+            group.add(self.index, ok, res)
         else:
-            self.peer.finish(True, **res)
+            self.peer.finish(ok, **res)
 
     def message(self, data):
         if isinstance(data, str) and data.startswith(BULK_DONE):
@@ -518,6 +536,7 @@ class BulkReceiver:
         self.bytes = self.messages = 0
         self.first = self.last = None
         self.finished = False
+        self.index = 0  # the channel's index with -channels > 1
 
     async def open(self):
         pass
@@ -535,7 +554,10 @@ class BulkReceiver:
 
             async def done():
                 await self.peer.drained(self.dc)
-                self.peer.finish(True, **res)
+                if self.peer.group:
+                    self.peer.group.add(self.index, True, res, self.first, self.last)
+                else:
+                    self.peer.finish(True, **res)
             asyncio.ensure_future(done())
             return
         if isinstance(data, str):
@@ -550,6 +572,61 @@ class BulkReceiver:
     def closed(self):
         if not self.finished:
             self.peer.fail("data channel closed before the end marker")
+
+
+class BulkGroup:
+    """Bulk over -channels N data channels (see the module's docstring): sums the channels' results.
+    sha256s lists each channel's SHA-256 by index; sha256 is the SHA-256 of that list joined by ","."""
+
+    def __init__(self, peer, n):
+        self.peer, self.n = peer, n
+        self.results = [None] * n
+        self.start = self.first = self.last = None
+        self.next = 0
+
+    def index(self, label):
+        m = re.search(r"-(\d+)$", label)
+        if m and int(m.group(1)) < self.n:
+            return int(m.group(1))
+        i = self.next % self.n
+        self.next += 1
+        return i
+
+    def share(self, i):
+        o = self.peer.o
+        return o.bytes // self.n + (1 if i < o.bytes % self.n else 0)
+
+    def started(self):
+        if self.start is None:
+            self.start = time.monotonic()
+
+    def add(self, i, ok, res, first=None, last=None):
+        if self.results[i] is not None:
+            self.peer.fail(f"channel {i} finished twice")
+            return
+        self.results[i] = dict(ok=ok, index=i, **res)
+        if first is not None and (self.first is None or first < self.first):
+            self.first = first
+        if last is not None and (self.last is None or last > self.last):
+            self.last = last
+        if any(r is None for r in self.results):
+            return
+        o = self.peer.o
+        sums = [r.get("sha256", "") for r in self.results]
+        nbytes = sum(r["bytes"] for r in self.results)
+        if o.bytes > 0:
+            seconds = time.monotonic() - self.start
+        else:
+            seconds = (self.last - self.first) if self.first is not None else 0
+        out = dict(channels=self.n, bytes=nbytes, messages=sum(r["messages"] for r in self.results), msg_size=o.msg_size,
+                   sha256=hashlib.sha256(",".join(sums).encode()).hexdigest(), sha256s=sums, seconds=seconds,
+                   per_channel=self.results)
+        if seconds > 0:
+            out["mbps"] = nbytes * 8 / seconds / 1e6
+        bad = [r for r in self.results if not r["ok"]]
+        if bad:
+            out["reason"] = f"channel {bad[0]['index']}: {bad[0].get('reason')}"
+        self.peer.finish(not bad, **out)
 
 
 async def main():

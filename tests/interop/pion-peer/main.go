@@ -10,7 +10,8 @@
 // Modes: hello (the original's greetings, then exit), echo (return every message), ping (send
 // -count messages one by one to an echo peer, report RTTs), bulk (-bytes > 0: send that many
 // seeded-random bytes in -msg-size messages, then an end marker; -bytes 0: receive and report the
-// SHA-256 of what arrived). Exit code 0 when the "result" line says ok, 1 otherwise.
+// SHA-256 of what arrived; with -channels N, over N data channels in parallel: channels.go).
+// Exit code 0 when the "result" line says ok, 1 otherwise.
 package main
 
 import (
@@ -80,6 +81,7 @@ type options struct {
 	ordered                               bool
 	maxRetransmits, maxPacketLifeTime     int
 	bytes, msgSize, count                 int
+	channels                              int
 	bufferHigh                            int
 	seed                                  int64
 	timeout                               time.Duration
@@ -97,6 +99,7 @@ type peer struct {
 	heldCandidates []string
 	offerTime      time.Time
 	dc             *webrtc.DataChannel
+	group          *bulkGroup // -channels > 1
 }
 
 func main() {
@@ -119,6 +122,7 @@ func main() {
 	flag.IntVar(&o.bytes, "bytes", 0, "bulk: bytes to send (0: this peer receives)")
 	flag.IntVar(&o.msgSize, "msg-size", 16384, "bulk/ping: message size in bytes")
 	flag.IntVar(&o.count, "count", 100, "ping: number of round trips")
+	flag.IntVar(&o.channels, "channels", 1, "bulk: data channels in parallel (offerer opens <label>-0..N-1 and sends -bytes/N on each; answerer expects N)")
 	flag.IntVar(&o.bufferHigh, "buffer-high", 1<<20, "bulk: pause sending while bufferedAmount exceeds this")
 	flag.Int64Var(&o.seed, "seed", 1, "bulk: seed of the random payload")
 	flag.DurationVar(&o.timeout, "timeout", 60*time.Second, "give up (result ok=false) after this long")
@@ -135,7 +139,15 @@ func main() {
 		o.remoteID = map[string]string{"offerer": "answer-peer-1", "answerer": "offer-peer-1"}[o.role]
 	}
 
+	if o.channels < 1 || (o.channels > 1 && o.mode != "bulk") {
+		fmt.Fprintln(os.Stderr, "-channels must be 1, or more with -mode bulk")
+		os.Exit(2)
+	}
+
 	p := &peer{o: o, http: &http.Client{}, outbox: make(chan Message, 1024), resultC: make(chan map[string]interface{}, 4)}
+	if o.channels > 1 {
+		p.group = newBulkGroup(p, o.channels)
+	}
 	res := p.run()
 	ok, _ := res["ok"].(bool)
 	res["mode"] = o.mode
@@ -251,11 +263,17 @@ func (p *peer) run() map[string]interface{} {
 			v := uint16(o.maxPacketLifeTime)
 			init.MaxPacketLifeTime = &v
 		}
-		dc, err := pc.CreateDataChannel(o.label, init)
-		if err != nil {
-			return fail("CreateDataChannel: " + err.Error())
+		for i := 0; i < o.channels; i++ {
+			label := o.label
+			if o.channels > 1 {
+				label = fmt.Sprintf("%s-%d", o.label, i)
+			}
+			dc, err := pc.CreateDataChannel(label, init)
+			if err != nil {
+				return fail("CreateDataChannel: " + err.Error())
+			}
+			p.attach(dc)
 		}
-		p.attach(dc)
 		offer, err := pc.CreateOffer(nil)
 		if err != nil {
 			return fail("CreateOffer: " + err.Error())
@@ -393,10 +411,15 @@ func (p *peer) attach(dc *webrtc.DataChannel) {
 	case "ping":
 		m = &pingMode{p: p, pending: make(chan []byte, 1)}
 	case "bulk":
+		index, bytes, seed := 0, p.o.bytes, p.o.seed
+		if p.group != nil {
+			index = p.group.index(dc.Label())
+			bytes, seed = p.group.share(index), p.o.seed+int64(index)
+		}
 		if p.o.bytes > 0 {
-			m = &bulkSender{p: p, done: make(chan string, 1), low: make(chan struct{}, 1)}
+			m = &bulkSender{p: p, done: make(chan string, 1), low: make(chan struct{}, 1), index: index, bytes: bytes, seed: seed}
 		} else {
-			m = &bulkReceiver{p: p, hash: sha256.New()}
+			m = &bulkReceiver{p: p, hash: sha256.New(), index: index}
 		}
 	default:
 		p.finish(fail("unknown -mode " + p.o.mode))
@@ -642,9 +665,12 @@ func (m *pingMode) closed() {
 // bulk sender: -bytes of seeded random data in -msg-size binary messages, then a text end marker
 // {"bytes","messages","sha256"}; the receiver answers with a done marker holding its figures.
 type bulkSender struct {
-	p    *peer
-	done chan string
-	low  chan struct{}
+	p     *peer
+	done  chan string
+	low   chan struct{}
+	index int   // the channel's index with -channels > 1
+	bytes int   // this channel's share of -bytes
+	seed  int64 // -seed, plus the index with -channels > 1
 }
 
 func (b *bulkSender) open(dc *webrtc.DataChannel) {
@@ -657,15 +683,18 @@ func (b *bulkSender) open(dc *webrtc.DataChannel) {
 		default:
 		}
 	})
-	rng := rand.New(rand.NewSource(o.seed))
+	rng := rand.New(rand.NewSource(b.seed))
 	hash := sha256.New()
 	buf := make([]byte, o.msgSize)
+	if b.p.group != nil {
+		b.p.group.started()
+	}
 	t0 := time.Now()
 	sent, messages := 0, 0
-	for sent < o.bytes {
+	for sent < b.bytes {
 		n := o.msgSize
-		if o.bytes-sent < n {
-			n = o.bytes - sent
+		if b.bytes-sent < n {
+			n = b.bytes - sent
 		}
 		chunk := buf[:n]
 		rng.Read(chunk)
@@ -701,6 +730,10 @@ func (b *bulkSender) open(dc *webrtc.DataChannel) {
 			res["ok"] = false
 			res["reason"] = "the receiver's SHA-256 differs from the sender's"
 		}
+		if b.p.group != nil {
+			b.p.group.add(b.index, res, time.Time{}, time.Time{})
+			return
+		}
 		b.p.finish(res)
 	case <-time.After(o.timeout):
 		b.p.finish(fail("no done marker from the receiver"))
@@ -729,6 +762,7 @@ type bulkReceiver struct {
 	first    time.Time
 	last     time.Time
 	finished bool
+	index    int // the channel's index with -channels > 1
 }
 
 func (r *bulkReceiver) open(dc *webrtc.DataChannel) {}
@@ -754,6 +788,10 @@ func (r *bulkReceiver) message(dc *webrtc.DataChannel, msg webrtc.DataChannelMes
 		}
 		go func() {
 			waitDrained(dc, 5*time.Second)
+			if r.p.group != nil {
+				r.p.group.add(r.index, res, r.first, r.last)
+				return
+			}
 			r.p.finish(res)
 		}()
 		return
