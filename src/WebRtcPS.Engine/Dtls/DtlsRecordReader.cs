@@ -53,32 +53,33 @@ internal sealed class DtlsRecordReader : IDisposable
         _version = version;
     }
 
-    /// <summary>A reader for the peer's records of <paramref name="context"/>'s connection, or
-    /// null when its suite is not AES-GCM (BouncyCastle then reads everything).</summary>
-    public static DtlsRecordReader? TryCreate(TlsContext context)
+    /// <summary>The peer's write key and IV from the key block of <paramref name="cryptoParams"/>'s handshake.</summary>
+    public static (byte[] Key, byte[] FixedIv) PeerWriteKeys(TlsCryptoParameters cryptoParams, int keyLength)
     {
-        var parameters = context.SecurityParameters;
-        var keyLength = parameters.CipherSuite switch
-        {
-            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 or CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 => 16,
-            CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 or CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 => 32,
-            _ => 0,
-        };
-        if (keyLength == 0 || !AesGcm.IsSupported || parameters.MasterSecret is null) return null;
-        var block = TlsImplUtilities.CalculateKeyBlock(new TlsCryptoParameters(context), 2 * (keyLength + FixedIvLength));
+        var block = TlsImplUtilities.CalculateKeyBlock(cryptoParams, 2 * (keyLength + FixedIvLength));
         try
         {
             // We read what the peer wrote: the client's keys when we are the server.
-            var peerIsClient = context.IsServer;
-            var key = block.AsSpan(peerIsClient ? 0 : keyLength, keyLength);
-            var iv = block.AsSpan(2 * keyLength + (peerIsClient ? 0 : FixedIvLength), FixedIvLength);
-            var version = ProtocolVersion.DTLSv12;
-            return new DtlsRecordReader(key, iv, (ushort)((version.MajorVersion << 8) | version.MinorVersion));
+            var peerIsClient = cryptoParams.IsServer;
+            return (block.AsSpan(peerIsClient ? 0 : keyLength, keyLength).ToArray(),
+                block.AsSpan(2 * keyLength + (peerIsClient ? 0 : FixedIvLength), FixedIvLength).ToArray());
         }
         finally
         {
             CryptographicOperations.ZeroMemory(block);
         }
+    }
+
+    /// <summary>A reader for the peer's records, or null when the suite is not one of .NET's AES-GCM
+    /// ciphers (<see cref="DotNetTlsCrypto.PeerWriteKeys"/>): BouncyCastle then reads everything.</summary>
+    public static DtlsRecordReader? TryCreate(DotNetTlsCrypto crypto)
+    {
+        if (crypto.PeerWriteKeys is not { } keys) return null;
+        var (key, iv) = keys;
+        var version = ProtocolVersion.DTLSv12;
+        var reader = new DtlsRecordReader(key, iv, (ushort)((version.MajorVersion << 8) | version.MinorVersion));
+        CryptographicOperations.ZeroMemory(key);
+        return reader;
     }
 
     /// <summary>Opens one record (header and body, exactly). <paramref name="plaintext"/> is set when <see cref="DtlsRecordOutcome.Opened"/>.</summary>

@@ -188,7 +188,7 @@ internal sealed class DtlsTransport : IDatagramTransport
             RemoteFingerprint = RTCDtlsFingerprint.Compute(RTCDtlsFingerprint.DefaultAlgorithm, _session.RemoteCertificate);
             DtlsLog.Connected(_logger, Role, stopwatch.ElapsedMilliseconds, CipherSuite, RemoteFingerprint);
             SetState(RTCDtlsTransportState.Connected);
-            StartInlineReceive(context);
+            StartInlineReceive();
             _handshake.TrySetResult();
             ReceiveLoop(_bc);
         }
@@ -198,14 +198,17 @@ internal sealed class DtlsTransport : IDatagramTransport
         }
     }
 
+    /// <summary>True once application data is opened where it arrives rather than on the DTLS thread.</summary>
+    internal bool ReceivesInline { get; private set; }
+
     /// <summary>Application data from now on is opened where it arrives (see the remarks); without
     /// an AES-GCM suite BouncyCastle keeps reading everything.</summary>
-    private void StartInlineReceive(TlsContext context)
+    private void StartInlineReceive()
     {
         DtlsRecordReader? reader;
         try
         {
-            reader = DtlsRecordReader.TryCreate(context);
+            reader = DtlsRecordReader.TryCreate((DotNetTlsCrypto)_session.Crypto);
         }
         catch (Exception ex)
         {
@@ -213,6 +216,7 @@ internal sealed class DtlsTransport : IDatagramTransport
             return;
         }
         if (reader is null) return;
+        ReceivesInline = true;
         _ = _adapter.ReceiveInline(reader, record =>
         {
             // Full (SCTP stopped reading): dropped, as the socket would drop it.
