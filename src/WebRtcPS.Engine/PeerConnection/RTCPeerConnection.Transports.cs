@@ -67,10 +67,11 @@ public sealed partial class RTCPeerConnection
     {
         try
         {
-            // DTLS waits for a selected pair: a ClientHello sent before would be dropped and cost a retransmission (1 s).
-            var iceState = await agent.WaitForStateAsync(s => s is RTCIceTransportState.Connected or RTCIceTransportState.Completed
-                or RTCIceTransportState.Failed or RTCIceTransportState.Closed, ct).ConfigureAwait(false);
-            if (iceState is not (RTCIceTransportState.Connected or RTCIceTransportState.Completed)) return;
+            // DTLS waits for a valid pair (a ClientHello sent before would be dropped and cost a
+            // retransmission, 1 s), not for the nomination: the controlled side starts when its
+            // first check succeeds, the controlling side without waiting for its nominating check.
+            var iceState = await agent.WaitForDataRouteAsync(ct).ConfigureAwait(false);
+            if (iceState is RTCIceTransportState.Failed or RTCIceTransportState.Closed) return;
 
             SetDtlsState(RTCDtlsTransportState.Connecting, role, null);
             DtlsTransport dtls;
