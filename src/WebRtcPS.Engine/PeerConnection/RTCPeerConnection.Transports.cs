@@ -70,14 +70,29 @@ public sealed partial class RTCPeerConnection
             // DTLS waits for a valid pair (a ClientHello sent before would be dropped and cost a
             // retransmission, 1 s), not for the nomination: the controlled side starts when its
             // first check succeeds, the controlling side without waiting for its nominating check.
-            var iceState = await agent.WaitForDataRouteAsync(ct).ConfigureAwait(false);
-            if (iceState is RTCIceTransportState.Failed or RTCIceTransportState.Closed) return;
+            // The DTLS thread is made now and waits for that pair, so no thread start delays the first flight.
+            var route = agent.WaitForDataRouteAsync(ct);
+            var ready = route.ContinueWith(static t => t.IsCompletedSuccessfully && t.Result is not (RTCIceTransportState.Failed or RTCIceTransportState.Closed),
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            var handshake = DtlsTransport.StartWhenReadyAsync(agent.Transport, DtlsOptions(_config, role, _certificate, remote.Fingerprints), ready, ct);
+            if (!await ready.ConfigureAwait(false))
+            {
+                try
+                {
+                    await handshake.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // ICE failed or closed, or the connection closed, before a pair was valid: the thread has ended.
+                }
+                return;
+            }
 
             SetDtlsState(RTCDtlsTransportState.Connecting, role, null);
             DtlsTransport dtls;
             try
             {
-                dtls = await DtlsTransport.StartAsync(agent.Transport, DtlsOptions(_config, role, _certificate, remote.Fingerprints), ct).ConfigureAwait(false);
+                dtls = await handshake.ConfigureAwait(false);
             }
             catch (DtlsException ex)
             {
