@@ -113,6 +113,16 @@ public sealed partial class RTCPeerConnection
             dtls.StateChanged += (_, s) => SetDtlsState(s, role, s == RTCDtlsTransportState.Failed ? $"DTLS {dtls.Error?.Error}: {dtls.Error?.Message}" : null);
             SetDtlsState(RTCDtlsTransportState.Connected, role, $"{role}, {dtls.CipherSuite}, peer certificate {dtls.RemoteFingerprint}");
 
+            // SCTP (and so every channel's open) waits for a selected pair, as before DTLS could run
+            // on the early route: a channel is never open while ICE is still checking. Nomination
+            // happens during the handshake, so this rarely waits.
+            if (agent.State is not (RTCIceTransportState.Connected or RTCIceTransportState.Completed))
+            {
+                var selected = await agent.WaitForStateAsync(s => s is RTCIceTransportState.Connected or RTCIceTransportState.Completed
+                    or RTCIceTransportState.Failed or RTCIceTransportState.Closed, ct).ConfigureAwait(false);
+                if (selected is RTCIceTransportState.Failed or RTCIceTransportState.Closed) return;
+            }
+
             var remoteMax = remote.MaxMessageSize switch { 0 => 0, > int.MaxValue => int.MaxValue, var n => (int)n };
             var sctp = new SctpAssociation(dtls, SctpOptions(_config, (ushort)remote.SctpPort, remoteMax), logger: _config.Logger);
             sctp.StateChanged += (_, s) => _loop.Post(() =>
