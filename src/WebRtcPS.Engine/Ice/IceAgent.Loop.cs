@@ -13,6 +13,7 @@ public sealed partial class IceAgent
     private readonly List<Action> _afterBatch = [];
     private readonly List<StateWaiter> _waiters = [];
     private IceRoute? _coreRoute;
+    private IceRoute? _coreEarlyRoute;
 
     private async Task RunAsync()
     {
@@ -141,6 +142,16 @@ public sealed partial class IceAgent
                 : null;
         }
         if (route is { Usable: false } && _route is { } current) current.Usable = false;
+        var early = _core.EarlyRoute;
+        if (!ReferenceEquals(early, _coreEarlyRoute))
+        {
+            if (_earlyRoute is { } oldEarly) oldEarly.Usable = false;
+            _coreEarlyRoute = early;
+            _earlyRoute = early is not null && _sockets.TryGetValue(early.Socket, out var earlySocket)
+                ? new SelectedRoute(earlySocket, early.Remote, early.Traffic, early.Pair)
+                : null;
+        }
+        if (DataRoute is not null) CompleteDataRouteWaiters();
         if (route is not null && _route is { } selected && !ReferenceEquals(selected.Pair, route.Pair)) selected.Pair = route.Pair;
     }
 
@@ -187,9 +198,19 @@ public sealed partial class IceAgent
         _timer.Change(delay < TimeSpan.FromMilliseconds(1) ? TimeSpan.FromMilliseconds(1) : delay, Timeout.InfiniteTimeSpan);
     }
 
+    private void CompleteDataRouteWaiters()
+    {
+        for (int i = _waiters.Count - 1; i >= 0; i--)
+        {
+            if (!_waiters[i].OrDataRoute) continue;
+            _waiters[i].Completion.TrySetResult(_core.State);
+            _waiters.RemoveAt(i);
+        }
+    }
+
     private void AddWaiter(StateWaiter waiter)
     {
-        if (waiter.Condition(_core.State))
+        if (waiter.Condition(_core.State) || (waiter.OrDataRoute && DataRoute is not null))
         {
             waiter.Completion.TrySetResult(_core.State);
             return;
@@ -248,5 +269,8 @@ public sealed partial class IceAgent
         public Func<RTCIceTransportState, bool> Condition { get; } = condition;
         public CancellationToken CancellationToken { get; } = cancellationToken;
         public TaskCompletionSource<RTCIceTransportState> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Also completes once a data route exists (<see cref="DataRoute"/>).</summary>
+        public bool OrDataRoute { get; init; }
     }
 }

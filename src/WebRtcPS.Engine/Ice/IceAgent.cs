@@ -29,6 +29,7 @@ public sealed partial class IceAgent : IAsyncDisposable
     // Read from any thread: snapshots the loop publishes.
     private readonly ConcurrentDictionary<IPEndPoint, PairTraffic> _knownRemotes = new();
     private volatile SelectedRoute? _route;
+    private volatile SelectedRoute? _earlyRoute;
     private volatile RTCIceParameters _publishedLocal;
     private volatile IReadOnlyList<RTCIceCandidate> _publishedLocalCandidates = [];
     private volatile IReadOnlyList<RTCIceCandidate> _publishedRemoteCandidates = [];
@@ -95,6 +96,21 @@ public sealed partial class IceAgent : IAsyncDisposable
     public RTCIceCandidatePair? GetSelectedCandidatePair() => _route?.Pair;
 
     internal SelectedRoute? Route => _route;
+
+    /// <summary>Where data goes: the selected pair, or before one is selected the first valid pair
+    /// (<see cref="IceAgentCore.EarlyRoute"/>).</summary>
+    internal SelectedRoute? DataRoute => _route ?? _earlyRoute;
+
+    /// <summary>Completes with the state once data can flow (a valid pair, selected or not) or
+    /// ICE has failed or closed. The peer connection starts DTLS then: a ClientHello sent before
+    /// would be dropped and cost BouncyCastle's 1 s retransmission.</summary>
+    internal Task<RTCIceTransportState> WaitForDataRouteAsync(CancellationToken cancellationToken = default)
+    {
+        var waiter = new StateWaiter(static s => s is RTCIceTransportState.Failed or RTCIceTransportState.Closed, cancellationToken) { OrDataRoute = true };
+        if (!_inputs.Writer.TryWrite(new Command(() => AddWaiter(waiter))))
+            waiter.Completion.TrySetResult(_publishedState);
+        return waiter.Completion.Task;
+    }
 
     /// <summary>
     /// Local preference of a TCP candidate (RFC 6544 §4.2):

@@ -62,7 +62,7 @@ public sealed class IceTransport : IDatagramTransport
     {
         ObjectDisposedException.ThrowIf(_agent.State == RTCIceTransportState.Closed, this);
         cancellationToken.ThrowIfCancellationRequested();
-        var route = _agent.Route;
+        var route = _agent.DataRoute;
         if (route is null || !route.Usable)
         {
             Interlocked.Increment(ref _sendsDropped);

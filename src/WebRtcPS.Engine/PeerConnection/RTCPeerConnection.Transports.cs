@@ -67,16 +67,32 @@ public sealed partial class RTCPeerConnection
     {
         try
         {
-            // DTLS waits for a selected pair: a ClientHello sent before would be dropped and cost a retransmission (1 s).
-            var iceState = await agent.WaitForStateAsync(s => s is RTCIceTransportState.Connected or RTCIceTransportState.Completed
-                or RTCIceTransportState.Failed or RTCIceTransportState.Closed, ct).ConfigureAwait(false);
-            if (iceState is not (RTCIceTransportState.Connected or RTCIceTransportState.Completed)) return;
+            // DTLS waits for a valid pair (a ClientHello sent before would be dropped and cost a
+            // retransmission, 1 s), not for the nomination: the controlled side starts when its
+            // first check succeeds, the controlling side without waiting for its nominating check.
+            // The DTLS thread is made now and waits for that pair, so no thread start delays the first flight.
+            var route = agent.WaitForDataRouteAsync(ct);
+            var ready = route.ContinueWith(static t => t.IsCompletedSuccessfully && t.Result is not (RTCIceTransportState.Failed or RTCIceTransportState.Closed),
+                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            var handshake = DtlsTransport.StartWhenReadyAsync(agent.Transport, DtlsOptions(_config, role, _certificate, remote.Fingerprints), ready, ct);
+            if (!await ready.ConfigureAwait(false))
+            {
+                try
+                {
+                    await handshake.ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // ICE failed or closed, or the connection closed, before a pair was valid: the thread has ended.
+                }
+                return;
+            }
 
             SetDtlsState(RTCDtlsTransportState.Connecting, role, null);
             DtlsTransport dtls;
             try
             {
-                dtls = await DtlsTransport.StartAsync(agent.Transport, DtlsOptions(_config, role, _certificate, remote.Fingerprints), ct).ConfigureAwait(false);
+                dtls = await handshake.ConfigureAwait(false);
             }
             catch (DtlsException ex)
             {
@@ -96,6 +112,16 @@ public sealed partial class RTCPeerConnection
             }
             dtls.StateChanged += (_, s) => SetDtlsState(s, role, s == RTCDtlsTransportState.Failed ? $"DTLS {dtls.Error?.Error}: {dtls.Error?.Message}" : null);
             SetDtlsState(RTCDtlsTransportState.Connected, role, $"{role}, {dtls.CipherSuite}, peer certificate {dtls.RemoteFingerprint}");
+
+            // SCTP (and so every channel's open) waits for a selected pair, as before DTLS could run
+            // on the early route: a channel is never open while ICE is still checking. Nomination
+            // happens during the handshake, so this rarely waits.
+            if (agent.State is not (RTCIceTransportState.Connected or RTCIceTransportState.Completed))
+            {
+                var selected = await agent.WaitForStateAsync(s => s is RTCIceTransportState.Connected or RTCIceTransportState.Completed
+                    or RTCIceTransportState.Failed or RTCIceTransportState.Closed, ct).ConfigureAwait(false);
+                if (selected is RTCIceTransportState.Failed or RTCIceTransportState.Closed) return;
+            }
 
             var remoteMax = remote.MaxMessageSize switch { 0 => 0, > int.MaxValue => int.MaxValue, var n => (int)n };
             var sctp = new SctpAssociation(dtls, SctpOptions(_config, (ushort)remote.SctpPort, remoteMax), logger: _config.Logger);

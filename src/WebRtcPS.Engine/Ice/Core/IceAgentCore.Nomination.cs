@@ -137,6 +137,7 @@ internal sealed partial class IceAgentCore
         StartConsent(now);
         Validated(pair.Remote.EndPoint, pair.Traffic);
         if (_route is { } old) old.Usable = false;
+        DropEarlyRoute();
         _route = new IceRoute(pair.Local.Socket, pair.Remote.EndPoint, pair.Traffic, pair.Snapshot);
         // ICE processing for the checklist ends with a nominated pair (RFC 8445 §8.1.2): stop
         // retransmitting other checks; their responses are still taken. Pairs with fewer relays
@@ -146,6 +147,13 @@ internal sealed partial class IceAgentCore
             if (t.Kind == IceTransactionKind.Check && !ReferenceEquals(t.Pair, pair) && !(t.Pair is { } other && other.Relays < pair.Relays)) t.Cancelled = true;
         }
         Emit(new IceSelectedCandidatePairChangedEvent(Stamp, now, pair.Snapshot));
+    }
+
+    /// <summary>The early route ends with a selected pair, a restart or close.</summary>
+    private void DropEarlyRoute()
+    {
+        if (_earlyRoute is { } early) early.Usable = false;
+        _earlyRoute = null;
     }
 
     /// <summary>The selected pair's remote candidate changed in place (peer-reflexive, then

@@ -81,6 +81,7 @@ internal sealed partial class IceAgentCore
 
         SetPairState(pair, RTCIceCandidatePairState.Succeeded);
         _firstValidAt ??= now;
+        if (_selected is null && _earlyRoute is null) _earlyRoute = new IceRoute(pair.Local.Socket, pair.Remote.EndPoint, pair.Traffic, pair.Snapshot);
         RecheckPairsWithFewerRelays(pair);
         // §7.2.5.3.3: pairs of the same foundation need not wait any more.
         foreach (var other in _pairs)

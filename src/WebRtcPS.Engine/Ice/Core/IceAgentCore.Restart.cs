@@ -50,6 +50,7 @@ internal sealed partial class IceAgentCore
             _selected = null;
             if (_route is { } route) route.Usable = false;
             _route = null;
+            DropEarlyRoute();
             // Failed is left only this way (W3C: a restart is the way out).
             var old = _state;
             _state = RTCIceTransportState.New;

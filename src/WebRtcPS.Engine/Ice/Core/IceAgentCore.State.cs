@@ -78,6 +78,7 @@ internal sealed partial class IceAgentCore
         var old = _state;
         _state = state;
         _stateReason = reason;
+        if (state is RTCIceTransportState.Failed or RTCIceTransportState.Closed) DropEarlyRoute();
         Emit(new IceStateChangedEvent(Stamp, _now, old, state, reason));
     }
 

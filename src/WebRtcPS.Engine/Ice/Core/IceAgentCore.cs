@@ -44,6 +44,7 @@ internal sealed partial class IceAgentCore
     private string _stateReason = "";
     private CandidatePair? _selected;
     private IceRoute? _route;
+    private IceRoute? _earlyRoute;
     private IReadOnlyList<RTCIceCandidate> _localCandidatesView = [];
     private IReadOnlyList<RTCIceCandidate> _remoteCandidatesView = [];
 
@@ -99,6 +100,12 @@ internal sealed partial class IceAgentCore
     /// <summary>Where data goes: the selected pair, null until one is selected.</summary>
     public IceRoute? Route => _route;
 
+    /// <summary>Where data may go before a pair is selected: the first valid pair of this ICE
+    /// generation (its check succeeded, so the peer has consented, RFC 7675 §4), null once a pair is
+    /// selected, and after a restart or close. DTLS starts on it: the controlled agent need not
+    /// wait for the nomination, nor the controlling one for the nominating check's answer.</summary>
+    public IceRoute? EarlyRoute => _earlyRoute;
+
     /// <summary>The time of the latest input.</summary>
     public TimeSpan Now => _now;
 
@@ -119,6 +126,7 @@ internal sealed partial class IceAgentCore
         _transactions.Clear();
         _triggered.Clear();
         if (_route is { } route) route.Usable = false;
+        DropEarlyRoute();
         SetState(RTCIceTransportState.Closed, "closed by the application");
     }
 
