@@ -68,8 +68,11 @@ public sealed partial class RTCPeerConnection
         try
         {
             // DTLS waits for a selected pair: a ClientHello sent before would be dropped and cost a retransmission (1 s).
+            // An ICE failure before then is not the end: restartIce() (ours, or the peer's new
+            // offer) takes the agent back to new and checking, and DTLS starts on the pair the
+            // new generation selects (RFC 8445 §9); only close ends this wait.
             var iceState = await agent.WaitForStateAsync(s => s is RTCIceTransportState.Connected or RTCIceTransportState.Completed
-                or RTCIceTransportState.Failed or RTCIceTransportState.Closed, ct).ConfigureAwait(false);
+                or RTCIceTransportState.Closed, ct).ConfigureAwait(false);
             if (iceState is not (RTCIceTransportState.Connected or RTCIceTransportState.Completed)) return;
 
             SetDtlsState(RTCDtlsTransportState.Connecting, role, null);
@@ -175,10 +178,12 @@ public sealed partial class RTCPeerConnection
                 _waiters.RemoveAt(i);
             }
         }
-        // Channels close with the reason when the transport under them is gone or never came up.
-        // An ICE failure (consent expired) after DTLS connected leaves them open, as browsers do:
-        // restartIce() may bring the path back, and SCTP gives up on its own if it never does.
-        if (next == RTCPeerConnectionState.Failed && dtls != RTCDtlsTransportState.Connected) _channels.CloseAll(reason);
+        // Channels close with the reason when DTLS failed: the transport under them is gone. An
+        // ICE failure leaves them as they are, as browsers do, before DTLS (they open once a
+        // restart connects) or after it (consent expired: restartIce() may bring the path back,
+        // and SCTP gives up on its own if it never does). SeedPeer, which cannot restart before
+        // its channel opened, closes them itself.
+        if (next == RTCPeerConnectionState.Failed && dtls == RTCDtlsTransportState.Failed) _channels.CloseAll(reason);
     }
 
     /// <summary>W3C close(): closes the data channels, SCTP (ABORT), DTLS (close_notify) and ICE.
