@@ -21,6 +21,7 @@
         'Get-WrtcNatBehavior'
         'New-WrtcPeer'
         'Connect-WrtcPeer'
+        'Restart-WrtcIce'
         'Send-WrtcMessage'
         'Receive-WrtcMessage'
         'Get-WrtcPeer'

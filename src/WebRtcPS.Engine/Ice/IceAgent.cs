@@ -102,11 +102,11 @@ public sealed partial class IceAgent : IAsyncDisposable
     internal SelectedRoute? DataRoute => _route ?? _earlyRoute;
 
     /// <summary>Completes with the state once data can flow (a valid pair, selected or not) or
-    /// ICE has failed or closed. The peer connection starts DTLS then: a ClientHello sent before
+    /// ICE has closed (a failure waits on: a restart may bring a pair). The peer connection starts DTLS then: a ClientHello sent before
     /// would be dropped and cost BouncyCastle's 1 s retransmission.</summary>
     internal Task<RTCIceTransportState> WaitForDataRouteAsync(CancellationToken cancellationToken = default)
     {
-        var waiter = new StateWaiter(static s => s is RTCIceTransportState.Failed or RTCIceTransportState.Closed, cancellationToken) { OrDataRoute = true };
+        var waiter = new StateWaiter(static s => s is RTCIceTransportState.Closed, cancellationToken) { OrDataRoute = true };
         if (!_inputs.Writer.TryWrite(new Command(() => AddWaiter(waiter))))
             waiter.Completion.TrySetResult(_publishedState);
         return waiter.Completion.Task;

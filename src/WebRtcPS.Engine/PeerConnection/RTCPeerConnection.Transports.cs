@@ -71,8 +71,11 @@ public sealed partial class RTCPeerConnection
             // retransmission, 1 s), not for the nomination: the controlled side starts when its
             // first check succeeds, the controlling side without waiting for its nominating check.
             // The DTLS thread is made now and waits for that pair, so no thread start delays the first flight.
+            // An ICE failure before then is not the end: restartIce() (ours, or the peer's new
+            // offer) takes the agent back to checking, and DTLS starts on the new generation's
+            // pair (RFC 8445 §9); only close ends this wait.
             var route = agent.WaitForDataRouteAsync(ct);
-            var ready = route.ContinueWith(static t => t.IsCompletedSuccessfully && t.Result is not (RTCIceTransportState.Failed or RTCIceTransportState.Closed),
+            var ready = route.ContinueWith(static t => t.IsCompletedSuccessfully && t.Result is not RTCIceTransportState.Closed,
                 CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             var handshake = DtlsTransport.StartWhenReadyAsync(agent.Transport, DtlsOptions(_config, role, _certificate, remote.Fingerprints), ready, ct);
             if (!await ready.ConfigureAwait(false))
@@ -201,10 +204,12 @@ public sealed partial class RTCPeerConnection
                 _waiters.RemoveAt(i);
             }
         }
-        // Channels close with the reason when the transport under them is gone or never came up.
-        // An ICE failure (consent expired) after DTLS connected leaves them open, as browsers do:
-        // restartIce() may bring the path back, and SCTP gives up on its own if it never does.
-        if (next == RTCPeerConnectionState.Failed && dtls != RTCDtlsTransportState.Connected) _channels.CloseAll(reason);
+        // Channels close with the reason when DTLS failed: the transport under them is gone. An
+        // ICE failure leaves them as they are, as browsers do, before DTLS (they open once a
+        // restart connects) or after it (consent expired: restartIce() may bring the path back,
+        // and SCTP gives up on its own if it never does). SeedPeer, which cannot restart before
+        // its channel opened, closes them itself.
+        if (next == RTCPeerConnectionState.Failed && dtls == RTCDtlsTransportState.Failed) _channels.CloseAll(reason);
     }
 
     /// <summary>W3C close(): closes the data channels, SCTP (ABORT), DTLS (close_notify) and ICE.

@@ -17,7 +17,7 @@ namespace WebRtcPS.Signaling.Peers;
 /// before the remote description are held. Once the channel opens it sends the greeting and
 /// (by default) waits for the remote one. Everything it sees goes to <see cref="Events"/>.
 /// </summary>
-public sealed class SeedPeer : IAsyncDisposable
+public sealed partial class SeedPeer : IAsyncDisposable
 {
     private readonly SeedPeerOptions _options;
     private readonly ILogger _logger;
@@ -144,6 +144,13 @@ public sealed class SeedPeer : IAsyncDisposable
     public async Task ConnectAsync(TimeSpan timeout, Action<SeedPeerEvent> onEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(onEvent);
+        await WithEventsAsync(() => ConnectAsync(timeout, cancellationToken), onEvent).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs <paramref name="work"/>, handing every event to <paramref name="onEvent"/> (on a
+    /// pool thread, in order) until it ends, those emitted just before it ended included.</summary>
+    private async Task WithEventsAsync(Func<Task> work, Action<SeedPeerEvent> onEvent)
+    {
         using var attemptOver = new CancellationTokenSource();
         var pump = Task.Run(async () =>
         {
@@ -158,7 +165,7 @@ public sealed class SeedPeer : IAsyncDisposable
         }, CancellationToken.None);
         try
         {
-            await ConnectAsync(timeout, cancellationToken).ConfigureAwait(false);
+            await work().ConfigureAwait(false);
         }
         finally
         {
@@ -324,7 +331,7 @@ public sealed class SeedPeer : IAsyncDisposable
                 case SignalingMessage.Offer when _options.Role == SeedPeerRole.Answerer:
                     if (pc.RemoteDescription is not null)
                     {
-                        Warn($"Ignored a second offer from '{message.From}' (renegotiation is not supported).");
+                        AnswerRestartOffer(pc, message);
                         return;
                     }
                     _offerCreatedAt = Stopwatch.GetTimestamp();
@@ -335,9 +342,9 @@ public sealed class SeedPeer : IAsyncDisposable
                     pc.SetLocalDescription(answer);
                     break;
                 case SignalingMessage.Answer when _options.Role == SeedPeerRole.Offerer:
-                    if (pc.RemoteDescription is not null)
+                    if (pc.RemoteDescription is not null && pc.SignalingState != RTCSignalingState.HaveLocalOffer)
                     {
-                        Warn($"Ignored a second answer from '{message.From}'.");
+                        Warn($"Ignored a second answer from '{message.From}' (no offer of ours is waiting for one).");
                         return;
                     }
                     pc.SetRemoteDescription(new RTCSessionDescription(RTCSdpType.Answer, message.Content));
@@ -407,6 +414,11 @@ public sealed class SeedPeer : IAsyncDisposable
                         break;
                     case PeerConnectionIceEvent { Ice: IceSelectedCandidatePairChangedEvent { Pair: { } pair } }:
                         Emit((t, el) => new SeedPeerSelectedPairEvent(t, el, pair));
+                        OnRestartSelected();
+                        break;
+                    case PeerConnectionIceEvent { Ice: IceRestartEvent r }:
+                        Emit((t, el) => new SeedPeerIceRestartEvent(t, el, r.UsernameFragment));
+                        OnRestartStarted();
                         break;
                     case PeerConnectionIceEvent { Ice: IceRemoteCandidateRejectedEvent r }:
                         Warn($"Remote candidate not used ({r.Reason}): {r.Candidate.ToSdpString()}");
@@ -428,9 +440,11 @@ public sealed class SeedPeer : IAsyncDisposable
                         break;
                     case ConnectionStateChangedEvent c:
                         State(SeedPeerMachine.Connection, c.State.ToWireName(), c.Reason);
-                        // The seed protocol has no ICE restart: a failed connection is final, and its
-                        // channel closes with the reason (the engine leaves it open for restartIce()).
-                        if (c.State == RTCPeerConnectionState.Failed) _pc?.CloseChannels(c.Reason);
+                        // Before the channel opened a failure ends the attempt, and the channel closes
+                        // with the reason. After, the channel stays open, as in the engine and in
+                        // browsers: RestartIceAsync (Restart-WrtcIce) may bring the path back.
+                        if (c.State == RTCPeerConnectionState.Failed && !_open.Task.IsCompleted) _pc?.CloseChannels(c.Reason);
+                        if (c.State is RTCPeerConnectionState.Failed or RTCPeerConnectionState.Closed) OnRestartFailed(c.State, c.Reason);
                         if (c.State is RTCPeerConnectionState.Failed or RTCPeerConnectionState.Closed && !_open.Task.IsCompleted)
                         {
                             _failed.TrySetException(await FailAsync(SeedPeerError.ConnectionFailed,

@@ -67,3 +67,8 @@ public sealed record SeedPeerMessage(DateTimeOffset Timestamp, TimeSpan Elapsed,
     /// <summary>The UTF-8 text when IsText, else null.</summary>
     public string? Text => IsText ? System.Text.Encoding.UTF8.GetString(Data) : null;
 }
+
+/// <summary>ICE restarted (RFC 8445 §9): ours (Restart-WrtcIce on the offerer) or the peer's new
+/// offer; <paramref name="UsernameFragment"/> is our new ice-ufrag.</summary>
+public sealed record SeedPeerIceRestartEvent(DateTimeOffset Timestamp, TimeSpan Elapsed, string UsernameFragment)
+    : SeedPeerEvent(Timestamp, Elapsed);

@@ -27,6 +27,9 @@ internal static class PeerEventWriter
                     ? $"[{s.Elapsed.TotalMilliseconds,8:F1} ms] signaling: sent {s.Type} to '{s.Peer}' ({s.Length} chars)"
                     : $"[{s.Elapsed.TotalMilliseconds,8:F1} ms] signaling: received {s.Type} from '{s.Peer}' ({s.Length} chars)";
                 return null;
+            case SeedPeerIceRestartEvent r:
+                verbose = $"[{r.Elapsed.TotalMilliseconds,8:F1} ms] ICE restarted: new local ice-ufrag {r.UsernameFragment}";
+                return null;
             case SeedPeerWarningEvent w:
                 warning = $"{peer.Id}: {w.Message}";
                 return null;

@@ -30,17 +30,32 @@ internal sealed class BlackoutPeers : IAsyncDisposable
     public RTCDataChannel AnswererChannel { get; private set; } = null!;
     public MessageSink AnswererSink { get; private set; } = null!;
 
+    private Task<(RTCDataChannel Channel, MessageSink Sink)> _remoteChannel = null!;
+
     public static async Task<BlackoutPeers> ConnectAsync(RTCConfiguration config)
+    {
+        var peers = Create(config);
+        await peers.NegotiateAsync();
+        await peers.WhenOpenAsync();
+        return peers;
+    }
+
+    /// <summary>The two connections and the offerer's channel "blackout", not yet negotiated.</summary>
+    public static BlackoutPeers Create(RTCConfiguration config)
     {
         var peers = new BlackoutPeers(config);
         peers.OffererChannel = peers.Offerer.CreateDataChannel("blackout");
         peers.OffererSink = new MessageSink(peers.OffererChannel);
-        var remote = PeerTestKit.NextRemoteChannel(peers.Answerer, "blackout");
-        await peers.NegotiateAsync();
-        await PeerTestKit.WhenOpen(peers.OffererChannel);
-        (peers.AnswererChannel, peers.AnswererSink) = await remote;
-        await PeerTestKit.WhenOpen(peers.AnswererChannel);
+        peers._remoteChannel = PeerTestKit.NextRemoteChannel(peers.Answerer, "blackout");
         return peers;
+    }
+
+    /// <summary>Once the offerer's channel is open at both ends.</summary>
+    public async Task WhenOpenAsync()
+    {
+        await PeerTestKit.WhenOpen(OffererChannel);
+        (AnswererChannel, AnswererSink) = await _remoteChannel;
+        await PeerTestKit.WhenOpen(AnswererChannel);
     }
 
     /// <summary>One offer/answer exchange through the relay (the first, or after restartIce()).</summary>

@@ -89,6 +89,48 @@ public sealed class IceIntegrationTests
         Assert.True(a.Agent.State is RTCIceTransportState.Connected or RTCIceTransportState.Completed, a.Agent.State.ToString());
     }
 
+    [Fact]
+    public async Task RelayedCandidate_ReallocatedAfterGatheringCompleted_ReopensGathering()
+    {
+        var net = new VirtualIceNetwork();
+        var hostA = IPAddress.Parse("198.18.0.1");
+        var relayAddress = IPAddress.Parse("198.18.9.9");
+        net.Blackhole(hostA);
+        var relay = new LosableRelaySource(net.CreateHost(relayAddress), relayAddress);
+        var options = new IceAgentOptions
+        {
+            Ta = TimeSpan.FromMilliseconds(5),
+            CheckRto = TimeSpan.FromMilliseconds(250),
+            MaxCheckRequests = 3,
+            RelayReallocationBackoff = TimeSpan.FromMilliseconds(10),
+        };
+        await using var a = new IceTestPeer("a", options with { RelaySource = relay }, net.CreateHost(hostA));
+        await using var b = new IceTestPeer("b", options with { Role = RTCIceRole.Controlled }, net.CreateHost(IPAddress.Parse("198.18.0.2")));
+        await IceTestPeer.ConnectAsync(a, b);
+        await a.WaitConnectedAsync();
+        await a.WaitForEventAsync<IceEndOfCandidatesEvent>();
+        var first = a.Agent.GetSelectedCandidatePair()!.Local;
+
+        await relay.LoseAsync();
+        var gathered = await a.WaitForEventAsync<IceCandidateGatheredEvent>(e => e.Candidate.Type == RTCIceCandidateType.Relay && e.Candidate.Port != first.Port);
+        await a.WaitForEventAsync<IceEndOfCandidatesEvent>(_ => a.EventsOf<IceEndOfCandidatesEvent>().Count >= 2);
+
+        // webrtc-pc §5.6: complete means the end-of-candidates was sent; a candidate after it is a
+        // new round of gathering: gathering, the candidate, complete, end-of-candidates.
+        var events = a.EventsOf<IceEvent>();
+        var after = events.Skip(events.IndexOf(a.EventsOf<IceEndOfCandidatesEvent>()[0]) + 1)
+            .Where(e => e is IceGatheringStateChangedEvent or IceEndOfCandidatesEvent || (e is IceCandidateGatheredEvent g && ReferenceEquals(g, gathered)))
+            .Select(e => e switch
+            {
+                IceGatheringStateChangedEvent s => s.State.ToString(),
+                IceEndOfCandidatesEvent => "end-of-candidates",
+                _ => "candidate",
+            })
+            .ToList();
+        Assert.Equal(["Gathering", "candidate", "Complete", "end-of-candidates"], after);
+        Assert.Equal(RTCIceGatheringState.Complete, a.Agent.GatheringState);
+    }
+
     /// <summary>One allocation at a time, on the relay's address; <see cref="LoseAsync"/> ends the
     /// current one as a server that forgot it would, and re-allocation gives a new port.</summary>
     private sealed class LosableRelaySource(IIceNetwork relayHost, IPAddress relayAddress) : IRelayCandidateSource

@@ -44,7 +44,14 @@ internal sealed partial class IceAgentCore
                 RelatedPort = allocation.MappedAddress?.Port,
                 UsernameFragment = _local.UsernameFragment,
             };
+            // A candidate after gathering completed (a lost allocation's replacement, or a fresh one
+            // at a restart whose gathering had already ended) reopens it: gathering, the candidate,
+            // complete and end-of-candidates again, as webrtc-pc §5.6 has the agent begin and
+            // finish gathering; what had been said complete is complete again only after it.
+            bool reopened = _gatheringState == RTCIceGatheringState.Complete;
+            if (reopened) SetGatheringState(RTCIceGatheringState.Gathering);
             AddLocalCandidate(new LocalCandidate(candidate, socket, relayed, allocation.Url ?? allocation.ServerAddress?.ToString()));
+            if (reopened) MaybeCompleteGathering();
         }
         finally
         {
