@@ -330,17 +330,42 @@ $ReadyToRunRids = 'linux-x64', 'linux-arm64', 'win-x64', 'osx-arm64'
 # Dependencies/<rid>/AspNetCore: the same ASP.NET Core assemblies as Dependencies/AspNetCore, from
 # that platform's runtime pack (whose images are ReadyToRun for it). Dependencies/AspNetCore is
 # linux-x64's, so linux-x64 gets none of its own.
+#
+# Crossgen2 is asked for more than its per-assembly default (what the first connection otherwise
+# JIT-compiles, bench/startup/README.md): --non-local-generics-module:* lets an image hold CoreLib's
+# generics instantiated over its own types (the async state machine boxes and builders of every
+# async method, Dictionary<ushort, ...> over our keys), and --opt-cross-module:* lets it inline
+# framework code into them; the runtime checks each such body against the IL it loads (a serviced
+# framework whose IL differs falls back to the JIT). The cmdlets are compiled against the
+# System.Management.Automation the package references, whose runtime assembly is the one pwsh 7.6
+# loads (the SDK passes crossgen2 only assemblies it publishes, and pwsh supplies that one).
 function Add-ReadyToRun {
     $deps = Join-Path $ModuleOut 'Dependencies'
     $ours = (Get-ChildItem $deps -Filter *.dll).Name
     $carried = (Get-ChildItem (Join-Path $deps 'AspNetCore') -Filter *.dll).BaseName
+    $nugetRoot = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else { Join-Path $HOME '.nuget/packages' }
+    [xml] $bridgeProject = Get-Content -Raw (Join-Path $Root 'src/WebRtcPS/WebRtcPS.csproj')
+    $smaVersion = $bridgeProject.SelectSingleNode("//PackageReference[@Include='System.Management.Automation']").Version
     foreach ($rid in $ReadyToRunRids) {
         $publish = Join-Path $Out "readytorun/$rid"
         if (Test-Path $publish) { Remove-Item -Recurse -Force $publish }
+        # The SDK's incremental check does not see crossgen2's arguments: images left from other
+        # arguments would be published as they are.
+        $images = Join-Path $Root "src/WebRtcPS/obj/$Configuration/net10.0/$rid/R2R"
+        if (Test-Path $images) { Remove-Item -Recurse -Force $images }
+        $flavour = if ($rid -like 'win-*') { 'win' } else { 'unix' }
+        $sma = Join-Path $nugetRoot "system.management.automation/$smaVersion/runtimes/$flavour/lib/net10.0/System.Management.Automation.dll"
+        if (-not (Test-Path $sma)) { throw "System.Management.Automation $smaVersion ($flavour) not restored: $sma" }
+        $crossgenArgs = @('--opt-cross-module:*', '--non-local-generics-module:*', "-r:$sma") -join '%3B'
         $null = Invoke-Native dotnet @('publish', (Join-Path $Root 'src/WebRtcPS/WebRtcPS.csproj'), '-c', $Configuration, '-r', $rid,
-            '--self-contained', 'false', '-p:PublishReadyToRun=true', '-o', $publish, '-nologo', '-v', 'q', '-clp:ErrorsOnly;NoSummary')
+            '--self-contained', 'false', '-p:PublishReadyToRun=true', "-p:PublishReadyToRunCrossgen2ExtraArgs=$crossgenArgs",
+            '-o', $publish, '-nologo', '-v', 'q', '-clp:ErrorsOnly;NoSummary')
         $target = New-Item -ItemType Directory -Force -Path (Join-Path $deps $rid)
         foreach ($name in $ours) { Copy-Item (Join-Path $publish $name) $target }
+        # The cmdlets: one file in the module folder (PowerShell loads it by path, and choosing a
+        # platform's image in WebRtcPS.psm1 cost more than it saved), linux-x64's image: its
+        # precompiled code runs there, every other platform JIT-compiles its IL as before.
+        if ($rid -eq 'linux-x64') { Copy-Item (Join-Path $publish 'WebRtcPS.dll') $ModuleOut }
         if ($rid -eq 'linux-x64') { continue }
         $pack = Get-AspNetCoreRuntime $rid
         $aspTarget = New-Item -ItemType Directory -Force -Path (Join-Path $target 'AspNetCore')

@@ -46,27 +46,34 @@ if (-not $r.Success) {{ throw $r.Error }}
 'FIG:{{0:F1}} {{1:F1}} {{2:F1}}' -f $import, $first, $second
 '@
 
-$rows = foreach ($m in $Module) {
-    $path = (Resolve-Path $m).Path
-    $import = @(); $first = @(); $second = @(); $bare = @(); $oneshot = @(); $empty = @()
-    for ($i = 0; $i -lt $Runs; $i++) {
+# Run by run, every module in turn (alternating), so that the shared machine's load swings hit
+# all modules alike.
+$paths = @($Module | ForEach-Object { (Resolve-Path $_).Path })
+$figures = @{}
+foreach ($path in $paths) { $figures[$path] = @{ Import = @(); First = @(); Second = @(); Bare = @(); OneShot = @(); Empty = @() } }
+for ($i = 0; $i -lt $Runs; $i++) {
+    foreach ($path in $paths) {
+        $f = $figures[$path]
         $r = Invoke-WrtcStockPwsh -Runtime $stock -Script ($inProcess -f $path)
         $fig = ($r.Output | Where-Object { $_ -like 'FIG:*' }) -replace '^FIG:' -split ' '
         if ($fig.Count -ne 3) { throw "no figures: $($r.Output) $($r.Errors)" }
-        $import += [double] $fig[0]; $first += [double] $fig[1]; $second += [double] $fig[2]
-        $empty += Measure-Wall "exit 0"
-        $bare += Measure-Wall "Import-Module '$path'"
-        $oneshot += Measure-Wall "Import-Module '$path'; `$null = Test-WrtcConnection -Interface 127.0.0.1"
+        $f.Import += [double] $fig[0]; $f.First += [double] $fig[1]; $f.Second += [double] $fig[2]
+        $f.Empty += Measure-Wall "exit 0"
+        $f.Bare += Measure-Wall "Import-Module '$path'"
+        $f.OneShot += Measure-Wall "Import-Module '$path'; `$null = Test-WrtcConnection -Interface 127.0.0.1"
     }
+}
+$rows = foreach ($path in $paths) {
+    $f = $figures[$path]
     [pscustomobject]@{
         Module       = $path
-        ImportMs     = Get-Median $import
-        FirstTestMs  = Get-Median $first
-        SecondTestMs = Get-Median $second
-        PwshEmptyMs  = Get-Median $empty
-        BareImportMs = Get-Median $bare
-        OneShotMs    = Get-Median $oneshot
-        Ratio        = [math]::Round((Get-Median $oneshot) / (Get-Median $bare), 2)
+        ImportMs     = Get-Median $f.Import
+        FirstTestMs  = Get-Median $f.First
+        SecondTestMs = Get-Median $f.Second
+        PwshEmptyMs  = Get-Median $f.Empty
+        BareImportMs = Get-Median $f.Bare
+        OneShotMs    = Get-Median $f.OneShot
+        Ratio        = [math]::Round((Get-Median $f.OneShot) / (Get-Median $f.Bare), 2)
     }
 }
 Remove-Item -Recurse -Force $work -ErrorAction SilentlyContinue
