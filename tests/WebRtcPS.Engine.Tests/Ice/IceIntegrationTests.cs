@@ -57,18 +57,7 @@ public sealed class IceIntegrationTests
     [Fact]
     public async Task RelayedCandidate_Lost_IsAllocatedAgain_AndTheConnectionMovesToTheNewOne()
     {
-        var net = new VirtualIceNetwork();
-        var hostA = IPAddress.Parse("198.18.0.1");
-        var relayAddress = IPAddress.Parse("198.18.9.9");
-        net.Blackhole(hostA);
-        var relay = new LosableRelaySource(net.CreateHost(relayAddress), relayAddress);
-        var options = new IceAgentOptions
-        {
-            Ta = TimeSpan.FromMilliseconds(5),
-            CheckRto = TimeSpan.FromMilliseconds(250),
-            MaxCheckRequests = 3,
-            RelayReallocationBackoff = TimeSpan.FromMilliseconds(10),
-        };
+        var (net, hostA, relay, options) = LosableRelayLab();
         await using var a = new IceTestPeer("a", options with { RelaySource = relay }, net.CreateHost(hostA));
         await using var b = new IceTestPeer("b", options with { Role = RTCIceRole.Controlled }, net.CreateHost(IPAddress.Parse("198.18.0.2")));
         await IceTestPeer.ConnectAsync(a, b);
@@ -92,18 +81,7 @@ public sealed class IceIntegrationTests
     [Fact]
     public async Task RelayedCandidate_ReallocatedAfterGatheringCompleted_ReopensGathering()
     {
-        var net = new VirtualIceNetwork();
-        var hostA = IPAddress.Parse("198.18.0.1");
-        var relayAddress = IPAddress.Parse("198.18.9.9");
-        net.Blackhole(hostA);
-        var relay = new LosableRelaySource(net.CreateHost(relayAddress), relayAddress);
-        var options = new IceAgentOptions
-        {
-            Ta = TimeSpan.FromMilliseconds(5),
-            CheckRto = TimeSpan.FromMilliseconds(250),
-            MaxCheckRequests = 3,
-            RelayReallocationBackoff = TimeSpan.FromMilliseconds(10),
-        };
+        var (net, hostA, relay, options) = LosableRelayLab();
         await using var a = new IceTestPeer("a", options with { RelaySource = relay }, net.CreateHost(hostA));
         await using var b = new IceTestPeer("b", options with { Role = RTCIceRole.Controlled }, net.CreateHost(IPAddress.Parse("198.18.0.2")));
         await IceTestPeer.ConnectAsync(a, b);
@@ -129,6 +107,25 @@ public sealed class IceIntegrationTests
             .ToList();
         Assert.Equal(["Gathering", "candidate", "Complete", "end-of-candidates"], after);
         Assert.Equal(RTCIceGatheringState.Complete, a.Agent.GatheringState);
+    }
+
+    /// <summary>a's host address blackholed, so only its relayed candidate (on a
+    /// <see cref="LosableRelaySource"/>) can connect; fast checks and re-allocation.</summary>
+    private static (VirtualIceNetwork Net, IPAddress HostA, LosableRelaySource Relay, IceAgentOptions Options) LosableRelayLab()
+    {
+        var net = new VirtualIceNetwork();
+        var hostA = IPAddress.Parse("198.18.0.1");
+        var relayAddress = IPAddress.Parse("198.18.9.9");
+        net.Blackhole(hostA);
+        var relay = new LosableRelaySource(net.CreateHost(relayAddress), relayAddress);
+        var options = new IceAgentOptions
+        {
+            Ta = TimeSpan.FromMilliseconds(5),
+            CheckRto = TimeSpan.FromMilliseconds(250),
+            MaxCheckRequests = 3,
+            RelayReallocationBackoff = TimeSpan.FromMilliseconds(10),
+        };
+        return (net, hostA, relay, options);
     }
 
     /// <summary>One allocation at a time, on the relay's address; <see cref="LoseAsync"/> ends the

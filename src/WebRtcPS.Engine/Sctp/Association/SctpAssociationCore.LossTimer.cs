@@ -34,22 +34,9 @@ internal sealed partial class SctpAssociationCore
         {
             var c = _inflight[i];
             if (c.MissIndications == 0 || c.Acked || c.Abandoned || !c.InFlight || c.LastSent + overdue > now) continue;
-            if (ShouldAbandon(c, now))
-            {
-                Abandon(c.Message);
-                continue;
-            }
-            TakeOutOfFlight(c);
-            c.MarkedForRetransmit = true;
-            _markedForRetransmit++;
-            FastRetransmissions++;
-            any = true;
+            any |= MarkForFastRetransmit(c, now);
         }
-        if (any)
-        {
-            _cc.OnFastRetransmit(_nextTsn - 1);
-            _fastRetransmitPending = true;
-        }
+        if (any) EnterFastRecovery();
         UpdateAdvancedPeerAckPoint();
         ArmLossTimer();
     }

@@ -300,18 +300,31 @@ internal sealed partial class SctpAssociationCore
             if (c.Acked || c.Abandoned || !c.InFlight) continue;
             if (Tsn.Lt(highestNewlyAcked, c.SentBeforeTsn)) continue;
             if (++c.MissIndications < 3) continue;
-            if (ShouldAbandon(c, now))
-            {
-                Abandon(c.Message);
-                continue;
-            }
-            TakeOutOfFlight(c);
-            c.MarkedForRetransmit = true;
-            _markedForRetransmit++;
-            FastRetransmissions++;
-            any = true;
+            any |= MarkForFastRetransmit(c, now);
         }
-        if (!any) return;
+        if (any) EnterFastRecovery();
+    }
+
+    /// <summary>A chunk judged lost is abandoned (PR-SCTP, RFC 3758 §3.5) or marked for a fast
+    /// retransmission; true when marked.</summary>
+    private bool MarkForFastRetransmit(OutboundChunk c, TimeSpan now)
+    {
+        if (ShouldAbandon(c, now))
+        {
+            Abandon(c.Message);
+            return false;
+        }
+        TakeOutOfFlight(c);
+        c.MarkedForRetransmit = true;
+        _markedForRetransmit++;
+        FastRetransmissions++;
+        return true;
+    }
+
+    /// <summary>RFC 9260 §7.2.4 steps 1-3: cwnd and ssthresh adjusted once per window, and the
+    /// marked chunks go out ahead of new data at the next send.</summary>
+    private void EnterFastRecovery()
+    {
         _cc.OnFastRetransmit(_nextTsn - 1);
         _fastRetransmitPending = true;
     }
