@@ -137,9 +137,7 @@ public sealed partial class IceAgent
         {
             if (_route is { } old) old.Usable = false;
             _coreRoute = route;
-            _route = route is not null && _sockets.TryGetValue(route.Socket, out var socket)
-                ? new SelectedRoute(socket, route.Remote, route.Traffic, route.Pair)
-                : null;
+            _route = Publish(route);
         }
         if (route is { Usable: false } && _route is { } current) current.Usable = false;
         var early = _core.EarlyRoute;
@@ -147,9 +145,7 @@ public sealed partial class IceAgent
         {
             if (_earlyRoute is { } oldEarly) oldEarly.Usable = false;
             _coreEarlyRoute = early;
-            _earlyRoute = early is not null && _sockets.TryGetValue(early.Socket, out var earlySocket)
-                ? new SelectedRoute(earlySocket, early.Remote, early.Traffic, early.Pair)
-                : null;
+            _earlyRoute = Publish(early);
         }
         if (DataRoute is not null) CompleteDataRouteWaiters();
         if (route is not null && _route is { } selected && !ReferenceEquals(selected.Pair, route.Pair)) selected.Pair = route.Pair;
@@ -273,4 +269,11 @@ public sealed partial class IceAgent
         /// <summary>Also completes once a data route exists (<see cref="DataRoute"/>).</summary>
         public bool OrDataRoute { get; init; }
     }
+
+    /// <summary>The core's route as the send path sees it (its socket resolved); null when the
+    /// socket is gone.</summary>
+    private SelectedRoute? Publish(IceRoute? route) =>
+        route is not null && _sockets.TryGetValue(route.Socket, out var socket)
+            ? new SelectedRoute(socket, route.Remote, route.Traffic, route.Pair)
+            : null;
 }
