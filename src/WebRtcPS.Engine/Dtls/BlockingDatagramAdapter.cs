@@ -25,13 +25,8 @@ namespace WebRtcPS.Engine.Dtls;
 /// its size, and -1 makes BouncyCastle ask again (it reads the limit anew on each try) and get it.
 /// Nothing is truncated or lost; only the first larger datagram costs a second call.
 /// </para>
-/// <para>
-/// After the handshake the lower transport may be handed over to <see cref="ReceiveInline"/>,
-/// which then reads it on the delivering thread; BouncyCastle's receives then take the records it
-/// forwards (see BlockingDatagramAdapter.Inline.cs).
-/// </para>
 /// </remarks>
-internal sealed partial class BlockingDatagramAdapter : DatagramTransport, IDisposable
+internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
 {
     /// <summary>Largest datagram accepted from the peer: a full 2^14 record plus expansion, so a
     /// peer with a larger MTU than ours (openssl on loopback) still gets through.</summary>
@@ -84,8 +79,6 @@ internal sealed partial class BlockingDatagramAdapter : DatagramTransport, IDisp
         // keeps the receive path off the send lock.
         if (_batcher.Pending > 0)
             lock (_sendLock) _batcher.Flush(SendDatagram);
-
-        if (_handedOver) return ReceiveForwarded(buffer, waitMillis);
 
         if (_kept > 0)
         {
@@ -181,7 +174,6 @@ internal sealed partial class BlockingDatagramAdapter : DatagramTransport, IDisp
     {
         if (_closed) return;
         _closed = true;
-        WakeForwardedReader();
         lock (_sendLock)
         {
             try { _batcher.Flush(SendDatagram); } catch (Exception) { /* best effort on close */ }

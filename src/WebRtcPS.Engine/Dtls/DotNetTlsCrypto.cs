@@ -34,14 +34,9 @@ internal sealed class DotNetTlsCrypto(SecureRandom random) : BcTlsCrypto(random)
     public override TlsCertificate CreateCertificate(short type, byte[] encoding) =>
         type == CertificateType.X509 ? new DotNetTlsCertificate(this, encoding) : base.CreateCertificate(type, encoding);
 
-    /// <summary>The peer's AES-GCM write key and 4-byte IV, taken while the record cipher is made
-    /// (the master secret is at hand then), for <see cref="DtlsRecordReader"/>; null for other suites.</summary>
-    internal (byte[] Key, byte[] FixedIv)? PeerWriteKeys { get; private set; }
-
     protected override TlsAeadCipher CreateCipher_Aes_Gcm(TlsCryptoParameters cryptoParams, int cipherKeySize, int macSize)
     {
         if (!AesGcm.IsSupported || macSize != TagSize) return base.CreateCipher_Aes_Gcm(cryptoParams, cipherKeySize, macSize);
-        PeerWriteKeys = DtlsRecordReader.PeerWriteKeys(cryptoParams, cipherKeySize);
         return new TlsAeadCipher(cryptoParams, new AesGcmImpl(encrypting: true), new AesGcmImpl(encrypting: false),
             cipherKeySize, macSize, TlsAeadCipher.AEAD_GCM);
     }

@@ -37,7 +37,4 @@ internal static partial class DtlsLog
 
     [LoggerMessage(3010, LogLevel.Warning, "A user event handler of the DTLS transport ({Handler}) threw; delivery goes on")]
     public static partial void HandlerThrew(ILogger logger, string handler, Exception exception);
-
-    [LoggerMessage(3011, LogLevel.Debug, "DTLS application data stays on the DTLS thread: its keys could not be taken over")]
-    public static partial void InlineReceiveUnavailable(ILogger logger, Exception exception);
 }

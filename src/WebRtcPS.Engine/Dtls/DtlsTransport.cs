@@ -19,10 +19,7 @@ namespace WebRtcPS.Engine.Dtls;
 /// <remarks>
 /// BouncyCastle's DTLS is blocking, so each transport owns one dedicated thread: it runs the
 /// handshake and then, with no gap, the receive loop (BouncyCastle re-sends its final flight only
-/// from inside a receive). Once connected with an AES-GCM suite, application data no longer goes
-/// through that thread: <see cref="BlockingDatagramAdapter.ReceiveInline"/> decrypts it on the
-/// thread that received the datagram (<see cref="DtlsRecordReader"/>) and forwards BouncyCastle
-/// everything else (alerts, retransmitted flights). Decrypted records are queued for <see cref="ReceiveAsync"/>. Application
+/// from inside a receive). Decrypted records are queued for <see cref="ReceiveAsync"/>. Application
 /// sends are serialized; BouncyCastle's record layer orders them with its own sends. The lower transport is not disposed with this one.
 /// </remarks>
 internal sealed class DtlsTransport : IDatagramTransport
@@ -34,11 +31,8 @@ internal sealed class DtlsTransport : IDatagramTransport
     private readonly BlockingDatagramAdapter _adapter;
     private readonly DtlsPeerSession _session;
     private readonly DtlsFailures _failures;
-    // Written by the inline receive path (on the thread that delivered the datagram) and, rarely,
-    // by the DTLS thread; the reader (SCTP's receive loop) continues on the writer's thread, so a
-    // record reaches SCTP without a thread hop.
     private readonly Channel<byte[]> _received = Channel.CreateBounded<byte[]>(
-        new BoundedChannelOptions(ReceivedCapacity) { FullMode = BoundedChannelFullMode.Wait, AllowSynchronousContinuations = true });
+        new BoundedChannelOptions(ReceivedCapacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _threadExit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _lifetime = new();
@@ -217,7 +211,6 @@ internal sealed class DtlsTransport : IDatagramTransport
             RemoteFingerprint = RTCDtlsFingerprint.Compute(RTCDtlsFingerprint.DefaultAlgorithm, _session.RemoteCertificate);
             DtlsLog.Connected(_logger, Role, stopwatch.ElapsedMilliseconds, CipherSuite, RemoteFingerprint);
             SetState(RTCDtlsTransportState.Connected);
-            StartInlineReceive();
             _handshake.TrySetResult();
             ReceiveLoop(_bc);
         }
@@ -225,32 +218,6 @@ internal sealed class DtlsTransport : IDatagramTransport
         {
             _threadExit.TrySetResult();
         }
-    }
-
-    /// <summary>True once application data is opened where it arrives rather than on the DTLS thread.</summary>
-    internal bool ReceivesInline { get; private set; }
-
-    /// <summary>Application data from now on is opened where it arrives (see the remarks); without
-    /// an AES-GCM suite BouncyCastle keeps reading everything.</summary>
-    private void StartInlineReceive()
-    {
-        DtlsRecordReader? reader;
-        try
-        {
-            reader = DtlsRecordReader.TryCreate((DotNetTlsCrypto)_session.Crypto);
-        }
-        catch (Exception ex)
-        {
-            DtlsLog.InlineReceiveUnavailable(_logger, ex);
-            return;
-        }
-        if (reader is null) return;
-        ReceivesInline = true;
-        _ = _adapter.ReceiveInline(reader, record =>
-        {
-            // Full (SCTP stopped reading): dropped, as the socket would drop it.
-            _received.Writer.TryWrite(record);
-        });
     }
 
     private void ReceiveLoop(BcDtlsTransport bc)
