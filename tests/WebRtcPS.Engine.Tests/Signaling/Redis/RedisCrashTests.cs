@@ -71,8 +71,8 @@ public sealed class RedisCrashTests(ITestOutputHelper output)
             var stuck = new CrashReceiver("stuck", "feeder", n => n == 1 ? aAddress : bAddress) { HoldFirstStream = true };
             receivers.Add(stuck);
             var logs = receivers.ToDictionary(r => r.Id, _ => new SendLog());
-            var reading = receivers.Select(r => Task.Run(() => r.RunAsync(streams, stop.Token))).ToList();
-            await Poll.UntilAsync(() => receivers.All(r => r.IsOpen), Patience, "every /receive stream to open");
+            var reading = receivers.Where(r => r != stuck).Select(r => Task.Run(() => r.RunAsync(streams, stop.Token))).ToList();
+            await Poll.UntilAsync(() => receivers.All(r => r == stuck || r.IsOpen), Patience, "every /receive stream to open");
 
             // Each peer sends through its own instance (a peer of A through B while A is down), until it
             // has sent AfterRestart messages after A's restart.
@@ -91,6 +91,11 @@ public sealed class RedisCrashTests(ITestOutputHelper output)
                 Assert.Equal(Outcome.Accepted, outcome);
                 logs["stuck"].Accepted.Add(seq);
             }
+            // "stuck" opens its stream only now: A claims the queued entries at once and blocks with a
+            // fresh 5 s lease. (Fed while open, A blocked after ~4 MB and the lease could run out
+            // while the rest was fed: 8 s under load 43.)
+            reading.Add(Task.Run(() => stuck.RunAsync(streams, stop.Token)));
+            await Poll.UntilAsync(() => stuck.IsOpen, Patience, "'stuck' to open its /receive stream");
             // A blocked mid-write: the lease taken, the queue no longer shrinking.
             long lastLength = -1;
             var still = 0;
