@@ -147,8 +147,9 @@ public sealed class PeerConnectionDataTests(ITestOutputHelper output)
     public async Task Channel_close_reaches_the_peer_and_connection_close_ends_everything()
     {
         await using var pair = await PeerTestKit.ConnectAsync();
-        var second = pair.Offerer.CreateDataChannel("second");
+        // Listen first: the peer may raise ondatachannel before CreateDataChannel returns here.
         var secondRemote = PeerTestKit.NextRemoteChannel(pair.Answerer, "second");
+        var second = pair.Offerer.CreateDataChannel("second");
         await PeerTestKit.WhenOpen(second);
         var (secondAtAnswerer, _) = await secondRemote;
         await PeerTestKit.WhenOpen(secondAtAnswerer);
