@@ -41,10 +41,6 @@ internal sealed class OutboundChunk
     /// <summary>The next new TSN when this chunk was last sent: only SACKs acknowledging a TSN from
     /// here on were sent after it, so only they may report it missing.</summary>
     public uint SentBeforeTsn { get; set; }
-    /// <summary>Judged lost by fast retransmit or the loss timer: its transmission count then, or 0.
-    /// Acknowledged still at that count, the retransmission never left and the judgement was
-    /// wrong (SctpAssociationCore.Reordering.cs).</summary>
-    public int JudgedLostAtTransmission { get; set; }
     public bool Abandoned => Message.Abandoned;
     public int Length => Payload.Length;
 

@@ -12,8 +12,8 @@ namespace WebRtcPS.Engine.Sctp;
 /// without one.</item>
 /// <item>Spurious retransmission detection and undo (RFC 3708 with SCTP's duplicate TSN reports
 /// standing for DSACK, RFC 9260 §6.2; RFC 4015's response): a chunk judged lost was not lost if
-/// it is acknowledged before its retransmission left, or less than min_RTT after it left (the
-/// acknowledgement was the original's, RFC 8985 §6.2 step 2), or if the peer reports its TSN as
+/// it is acknowledged before its retransmission left, or less than half min_RTT after it left (the
+/// acknowledgement was the original's, as RFC 8985 §6.2 step 2 reasons), or if the peer reports its TSN as
 /// a duplicate. When every chunk a recovery judged lost proves so, cwnd and ssthresh return to
 /// their values before it and fast recovery ends.</item>
 /// </list>
@@ -37,7 +37,7 @@ internal sealed partial class SctpAssociationCore
 
     // The current recovery: cwnd and ssthresh before it, and its chunks not yet proven not lost.
     private readonly List<OutboundChunk> _justJudgedLost = [];
-    private readonly Dictionary<uint, int> _judgedLost = [];   // TSN -> recovery
+    private readonly Dictionary<uint, (int Recovery, OutboundChunk Chunk)> _judgedLost = [];
     private int _recovery;
     private int _recoveryUnproven;
     private bool _recoveryUndoable;
@@ -75,13 +75,15 @@ internal sealed partial class SctpAssociationCore
     private void BeforeSack(SackChunk sack)
     {
         if (!SendsData(State) && State is not AssociationState.ShutdownSent) return;
-        _highestAckedBeforeSack = _highestAcked;
+        _highestAckedBeforeSack = _anyAcked ? _highestAcked : _cumAckPoint;   // (TSNs are serial numbers: no 0 before the first)
         if (_wasInFastRecovery && !_cc.InFastRecovery && --_reoWndPersist <= 0) _reoWndMult = 1;
         _wasInFastRecovery = _cc.InFastRecovery;
         if (_dsackRound is { } round && Tsn.Gte(_cumAckPoint, round)) _dsackRound = null;
+        // Both copies arrived: the original and its one retransmission (a chunk sent three times
+        // proves nothing by a duplicate; the path's own duplicates are rare enough to accept).
         foreach (var tsn in sack.DuplicateTsns)
-            if (_judgedLost.TryGetValue(tsn, out var recovery)) ProvenNotLost(tsn, recovery);
-        if (_judgedLost.Count > 1024) ForgetOldJudgements();
+            if (_judgedLost.TryGetValue(tsn, out var j) && j.Chunk.Transmissions == 2) ProvenNotLost(tsn, j.Recovery);
+        if (_judgedLost.Count > 256) ForgetOldJudgements();
     }
 
     /// <summary>Called for every chunk newly acknowledged (cumulatively or by a gap block).</summary>
@@ -92,7 +94,7 @@ internal sealed partial class SctpAssociationCore
         {
             if (_minRtt is not { } min || sample < min) _minRtt = sample;
             // RFC 8985 §6.2 step 3: sent once and delivered after a higher TSN was: reordered.
-            if (_anyAcked && Tsn.Lt(c.Tsn, _highestAckedBeforeSack)) _reorderingSeen = true;
+            if (Tsn.Lt(c.Tsn, _highestAckedBeforeSack)) _reorderingSeen = true;
         }
         // Step 2: the most recently sent chunk delivered; a retransmission only when its
         // acknowledgement cannot be the original's.
@@ -107,16 +109,15 @@ internal sealed partial class SctpAssociationCore
             _highestAcked = c.Tsn;
             _anyAcked = true;
         }
-        if (c.JudgedLostAtTransmission == 0 || !_judgedLost.TryGetValue(c.Tsn, out var recovery)) return;
-        if (c.Transmissions == c.JudgedLostAtTransmission || !unambiguous) ProvenNotLost(c.Tsn, recovery);
+        if (!_judgedLost.TryGetValue(c.Tsn, out var j)) return;
+        // The original arrived: never sent again, or acknowledged too soon after its one retransmission.
+        // (Half min_RTT, not min_RTT: a retransmission alone in a small packet crosses a link faster
+        // than the full packets min_RTT was measured with.)
+        if (c.Transmissions == 1 || c.Transmissions == 2 && _minRtt is { } least && sample < least / 2) ProvenNotLost(c.Tsn, j.Recovery);
     }
 
     /// <summary>A chunk was judged lost (marked for fast retransmission).</summary>
-    private void JudgedLost(OutboundChunk c)
-    {
-        c.JudgedLostAtTransmission = c.Transmissions;
-        _justJudgedLost.Add(c);
-    }
+    private void JudgedLost(OutboundChunk c) => _justJudgedLost.Add(c);
 
     /// <summary>Called as fast recovery is entered (or continued) for the chunks just judged lost:
     /// a new recovery keeps cwnd and ssthresh as they were for a possible undo.</summary>
@@ -133,9 +134,11 @@ internal sealed partial class SctpAssociationCore
         }
         foreach (var c in _justJudgedLost)
         {
-            if (c.Transmissions > 1) _recoveryUndoable = false;   // a retransmission lost again: the duplicate report would not say which copy arrived
-            _judgedLost[c.Tsn] = _recovery;
             _recoveryUnproven++;
+            // Only an original judged lost can be proven not lost (a retransmission judged lost
+            // again: no report would say which copy arrived).
+            if (c.Transmissions == 1) _judgedLost[c.Tsn] = (_recovery, c);
+            else _recoveryUndoable = false;
         }
         _justJudgedLost.Clear();
     }
@@ -158,14 +161,15 @@ internal sealed partial class SctpAssociationCore
         FastRecoveriesUndone++;
     }
 
-    /// <summary>Judgements far below the cumulative ack will get no duplicate report any more.</summary>
+    /// <summary>Judgements far below the cumulative ack will get no duplicate report any more
+    /// (and the chunks they hold may go).</summary>
     private void ForgetOldJudgements()
     {
-        foreach (var (tsn, recovery) in _judgedLost.ToList())
+        foreach (var (tsn, j) in _judgedLost.ToList())
         {
-            if (!Tsn.Lt(tsn, _cumAckPoint - 4096)) continue;
+            if (!Tsn.Lt(tsn, _cumAckPoint - 1024)) continue;
             _judgedLost.Remove(tsn);
-            if (recovery == _recovery) _recoveryUndoable = false;
+            if (j.Recovery == _recovery) _recoveryUndoable = false;
         }
     }
 }
