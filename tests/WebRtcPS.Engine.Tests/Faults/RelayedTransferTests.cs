@@ -88,7 +88,9 @@ public class RelayedTransferTests(ITestOutputHelper output)
         Assert.True(sctp.DataRetransmissions >= relay.AToB.Policy.Lost / 2, $"{sctp.DataRetransmissions} retransmissions for {relay.AToB.Policy.Lost} losses");
         output.WriteLine($"loss {loss:P0}{(noisy ? " + reorder/dup/jitter" : "")}: {total >> 20} MiB in {elapsed.TotalSeconds:F1} s " +
                          $"({total * 8 / elapsed.TotalSeconds / 1e6:F0} Mbit/s), {sctp.DataRetransmissions} retransmissions ({sctp.FastRetransmissions} fast), " +
-                         $"{sctp.RetransmissionTimeouts} T3-rtx timeouts ({sctp.SpuriousRetransmissionTimeouts} spurious), {sctp.TailLossProbes} probes, cwnd {sctp.CongestionWindow}, rto {sctp.Rto.TotalMilliseconds:F0} ms; {relay.Describe()}");
+                         $"{sctp.RetransmissionTimeouts} T3-rtx timeouts ({sctp.SpuriousRetransmissionTimeouts} spurious), {sctp.TailLossProbes} probes, " +
+                         $"{sctp.SpuriousFastRetransmissions} spurious fast retransmissions ({sctp.FastRecoveriesUndone} recoveries undone, reordering window {sctp.ReorderingWindow.TotalMilliseconds:F1} ms), " +
+                         $"cwnd {sctp.CongestionWindow}, rto {sctp.Rto.TotalMilliseconds:F0} ms, srtt {sctp.SmoothedRtt?.TotalMilliseconds:F1} ms; {relay.Describe()}");
     }
 
     /// <summary>We offer and send; pion's bulk receiver (tests/interop/pion-peer) hashes what it

@@ -25,6 +25,10 @@ internal sealed class LossyCoreLink
     public TimeSpan Delay { get; init; } = TimeSpan.FromMilliseconds(5);
     public TimeSpan Jitter { get; init; } = TimeSpan.FromMilliseconds(5);
 
+    /// <summary>How long a packet picked by <see cref="LinkImpairment.ReorderRate"/> is held back
+    /// beyond its delay, so the ones behind overtake it (the impairment relay's reorder hold).</summary>
+    public TimeSpan ReorderHold { get; init; } = TimeSpan.FromMilliseconds(3);
+
     /// <summary>A bottleneck each way (bytes per second of SCTP packet), or null for none: a packet
     /// leaves after those queued before it, so a sender that overruns it builds a queue (and delay).</summary>
     public double? BytesPerSecond { get; init; }
@@ -71,7 +75,9 @@ internal sealed class LossyCoreLink
                 sent = (free > Now ? free : Now) + TimeSpan.FromSeconds(packet.EncodedLength / rate);
                 free = sent;
             }
-            for (var i = 0; i < copies; i++) _wire.Enqueue((toB, packet), sent + Delay + Jitter * _random.NextDouble());
+            // Drawn only when reordering is asked for, so seeded runs without it stay as they were.
+            var hold = _impairment.ReorderRate > 0 && _random.NextDouble() < _impairment.ReorderRate ? ReorderHold : TimeSpan.Zero;
+            for (var i = 0; i < copies; i++) _wire.Enqueue((toB, packet), sent + Delay + hold + Jitter * _random.NextDouble());
         }
     }
 

@@ -72,6 +72,16 @@ internal sealed class CongestionController
         FastRecoveryExitPoint = highestOutstandingTsn;
     }
 
+    /// <summary>The fast retransmissions of a recovery all proved spurious (the chunks were
+    /// reordered, not lost): cwnd and ssthresh as they were before it, and out of fast recovery
+    /// (RFC 4015 §3.2's response, as RFC 3708 applies it to DSACK-detected spurious retransmits).</summary>
+    public void UndoFastRetransmit(int cwndBefore, int ssthreshBefore)
+    {
+        Cwnd = Math.Max(Cwnd, cwndBefore);
+        Ssthresh = Math.Max(Ssthresh, ssthreshBefore);
+        InFastRecovery = false;
+    }
+
     /// <summary>Leaves fast recovery once the cumulative ack reaches the exit point.</summary>
     public void OnCumulativeAck(uint cumulativeTsnAck)
     {

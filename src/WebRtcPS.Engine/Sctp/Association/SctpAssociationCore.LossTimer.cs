@@ -8,7 +8,9 @@ namespace WebRtcPS.Engine.Sctp;
 /// (RFC 9260 §7.2.4), so T3-rtx repaired it: an RTO.Min wait and cwnd back to one MTU. The time
 /// rule is RACK's (RFC 8985 §6.2) kept conservative: only chunks with a miss indication, and a
 /// deadline that follows the path's RTT variation, so a reordered chunk is not retransmitted.
-/// The repair is a fast retransmission: cwnd halves once per window (§7.2.3, §7.2.4).</summary>
+/// The repair is a fast retransmission: cwnd halves once per window (§7.2.3, §7.2.4). Once
+/// reordering was seen, the deadline is at least RACK.rtt + reo_wnd, and a chunk with three miss
+/// indications waits for exactly that (SctpAssociationCore.Reordering.cs).</summary>
 internal sealed partial class SctpAssociationCore
 {
     /// <summary>Sets the loss timer to the earliest deadline of a chunk with a miss indication, or clears it.</summary>
@@ -20,7 +22,7 @@ internal sealed partial class SctpAssociationCore
         {
             var c = _inflight[i];
             if (c.MissIndications == 0 || c.Acked || c.Abandoned || !c.InFlight) continue;
-            var due = c.LastSent + overdue;
+            var due = LossDeadline(c, overdue);
             if (_lossTimer is not { } t || due < t) _lossTimer = due;
         }
     }
@@ -33,7 +35,7 @@ internal sealed partial class SctpAssociationCore
         for (var i = 0; i < _inflight.Count; i++)
         {
             var c = _inflight[i];
-            if (c.MissIndications == 0 || c.Acked || c.Abandoned || !c.InFlight || c.LastSent + overdue > now) continue;
+            if (c.MissIndications == 0 || c.Acked || c.Abandoned || !c.InFlight || LossDeadline(c, overdue) > now) continue;
             any |= MarkForFastRetransmit(c, now);
         }
         if (any) EnterFastRecovery();

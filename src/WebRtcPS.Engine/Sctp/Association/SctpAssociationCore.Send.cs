@@ -270,6 +270,7 @@ internal sealed partial class SctpAssociationCore
 
     private void Acknowledge(OutboundChunk c, TimeSpan now, ref int bytesAcked, ref bool rttTaken)
     {
+        OnAcknowledged(c, now);
         if (_t3At is { } t3 && c.Transmissions == 1 && c.LastSent < t3) _flightOutlivedT3 = true;
         c.MarkedByTimeout = false;
         c.Acked = true;
@@ -299,7 +300,7 @@ internal sealed partial class SctpAssociationCore
             if (!Tsn.Lt(c.Tsn, highestNewlyAcked)) break;
             if (c.Acked || c.Abandoned || !c.InFlight) continue;
             if (Tsn.Lt(highestNewlyAcked, c.SentBeforeTsn)) continue;
-            if (++c.MissIndications < 3) continue;
+            if (++c.MissIndications < 3 || !ReorderingWindowPassed(c, now)) continue;
             any |= MarkForFastRetransmit(c, now);
         }
         if (any) EnterFastRecovery();
@@ -318,6 +319,7 @@ internal sealed partial class SctpAssociationCore
         c.MarkedForRetransmit = true;
         _markedForRetransmit++;
         FastRetransmissions++;
+        JudgedLost(c);
         return true;
     }
 
@@ -325,6 +327,7 @@ internal sealed partial class SctpAssociationCore
     /// marked chunks go out ahead of new data at the next send.</summary>
     private void EnterFastRecovery()
     {
+        OpenRecovery();   // SctpAssociationCore.Reordering.cs: what a spurious recovery would undo
         _cc.OnFastRetransmit(_nextTsn - 1);
         _fastRetransmitPending = true;
     }

@@ -93,6 +93,9 @@ internal sealed partial class SctpAssociationCore
         RetransmissionTimeouts = Timeouts,
         FastRetransmissions = FastRetransmissions,
         SpuriousRetransmissionTimeouts = SpuriousTimeouts,
+        SpuriousFastRetransmissions = SpuriousFastRetransmissions,
+        FastRecoveriesUndone = FastRecoveriesUndone,
+        ReorderingWindow = ReorderingWindow,
         TailLossProbes = Probes,
         DuplicateDataReceived = DuplicateDataReceived,
         DataDroppedForWindow = DataDroppedForWindow,
@@ -110,7 +113,7 @@ internal sealed partial class SctpAssociationCore
         $"marked={_markedForRetransmit} flight={_flightSize} cwnd={_cc.Cwnd} ssthresh={_cc.Ssthresh} peerRwnd={_peerRwnd} " +
         $"pending={_pendingChunks} rto={_rto.Rto.TotalMilliseconds}ms t3={_t3} recvCum={_recv.CumulativeTsn} " +
         $"gaps={_recv.HasGaps} reasmBytes={_reassembly.BufferedBytes} reasm={_reassembly.Describe()} errors={_errorCount} fwdTsn={_peerForwardTsn} " +
-        $"rtx={Retransmissions} fastRtx={FastRetransmissions} t3={Timeouts} spuriousT3={SpuriousTimeouts} probes={Probes} dupIn={DuplicateDataReceived} windowDrops={DataDroppedForWindow}";
+        $"rtx={Retransmissions} fastRtx={FastRetransmissions} t3={Timeouts} spuriousT3={SpuriousTimeouts} spuriousFastRtx={SpuriousFastRetransmissions} undone={FastRecoveriesUndone} reoWnd={ReorderingWindow.TotalMilliseconds:0.###}ms probes={Probes} dupIn={DuplicateDataReceived} windowDrops={DataDroppedForWindow}";
 
     /// <summary>Handles one received (checksum-verified) packet.</summary>
     public List<SctpPacket> HandlePacket(SctpPacket packet)
@@ -147,7 +150,10 @@ internal sealed partial class SctpAssociationCore
                 case CookieEchoChunk echo: HandleCookieEcho(echo); break;
                 case CookieAckChunk: HandleCookieAck(); break;
                 case DataChunk data: HandleData(data); hadData = true; break;
-                case SackChunk sack: HandleSack(sack.CumulativeTsnAck, sack.ARwnd, sack.GapAckBlocks); break;
+                case SackChunk sack:
+                    BeforeSack(sack);
+                    HandleSack(sack.CumulativeTsnAck, sack.ARwnd, sack.GapAckBlocks);
+                    break;
                 case ForwardTsnChunk forward: HandleForwardTsn(forward); break;
                 case ReConfigChunk reconfig: HandleReconfig(reconfig); break;
                 case HeartbeatChunk heartbeat: HandleHeartbeat(heartbeat); break;

@@ -15,6 +15,13 @@ internal sealed record SctpStatistics
     public long FastRetransmissions { get; init; }
     /// <summary>T3-rtx expiries found spurious afterwards (the flight was late, not lost) and undone.</summary>
     public long SpuriousRetransmissionTimeouts { get; init; }
+    /// <summary>DATA chunks judged lost that proved only late (reordered): acknowledged before
+    /// their retransmission left or too soon after it, or reported as duplicates by the peer.</summary>
+    public long SpuriousFastRetransmissions { get; init; }
+    /// <summary>Fast recoveries whose cwnd/ssthresh reduction was undone (every retransmission spurious).</summary>
+    public long FastRecoveriesUndone { get; init; }
+    /// <summary>RACK's reordering window (RFC 8985 §6.2): zero until reordering was seen.</summary>
+    public TimeSpan ReorderingWindow { get; init; }
     /// <summary>Tail loss probes sent (new DATA beyond cwnd after a silence, RFC 8985 §7).</summary>
     public long TailLossProbes { get; init; }
     /// <summary>DATA chunks received that were already received (the peer retransmitted needlessly, or the path duplicated).</summary>
