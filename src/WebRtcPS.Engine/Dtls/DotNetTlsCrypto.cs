@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Org.BouncyCastle.Crypto.Prng;
 using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto;
@@ -21,8 +22,14 @@ namespace WebRtcPS.Engine.Dtls;
 /// BouncyCastle also re-initialises its GCM (AES key schedule and multiplication tables) for every
 /// record; .NET's AesGcm keeps one key schedule per direction. The record layer (nonces, AAD,
 /// sequence numbers) is still BouncyCastle's <see cref="TlsAeadCipher"/>.
+/// <para>Randomness (client/server random, ECDHE keys' seeds, nonces) comes from the operating
+/// system's generator through <see cref="CryptoApiRandomGenerator"/> (.NET's
+/// <see cref="RandomNumberGenerator"/>). BouncyCastle's default <c>new SecureRandom()</c> is a
+/// SHA-256 PRNG found by name through <c>DigestUtilities</c>, whose static constructor registers
+/// every digest under every OID BouncyCastle knows (NIST, PKCS, GOST, SM3, ...): ~5 MiB of a
+/// process's peak resident set (type data, jitted static constructors, objects) for one hash.</para>
 /// </remarks>
-internal sealed class DotNetTlsCrypto(SecureRandom random) : BcTlsCrypto(random)
+internal sealed class DotNetTlsCrypto() : BcTlsCrypto(new SecureRandom(new CryptoApiRandomGenerator()))
 {
     private const int TagSize = 16;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
-using Org.BouncyCastle.Security;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using WebRtcPS.Engine.Runtime;
@@ -54,7 +53,7 @@ internal sealed class DtlsTransport : IDatagramTransport
         _parameters = parameters;
         _logger = parameters.Logger ?? NullLogger.Instance;
         _adapter = new BlockingDatagramAdapter(lower, _logger);
-        _session = new DtlsPeerSession(parameters, new DotNetTlsCrypto(new SecureRandom()), _logger);
+        _session = new DtlsPeerSession(parameters, new DotNetTlsCrypto(), _logger);
         _failures = new DtlsFailures(_session, _adapter, parameters.HandshakeTimeout);
     }
 

@@ -1,3 +1,4 @@
+using System.Formats.Asn1;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -14,13 +15,15 @@ public sealed class RTCCertificate
     public static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(30);
 
     private readonly byte[] _der;
+    private readonly byte[] _name;
     private readonly RTCDtlsFingerprint _sha256;
+    private string? _subject;
 
-    private RTCCertificate(byte[] der, ECDsa key, string subject, DateTimeOffset expires)
+    private RTCCertificate(byte[] der, ECDsa key, byte[] name, DateTimeOffset expires)
     {
         _der = der;
+        _name = name;
         Key = key;
-        Subject = subject;
         Expires = expires;
         _sha256 = RTCDtlsFingerprint.Compute(RTCDtlsFingerprint.DefaultAlgorithm, _der);
     }
@@ -32,7 +35,7 @@ public sealed class RTCCertificate
     public ReadOnlyMemory<byte> RawData => _der;
 
     /// <summary>Subject distinguished name, e.g. <c>CN=WebRTC</c>.</summary>
-    public string Subject { get; }
+    public string Subject => _subject ??= new X500DistinguishedName(_name).Name;
 
     /// <summary>The private key (P-256), used by .NET to sign in the DTLS handshake
     /// (<see cref="DotNetEcdsaSigner"/>).</summary>
@@ -42,7 +45,11 @@ public sealed class RTCCertificate
     /// <param name="lifetime">Validity from now; default <see cref="DefaultLifetime"/>.</param>
     /// <param name="commonName">Subject and issuer CN; default <c>WebRTC</c>, as browsers use.</param>
     /// <remarks>.NET's platform crypto makes the key and signs (a few hundred microseconds);
-    /// BouncyCastle's managed math took milliseconds, more in a process that had not yet JIT-compiled it.</remarks>
+    /// BouncyCastle's managed math took milliseconds, more in a process that had not yet JIT-compiled it.
+    /// The certificate is written here with <see cref="AsnWriter"/> (<see cref="SelfSignedCertificate"/>)
+    /// rather than by <see cref="CertificateRequest"/>, which loads .NET's X.509 stack (the
+    /// certificate PAL, extension and name types, OpenSSL's X509 code): ~2.5 MiB of a peer
+    /// process's peak resident set for one fixed structure.</remarks>
     public static RTCCertificate Generate(TimeSpan? lifetime = null, string commonName = "WebRTC")
     {
         var validity = lifetime ?? DefaultLifetime;
@@ -51,15 +58,13 @@ public sealed class RTCCertificate
         ArgumentException.ThrowIfNullOrWhiteSpace(commonName);
 
         var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var name = new X500DistinguishedNameBuilder();
-        name.AddCommonName(commonName);
-        var subject = name.Build();
-        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
         var now = DateTimeOffset.UtcNow;
-        // A day of slack for peers whose clock is behind ours.
-        using var certificate = request.CreateSelfSigned(now.AddDays(-1), now.Add(validity));
-        var expires = new DateTimeOffset(certificate.NotAfter.ToUniversalTime(), TimeSpan.Zero);
-        return new RTCCertificate(certificate.RawData, key, subject.Name, expires);
+        // A day of slack for peers whose clock is behind ours; X.509 times have whole seconds.
+        var notBefore = SelfSignedCertificate.WholeSeconds(now.AddDays(-1));
+        var notAfter = SelfSignedCertificate.WholeSeconds(now.Add(validity));
+        var name = SelfSignedCertificate.CommonNameOnly(commonName);
+        var der = SelfSignedCertificate.Create(key, name, notBefore, notAfter);
+        return new RTCCertificate(der, key, name, notAfter);
     }
 
     /// <summary>The fingerprints to put in SDP: one, sha-256 (what W3C <c>getFingerprints()</c> returns).</summary>

@@ -53,6 +53,47 @@ public class RTCCertificateTests
     }
 
     [Fact]
+    public void IsVersion3WithAPositiveSerialNoExtensionsAndAValidSelfSignature()
+    {
+        using var x509 = X509CertificateLoader.LoadCertificate(Shared.RawData.Span);
+        Assert.Equal(3, x509.Version);
+        var serial = x509.GetSerialNumber(); // little-endian
+        Assert.Equal(8, serial.Length);
+        Assert.True(serial[^1] is > 0 and < 0x80);
+        Assert.Empty(x509.Extensions);
+        Assert.Equal(x509.NotAfter.ToUniversalTime(), Shared.Expires.UtcDateTime);
+        Assert.Equal(TimeSpan.FromDays(31), x509.NotAfter - x509.NotBefore);
+        // Self-signed: the signature over the TBSCertificate verifies with the certificate's own key.
+        var reader = new System.Formats.Asn1.AsnReader(Shared.RawData, System.Formats.Asn1.AsnEncodingRules.DER).ReadSequence();
+        var tbs = reader.ReadEncodedValue();
+        reader.ReadSequence();
+        var signature = reader.ReadBitString(out _);
+        using var key = x509.GetECDsaPublicKey()!;
+        Assert.True(key.VerifyData(tbs.Span, signature, System.Security.Cryptography.HashAlgorithmName.SHA256,
+            System.Security.Cryptography.DSASignatureFormat.Rfc3279DerSequence));
+    }
+
+    [Fact]
+    public void SubjectIsTheNameAsDotNetFormatsIt()
+    {
+        var cert = RTCCertificate.Generate(commonName: "peer, \"7\"");
+        using var x509 = X509CertificateLoader.LoadCertificate(cert.RawData.Span);
+        Assert.Equal(x509.Subject, cert.Subject);
+        Assert.Equal(x509.Subject, x509.Issuer);
+        Assert.Equal("peer, \"7\"", x509.GetNameInfo(X509NameType.SimpleName, forIssuer: false));
+    }
+
+    [Fact]
+    public void ExpiryFrom2050IsAGeneralizedTime()
+    {
+        var lifetime = new DateTimeOffset(2061, 1, 1, 0, 0, 0, TimeSpan.Zero) - DateTimeOffset.UtcNow;
+        var cert = RTCCertificate.Generate(lifetime);
+        using var x509 = X509CertificateLoader.LoadCertificate(cert.RawData.Span);
+        Assert.Equal(2061, x509.NotAfter.ToUniversalTime().Year);
+        Assert.Equal(cert.Expires.UtcDateTime, x509.NotAfter.ToUniversalTime());
+    }
+
+    [Fact]
     public void ExportsPem()
     {
         var pem = Shared.ExportCertificatePem();
