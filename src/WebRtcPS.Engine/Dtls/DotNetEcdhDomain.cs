@@ -11,22 +11,24 @@ namespace WebRtcPS.Engine.Dtls;
 /// </summary>
 internal sealed class DotNetEcdhDomain : TlsECDomain
 {
-    private readonly TlsCrypto _crypto;
+    private readonly DotNetTlsCrypto _crypto;
+    private readonly int _namedGroup;
     private readonly ECCurve _curve;
     private readonly int _fieldLength;
 
-    private DotNetEcdhDomain(TlsCrypto crypto, ECCurve curve, int fieldLength)
+    private DotNetEcdhDomain(DotNetTlsCrypto crypto, int namedGroup, ECCurve curve, int fieldLength)
     {
         _crypto = crypto;
+        _namedGroup = namedGroup;
         _curve = curve;
         _fieldLength = fieldLength;
     }
 
     /// <summary>The domain for <paramref name="namedGroup"/>, or null when .NET does not do it here.</summary>
-    public static DotNetEcdhDomain? TryCreate(TlsCrypto crypto, int namedGroup) => namedGroup switch
+    public static DotNetEcdhDomain? TryCreate(DotNetTlsCrypto crypto, int namedGroup) => namedGroup switch
     {
-        NamedGroup.secp256r1 => new DotNetEcdhDomain(crypto, ECCurve.NamedCurves.nistP256, 32),
-        NamedGroup.secp384r1 => new DotNetEcdhDomain(crypto, ECCurve.NamedCurves.nistP384, 48),
+        NamedGroup.secp256r1 => new DotNetEcdhDomain(crypto, namedGroup, ECCurve.NamedCurves.nistP256, 32),
+        NamedGroup.secp384r1 => new DotNetEcdhDomain(crypto, namedGroup, ECCurve.NamedCurves.nistP384, 48),
         _ => null,
     };
 
@@ -40,7 +42,8 @@ internal sealed class DotNetEcdhDomain : TlsECDomain
 
         public byte[] GenerateEphemeral()
         {
-            _local = ECDiffieHellman.Create(domain._curve);
+            // The key made before the handshake (DotNetTlsCrypto.PrepareEphemeralKey) when there is one.
+            _local = domain._crypto.TakePreparedKey(domain._namedGroup) ?? ECDiffieHellman.Create(domain._curve);
             var q = _local.ExportParameters(includePrivateParameters: false).Q;
             var point = new byte[1 + 2 * domain._fieldLength];
             point[0] = 0x04;

@@ -33,9 +33,30 @@ internal sealed class DotNetTlsCrypto() : BcTlsCrypto(new SecureRandom(new Crypt
 {
     private const int TagSize = 16;
 
+    private ECDiffieHellman? _preparedP256;
+
     /// <summary>P-256 and P-384 by .NET; x25519, x448 and the rest by BouncyCastle.</summary>
     public override TlsECDomain CreateECDomain(TlsECConfig ecConfig) =>
         DotNetEcdhDomain.TryCreate(this, ecConfig.NamedGroup) ?? base.CreateECDomain(ecConfig);
+
+    /// <summary>
+    /// Makes the ECDHE key of the group we prefer (P-256) before the handshake, while the DTLS
+    /// thread waits for the ICE path: its generation (0.1-0.3 ms, more on a loaded machine) then
+    /// leaves the critical path of the server's first flight and the client's second. It is
+    /// still ephemeral (RFC 8422 §2: used for this handshake's one agreement, then disposed).
+    /// </summary>
+    public void PrepareEphemeralKey()
+    {
+        var key = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
+        Interlocked.Exchange(ref _preparedP256, key)?.Dispose();
+    }
+
+    /// <summary>The key <see cref="PrepareEphemeralKey"/> made, once, when <paramref name="namedGroup"/> is P-256; else null.</summary>
+    internal ECDiffieHellman? TakePreparedKey(int namedGroup) =>
+        namedGroup == NamedGroup.secp256r1 ? Interlocked.Exchange(ref _preparedP256, null) : null;
+
+    /// <summary>Disposes a prepared key no agreement took (the peer chose another group, or the handshake never ran).</summary>
+    public void DiscardPreparedKey() => Interlocked.Exchange(ref _preparedP256, null)?.Dispose();
 
     /// <summary>X.509 certificates whose ECDSA signatures .NET verifies.</summary>
     public override TlsCertificate CreateCertificate(short type, byte[] encoding) =>

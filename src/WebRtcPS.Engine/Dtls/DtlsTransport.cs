@@ -42,6 +42,7 @@ internal sealed class DtlsTransport : IDatagramTransport
     private readonly object _sendLock = new();
     private Task _eventTail = Task.CompletedTask;
     private readonly Task<bool>? _lowerReady;
+    private readonly DotNetTlsCrypto _crypto;
     private readonly Task[] _readyWait = new Task[1];
     private BcDtlsTransport? _bc;
     private volatile bool _closing;
@@ -53,7 +54,8 @@ internal sealed class DtlsTransport : IDatagramTransport
         _parameters = parameters;
         _logger = parameters.Logger ?? NullLogger.Instance;
         _adapter = new BlockingDatagramAdapter(lower, _logger);
-        _session = new DtlsPeerSession(parameters, new DotNetTlsCrypto(), _logger);
+        _crypto = new DotNetTlsCrypto();
+        _session = new DtlsPeerSession(parameters, _crypto, _logger);
         _failures = new DtlsFailures(_session, _adapter, parameters.HandshakeTimeout);
     }
 
@@ -170,6 +172,8 @@ internal sealed class DtlsTransport : IDatagramTransport
         {
             if (_lowerReady is { } lowerReady)
             {
+                // While ICE finds a path: the ECDHE key, off the first flights' critical path.
+                if (!lowerReady.IsCompleted) _crypto.PrepareEphemeralKey();
                 _readyWait[0] = lowerReady;
                 Task.WaitAny(_readyWait);   // WaitAny: no exception (and no stack trace) for a cancelled wait
                 if (!lowerReady.IsCompletedSuccessfully || !lowerReady.Result) return;
@@ -199,6 +203,10 @@ internal sealed class DtlsTransport : IDatagramTransport
                 _handshake.TrySetException(ex);
                 return;
             }
+            finally
+            {
+                _crypto.DiscardPreparedKey();
+            }
 
             MaxDatagramSize = _bc.GetSendLimit();
             // BouncyCastle allocates a record buffer of this size on every receive, so keep it to what a
@@ -215,6 +223,7 @@ internal sealed class DtlsTransport : IDatagramTransport
         }
         finally
         {
+            _crypto.DiscardPreparedKey();
             _threadExit.TrySetResult();
         }
     }
