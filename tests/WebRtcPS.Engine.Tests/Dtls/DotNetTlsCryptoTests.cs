@@ -10,7 +10,7 @@ public class DotNetTlsCryptoTests
     [Fact]
     public void A_prepared_P256_key_is_taken_once_and_only_for_P256()
     {
-        var crypto = new DotNetTlsCrypto(new SecureRandom());
+        var crypto = new DotNetTlsCrypto();
         crypto.PrepareEphemeralKey();
 
         Assert.Null(crypto.TakePreparedKey(NamedGroup.secp384r1));
@@ -22,8 +22,8 @@ public class DotNetTlsCryptoTests
     [Fact]
     public void An_agreement_uses_the_prepared_key_and_agrees_with_a_peer_without_one()
     {
-        var prepared = new DotNetTlsCrypto(new SecureRandom());
-        var plain = new DotNetTlsCrypto(new SecureRandom());
+        var prepared = new DotNetTlsCrypto();
+        var plain = new DotNetTlsCrypto();
         prepared.PrepareEphemeralKey();
         var a = prepared.CreateECDomain(new TlsECConfig(NamedGroup.secp256r1)).CreateECDH();
         var b = plain.CreateECDomain(new TlsECConfig(NamedGroup.secp256r1)).CreateECDH();
@@ -40,7 +40,7 @@ public class DotNetTlsCryptoTests
     [Fact]
     public void A_discarded_key_is_not_used_again()
     {
-        var crypto = new DotNetTlsCrypto(new SecureRandom());
+        var crypto = new DotNetTlsCrypto();
         crypto.PrepareEphemeralKey();
         crypto.DiscardPreparedKey();
         Assert.Null(crypto.TakePreparedKey(NamedGroup.secp256r1));
