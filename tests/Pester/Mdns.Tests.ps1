@@ -8,9 +8,7 @@
 
 BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    $reason = if (-not $IsLinux) { 'network namespaces need Linux' }
-    elseif ((& id -u) -ne '0') { 'network namespaces need root' }
-    elseif (-not (Get-Command ip -ErrorAction SilentlyContinue)) { 'ip (iproute2) is not installed' }
+    $reason = Get-WrtcNamespaceSkipReason
     $skip = [bool] $reason -and -not (Test-WrtcInteropRequired)
     if ($skip) { Write-Host "Mdns.Tests.ps1 is skipped: $reason" -ForegroundColor Yellow }
     $noGo = -not (Get-Command go -ErrorAction SilentlyContinue)

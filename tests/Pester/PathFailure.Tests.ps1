@@ -15,9 +15,7 @@
 
 BeforeDiscovery {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    $reason = if (-not $IsLinux) { 'network namespaces need Linux' }
-    elseif ((& id -u) -ne '0') { 'network namespaces need root' }
-    elseif (-not (Get-Command ip -ErrorAction SilentlyContinue)) { 'ip (iproute2) is not installed' }
+    $reason = Get-WrtcNamespaceSkipReason
     $skip = [bool] $reason -and -not (Test-WrtcInteropRequired)
     if ($skip) { Write-Host "PathFailure.Tests.ps1 is skipped: $reason" -ForegroundColor Yellow }
 }
@@ -25,7 +23,7 @@ BeforeDiscovery {
 Describe 'A path failure between two peers, through the cmdlets' -Tag 'CI' -Skip:$skip {
     BeforeAll {
         Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-        if (-not $IsLinux -or (& id -u) -ne '0' -or -not (Get-Command ip -ErrorAction SilentlyContinue)) {
+        if (Get-WrtcNamespaceSkipReason) {
             throw 'network namespaces (Linux, root, ip) are required here (WRTC_REQUIRE_INTEROP=1)'
         }
         $tag = 'wrtc{0:x4}' -f (Get-Random -Maximum 65536)

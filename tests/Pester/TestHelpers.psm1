@@ -8,4 +8,12 @@ function Get-WrtcTestModulePath {
 # True when tests that need external peers must run (CI): a missing dependency is then a failure.
 function Test-WrtcInteropRequired { $env:WRTC_REQUIRE_INTEROP -in '1', 'true', 'True' }
 
-Export-ModuleMember -Function Get-WrtcTestModulePath, Test-WrtcInteropRequired
+# Why tests that build network namespaces cannot run here ($null when they can): Linux, root, ip.
+function Get-WrtcNamespaceSkipReason {
+    if (-not $IsLinux) { return 'network namespaces need Linux' }
+    if ((& id -u) -ne '0') { return 'network namespaces need root' }
+    if (-not (Get-Command ip -ErrorAction SilentlyContinue)) { return 'ip (iproute2) is not installed' }
+    return $null
+}
+
+Export-ModuleMember -Function Get-WrtcTestModulePath, Test-WrtcInteropRequired, Get-WrtcNamespaceSkipReason

@@ -27,6 +27,8 @@ public sealed partial class SeedPeer : IAsyncDisposable
     private readonly Dictionary<SeedPeerMachine, string> _states = new();
     private readonly TaskCompletionSource<RTCDataChannel> _open = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _failed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Set once the server has taken our first offer or answer and its event is emitted.
+    private readonly TaskCompletionSource _descriptionSent = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _life = new();
     private readonly Stopwatch _clock = new();
     private readonly List<Task> _loops = [];
@@ -229,6 +231,10 @@ public sealed partial class SeedPeer : IAsyncDisposable
         // (Test-WrtcConnection) would otherwise discard it if its packet was lost and is still
         // waiting for retransmission (seen through two TURN relays on a loaded machine).
         if (_options.SendGreeting) await channel.WhenSentDataAcknowledgedAsync().WaitAsync(ct).ConfigureAwait(false);
+        // The remote acted on our description, so the server took it; but the reply to our POST
+        // can come after the whole exchange on a loaded machine. Its "sent" event belongs to the
+        // attempt: wait for it so that a caller draining the events sees it.
+        await _descriptionSent.Task.WaitAsync(ct).ConfigureAwait(false);
     }
 
     private void Attach(RTCDataChannel channel)
@@ -286,6 +292,7 @@ public sealed partial class SeedPeer : IAsyncDisposable
             {
                 await client.SendAsync(message, ct).ConfigureAwait(false);
                 Emit((t, e) => new SeedPeerSignalingEvent(t, e, true, message.Type, message.To, message.Content.Length));
+                if (message.Type is SignalingMessage.Offer or SignalingMessage.Answer) _descriptionSent.TrySetResult();
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
