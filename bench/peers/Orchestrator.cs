@@ -192,7 +192,8 @@ internal static partial class Orchestrator
         var outcomes = new List<RunOutcome>();
         Pairing[] main = s.Suite ? [OursOurs, PionPion, AiortcAiortc]
             : s.Reverse ? [OursOurs, PionPion, OursPion, PionOurs] : [OursOurs, PionPion, OursPion];
-        if (s.Aot) main = [.. main, AotAot, AotPion];
+        // The suite measures the AOT engine as a column of its own (AotAot); the mixed pairing only outside it.
+        if (s.Aot) main = s.Suite ? [.. main, AotAot] : [.. main, AotAot, AotPion];
         Pairing[] helloPairings = s.Suite ? [.. main, OursOursWarm] : s.Warm ? [.. main, OursOursWarm, OursPionWarm] : main;
 
         async Task Rounds(string mode, int runs, Pairing[] pairings)

@@ -15,11 +15,11 @@ internal static class CsvTable
         {
             foreach (var impl in Figure.Implementations)
             {
-                var ours = impl == Figure.Ours;
+                var ours = Figure.OursAll.Contains(impl);
                 if (r.ByImpl.TryGetValue(impl, out var s))
                 {
                     csv.AppendLine(string.Join(',', r.Figure.Key, Q(r.Figure.Title), Q(r.Figure.Unit), impl, s.N, s.Failed, N(s.Median), N(s.P25), N(s.P75), N(s.Min), N(s.Max),
-                        r.Figure.Reference, ours && r.Ratio is { } x ? N(x) : "", Q(ours ? r.Figure.Target?.Text : null), ours ? r.Verdict : "", Q(s.FirstError)));
+                        r.Figure.Reference, ours && r.RatioOf(impl) is { } x ? N(x) : "", Q(ours ? r.Figure.Target?.Text : null), ours ? r.VerdictOf(impl) : "", Q(s.FirstError)));
                 }
                 else if (r.Figure.NotAvailable?.TryGetValue(impl, out var why) == true)
                 {

@@ -9,7 +9,11 @@ internal sealed record Figure(string Key, string Title, string Unit, string Refe
     bool ReferenceFastMode = false, IReadOnlyDictionary<string, string>? NotAvailable = null, string? Note = null)
 {
     public const string Ours = "webrtcps";
-    public static readonly string[] Implementations = [Ours, "pion", "aiortc", "go"];
+    /// <summary>The same engine and peer program compiled with Native AOT (bench/peers/aot): no JIT host.</summary>
+    public const string OursAot = "webrtcps-aot";
+    public static readonly string[] Implementations = [Ours, OursAot, "pion", "aiortc", "go"];
+    /// <summary>The implementations a target is checked for.</summary>
+    public static readonly string[] OursAll = [Ours, OursAot];
 
     private const string OneConnection = "pion-peer and aiortc-peer hold one connection per process (no multi-peer mode)";
     private const string ServerOnly = "a signaling server, not a peer: compared with the Go baseline (tests/interop/go-signaling-server)";

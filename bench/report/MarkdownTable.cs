@@ -16,9 +16,11 @@ internal static class MarkdownTable
         if (loads.Count > 0) md.AppendLine($"Load average as each benchmark started: {string.Join("; ", loads)}.");
         md.AppendLine();
         md.AppendLine("Cells: median (p25–p75, n runs). Ratio: ours / pion's median (signaling: / the Go baseline's). Loopback only.");
+        md.AppendLine("WebRtcPS is the engine in a .NET JIT host, as pwsh runs the module; \"AOT\" is the same engine and peer program");
+        md.AppendLine("compiled with Native AOT (bench/peers/aot): no JIT, no runtime beside it, like pion's Go binary.");
         md.AppendLine();
-        md.AppendLine("| figure | unit | WebRtcPS | pion (signaling: Go baseline) | aiortc | ratio | target (issue 15) | verdict |");
-        md.AppendLine("| --- | --- | --- | --- | --- | ---: | --- | --- |");
+        md.AppendLine("| figure | unit | WebRtcPS | WebRtcPS AOT | pion (signaling: Go baseline) | aiortc | ratio | ratio AOT | target (issue 15) | verdict | verdict AOT |");
+        md.AppendLine("| --- | --- | --- | --- | --- | --- | ---: | ---: | --- | --- | --- |");
         var reasons = new List<string>();
         foreach (var r in rows)
         {
@@ -30,8 +32,9 @@ internal static class MarkdownTable
                 if (!reasons.Contains(c[5..])) reasons.Add(c[5..]);
                 return $"n/a [{reasons.IndexOf(c[5..]) + 1}]";
             }
-            var ratio = r.Ratio is { } x ? $"{x:0.00}x" : "";
-            md.AppendLine($"| {r.Figure.Title} | {r.Figure.Unit} | {Cell(Figure.Ours)} | {Cell(reference)} | {Cell("aiortc")} | {ratio} | {r.Figure.Target?.Text ?? ""} | {r.Verdict} |");
+            string Ratio(string impl) => r.RatioOf(impl) is { } x ? $"{x:0.00}x" : "";
+            var aot = r.ByImpl.ContainsKey(Figure.OursAot) ? Cell(Figure.OursAot) : "";
+            md.AppendLine($"| {r.Figure.Title} | {r.Figure.Unit} | {Cell(Figure.Ours)} | {aot} | {Cell(reference)} | {Cell("aiortc")} | {Ratio(Figure.Ours)} | {Ratio(Figure.OursAot)} | {r.Figure.Target?.Text ?? ""} | {r.Verdict} | {r.VerdictOf(Figure.OursAot)} |");
         }
         md.AppendLine();
         var i = 1;

@@ -17,5 +17,5 @@ File.WriteAllText(Path.Combine(dir, "results.md"), MarkdownTable.Render(rows, Ru
 File.WriteAllText(Path.Combine(dir, "results.csv"), CsvTable.Render(rows));
 Console.WriteLine($"{samples.Count} samples -> {Path.Combine(dir, "results.md")}, results.csv, {plots.Count} plots");
 foreach (var r in rows.Where(r => r.Figure.Target is not null))
-    Console.WriteLine($"  {r.Figure.Title,-60} {(r.Ratio is { } x ? $"{x:0.00}x" : ""),8}  {r.Figure.Target!.Text,-24} {r.Verdict}");
+    Console.WriteLine($"  {r.Figure.Title,-60} {(r.Ratio is { } x ? $"{x:0.00}x" : ""),8}  {r.Figure.Target!.Text,-24} {r.Verdict,-8} AOT: {(r.RatioOf(Figure.OursAot) is { } y ? $"{y:0.00}x" : ""),8} {r.VerdictOf(Figure.OursAot)}");
 return 0;

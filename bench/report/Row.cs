@@ -1,8 +1,15 @@
 namespace WebRtcPS.Bench.Report;
 
-/// <summary>One figure's statistics per implementation, our ratio to the reference, and the verdict.</summary>
-internal sealed record Row(Figure Figure, IReadOnlyDictionary<string, Stats> ByImpl, double? ReferenceMedian, double? Ratio, bool? Met)
+/// <summary>One figure's statistics per implementation, and for each of ours (the JIT peer, the
+/// Native AOT peer) its ratio to the reference and the verdict.</summary>
+internal sealed record Row(Figure Figure, IReadOnlyDictionary<string, Stats> ByImpl, double? ReferenceMedian,
+    IReadOnlyDictionary<string, (double? Ratio, bool? Met)> Checks)
 {
+    /// <summary>The JIT peer's ratio (the module's engine as pwsh hosts it).</summary>
+    public double? Ratio => RatioOf(Figure.Ours);
+
+    public double? RatioOf(string impl) => Checks.TryGetValue(impl, out var c) ? c.Ratio : null;
+
     public static Row Of(Figure f, IReadOnlyList<Sample> samples)
     {
         var byImpl = new Dictionary<string, Stats>();
@@ -20,14 +27,14 @@ internal sealed record Row(Figure Figure, IReadOnlyDictionary<string, Stats> ByI
         {
             reference = r.Median;
         }
-        double? ratio = null;
-        bool? met = null;
-        if (byImpl.TryGetValue(Figure.Ours, out var ours) && ours.N > 0)
+        var checks = new Dictionary<string, (double?, bool?)>();
+        foreach (var impl in Figure.OursAll)
         {
-            if (reference is { } rm && rm > 0) ratio = ours.Median / rm;
-            met = f.Target?.Check(ours.Median, ratio);
+            if (!byImpl.TryGetValue(impl, out var ours) || ours.N == 0) continue;
+            double? ratio = reference is { } rm && rm > 0 ? ours.Median / rm : null;
+            checks[impl] = (ratio, f.Target?.Check(ours.Median, ratio));
         }
-        return new Row(f, byImpl, reference, ratio, met);
+        return new Row(f, byImpl, reference, checks);
     }
 
     /// <summary>"median (p25–p75, n)", the failure, or n/a with its reason.</summary>
@@ -44,10 +51,14 @@ internal sealed record Row(Figure Figure, IReadOnlyDictionary<string, Stats> ByI
         return "not run";
     }
 
-    public string Verdict => Figure.Target is null ? "" : Met switch
+    /// <summary>The JIT peer's verdict.</summary>
+    public string Verdict => VerdictOf(Figure.Ours);
+
+    public string VerdictOf(string impl) => Figure.Target is null ? "" : (Checks.TryGetValue(impl, out var c) ? c.Met : null) switch
     {
         true => "met",
         false => "not met",
+        null when !ByImpl.ContainsKey(impl) => "",
         null when Figure.ReferenceFastMode && ReferenceMedian is null => "no pion fast-mode run to compare with",
         null => "no figure",
     };
