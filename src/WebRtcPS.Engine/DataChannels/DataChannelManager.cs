@@ -154,6 +154,7 @@ internal sealed class DataChannelManager
             Queue(channel.RaiseOpen);
             return;
         }
+        SetupTrace.Mark("dcep.open.send");
         var open = DataChannelOpenMessage.For(channel.Label, channel.Protocol, channel.Ordered, channel.MaxRetransmits, channel.MaxPacketLifeTime, channel.Priority);
         try
         {
@@ -250,6 +251,7 @@ internal sealed class DataChannelManager
         if (DataChannelOpenMessage.TryParse(message.Data, out var open))
         {
             Interlocked.Increment(ref _dcepOpens);
+            SetupTrace.Mark("dcep.open.recv");
             if (_channels.ContainsKey(message.StreamId)) return;   // a glare we cannot resolve: keep ours
             var channel = new RTCDataChannel(this, open.Label, new RTCDataChannelInit
             {
@@ -267,6 +269,7 @@ internal sealed class DataChannelManager
         else if (DataChannelAckMessage.TryParse(message.Data, out _))
         {
             Interlocked.Increment(ref _dcepAcks);
+            SetupTrace.Mark("dcep.ack.recv");
             if (_channels.TryGetValue(message.StreamId, out var channel) && channel.ReadyState == RTCDataChannelState.Connecting)
             {
                 channel.ReadyState = RTCDataChannelState.Open;

@@ -327,6 +327,7 @@ internal sealed class SctpAssociation : IAsyncDisposable
                         _sendBuffer = ArrayPool<byte>.Shared.Rent(length);
                     }
                     packet.Write(_sendBuffer);
+                    if (SetupTrace.Enabled) SetupTrace.Mark("sctp.out", Chunks(packet));
                     try
                     {
                         await _transport.SendAsync(_sendBuffer.AsMemory(0, length), _cts.Token).ConfigureAwait(false);
@@ -428,6 +429,7 @@ internal sealed class SctpAssociation : IAsyncDisposable
             switch (e)
             {
                 case StateChangedEvent { State: AssociationState.Established }:
+                    SetupTrace.Mark("sctp.established");
                     SetPublicState(RTCSctpTransportState.Connected);
                     _connected.TrySetResult();
                     break;
@@ -543,7 +545,10 @@ internal sealed class SctpAssociation : IAsyncDisposable
             }
             Interlocked.Increment(ref _packetsReceived);
             if (SctpPacket.TryParse(buffer.AsSpan(0, n), out var packet) && packet.DestinationPort == _options.LocalPort)
+            {
+                if (SetupTrace.Enabled) SetupTrace.Mark("sctp.in", Chunks(packet));
                 Enqueue(core => core.HandlePacket(packet));
+            }
             else
             {
                 Interlocked.Increment(ref _packetsDropped);
@@ -556,8 +561,13 @@ internal sealed class SctpAssociation : IAsyncDisposable
     {
         // Each action applies the user-handler policy itself; this covers what layers above post.
         await foreach (var action in _events.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            SetupTrace.Mark("sctp.event");
             UserHandlers.Run(action, _logger, SctpLog.HandlerThrew, "posted event");
+        }
     }
+
+    private static string Chunks(SctpPacket packet) => string.Join(",", packet.Chunks.Select(c => c.Type.ToString()));
 
     /// <summary>Aborts the association if still open and stops its tasks; idempotent. The transport is not disposed.</summary>
     public async ValueTask DisposeAsync()
