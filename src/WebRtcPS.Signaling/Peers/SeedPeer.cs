@@ -234,7 +234,8 @@ public sealed partial class SeedPeer : IAsyncDisposable
         // The remote acted on our description, so the server took it; but the reply to our POST
         // can come after the whole exchange on a loaded machine. Its "sent" event belongs to the
         // attempt: wait for it so that a caller draining the events sees it.
-        await _descriptionSent.Task.WaitAsync(ct).ConfigureAwait(false);
+        // A signaling failure ends the wait with its own diagnosis, not the timeout's.
+        await (await Task.WhenAny(_descriptionSent.Task, _failed.Task).WaitAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
     }
 
     private void Attach(RTCDataChannel channel)
