@@ -212,6 +212,13 @@ internal sealed class DataChannelManager
             OnLoopThenRaise(() => HandleDcep(message), onEventThread: true);
             return;
         }
+        if (_channels.TryGetValue(message.StreamId, out var opening) && opening.ReadyState == RTCDataChannelState.Connecting)
+        {
+            // User data before our OPEN's ACK implies the ACK: the peer sends the ACK ordered, so
+            // an unordered message sent after it can overtake it (RFC 8832 §6). The channel opens
+            // first (its open event is raised here, before the message), and nothing is dropped.
+            OnLoopThenRaise(() => Acknowledged(message.StreamId), onEventThread: true);
+        }
         if (!_channels.TryGetValue(message.StreamId, out var channel) || channel.ReadyState is RTCDataChannelState.Closed or RTCDataChannelState.Connecting)
         {
             Dropped(message, channel is null ? "no channel has this stream" : $"the channel '{channel.Label}' is {channel.ReadyState.ToString().ToLowerInvariant()}");
@@ -267,11 +274,17 @@ internal sealed class DataChannelManager
         else if (DataChannelAckMessage.TryParse(message.Data, out _))
         {
             Interlocked.Increment(ref _dcepAcks);
-            if (_channels.TryGetValue(message.StreamId, out var channel) && channel.ReadyState == RTCDataChannelState.Connecting)
-            {
-                channel.ReadyState = RTCDataChannelState.Open;
-                Queue(channel.RaiseOpen);
-            }
+            Acknowledged(message.StreamId);
+        }
+    }
+
+    /// <summary>On the loop: our OPEN on this stream was acknowledged (by an ACK, or implied by data).</summary>
+    private void Acknowledged(ushort streamId)
+    {
+        if (_channels.TryGetValue(streamId, out var channel) && channel.ReadyState == RTCDataChannelState.Connecting)
+        {
+            channel.ReadyState = RTCDataChannelState.Open;
+            Queue(channel.RaiseOpen);
         }
     }
 

@@ -290,4 +290,31 @@ public class DataChannelTests
         Assert.Equal("early", (await incoming.Task.WaitAsync(SctpPair.Generous)).Label);
         Assert.Equal((ushort)0, early.Id);
     }
+
+    [Fact]
+    public async Task UserDataBeforeTheAckOpensTheChannelAndIsDelivered()
+    {
+        // The acceptor's ACK travels ordered and its first message unordered, so the message can
+        // arrive first (RFC 8832 §6): it implies the ACK. Here the peer is a bare association that
+        // answers the OPEN with data only, never an ACK.
+        var link = new InMemoryDatagramLink();
+        var options = new WebRtcPS.Engine.Sctp.SctpAssociationOptions { DeliverMessagesAsEvents = true };
+        await using var a = new WebRtcPS.Engine.Sctp.SctpAssociation(link.A, options);
+        await using var b = new WebRtcPS.Engine.Sctp.SctpAssociation(link.B, options);
+        var manager = new DataChannelManager(a, isDtlsClient: true);
+        b.MessageReceived += (_, m) =>
+        {
+            if (m.Ppid == (uint)DataChannelPpid.Dcep) b.Send(m.StreamId, (uint)DataChannelPpid.String, "before the ack"u8.ToArray(), new(Unordered: true));
+        };
+        var channel = manager.CreateDataChannel("early-data", new RTCDataChannelInit { Ordered = false, MaxRetransmits = 0 });
+        var order = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        channel.OnOpen += (_, _) => order.Enqueue("open");
+        channel.OnMessage += (_, m) => order.Enqueue(System.Text.Encoding.UTF8.GetString(m.Data));
+        var inbox = DataChannelPair.Inbox(channel);
+        a.Start();
+        b.Start();
+        Assert.Equal("before the ack", System.Text.Encoding.UTF8.GetString((await Next(inbox)).Data));
+        Assert.Equal(RTCDataChannelState.Open, channel.ReadyState);
+        Assert.Equal(["open", "before the ack"], order.ToArray());
+    }
 }
