@@ -212,16 +212,18 @@ internal sealed class DataChannelManager
             OnLoopThenRaise(() => HandleDcep(message), onEventThread: true);
             return;
         }
-        if (_channels.TryGetValue(message.StreamId, out var opening) && opening.ReadyState == RTCDataChannelState.Connecting)
+        if (!_channels.TryGetValue(message.StreamId, out var channel))
         {
-            // User data before our OPEN's ACK implies the ACK: the peer sends the ACK ordered, so
-            // an unordered message sent after it can overtake it (RFC 8832 §6). The channel opens
-            // first (its open event is raised here, before the message), and nothing is dropped.
-            OnLoopThenRaise(() => Acknowledged(message.StreamId), onEventThread: true);
+            Dropped(message, "no channel has this stream");
+            return;
         }
-        if (!_channels.TryGetValue(message.StreamId, out var channel) || channel.ReadyState is RTCDataChannelState.Closed or RTCDataChannelState.Connecting)
+        // User data before our OPEN's ACK implies the ACK: the peer sends the ACK ordered, so an
+        // unordered message sent after it can overtake it (RFC 8832 §6). The channel opens first
+        // (its open event is raised here, before the message), and nothing is dropped.
+        if (channel.ReadyState == RTCDataChannelState.Connecting) OnLoopThenRaise(() => Acknowledged(message.StreamId), onEventThread: true);
+        if (channel.ReadyState is RTCDataChannelState.Closed or RTCDataChannelState.Connecting)
         {
-            Dropped(message, channel is null ? "no channel has this stream" : $"the channel '{channel.Label}' is {channel.ReadyState.ToString().ToLowerInvariant()}");
+            Dropped(message, $"the channel '{channel.Label}' is {channel.ReadyState.ToString().ToLowerInvariant()}");
             return;
         }
         RTCDataChannelMessage? m = (DataChannelPpid)message.Ppid switch
