@@ -197,12 +197,18 @@ function Get-PesterPath {
 function Read-TrxCounts([string] $Path) {
     [xml] $trx = Get-Content -Raw $Path
     $c = $trx.TestRun.ResultSummary.Counters
-    $skips = @(foreach ($r in @($trx.TestRun.Results.UnitTestResult)) {
+    $results = @($trx.TestRun.Results.UnitTestResult)
+    $skips = @(foreach ($r in $results) {
         if ($r.outcome -eq 'NotExecuted') {
             [pscustomobject]@{ Name = [string] $r.testName; Reason = [string] $r.Output.ErrorInfo.Message }
         }
     })
-    [pscustomobject]@{ Passed = [int] $c.passed; Failed = [int] $c.failed + [int] $c.error + [int] $c.timeout + [int] $c.aborted; Skipped = [int] $c.notExecuted; Skips = $skips }
+    $failures = @(foreach ($r in $results) {
+        if ($r.outcome -in 'Failed', 'Error', 'Timeout', 'Aborted') {
+            [pscustomobject]@{ Name = [string] $r.testName; Reason = [string] $r.Output.ErrorInfo.Message }
+        }
+    })
+    [pscustomobject]@{ Passed = [int] $c.passed; Failed = [int] $c.failed + [int] $c.error + [int] $c.timeout + [int] $c.aborted; Skipped = [int] $c.notExecuted; Skips = $skips; Failures = $failures }
 }
 
 # A skipped test in CI (WRTC_REQUIRE_INTEROP=1) counts as failed unless tests/skip-allowlist.txt names
@@ -278,7 +284,9 @@ Import-Module '$pester' -Force
 `$config.TestResult.OutputPath = '$(Join-Path $ResultsDir 'pester.xml')'
 `$r = Invoke-Pester -Configuration `$config
 `$skips = @(`$r.Skipped | ForEach-Object { @{ Name = `$_.ExpandedPath; Reason = '' } })
-@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount; Skips = `$skips } |
+`$failures = @(`$r.Failed | ForEach-Object { @{ Name = `$_.ExpandedPath; Reason = [string] (`$_.ErrorRecord | Select-Object -First 1) } }) +
+    @(`$r.FailedBlocks + `$r.FailedContainers | ForEach-Object { @{ Name = [string] `$_; Reason = [string] (`$_.ErrorRecord | Select-Object -First 1) } })
+@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount; Skips = `$skips; Failures = `$failures } |
     ConvertTo-Json -Depth 4 | Set-Content -Path '$resultFile'
 "@
     $pwsh = @(Get-PwshCommand)
@@ -304,6 +312,14 @@ function Invoke-Test {
         Resolve-Skips $c $part[0]
         Write-Host ("{0,-16} {1} passed, {2} failed, {3} skipped" -f $part[0], $c.Passed, $c.Failed, $c.Skipped)
         $total.Passed += $c.Passed; $total.Failed += $c.Failed; $total.Skipped += $c.Skipped
+    }
+    # The failures again, last: a CI log is often read from its tail only.
+    foreach ($part in $parts) {
+        foreach ($f in @($part[1].Failures | Where-Object { $_ })) {
+            $reason = ([string] $f.Reason) -replace '\s+', ' '
+            if ($reason.Length -gt 400) { $reason = $reason.Substring(0, 400) + '...' }
+            Write-Host ("FAILED {0}: {1} - {2}" -f $part[0], $f.Name, $reason) -ForegroundColor Red
+        }
     }
     Write-Host ("{0} passed, {1} failed, {2} skipped" -f $total.Passed, $total.Failed, $total.Skipped)
     if ($total.Failed -gt 0) { exit 1 }
