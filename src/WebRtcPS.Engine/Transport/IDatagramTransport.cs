@@ -20,4 +20,14 @@ public interface IDatagramTransport : IAsyncDisposable
     /// <summary>Waits for the next datagram and copies it into <paramref name="buffer"/>; returns its
     /// length. A datagram longer than the buffer is truncated, as with UDP.</summary>
     ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends every datagram of <paramref name="batch"/>, in order, as
+    /// <see cref="SendAsync"/> would one by one (which is what this default does). A transport
+    /// that can do its per-send work once per batch overrides it. The batch is the caller's again
+    /// when the returned task completes.</summary>
+    async ValueTask SendBatchAsync(DatagramBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        for (var i = 0; i < batch.Count; i++) await SendAsync(batch[i], cancellationToken).ConfigureAwait(false);
+    }
 }
