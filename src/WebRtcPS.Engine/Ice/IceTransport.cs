@@ -80,6 +80,33 @@ public sealed class IceTransport : IDatagramTransport
         }
     }
 
+    /// <summary>Sends the batch on the selected pair in as few socket calls as the socket can
+    /// (<see cref="IIcePacketSocket.SendBatchToAsync"/>); dropped and counted as one datagram each
+    /// without a usable pair, as <see cref="SendAsync"/>.</summary>
+    public async ValueTask SendBatchAsync(DatagramBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        ObjectDisposedException.ThrowIf(_agent.State == RTCIceTransportState.Closed, this);
+        cancellationToken.ThrowIfCancellationRequested();
+        if (batch.Count == 0) return;
+        var route = _agent.DataRoute;
+        if (route is null || !route.Usable)
+        {
+            Interlocked.Add(ref _sendsDropped, batch.Count);
+            return;
+        }
+        try
+        {
+            await route.Socket.SendBatchToAsync(batch, route.Remote, cancellationToken).ConfigureAwait(false);
+            for (var i = 0; i < batch.Count; i++) route.Traffic.AddSent(batch.LengthAt(i));
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            ObjectDisposedException.ThrowIf(_agent.State == RTCIceTransportState.Closed, this);
+            Interlocked.Add(ref _sendsDropped, batch.Count);
+        }
+    }
+
     /// <summary>Waits for the next non-STUN datagram from the peer (DTLS records, RFC 7983) and copies it into <paramref name="buffer"/>.</summary>
     /// <returns>The datagram's length.</returns>
     public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)

@@ -20,6 +20,14 @@ public interface IIcePacketSocket : IAsyncDisposable
     /// <summary>Sends one datagram to <paramref name="remote"/>. Loss is silent.</summary>
     ValueTask SendToAsync(ReadOnlyMemory<byte> datagram, IPEndPoint remote, CancellationToken cancellationToken = default);
 
+    /// <summary>Sends every datagram of <paramref name="batch"/>, in order, to <paramref name="remote"/>:
+    /// by default one <see cref="SendToAsync"/> each; a real UDP socket uses fewer system calls.</summary>
+    async ValueTask SendBatchToAsync(Transport.DatagramBatch batch, IPEndPoint remote, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        for (var i = 0; i < batch.Count; i++) await SendToAsync(batch[i], remote, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Waits for the next datagram, copies it into <paramref name="buffer"/> (truncating
     /// as UDP does) and says who sent it.</summary>
     ValueTask<IcePacketReceiveResult> ReceiveFromAsync(Memory<byte> buffer, CancellationToken cancellationToken = default);
