@@ -41,6 +41,8 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
     private readonly byte[] _receiveBuffer = new byte[ReceiveLimit + 1];
     private Task<int>? _pendingReceive;
     private readonly Task[] _waitSet = new Task[1]; // the DTLS thread's, for WaitAny
+    private readonly DatagramBatch _outgoing = new(2048);
+    private bool _batching;   // under _sendLock: records go to _outgoing until EndBatch
     private int _limit = ReceiveLimit;
     private int _kept; // length of a datagram in _receiveBuffer waiting for a larger buffer, or 0
     private volatile bool _closed;
@@ -157,10 +159,46 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
         lock (_sendLock) _batcher.Add(buffer, SendDatagram);
     }
 
+    /// <summary>From here to <see cref="EndBatch"/>, the records BouncyCastle sends are collected
+    /// (a record each, as they would have left) and then handed to the lower transport as one
+    /// <see cref="DatagramBatch"/>. The caller holds DtlsTransport's send lock, so only its records
+    /// and, rarely, one the DTLS thread sends meanwhile (it joins the batch) are collected.</summary>
+    public void BeginBatch()
+    {
+        lock (_sendLock) _batching = true;
+    }
+
+    /// <summary>Sends what was collected since <see cref="BeginBatch"/>.</summary>
+    public void EndBatch()
+    {
+        lock (_sendLock)
+        {
+            _batching = false;
+            if (_outgoing.Count == 0) return;
+            try
+            {
+                if (_closed && LowerFailure is not null) throw new IOException("The transport under DTLS failed.", LowerFailure);
+                var pending = _lower.SendBatchAsync(_outgoing, CancellationToken.None);
+                if (pending.IsCompletedSuccessfully) pending.GetAwaiter().GetResult();
+                else pending.AsTask().GetAwaiter().GetResult();
+                Interlocked.Add(ref _sent, _outgoing.Count);
+            }
+            finally
+            {
+                _outgoing.Clear();
+            }
+        }
+    }
+
     // Called under _sendLock.
     private void SendDatagram(ReadOnlySpan<byte> datagram)
     {
         if (_closed && LowerFailure is not null) throw new IOException("The transport under DTLS failed.", LowerFailure);
+        if (_batching)
+        {
+            _outgoing.Add(datagram);
+            return;
+        }
         datagram.CopyTo(_sendBuffer);
         var pending = _lower.SendAsync(_sendBuffer.AsMemory(0, datagram.Length), CancellationToken.None);
         if (pending.IsCompletedSuccessfully) pending.GetAwaiter().GetResult();

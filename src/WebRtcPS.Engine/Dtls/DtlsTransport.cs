@@ -298,6 +298,46 @@ internal sealed class DtlsTransport : IDatagramTransport
         return ValueTask.CompletedTask;
     }
 
+    /// <summary>Encrypts every datagram of <paramref name="batch"/> as one record each, in order,
+    /// under one acquisition of the send lock, and hands the records to the lower transport as one
+    /// batch (one socket call per run of equal-sized records where the socket segments UDP). The
+    /// same failures as <see cref="SendAsync"/>; on one, records already encrypted still go out.</summary>
+    public ValueTask SendBatchAsync(DatagramBatch batch, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        cancellationToken.ThrowIfCancellationRequested();
+        ThrowIfNotOpen();
+        for (var i = 0; i < batch.Count; i++)
+            if (batch.LengthAt(i) > 1 << 14)
+                throw new ArgumentOutOfRangeException(nameof(batch), batch.LengthAt(i), "A DTLS record carries at most 16384 bytes.");
+        var bc = _bc!;
+        try
+        {
+            lock (_sendLock)
+            {
+                _adapter.BeginBatch();
+                try
+                {
+                    for (var i = 0; i < batch.Count; i++) bc.Send(batch[i].Span);
+                }
+                finally
+                {
+                    _adapter.EndBatch();
+                }
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentOutOfRangeException)
+        {
+            if (_closing || _session.CloseNotifyReceived)
+                throw new ObjectDisposedException(nameof(DtlsTransport), "The DTLS transport is closed.");
+            ThrowIfNotOpen();
+            var error = _failures.Map(ex);
+            Fail(error);
+            throw error;
+        }
+        return ValueTask.CompletedTask;
+    }
+
     /// <summary>Waits for the next decrypted record. Throws <see cref="ObjectDisposedException"/>
     /// once closed (by us or by the peer's close_notify) and the queue is drained, or the
     /// <see cref="DtlsException"/> that failed the transport.</summary>
