@@ -51,7 +51,10 @@ internal sealed class SctpAssociation : IAsyncDisposable
     private readonly CountingReader _messageReader;
     private long _packetsSent, _packetsReceived, _packetsDropped, _internalErrors;
     private Task? _receiveTask, _eventTask;
-    private byte[] _sendBuffer = [];
+    // The loop's: the packets of one step, handed to the transport together (DTLS encrypts them
+    // under one lock, the socket sends runs of them with one system call). Grows to ~64 KiB in bulk.
+    private readonly DatagramBatch _batch = new(2048);
+    private const int MaxBatchBytes = 64 * 1024;
     private int _draining;   // 1 while a thread runs the loop
     private volatile bool _loopStopped;   // the final input ran: later posts are dropped
     private volatile RTCSctpTransportState _state = RTCSctpTransportState.Connecting;
@@ -140,7 +143,6 @@ internal sealed class SctpAssociation : IAsyncDisposable
     public void Start()
     {
         if (Interlocked.Exchange(ref _started, 1) != 0) return;
-        _sendBuffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         TryDrain();
         _receiveTask = Task.Run(ReceiveLoopAsync);
         _eventTask = Task.Run(EventLoopAsync);
@@ -321,33 +323,10 @@ internal sealed class SctpAssociation : IAsyncDisposable
                 foreach (var packet in outbound)
                 {
                     var length = packet.EncodedLength;
-                    if (length > _sendBuffer.Length)
-                    {
-                        ArrayPool<byte>.Shared.Return(_sendBuffer);
-                        _sendBuffer = ArrayPool<byte>.Shared.Rent(length);
-                    }
-                    packet.Write(_sendBuffer);
-                    try
-                    {
-                        await _transport.SendAsync(_sendBuffer.AsMemory(0, length), _cts.Token).ConfigureAwait(false);
-                        Interlocked.Increment(ref _packetsSent);
-                    }
-                    catch (ObjectDisposedException)
-                    {
-                        SctpLog.TransportClosed(_logger);
-                        _core.TransportClosed();
-                        break;
-                    }
-                    catch (OperationCanceledException) when (_cts.IsCancellationRequested)
-                    {
-                        break;
-                    }
-                    catch (Exception ex)
-                    {
-                        // A failed send is a lost packet (e.g. ICMP unreachable on UDP): retransmission copes.
-                        SctpLog.SendFailed(_logger, ex);
-                    }
+                    if (_batch.Count > 0 && _batch.TotalLength + length > MaxBatchBytes && !await SendBatchAsync().ConfigureAwait(false)) break;
+                    _batch.Commit(packet.Write(_batch.Reserve(length)));
                 }
+                if (_batch.Count > 0) await SendBatchAsync().ConfigureAwait(false);
                 Dispatch();
                 Arm();
             }
@@ -357,14 +336,44 @@ internal sealed class SctpAssociation : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends and clears <see cref="_batch"/>; false when the transport has closed or the
+    /// association is stopping (the rest of the step's packets are not sent). A failed send is lost
+    /// packets (e.g. ICMP unreachable on UDP): retransmission copes.</summary>
+    private async ValueTask<bool> SendBatchAsync()
+    {
+        try
+        {
+            await _transport.SendBatchAsync(_batch, _cts.Token).ConfigureAwait(false);
+            Interlocked.Add(ref _packetsSent, _batch.Count);
+            return true;
+        }
+        catch (ObjectDisposedException)
+        {
+            SctpLog.TransportClosed(_logger);
+            _core.TransportClosed();
+            return false;
+        }
+        catch (OperationCanceledException) when (_cts.IsCancellationRequested)
+        {
+            return false;
+        }
+        catch (Exception ex)
+        {
+            SctpLog.SendFailed(_logger, ex);
+            return true;
+        }
+        finally
+        {
+            _batch.Clear();
+        }
+    }
+
     /// <summary>The loop's last input (queued by DisposeAsync after everything else): stops the timer and closes.</summary>
     private List<SctpPacket> StopLoop(SctpAssociationCore core)
     {
         _loopStopped = true;
         _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         CloseEverything(core.State == AssociationState.Closed ? core.CloseReason : "association stopped");
-        if (_sendBuffer.Length > 0) ArrayPool<byte>.Shared.Return(_sendBuffer);
-        _sendBuffer = [];
         _loopDone.TrySetResult();
         return [];
     }
