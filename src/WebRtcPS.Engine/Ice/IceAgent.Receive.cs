@@ -68,7 +68,7 @@ public sealed partial class IceAgent
             // From any peer address that proved it knows the credentials, so DTLS survives a
             // switch of the selected pair.
             traffic.AddReceived(datagram.Length);
-            if (!Transport.Deliver(datagram.ToArray())) Interlocked.Increment(ref _datagramsDropped);
+            if (!Transport.Deliver(datagram)) Interlocked.Increment(ref _datagramsDropped);
         }
         else
         {
