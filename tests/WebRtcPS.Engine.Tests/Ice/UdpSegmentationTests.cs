@@ -94,3 +94,99 @@ public class UdpSegmentationTests
         Assert.True(s.ReceiveBufferSize >= Math.Min(UdpIcePacketSocket.ReceiveBufferSize, 212_992 * 2), $"{s.ReceiveBufferSize}");
     }
 }
+
+public class UdpCoalescedReceiveTests
+{
+    [Theory]
+    [InlineData("127.0.0.1")]
+    [InlineData("::1")]
+    public async Task CoalescedRunsAreHandedOutAsTheSameDatagrams(string address)
+    {
+        var ip = IPAddress.Parse(address);
+        await using var sender = UdpIcePacketSocket.Bind(new IPEndPoint(ip, 0));
+        await using var receiver = UdpIcePacketSocket.Bind(new IPEndPoint(ip, 0));
+        var coalescing = receiver.TryStartCoalescing();
+        Assert.Equal(OperatingSystem.IsLinux() && Environment.Is64BitProcess, coalescing);
+        var batch = new DatagramBatch();
+        var rng = new Random(7);
+        var lengths = new List<int>();
+        for (var round = 0; round < 3; round++)
+        {
+            foreach (var length in new[] { 1200, 1200, 1200, 1200, 1200, 517, 1200, 64, 64, 9 })
+            {
+                var d = new byte[length];
+                rng.NextBytes(d);
+                batch.Add(d);
+                lengths.Add(length);
+            }
+        }
+        var expected = Enumerable.Range(0, batch.Count).Select(i => batch[i].ToArray()).ToList();
+        // Nothing queued yet: the receive waits (the zero-byte peek) and then takes the run.
+        var buffer = new byte[2048];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var first = receiver.ReceiveFromAsync(buffer, timeout.Token);
+        await Task.Delay(50);
+        Assert.False(first.IsCompleted);
+        await sender.SendBatchToAsync(batch, receiver.LocalEndPoint);
+        var r = await first;
+        Assert.Equal(expected[0], buffer.AsSpan(0, r.Length).ToArray());
+        Assert.Equal(sender.LocalEndPoint, r.RemoteEndPoint);
+        for (var i = 1; i < expected.Count; i++)
+        {
+            r = await receiver.ReceiveFromAsync(buffer, timeout.Token);
+            Assert.Equal(expected[i], buffer.AsSpan(0, r.Length).ToArray());
+            Assert.Equal(sender.LocalEndPoint, r.RemoteEndPoint);
+        }
+    }
+
+    [Fact]
+    public async Task ShortBufferTruncatesEachDatagramAsUdpDoes()
+    {
+        await using var sender = UdpIcePacketSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        await using var receiver = UdpIcePacketSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        receiver.TryStartCoalescing();
+        var batch = new DatagramBatch();
+        batch.Add(Enumerable.Repeat((byte)1, 100).ToArray());
+        batch.Add(Enumerable.Repeat((byte)2, 100).ToArray());
+        await sender.SendBatchToAsync(batch, receiver.LocalEndPoint);
+        var buffer = new byte[10];
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        var a = await receiver.ReceiveFromAsync(buffer, timeout.Token);
+        Assert.Equal(10, a.Length);
+        Assert.Equal(1, buffer[0]);
+        var b = await receiver.ReceiveFromAsync(buffer, timeout.Token);
+        Assert.Equal(10, b.Length);
+        Assert.Equal(2, buffer[0]);
+    }
+
+    [Fact]
+    public async Task DisposeEndsAWaitingCoalescedReceive()
+    {
+        var receiver = UdpIcePacketSocket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        receiver.TryStartCoalescing();
+        var pending = receiver.ReceiveFromAsync(new byte[100]).AsTask();
+        await Task.Delay(50);
+        await receiver.DisposeAsync();
+        var ex = await Record.ExceptionAsync(() => pending.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.True(ex is ObjectDisposedException or OperationCanceledException or System.Net.Sockets.SocketException, ex?.ToString());
+    }
+
+    [Fact]
+    public void ControlMessageAndAddressParsing()
+    {
+        var control = new byte[24];
+        BitConverter.GetBytes(20UL).CopyTo(control, 0);
+        BitConverter.GetBytes(17).CopyTo(control, 8);
+        BitConverter.GetBytes(104).CopyTo(control, 12);
+        BitConverter.GetBytes(1188).CopyTo(control, 16);
+        Assert.Equal(1188, LinuxUdpReceive.ReadSegmentSize(control));
+        Assert.Equal(0, LinuxUdpReceive.ReadSegmentSize(control.AsSpan(0, 12)));
+        Span<byte> a = stackalloc byte[28];
+        var endpoint = new IPEndPoint(IPAddress.Parse("198.18.3.4"), 40000);
+        var n = LinuxUdpSegmentation.WriteAddress(endpoint, a);
+        Assert.Equal(endpoint, LinuxUdpReceive.ReadAddress(a[..n]));
+        var v6 = new IPEndPoint(IPAddress.IPv6Loopback, 1);
+        n = LinuxUdpSegmentation.WriteAddress(v6, a);
+        Assert.Equal(v6, LinuxUdpReceive.ReadAddress(a[..n]));
+    }
+}

@@ -9,7 +9,9 @@ namespace WebRtcPS.Engine.Ice;
 /// (<see cref="LinuxUdpSegmentation"/>), otherwise datagram by datagram. The socket buffers are
 /// raised (<see cref="ReceiveBufferSize"/>, <see cref="SendBufferSize"/>): the OS default
 /// (~208 KiB on Linux) holds ~90 full-size datagrams, and a bulk sender's burst overflowed it on
-/// the receiver (counted in RcvbufErrors, each one a retransmission and a halved window).</remarks>
+/// the receiver (counted in RcvbufErrors, each one a retransmission and a halved window). After
+/// <see cref="CoalesceAfter"/> datagrams a Linux socket also receives coalesced runs
+/// (<see cref="LinuxUdpReceive"/>), handed out one datagram per call as before.</remarks>
 internal sealed class UdpIcePacketSocket : IIcePacketSocket
 {
     /// <summary>Asked for; the OS may cap it (Linux: net.core.rmem_max, and doubles what it grants).</summary>
@@ -20,6 +22,18 @@ internal sealed class UdpIcePacketSocket : IIcePacketSocket
     private readonly IPEndPoint _anyRemote;
     private int _disposed;
     private volatile bool _segmentation = LinuxUdpSegmentation.IsSupported;
+
+    /// <summary>Datagrams received one per call before the socket asks the kernel to coalesce
+    /// (UDP_GRO): only a socket carrying bulk traffic pays for the 64 KiB run buffer.</summary>
+    internal const int CoalesceAfter = 256;
+    private const int RunBufferSize = 64 * 1024 + 1024;
+    private int _receivedOneByOne;
+    private byte[]? _run;          // the receiver's: a coalesced run being handed out, or null before UDP_GRO
+    private int _runOffset, _runLength, _runSegment;
+    private IPEndPoint? _runFrom;
+    private readonly byte[] _address = new byte[28];
+    private readonly byte[] _lastAddress = new byte[28];
+    private int _lastAddressLength;
 
     private UdpIcePacketSocket(Socket socket)
     {
@@ -124,6 +138,107 @@ internal sealed class UdpIcePacketSocket : IIcePacketSocket
     }
 
     public async ValueTask<IcePacketReceiveResult> ReceiveFromAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        if (_runOffset < _runLength) return NextOfRun(buffer.Span);
+        if (_run is not null) return await ReceiveRunAsync(buffer, cancellationToken).ConfigureAwait(false);
+        var received = await ReceiveOneAsync(buffer, cancellationToken).ConfigureAwait(false);
+        if (++_receivedOneByOne == CoalesceAfter) TryStartCoalescing();
+        return received;
+    }
+
+    /// <summary>Switches this socket's receive to coalesced runs (<see cref="LinuxUdpReceive"/>)
+    /// where the OS can; false (nothing changes) elsewhere. Called on the receiving side only.</summary>
+    internal bool TryStartCoalescing()
+    {
+        if (!LinuxUdpSegmentation.IsSupported || _run is not null) return _run is not null;
+        try
+        {
+            if (!LinuxUdpReceive.TryEnable(_socket.SafeHandle)) return false;
+        }
+        catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return false;
+        }
+        _run = new byte[RunBufferSize];
+        return true;
+    }
+
+    // Hands out the next datagram of the current run (a shorter last one included).
+    private IcePacketReceiveResult NextOfRun(Span<byte> buffer)
+    {
+        var length = Math.Min(_runSegment, _runLength - _runOffset);
+        var copied = Math.Min(length, buffer.Length);
+        _run.AsSpan(_runOffset, copied).CopyTo(buffer);
+        _runOffset += length;
+        return new IcePacketReceiveResult(copied, _runFrom!);
+    }
+
+    private async ValueTask<IcePacketReceiveResult> ReceiveRunAsync(Memory<byte> buffer, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
+            cancellationToken.ThrowIfCancellationRequested();
+            var errno = LinuxUdpReceive.Receive(_socket.SafeHandle, _run, _address, out var length, out var segment, out var addressLength, out _);
+            if (errno == 0)
+            {
+                var from = Sender(addressLength);
+                if (from is null) continue;
+                _runFrom = from;
+                _runOffset = 0;
+                _runLength = length;
+                _runSegment = segment > 0 && segment < length ? segment : Math.Max(length, 1);
+                if (length == 0)
+                {
+                    _runLength = 0;
+                    return new IcePacketReceiveResult(0, from);
+                }
+                return NextOfRun(buffer.Span);
+            }
+            if (errno == LinuxUdpSegmentation.EAgain)
+            {
+                await WaitReadableAsync(cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
+            // ICMP errors from earlier sends (ECONNREFUSED, ECONNRESET, EHOSTUNREACH, ENETUNREACH):
+            // the socket is fine, as in ReceiveOneAsync. Anything else is the socket's failure.
+            if (errno is 111 or 104 or 113 or 101) continue;
+            throw new SocketException((int)SocketError.SocketError);
+        }
+    }
+
+    // A zero-byte peek: completes when a datagram is queued, without taking it.
+    private async ValueTask WaitReadableAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.Peek, cancellationToken).ConfigureAwait(false);
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.MessageSize or SocketError.NetworkReset or SocketError.HostUnreachable or SocketError.NetworkUnreachable)
+        {
+            _ = ex;
+        }
+        catch (SocketException) when (_disposed != 0)
+        {
+            throw new ObjectDisposedException(nameof(UdpIcePacketSocket));
+        }
+    }
+
+    // The run's sender; the last one's endpoint object again when the address is the same (a
+    // bulk receiver hears one peer).
+    private IPEndPoint? Sender(int addressLength)
+    {
+        var address = _address.AsSpan(0, Math.Min(addressLength, _address.Length));
+        if (_runFrom is not null && address.SequenceEqual(_lastAddress.AsSpan(0, _lastAddressLength))) return _runFrom;
+        var from = LinuxUdpReceive.ReadAddress(address);
+        if (from is null) return null;
+        address.CopyTo(_lastAddress);
+        _lastAddressLength = address.Length;
+        return from;
+    }
+
+    private async ValueTask<IcePacketReceiveResult> ReceiveOneAsync(Memory<byte> buffer, CancellationToken cancellationToken)
     {
         while (true)
         {
