@@ -9,6 +9,7 @@ using System.Threading.Channels;
 using WebRtcPS.Engine.DataChannels;
 using WebRtcPS.Engine.Ice;
 using WebRtcPS.Engine.PeerConnection;
+using WebRtcPS.Engine.Runtime;
 using WebRtcPS.Engine.Sctp;
 using WebRtcPS.Engine.Sdp;
 using WebRtcPS.Engine.Turn;
@@ -230,8 +231,10 @@ internal sealed partial class Peer
             output.Emit("warmup", new() { ["index"] = i, ["ok"] = results.All(r => r["ok"] is true), ["setup_ms"] = off.SetupMs, ["ms"] = sw.Elapsed.TotalMilliseconds });
         }
         if (o.Many > 0) return await Many.RunAsync(o, output);
+        SetupTrace.Take();   // the warm-up connections' marks
         var peer = new Peer(o, output);
         var res = await peer.RunAndCloseAsync();
+        if (SetupTrace.Enabled) output.Emit("setup_trace", new() { ["marks"] = TraceLines() });
         output.Emit("result", res);
         if (o.Smaps.Length > 0) File.Copy("/proc/self/smaps", o.Smaps, overwrite: true);
         return res["ok"] is true ? 0 : 1;
@@ -266,6 +269,11 @@ internal sealed partial class Peer
         }
         return res;
     }
+
+    /// <summary>WRTC_SETUP_TRACE=1: the engine's and this peer's marks as "monotonic µs|thread|label|detail"
+    /// (one clock for every process of the machine, so the two peers' lines merge; bench/peers/timeline.py).</summary>
+    private static string[] TraceLines() =>
+        [.. SetupTrace.Take().Select(e => $"{e.Timestamp * 1e6 / Stopwatch.Frequency:F1}|{e.Thread}|{e.Label}|{e.Detail}")];
 
     private static Dictionary<string, object?> Fail(string reason) => new() { ["ok"] = false, ["reason"] = reason };
 
@@ -306,6 +314,7 @@ internal sealed partial class Peer
                 _out.Emit("gathering_complete");
                 return;
             }
+            SetupTrace.Mark("bench.candidate");
             var line = e.CandidateLine!;
             var f = Candidate(c);
             f["source"] = "local";
@@ -353,13 +362,19 @@ internal sealed partial class Peer
             for (var i = 0; i < o.Channels; i++) Attach(pc.CreateDataChannel(o.Channels > 1 ? $"{o.Label}-{i}" : o.Label, init));
             var offer = pc.CreateOffer();
             Volatile.Write(ref _offerTimestamp, Stopwatch.GetTimestamp());
+            SetupTrace.Mark("bench.offer-created");
             // Queued before SetLocalDescription starts gathering, so it precedes every candidate.
             Post(SignalingMessage.Offer, offer.Sdp);
             pc.SetLocalDescription(offer);
+            SetupTrace.Mark("bench.offer-set");
         }
         else
         {
-            pc.OnDataChannel += (_, dc) => Attach(dc);
+            pc.OnDataChannel += (_, dc) =>
+            {
+                SetupTrace.Mark("bench.ondatachannel");
+                Attach(dc);
+            };
         }
 
         var done = await Task.WhenAny(_result.Task, Task.Delay(o.Timeout));
@@ -391,7 +406,9 @@ internal sealed partial class Peer
         {
             await foreach (var m in _outbox.Reader.ReadAllAsync(ct))
             {
+                SetupTrace.Mark("sig.post", m.Type);
                 await client.SendAsync(m, ct);
+                SetupTrace.Mark("sig.posted", m.Type);
                 _out.Emit("signal", new() { ["direction"] = "out", ["type"] = m.Type });
             }
         }
@@ -410,6 +427,7 @@ internal sealed partial class Peer
         {
             await foreach (var m in client.ReceiveAsync(ct))
             {
+                SetupTrace.Mark("sig.recv", m.Type);
                 _out.Emit("signal", new() { ["direction"] = "in", ["type"] = m.Type, ["from"] = m.From });
                 Handle(m);
             }
@@ -440,12 +458,15 @@ internal sealed partial class Peer
                     pc.SetRemoteDescription(new RTCSessionDescription(RTCSdpType.Offer, m.Content));
                     _pending!.Flush();
                     var answer = pc.CreateAnswer();
+                    SetupTrace.Mark("bench.answer-created");
                     Post(SignalingMessage.Answer, answer.Sdp);
                     pc.SetLocalDescription(answer);
+                    SetupTrace.Mark("bench.answer-set");
                     break;
                 case SignalingMessage.Answer:
                     pc.SetRemoteDescription(new RTCSessionDescription(RTCSdpType.Answer, m.Content));
                     _pending!.Flush();
+                    SetupTrace.Mark("bench.answer-applied");
                     break;
                 case SignalingMessage.Candidate:
                     var held = pc.RemoteDescription is null;
@@ -494,6 +515,7 @@ internal sealed partial class Peer
         void OnOpen()
         {
             if (Interlocked.Exchange(ref opened, 1) != 0) return;
+            SetupTrace.Mark("bench.open");
             var f = new Dictionary<string, object?> { ["label"] = dc.Label, ["ordered"] = dc.Ordered };
             var offerAt = Volatile.Read(ref _offerTimestamp);
             if (offerAt != 0)

@@ -154,6 +154,7 @@ internal sealed class DataChannelManager
             Queue(channel.RaiseOpen);
             return;
         }
+        SetupTrace.Mark("dcep.open.send");
         var open = DataChannelOpenMessage.For(channel.Label, channel.Protocol, channel.Ordered, channel.MaxRetransmits, channel.MaxPacketLifeTime, channel.Priority);
         try
         {
@@ -259,6 +260,7 @@ internal sealed class DataChannelManager
         if (DataChannelOpenMessage.TryParse(message.Data, out var open))
         {
             Interlocked.Increment(ref _dcepOpens);
+            SetupTrace.Mark("dcep.open.recv");
             if (_channels.ContainsKey(message.StreamId)) return;   // a glare we cannot resolve: keep ours
             var channel = new RTCDataChannel(this, open.Label, new RTCDataChannelInit
             {
@@ -276,6 +278,7 @@ internal sealed class DataChannelManager
         else if (DataChannelAckMessage.TryParse(message.Data, out _))
         {
             Interlocked.Increment(ref _dcepAcks);
+            SetupTrace.Mark("dcep.ack.recv");
             Acknowledged(message.StreamId);
         }
     }

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Org.BouncyCastle.Tls;
+using WebRtcPS.Engine.Runtime;
 using WebRtcPS.Engine.Transport;
 
 namespace WebRtcPS.Engine.Dtls;
@@ -147,6 +148,7 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
                 return -1;
             }
             Interlocked.Increment(ref _received);
+            SetupTrace.Mark("dtls.in");
             var length = Math.Min(n, buffer.Length);
             datagram[..length].CopyTo(buffer);
             return length;

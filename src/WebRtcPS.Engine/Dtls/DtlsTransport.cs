@@ -181,6 +181,7 @@ internal sealed class DtlsTransport : IDatagramTransport
                 Task.WaitAny(_readyWait);   // WaitAny: no exception (and no stack trace) for a cancelled wait
                 if (!lowerReady.IsCompletedSuccessfully || !lowerReady.Result) return;
             }
+            SetupTrace.Mark("dtls.go");
             DtlsLog.HandshakeStarting(_logger, Role, _session.HandshakeTimeoutMillis, _adapter.GetSendLimit());
             SetState(RTCDtlsTransportState.Connecting);
             var stopwatch = Stopwatch.StartNew();
@@ -220,6 +221,7 @@ internal sealed class DtlsTransport : IDatagramTransport
             CipherSuite = DtlsFailures.CipherSuiteName(context.SecurityParameters.CipherSuite);
             RemoteFingerprint = RTCDtlsFingerprint.Compute(RTCDtlsFingerprint.DefaultAlgorithm, _session.RemoteCertificate);
             DtlsLog.Connected(_logger, Role, stopwatch.ElapsedMilliseconds, CipherSuite, RemoteFingerprint);
+            SetupTrace.Mark("dtls.connected");
             SetState(RTCDtlsTransportState.Connected);
             _handshake.TrySetResult();
             ReceiveLoop(_bc);
@@ -255,6 +257,7 @@ internal sealed class DtlsTransport : IDatagramTransport
                 if (_adapter.IsClosed) break;
                 continue;
             }
+            SetupTrace.Mark("dtls.record");
             var record = new PooledRecord(buffer, n);
             buffer = null;   // the reader returns it
             if (!_received.Writer.TryWrite(record))

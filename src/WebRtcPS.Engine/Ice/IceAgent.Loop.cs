@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using WebRtcPS.Engine.Runtime;
 using WebRtcPS.Engine.Stun;
 
 namespace WebRtcPS.Engine.Ice;
@@ -53,6 +54,7 @@ public sealed partial class IceAgent
             switch (input)
             {
                 case StunReceived stun:
+                    SetupTrace.Mark("ice.loop.stun");
                     _core.ReceiveStun(Now, stun.Socket, stun.Message, stun.From);
                     break;
                 case Command command:
@@ -138,6 +140,7 @@ public sealed partial class IceAgent
             if (_route is { } old) old.Usable = false;
             _coreRoute = route;
             _route = Publish(route);
+            SetupTrace.Mark("ice.route.selected");
         }
         if (route is { Usable: false } && _route is { } current) current.Usable = false;
         var early = _core.EarlyRoute;
@@ -146,6 +149,7 @@ public sealed partial class IceAgent
             if (_earlyRoute is { } oldEarly) oldEarly.Usable = false;
             _coreEarlyRoute = early;
             _earlyRoute = Publish(early);
+            SetupTrace.Mark("ice.route.early");
         }
         if (DataRoute is not null) CompleteDataRouteWaiters();
         if (route is not null && _route is { } selected && !ReferenceEquals(selected.Pair, route.Pair)) selected.Pair = route.Pair;
@@ -153,6 +157,7 @@ public sealed partial class IceAgent
 
     private void Deliver(IceEvent e)
     {
+        if (SetupTrace.Enabled) SetupTrace.Mark("ice.event", e.GetType().Name);
         _events.Writer.TryWrite(e);
         if (_options.Logger is { } logger) Log(logger, e);
         if (e is not IceStateChangedEvent changed) return;
@@ -173,6 +178,7 @@ public sealed partial class IceAgent
         {
             try
             {
+                if (SetupTrace.Enabled) SetupTrace.Mark("ice.out", SetupTrace.Classify(data));
                 await socket.SendToAsync(data, to).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException or InvalidOperationException or ArgumentException)

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using WebRtcPS.Engine.Runtime;
 using WebRtcPS.Engine.Stun;
 
 namespace WebRtcPS.Engine.Ice;
@@ -58,6 +59,7 @@ public sealed partial class IceAgent
             return;
         }
         byte first = datagram[0];
+        if (SetupTrace.Enabled) SetupTrace.Mark("ice.in", SetupTrace.Classify(datagram));
         if (first <= 3)
         {
             if (StunMessage.TryParse(datagram, out var message)) _inputs.Writer.TryWrite(new StunReceived(id, message, from));

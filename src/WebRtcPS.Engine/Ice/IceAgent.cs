@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Threading.Channels;
+using WebRtcPS.Engine.Runtime;
 
 namespace WebRtcPS.Engine.Ice;
 
@@ -125,7 +126,11 @@ public sealed partial class IceAgent : IAsyncDisposable
 
     /// <summary>Starts gathering host candidates, then server-reflexive and relayed ones.
     /// Candidates arrive as <see cref="IceCandidateGatheredEvent"/>s, then <see cref="IceEndOfCandidatesEvent"/>.</summary>
-    public void StartGathering() => Post(() => _core.StartGathering(Now, _network.GetLocalAddresses()));
+    public void StartGathering() => Post(() =>
+    {
+        SetupTrace.Mark("ice.loop.gather");
+        _core.StartGathering(Now, _network.GetLocalAddresses());
+    });
 
     /// <summary>The peer's ice-ufrag and ice-pwd. Checks start once they are known; candidates
     /// added before are held (RFC 8838 §8). New credentials while checking are the peer's ICE
@@ -135,7 +140,11 @@ public sealed partial class IceAgent : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(parameters);
         if (string.IsNullOrEmpty(parameters.UsernameFragment) || string.IsNullOrEmpty(parameters.Password))
             throw new ArgumentException("The remote ice-ufrag and ice-pwd must not be empty.", nameof(parameters));
-        Post(() => _core.SetRemoteParameters(Now, parameters));
+        Post(() =>
+        {
+            SetupTrace.Mark("ice.loop.remote-parameters");
+            _core.SetRemoteParameters(Now, parameters);
+        });
     }
 
     /// <summary>A trickled remote candidate (RFC 8838), or null for end-of-candidates. Bad
@@ -143,7 +152,11 @@ public sealed partial class IceAgent : IAsyncDisposable
     public void AddRemoteCandidate(RTCIceCandidate? candidate)
     {
         if (candidate is null) Post(() => _core.AddRemoteEndOfCandidates(Now));
-        else Post(() => _core.AddRemoteCandidate(Now, candidate));
+        else Post(() =>
+        {
+            SetupTrace.Mark("ice.loop.remote-candidate");
+            _core.AddRemoteCandidate(Now, candidate);
+        });
     }
 
     /// <summary>The peer signalled end-of-candidates (RFC 8838 §4).</summary>

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using WebRtcPS.Engine.Runtime;
 using WebRtcPS.Engine.Transport;
 
 namespace WebRtcPS.Engine.Ice;
@@ -73,6 +74,7 @@ public sealed class IceTransport : IDatagramTransport
         }
         try
         {
+            if (SetupTrace.Enabled) SetupTrace.Mark("ice.out", SetupTrace.Classify(datagram.Span));
             await route.Socket.SendToAsync(datagram, route.Remote, cancellationToken).ConfigureAwait(false);
             route.Traffic.AddSent(datagram.Length);
         }

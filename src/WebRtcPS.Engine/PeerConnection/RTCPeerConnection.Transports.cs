@@ -1,5 +1,6 @@
 using WebRtcPS.Engine.Dtls;
 using WebRtcPS.Engine.Ice;
+using WebRtcPS.Engine.Runtime;
 using WebRtcPS.Engine.Sctp;
 
 namespace WebRtcPS.Engine.PeerConnection;
@@ -30,6 +31,7 @@ public sealed partial class RTCPeerConnection
         switch (e)
         {
             case IceCandidateGatheredEvent g:
+                SetupTrace.Mark("pc.loop.candidate");
                 Raise(OnIceCandidate, new RTCPeerConnectionIceEventArgs(g.Candidate, _remote?.Mid ?? DefaultMid, g.Url));
                 break;
             case IceEndOfCandidatesEvent:
@@ -75,7 +77,11 @@ public sealed partial class RTCPeerConnection
             // offer) takes the agent back to checking, and DTLS starts on the new generation's
             // pair (RFC 8445 §9); only close ends this wait.
             var route = agent.WaitForDataRouteAsync(ct);
-            var ready = route.ContinueWith(static t => t.IsCompletedSuccessfully && t.Result is not RTCIceTransportState.Closed,
+            var ready = route.ContinueWith(static t =>
+                {
+                    SetupTrace.Mark("pc.route");
+                    return t.IsCompletedSuccessfully && t.Result is not RTCIceTransportState.Closed;
+                },
                 CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             var handshake = DtlsTransport.StartWhenReadyAsync(agent.Transport, DtlsOptions(_config, role, _certificate, remote.Fingerprints), ready, ct);
             if (!await ready.ConfigureAwait(false))
@@ -96,6 +102,7 @@ public sealed partial class RTCPeerConnection
             try
             {
                 dtls = await handshake.ConfigureAwait(false);
+                SetupTrace.Mark("pc.dtls-done");
             }
             catch (DtlsException ex)
             {
@@ -147,6 +154,7 @@ public sealed partial class RTCPeerConnection
                 return;
             }
             _channels.Attach(sctp, role == W3C.DtlsRole.Client);
+            SetupTrace.Mark("pc.sctp-start");
             sctp.Start();
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
