@@ -39,10 +39,13 @@ public sealed class IceAgentScheduleTests
         };
         await using var agent = new IceAgent(options, net.CreateHost(IPAddress.Parse("198.18.0.1")), time);
         agent.StartGathering();
-        agent.SetRemoteParameters(RTCIceParameters.Generate());
+        // The candidates first (held until the credentials come, RFC 8838 §8), so that the three
+        // pairs are formed by one input: the loop runs on the posting thread, and a candidate
+        // added alone is checked at once (with an RTO for one pair).
         for (int i = 0; i < 3; i++)
             agent.AddRemoteCandidate(RTCIceCandidate.Parse($"candidate:{i} 1 udp {2130706431 - i} 198.18.0.2 {4000 + i} typ host"));
         agent.AddRemoteEndOfCandidates();
+        agent.SetRemoteParameters(RTCIceParameters.Generate());
         await agent.GetDiagnosticsAsync();
 
         await AdvanceAsync(time, agent, TimeSpan.FromMilliseconds(2000));
