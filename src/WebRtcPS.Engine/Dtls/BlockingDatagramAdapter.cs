@@ -46,6 +46,8 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
     private bool _batching;   // under _sendLock: records go to _outgoing until EndBatch
     private int _limit = ReceiveLimit;
     private int _kept; // length of a datagram in _receiveBuffer waiting for a larger buffer, or 0
+    // Datagrams of a handshake started before its path: sent when the path is ready (HoldUntil). Under _sendLock.
+    private List<byte[]>? _held;
     private volatile bool _closed;
     private long _received, _sent, _ignored;
 
@@ -72,6 +74,37 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
     public void UseCompactReceiveLimit() => _limit = Math.Min(ReceiveLimit, Math.Max(_lower.MaxDatagramSize, 1280));
 
     public int GetSendLimit() => _lower.MaxDatagramSize;
+
+    /// <summary>For a handshake that starts before the lower transport can carry datagrams: what
+    /// BouncyCastle sends is held (its latest flight: a retransmission replaces it) and sent the
+    /// moment <paramref name="ready"/> completes true, by the thread that completes it (ICE's, as it
+    /// publishes the path), not after the DTLS thread wakes. False drops what is held; the owner
+    /// closes the adapter.</summary>
+    public void HoldUntil(Task<bool> ready)
+    {
+        lock (_sendLock) _held = [];
+        ready.ContinueWith(static (t, state) => ((BlockingDatagramAdapter)state!).Release(t.IsCompletedSuccessfully && t.Result),
+            this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
+    private void Release(bool ready)
+    {
+        lock (_sendLock)
+        {
+            var held = _held;
+            _held = null;
+            if (!ready || held is null) return;
+            SetupTrace.Mark("dtls.release", held.Count.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            try
+            {
+                foreach (var datagram in held) SendToLower(datagram);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+            {
+                // As a lost flight: BouncyCastle retransmits it, or its thread meets the closed transport.
+            }
+        }
+    }
 
     public int Receive(byte[] buf, int off, int len, int waitMillis) => Receive(buf.AsSpan(off, len), waitMillis);
 
@@ -117,7 +150,12 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
                     _waitSet[0] = _pendingReceive;
                     var ready = Task.WaitAny(_waitSet, remaining);
                     _waitSet[0] = null!;
-                    if (ready < 0) return -1;
+                    if (ready < 0)
+                    {
+                        // BouncyCastle resends its flight after this: it replaces the one held.
+                        if (_held is not null) lock (_sendLock) _held?.Clear();
+                        return -1;
+                    }
                     var completed = _pendingReceive;
                     _pendingReceive = null;
                     if (!completed.IsCompletedSuccessfully)
@@ -194,6 +232,17 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
 
     // Called under _sendLock.
     private void SendDatagram(ReadOnlySpan<byte> datagram)
+    {
+        if (_held is { } held)
+        {
+            held.Add(datagram.ToArray());
+            return;
+        }
+        SendToLower(datagram);
+    }
+
+    // Called under _sendLock.
+    private void SendToLower(ReadOnlySpan<byte> datagram)
     {
         if (_closed && LowerFailure is not null) throw new IOException("The transport under DTLS failed.", LowerFailure);
         if (_batching)

@@ -43,7 +43,18 @@ internal sealed class DtlsFailures(DtlsPeerSession session, BlockingDatagramAdap
         new(error, $"{who} a fatal alert: {AlertDescription.GetText((short)alert)}.", inner) { Alert = alert };
 
     /// <summary>The IANA name of a cipher suite, e.g. <c>TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256</c>.</summary>
-    public static string CipherSuiteName(int suite) =>
+    public static string CipherSuiteName(int suite) => suite switch
+    {
+        // The suites we offer or accept, without a reflection walk over BouncyCastle's ~350
+        // constants (0.1-0.3 ms on the DTLS thread between the last flight and "connected").
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 => "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256",
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384 => "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384",
+        CipherSuite.TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 => "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+        CipherSuite.TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384 => "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+        _ => NameByReflection(suite),
+    };
+
+    private static string NameByReflection(int suite) =>
         typeof(CipherSuite).GetFields()
             .FirstOrDefault(f => f.IsLiteral && f.FieldType == typeof(int) && (int)f.GetRawConstantValue()! == suite)?.Name
         ?? $"0x{suite:X4}";

@@ -27,6 +27,14 @@ internal sealed class DtlsPeerSession
     public DtlsRole Role => _parameters.Role;
     public int HandshakeTimeoutMillis => (int)_parameters.HandshakeTimeout.TotalMilliseconds;
 
+    /// <summary>What BouncyCastle is told: <see cref="HandshakeTimeoutMillis"/>, or 0 (no timeout of
+    /// its own) for a handshake started before its path was ready, whose timeout the transport
+    /// counts from the path instead.</summary>
+    public int BouncyCastleTimeoutMillis => TimedByTransport ? 0 : HandshakeTimeoutMillis;
+
+    /// <summary>Set before the handshake starts: the transport, not BouncyCastle, enforces the timeout.</summary>
+    public bool TimedByTransport { get; set; }
+
     /// <summary>Set when the peer's certificate failed the fingerprint check.</summary>
     public DtlsException? FingerprintFailure { get; private set; }
 

@@ -28,7 +28,7 @@ internal sealed class WebRtcDtlsClient : DefaultTlsClient
 
     protected override int[] GetSupportedCipherSuites() => Suites;
 
-    public override int GetHandshakeTimeoutMillis() => _session.HandshakeTimeoutMillis;
+    public override int GetHandshakeTimeoutMillis() => _session.BouncyCastleTimeoutMillis;
 
     /// <summary>P-256 first: .NET does its ECDHE natively (<see cref="DotNetEcdhDomain"/>), where
     /// x25519 would be BouncyCastle's managed math; x25519 and P-384 stay offered (RFC 8422 §5.1.1).</summary>

@@ -27,7 +27,7 @@ internal sealed class WebRtcDtlsServer : DefaultTlsServer
 
     protected override int[] GetSupportedCipherSuites() => Suites;
 
-    public override int GetHandshakeTimeoutMillis() => _session.HandshakeTimeoutMillis;
+    public override int GetHandshakeTimeoutMillis() => _session.BouncyCastleTimeoutMillis;
 
     /// <summary>Our order of ECDHE groups wins over the client's (pion and browsers list x25519
     /// first): P-256 is .NET's native ECDHE, x25519 BouncyCastle's managed math.</summary>

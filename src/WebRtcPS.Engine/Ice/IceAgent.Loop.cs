@@ -270,7 +270,7 @@ public sealed partial class IceAgent
     {
         public Func<RTCIceTransportState, bool> Condition { get; } = condition;
         public CancellationToken CancellationToken { get; } = cancellationToken;
-        public TaskCompletionSource<RTCIceTransportState> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource<RTCIceTransportState> Completion { get; init; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         /// <summary>Also completes once a data route exists (<see cref="DataRoute"/>).</summary>
         public bool OrDataRoute { get; init; }

@@ -118,7 +118,13 @@ public sealed partial class IceAgent : IAsyncDisposable
     /// would be dropped and cost BouncyCastle's 1 s retransmission.</summary>
     internal Task<RTCIceTransportState> WaitForDataRouteAsync(CancellationToken cancellationToken = default)
     {
-        var waiter = new StateWaiter(static s => s is RTCIceTransportState.Closed, cancellationToken) { OrDataRoute = true };
+        // Completed synchronously: what waits for the path (DTLS's held first flight) goes on, on
+        // the loop's thread, the moment the path is published; its continuations must not block.
+        var waiter = new StateWaiter(static s => s is RTCIceTransportState.Closed, cancellationToken)
+        {
+            OrDataRoute = true,
+            Completion = new TaskCompletionSource<RTCIceTransportState>(TaskCreationOptions.None),
+        };
         if (!_inputs.Writer.TryWrite(new Command(() => AddWaiter(waiter))))
             waiter.Completion.TrySetResult(_publishedState);
         return waiter.Completion.Task;
