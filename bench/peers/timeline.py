@@ -91,6 +91,18 @@ MILESTONES = [
 ]
 
 
+# Per-layer spans of one run (each run's own difference, then the median over runs).
+SPANS = [
+    ("signaling: offer -> answerer's first check", None, "a: first check out"),
+    ("ICE: first check -> client's valid pair", "a: first check out", "a: early route"),
+    ("DTLS start: valid pair -> ClientHello out", "a: early route", "ClientHello out"),
+    ("DTLS: ClientHello -> server connected", "ClientHello out", "o: dtls connected"),
+    ("DTLS: server -> client connected", "o: dtls connected", "a: dtls connected"),
+    ("SCTP: first INIT -> offerer established", "INIT out", "o: sctp established"),
+    ("DCEP: OPEN sent -> offerer open", "DCEP OPEN sent", "o: open"),
+]
+
+
 def milestones(marks):
     out = {}
     for name, side, label, detail in MILESTONES:
@@ -151,6 +163,14 @@ def main():
         for _, _, merged in rs:
             for name, t in milestones(merged).items():
                 per[name].append(t)
+        print("   span (ms, per run)                                 median (min-max)        n")
+        for name, a, b in SPANS:
+            vals = []
+            for _, _, merged in rs:
+                ms = milestones(merged)
+                if b in ms and (a is None or a in ms):
+                    vals.append(ms[b] - (ms[a] if a else 0.0))
+            print(f"   {name:48s} {fmt(vals):28s} {len(vals)}")
         print("   milestone (ms from offer created)      median (min-max)        n")
         for name, *_ in MILESTONES:
             if per[name]:
