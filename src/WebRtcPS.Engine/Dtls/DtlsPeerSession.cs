@@ -27,10 +27,12 @@ internal sealed class DtlsPeerSession
     public DtlsRole Role => _parameters.Role;
     public int HandshakeTimeoutMillis => (int)_parameters.HandshakeTimeout.TotalMilliseconds;
 
-    /// <summary>What BouncyCastle is told: <see cref="HandshakeTimeoutMillis"/>, or 0 (no timeout of
-    /// its own) for a handshake started before its path was ready, whose timeout the transport
-    /// counts from the path instead.</summary>
-    public int BouncyCastleTimeoutMillis => TimedByTransport ? 0 : HandshakeTimeoutMillis;
+    /// <summary>What BouncyCastle is told: <see cref="HandshakeTimeoutMillis"/>, or a day for a
+    /// handshake started before its path was ready, whose timeout the transport counts from the
+    /// path instead. Not 0 ("none"): without a timeout BouncyCastle waits for a server's first
+    /// ClientHello 1 ms at a time (its DtlsReliableHandshake makes every wait finite), a wake-up
+    /// per millisecond for as long as ICE takes.</summary>
+    public int BouncyCastleTimeoutMillis => TimedByTransport ? 86_400_000 : HandshakeTimeoutMillis;
 
     /// <summary>Set before the handshake starts: the transport, not BouncyCastle, enforces the timeout.</summary>
     public bool TimedByTransport { get; set; }
