@@ -182,8 +182,9 @@ internal sealed class DtlsTransport : IDatagramTransport
                     // ClientHello (and the server's first flight, once the ClientHello came on a
                     // proved address) is made now and held by the adapter, which sends it as the
                     // path is published, on ICE's thread: no wake-up of this thread (0.1-0.8 ms
-                    // on a loaded machine) and no flight building on the critical path. Until then
-                    // BouncyCastle's own timeout is a day (DtlsPeerSession.BouncyCastleTimeoutMillis); the transport counts the real one from the path.
+                    // on a loaded machine) and no flight building on the critical path. Meanwhile
+                    // BouncyCastle's own timeout is a day (DtlsPeerSession.BouncyCastleTimeoutMillis);
+                    // the transport counts the real one from the path.
                     _crypto.PrepareEphemeralKey();
                     _session.TimedByTransport = true;
                     _adapter.HoldUntil(lowerReady);
