@@ -323,38 +323,9 @@ internal sealed class SctpAssociation : IAsyncDisposable
                 foreach (var packet in outbound)
                 {
                     var length = packet.EncodedLength;
-<<<<<<< HEAD
                     if (_batch.Count > 0 && _batch.TotalLength + length > MaxBatchBytes && !await SendBatchAsync().ConfigureAwait(false)) break;
                     _batch.Commit(packet.Write(_batch.Reserve(length)));
-=======
-                    if (length > _sendBuffer.Length)
-                    {
-                        ArrayPool<byte>.Shared.Return(_sendBuffer);
-                        _sendBuffer = ArrayPool<byte>.Shared.Rent(length);
-                    }
-                    packet.Write(_sendBuffer);
                     if (SetupTrace.Enabled) SetupTrace.Mark("sctp.out", Chunks(packet));
-                    try
-                    {
-                        await _transport.SendAsync(_sendBuffer.AsMemory(0, length), _cts.Token).ConfigureAwait(false);
-                        Interlocked.Increment(ref _packetsSent);
-                    }
-                    catch (ObjectDisposedException)
-                    {
-                        SctpLog.TransportClosed(_logger);
-                        _core.TransportClosed();
-                        break;
-                    }
-                    catch (OperationCanceledException) when (_cts.IsCancellationRequested)
-                    {
-                        break;
-                    }
-                    catch (Exception ex)
-                    {
-                        // A failed send is a lost packet (e.g. ICMP unreachable on UDP): retransmission copes.
-                        SctpLog.SendFailed(_logger, ex);
-                    }
->>>>>>> c071fb6 (Setup timeline (issue 15): WRTC_SETUP_TRACE=1 makes every layer mark what it does with the monotonic clock and the thread (Runtime/SetupTrace: ICE datagrams in/out classified as STUN class or DTLS record/handshake types, ICE loop inputs and routes, DTLS thread start/connected/records, SCTP chunks in/out and event task, DCEP open/ack, the peer connection's route/DTLS/SCTP hand-offs); the bench peer adds its signaling posts/receives and open, and prints the marks as a setup_trace event; bench/peers/timeline.py merges both peers of a run on the shared clock and gives per-milestone medians from the offer. Off: one static read per mark site)
                 }
                 if (_batch.Count > 0) await SendBatchAsync().ConfigureAwait(false);
                 Dispatch();
