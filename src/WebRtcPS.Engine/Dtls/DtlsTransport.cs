@@ -308,14 +308,20 @@ internal sealed class DtlsTransport : IDatagramTransport
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            if (_closing || _session.CloseNotifyReceived)
-                throw new ObjectDisposedException(nameof(DtlsTransport), "The DTLS transport is closed.");
-            ThrowIfNotOpen();
-            var error = _failures.Map(ex);
-            Fail(error);
-            throw error;
+            throw SendFailed(ex);
         }
         return ValueTask.CompletedTask;
+    }
+
+    // A send BouncyCastle refused: closed if we are closing, else the transport fails with the mapped error.
+    private Exception SendFailed(Exception ex)
+    {
+        if (_closing || _session.CloseNotifyReceived)
+            return new ObjectDisposedException(nameof(DtlsTransport), "The DTLS transport is closed.");
+        ThrowIfNotOpen();
+        var error = _failures.Map(ex);
+        Fail(error);
+        return error;
     }
 
     /// <summary>Encrypts every datagram of <paramref name="batch"/> as one record each, in order,
@@ -348,12 +354,7 @@ internal sealed class DtlsTransport : IDatagramTransport
         }
         catch (Exception ex) when (ex is not OperationCanceledException and not ArgumentOutOfRangeException)
         {
-            if (_closing || _session.CloseNotifyReceived)
-                throw new ObjectDisposedException(nameof(DtlsTransport), "The DTLS transport is closed.");
-            ThrowIfNotOpen();
-            var error = _failures.Map(ex);
-            Fail(error);
-            throw error;
+            throw SendFailed(ex);
         }
         return ValueTask.CompletedTask;
     }

@@ -51,8 +51,8 @@ internal static unsafe class LinuxUdpReceive
             fixed (byte* data = buffer)
             fixed (byte* name = address)
             {
-                var iov = new IoVec { Base = data, Length = (nuint)buffer.Length };
-                var message = new MsgHdr
+                var iov = new LinuxIoVec { Base = data, Length = (nuint)buffer.Length };
+                var message = new LinuxMsgHdr
                 {
                     Name = name,
                     NameLength = (uint)address.Length,
@@ -107,27 +107,8 @@ internal static unsafe class LinuxUdpReceive
         return null;
     }
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct IoVec
-    {
-        public byte* Base;
-        public nuint Length;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MsgHdr
-    {
-        public void* Name;
-        public uint NameLength;
-        public IoVec* Iov;
-        public nuint IovLength;
-        public void* Control;
-        public nuint ControlLength;
-        public int Flags;
-    }
-
     [DllImport("libc.so.6", EntryPoint = "recvmsg", SetLastError = true)]
-    private static extern nint RecvMsg(int socket, MsgHdr* message, int flags);
+    private static extern nint RecvMsg(int socket, LinuxMsgHdr* message, int flags);
 
     [DllImport("libc.so.6", EntryPoint = "setsockopt", SetLastError = true)]
     private static extern int SetSockOpt(int socket, int level, int name, void* value, int length);

@@ -55,8 +55,8 @@ internal static unsafe class LinuxUdpSegmentation
             var fd = (int)socket.DangerousGetHandle();
             fixed (byte* data = payload)
             {
-                var iov = new IoVec { Base = data, Length = (nuint)payload.Length };
-                var message = new MsgHdr
+                var iov = new LinuxIoVec { Base = data, Length = (nuint)payload.Length };
+                var message = new LinuxMsgHdr
                 {
                     Name = address,
                     NameLength = (uint)addressLength,
@@ -108,25 +108,6 @@ internal static unsafe class LinuxUdpSegmentation
     }
 
     [StructLayout(LayoutKind.Sequential)]
-    private struct IoVec
-    {
-        public byte* Base;
-        public nuint Length;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct MsgHdr
-    {
-        public void* Name;
-        public uint NameLength;
-        public IoVec* Iov;
-        public nuint IovLength;
-        public void* Control;
-        public nuint ControlLength;
-        public int Flags;
-    }
-
-    [StructLayout(LayoutKind.Sequential)]
     private struct CmsgHeader
     {
         public nuint Length;
@@ -135,5 +116,5 @@ internal static unsafe class LinuxUdpSegmentation
     }
 
     [DllImport("libc.so.6", EntryPoint = "sendmsg", SetLastError = true)]
-    private static extern nint SendMsg(int socket, MsgHdr* message, int flags);
+    private static extern nint SendMsg(int socket, LinuxMsgHdr* message, int flags);
 }
