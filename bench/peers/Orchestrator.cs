@@ -8,9 +8,13 @@ using WebRtcPS.Signaling.Server;
 
 namespace WebRtcPS.Bench.Peers;
 
-/// <summary>One side of a pairing: our peer (this program with --peer, or with <c>Aot</c> the Native
-/// AOT build of the same peer, aot/), tests/interop's pion-peer, or its aiortc-peer.</summary>
-internal sealed record PeerKind(string Name, bool Ours, int Warmup = 0, bool Aiortc = false, bool Aot = false);
+/// <summary>One side of a pairing: our peer (the ReadyToRun publish of this program with --peer, or
+/// with <c>Jit</c> another JIT-hosted build of it (JitBuilds), or with <c>Aot</c> the Native AOT
+/// build of the same peer, aot/), tests/interop's pion-peer, or its aiortc-peer.</summary>
+internal sealed record PeerKind(string Name, bool Ours, int Warmup = 0, bool Aiortc = false, bool Aot = false, JitBuild Jit = JitBuild.Default);
+
+/// <summary>Which JIT-hosted build of our peer (JitBuilds): the default is ReadyToRun when r2r/ exists.</summary>
+internal enum JitBuild { Default, Il, PwshSettings }
 
 /// <summary>A pairing: who offers (and sends bulk / pings), who answers (and receives / echoes).</summary>
 internal sealed record Pairing(string Name, PeerKind Offerer, PeerKind Answerer);
@@ -66,6 +70,10 @@ internal static partial class Orchestrator
         public bool Relay;
         /// <summary>Adds the Native AOT peer's pairings (aot/; published when missing).</summary>
         public bool Aot;
+        /// <summary>Adds the IL (no ReadyToRun images) JIT peer's pairings.</summary>
+        public bool Il;
+        /// <summary>Adds pairings of the ReadyToRun peer under pwsh's runtime settings.</summary>
+        public bool PwshSettings;
         public bool Quick;
         public bool BulkBytesSet;
         public bool HelloSet;
@@ -91,11 +99,23 @@ internal static partial class Orchestrator
     private static readonly Pairing AiortcAiortc = new("aiortc<->aiortc", Aiortc, Aiortc);
     private static readonly Pairing AotAot = new("webrtcps-aot<->webrtcps-aot", OursAot, OursAot);
     private static readonly Pairing AotPion = new("webrtcps-aot->pion", OursAot, Pion);
+    private static readonly PeerKind OursIl = new("webrtcps-il", true, Jit: JitBuild.Il);
+    private static readonly PeerKind OursIlWarm = new("webrtcps-il(warm)", true, 1, Jit: JitBuild.Il);
+    private static readonly Pairing IlIl = new("webrtcps-il<->webrtcps-il", OursIl, OursIl);
+    private static readonly Pairing IlPion = new("webrtcps-il->pion", OursIl, Pion);
+    private static readonly Pairing IlIlWarm = new("webrtcps-il<->webrtcps-il warm", OursIlWarm, OursIlWarm);
+    private static readonly PeerKind OursPwsh = new("webrtcps-pwshcfg", true, Jit: JitBuild.PwshSettings);
+    private static readonly PeerKind OursPwshWarm = new("webrtcps-pwshcfg(warm)", true, 1, Jit: JitBuild.PwshSettings);
+    private static readonly Pairing PwshPwsh = new("webrtcps-pwshcfg<->same", OursPwsh, OursPwsh);
+    private static readonly Pairing PwshPion = new("webrtcps-pwshcfg->pion", OursPwsh, Pion);
+    private static readonly Pairing PwshPwshWarm = new("webrtcps-pwshcfg<->same warm", OursPwshWarm, OursPwshWarm);
     /// <summary>Our pairings that the ratios against pion<->pion are given for (when they ran).</summary>
-    private static readonly Pairing[] OursOffering = [OursOurs, OursPion, AotAot, AotPion];
+    private static readonly Pairing[] OursOffering = [OursOurs, OursPion, AotAot, AotPion, IlIl, IlPion, PwshPwsh, PwshPion];
 
     private static string[] _oursCommand = [];
     private static string[] _aotCommand = [];
+    private static string[] _ilCommand = [];
+    private static string[] _pwshCommand = [];
     private static string _pionPath = "";
     private static string _aiortcPath = "";
     private static Uri _signaling = null!;
@@ -141,13 +161,15 @@ internal static partial class Orchestrator
                     case "--reverse": s.Reverse = true; break;
                     case "--smaps": s.Smaps = true; break;
                     case "--aot": s.Aot = true; break;
+                    case "--il": s.Il = true; break;
+                    case "--pwsh-settings": s.PwshSettings = true; break;
                     case "--only": s.Only = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                     case "--pion-peer": s.PionPeer = Next(); break;
                     case "--out": s.OutDir = Next(); break;
                     case "-h" or "--help":
                         Console.WriteLine("""
                             usage: PeersBench [--relay|--suite] [--quick] [--many N] [--many-runs N] [--hello N] [--bulk N] [--bulk-mib M] [--bulk-msg-size B] [--ping N]
-                                              [--ping-count N] [--ping-msg-size B] [--no-warm] [--reverse] [--aot] [--only hello,bulk,bulk256,channels8,ping,unordered,many]
+                                              [--ping-count N] [--ping-msg-size B] [--no-warm] [--reverse] [--aot] [--il] [--pwsh-settings] [--only hello,bulk,bulk256,channels8,ping,unordered,many]
                                               [--pion-peer PATH] [--out DIR]
                                    PeersBench --peer -role offerer|answerer -signaling-addr URL [pion-peer flags] [-warmup N]
                             """);
@@ -167,11 +189,14 @@ internal static partial class Orchestrator
         if (s.Suite && s.Quick && !s.BulkBytesSet) s.BulkBytes = 32L << 20;
         var root = FindRepoRoot();
         _pionPath = s.PionPeer ?? BuildPion(root);
-        var exe = Environment.ProcessPath!;
-        _oursCommand = Path.GetFileNameWithoutExtension(exe) == "dotnet" ? [exe, typeof(Orchestrator).Assembly.Location, "--peer"] : [exe, "--peer"];
+        _ilCommand = JitBuilds.Il();
+        var r2r = JitBuilds.ReadyToRun();
+        _oursCommand = r2r is null ? _ilCommand : [r2r, "--peer"];
         if (s.Aot) _aotCommand = [PublishAot(root), "--peer"];
         _outDir = s.OutDir ?? Path.Combine(root ?? Directory.GetCurrentDirectory(), "bench", "results", $"peers-{DateTime.UtcNow:yyyyMMdd-HHmmss}");
         Directory.CreateDirectory(_outDir);
+        if (s.PwshSettings && r2r is null) throw new InvalidOperationException("--pwsh-settings needs the ReadyToRun peer (r2r/, built on linux-x64)");
+        if (s.PwshSettings) _pwshCommand = [JitBuilds.PwshSettings(r2r!, _outDir), "--peer"];
         _rssWrap = BuildRssWrap();
         _aiortcPath = Path.Combine(root ?? ".", "tests", "interop", "aiortc-peer", "peer.py");
         Samples.Open(Path.Combine(_outDir, "samples.jsonl"));
@@ -181,7 +206,7 @@ internal static partial class Orchestrator
         var loadBefore = File.ReadAllText("/proc/loadavg").Trim();
         var started = DateTime.UtcNow;
         Console.WriteLine($"# peers-bench {started:u}, {Environment.ProcessorCount} cores, load {loadBefore}");
-        Console.WriteLine($"# signaling {_signaling}, pion-peer {_pionPath}, ours: {string.Join(' ', _oursCommand)}{(s.Aot ? $", aot: {string.Join(' ', _aotCommand)}" : "")}");
+        Console.WriteLine($"# signaling {_signaling}, pion-peer {_pionPath}, ours ({(r2r is null ? "IL: no r2r/ beside this program" : "ReadyToRun")}): {string.Join(' ', _oursCommand)}{(s.Il ? $", il: {string.Join(' ', _ilCommand)}" : "")}{(s.PwshSettings ? $", pwsh settings: {string.Join(' ', _pwshCommand)}" : "")}{(s.Aot ? $", aot: {string.Join(' ', _aotCommand)}" : "")}");
         Console.WriteLine($"# logs in {_outDir}");
         Console.WriteLine(_rssWrap is null
             ? "# peak RSS: polling /proc/<pid>/status VmHWM every 10 ms (no C compiler for rss-wrap: short-lived processes may be under-counted)"
@@ -194,7 +219,11 @@ internal static partial class Orchestrator
             : s.Reverse ? [OursOurs, PionPion, OursPion, PionOurs] : [OursOurs, PionPion, OursPion];
         // The suite measures the AOT engine as a column of its own (AotAot); the mixed pairing only outside it.
         if (s.Aot) main = s.Suite ? [.. main, AotAot] : [.. main, AotAot, AotPion];
+        if (s.Il) main = s.Suite ? [.. main, IlIl] : [.. main, IlIl, IlPion];
+        if (s.PwshSettings) main = s.Suite ? [.. main, PwshPwsh] : [.. main, PwshPwsh, PwshPion];
         Pairing[] helloPairings = s.Suite ? [.. main, OursOursWarm] : s.Warm ? [.. main, OursOursWarm, OursPionWarm] : main;
+        if (s.Warm && s.Il) helloPairings = [.. helloPairings, IlIlWarm];
+        if (s.Warm && s.PwshSettings) helloPairings = [.. helloPairings, PwshPwshWarm];
 
         async Task Rounds(string mode, int runs, Pairing[] pairings)
         {
@@ -207,7 +236,7 @@ internal static partial class Orchestrator
                     var o = await RunAsync(s, p, mode, r);
                     outcomes.Add(o);
                     AddSamples(o);
-                    Console.WriteLine($"  {mode,-5} round {r + 1,2}/{runs} {p.Name,-26} {Describe(o)}");
+                    Console.WriteLine($"  {mode,-5} round {r + 1,2}/{runs} {p.Name,-30} {Describe(o)}");
                 }
             }
         }
@@ -408,7 +437,8 @@ internal static partial class Orchestrator
 
     private static string[] Command(PeerKind kind, List<string> args)
     {
-        string[] command = kind.Aot ? [.. _aotCommand, .. args] : kind.Ours ? [.. _oursCommand, .. args]
+        string[] command = kind.Aot ? [.. _aotCommand, .. args]
+            : kind.Ours ? kind.Jit switch { JitBuild.Il => [.. _ilCommand, .. args], JitBuild.PwshSettings => [.. _pwshCommand, .. args], _ => [.. _oursCommand, .. args] }
             : kind.Aiortc ? ["/usr/bin/python3", _aiortcPath, .. args] : [_pionPath, .. args];
         return _rssWrap is null ? command : [_rssWrap, .. command];
     }
@@ -544,7 +574,7 @@ internal static partial class Orchestrator
                 var failed = mine.Count(o => !o.Ok);
                 if (xs.Count == 0)
                 {
-                    Console.WriteLine($"   {p.Name,-26} no data{(failed > 0 ? $" ({failed} failed)" : "")}");
+                    Console.WriteLine($"   {p.Name,-30} no data{(failed > 0 ? $" ({failed} failed)" : "")}");
                     continue;
                 }
                 var med = Median(xs);
@@ -555,7 +585,7 @@ internal static partial class Orchestrator
                     ["n"] = xs.Count, ["failed"] = failed,
                     ["values"] = new JsonArray([.. xs.Select(x => (JsonNode?)JsonValue.Create(Math.Round(x, 4)))]),
                 };
-                Console.WriteLine($"   {p.Name,-26} {med.ToString(m.Format, CultureInfo.InvariantCulture),10}  ({xs.Min().ToString(m.Format, CultureInfo.InvariantCulture)}–{xs.Max().ToString(m.Format, CultureInfo.InvariantCulture)}) n={xs.Count}{(failed > 0 ? $", {failed} failed" : "")}");
+                Console.WriteLine($"   {p.Name,-30} {med.ToString(m.Format, CultureInfo.InvariantCulture),10}  ({xs.Min().ToString(m.Format, CultureInfo.InvariantCulture)}–{xs.Max().ToString(m.Format, CultureInfo.InvariantCulture)}) n={xs.Count}{(failed > 0 ? $", {failed} failed" : "")}");
             }
             medians[m.Name] = byPairing;
         }
@@ -570,12 +600,12 @@ internal static partial class Orchestrator
             var r = mine / pion;
             bool? met = op switch { ">=" => r >= target, "<=" => r <= target, _ => null };
             var mark = met is null ? "" : $"target {op} {target:0.##}x  {(met.Value ? "MET" : "NOT MET")}";
-            Console.WriteLine($"   {label,-48} {pairing,-26} {r,7:0.000}x  {mark}");
+            Console.WriteLine($"   {label,-48} {pairing,-30} {r,7:0.000}x  {mark}");
             ratios[$"{label} | {pairing}"] = new JsonObject { ["ratio"] = Math.Round(r, 4), ["target"] = op == "" ? null : $"{op} {target}", ["met"] = met };
         }
         var setup = metrics[0].Name;
         foreach (var p in OursOffering) Ratio("setup, cold processes (headline)", setup, p.Name, "<=", 0.8);
-        foreach (var p in new[] { OursOursWarm, OursPionWarm }) Ratio("setup, ours warmed in-process (pion cold)", setup, p.Name, "<=", 0.8);
+        foreach (var p in new[] { OursOursWarm, OursPionWarm, IlIlWarm, PwshPwshWarm }) Ratio("setup, ours warmed in-process (pion cold)", setup, p.Name, "<=", 0.8);
         foreach (var p in OursOffering) Ratio("bulk throughput (sender)", metrics[1].Name, p.Name, ">=", 1.5);
         foreach (var p in OursOffering) Ratio("bulk throughput (receiver)", metrics[2].Name, p.Name, "", 0);
         foreach (var p in OursOffering) Ratio("echo RTT p50", metrics[3].Name, p.Name, "<=", 1.0);
@@ -606,10 +636,10 @@ internal static partial class Orchestrator
             {
                 var fm = Median(fast);
                 ratios["pion setup fast-mode median ms"] = Math.Round(fm, 3);
-                foreach (var p in new[] { OursOurs, OursPion, OursOursWarm, OursPionWarm, AotAot, AotPion })
+                foreach (var p in new[] { OursOurs, OursPion, OursOursWarm, OursPionWarm, AotAot, AotPion, IlIl, IlPion, IlIlWarm, PwshPwsh, PwshPion, PwshPwshWarm })
                 {
                     if (!all.TryGetValue((setup, p.Name), out var mine)) continue;
-                    Console.WriteLine($"   {"setup vs pion's fast-mode median (info)",-48} {p.Name,-26} {mine / fm,7:0.000}x");
+                    Console.WriteLine($"   {"setup vs pion's fast-mode median (info)",-48} {p.Name,-30} {mine / fm,7:0.000}x");
                     ratios[$"setup vs pion fast-mode median | {p.Name}"] = Math.Round(mine / fm, 4);
                 }
             }

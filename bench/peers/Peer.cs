@@ -246,6 +246,10 @@ internal sealed partial class Peer
         var peer = new Peer(o, output);
         var res = await peer.RunAndCloseAsync();
         if (SetupTrace.Enabled) output.Emit("setup_trace", new() { ["marks"] = TraceLines() });
+        // What this process JIT-compiled in all (warm-ups included): what ReadyToRun images left to
+        // the JIT (README "ReadyToRun JIT peer"); 0 in the Native AOT peer.
+        res["jit_methods"] = System.Runtime.JitInfo.GetCompiledMethodCount();
+        res["jit_ms"] = Math.Round(System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds, 1);
         output.Emit("result", res);
         if (o.Smaps.Length > 0) File.Copy("/proc/self/smaps", o.Smaps, overwrite: true);
         return res["ok"] is true ? 0 : 1;

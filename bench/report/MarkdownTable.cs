@@ -16,7 +16,8 @@ internal static class MarkdownTable
         if (loads.Count > 0) md.AppendLine($"Load average as each benchmark started: {string.Join("; ", loads)}.");
         md.AppendLine();
         md.AppendLine("Cells: median (p25–p75, n runs). Ratio: ours / pion's median (signaling: / the Go baseline's). Loopback only.");
-        md.AppendLine("WebRtcPS is the engine in a .NET JIT host, as pwsh runs the module; \"AOT\" is the same engine and peer program");
+        md.AppendLine("WebRtcPS is the engine in a .NET JIT host with the ReadyToRun images the package ships, as pwsh runs the module");
+        md.AppendLine("(but with the bench's process settings, non-concurrent GC among them: bench/peers/README.md); \"AOT\" is the same engine and peer program");
         md.AppendLine("compiled with Native AOT (bench/peers/aot): no JIT, no runtime beside it, like pion's Go binary.");
         md.AppendLine();
         md.AppendLine("| figure | unit | WebRtcPS | WebRtcPS AOT | pion (signaling: Go baseline) | aiortc | ratio | ratio AOT | target (issue 15) | verdict | verdict AOT |");
