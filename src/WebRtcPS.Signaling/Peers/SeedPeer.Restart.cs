@@ -52,6 +52,9 @@ public sealed partial class SeedPeer
             var state = await pc.WaitForConnectionStateAsync(s => s is RTCPeerConnectionState.Connected or RTCPeerConnectionState.Failed or RTCPeerConnectionState.Closed, attempt.Token).ConfigureAwait(false);
             if (state != RTCPeerConnectionState.Connected)
                 throw await FailAsync(SeedPeerError.ConnectionFailed, $"The connection {state.ToWireName()} after the ICE restart{(pc.FailureReason is { } why ? ": " + why : "")}.").ConfigureAwait(false);
+            // The new offer's (or answer's) POST can return after the new pair is selected on a
+            // loaded machine; its "sent" event belongs to the restart, as in ConnectAsync.
+            await (await Task.WhenAny(watch.DescriptionSent.Task, _failed.Task).WaitAsync(attempt.Token).ConfigureAwait(false)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested && !_life.IsCancellationRequested)
         {
@@ -99,6 +102,13 @@ public sealed partial class SeedPeer
         Volatile.Read(ref _restart)?.Started.TrySetResult();
     }
 
+    /// <summary>From the outbox: an offer or answer was sent; during a restart, the restart's.</summary>
+    private void OnDescriptionSent()
+    {
+        _descriptionSent.TrySetResult();
+        Volatile.Read(ref _restart)?.DescriptionSent.TrySetResult();
+    }
+
     /// <summary>From the event pump: a pair was selected; after a restart, the new generation's.</summary>
     private void OnRestartSelected()
     {
@@ -117,5 +127,7 @@ public sealed partial class SeedPeer
         public TaskCompletionSource Started { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         /// <summary>Null when the new generation selected a pair, else why the restart failed.</summary>
         public TaskCompletionSource<string?> Selected { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>Set once the server has taken the restart's offer (offerer) or answer (answerer).</summary>
+        public TaskCompletionSource DescriptionSent { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 }

@@ -293,7 +293,7 @@ public sealed partial class SeedPeer : IAsyncDisposable
             {
                 await client.SendAsync(message, ct).ConfigureAwait(false);
                 Emit((t, e) => new SeedPeerSignalingEvent(t, e, true, message.Type, message.To, message.Content.Length));
-                if (message.Type is SignalingMessage.Offer or SignalingMessage.Answer) _descriptionSent.TrySetResult();
+                if (message.Type is SignalingMessage.Offer or SignalingMessage.Answer) OnDescriptionSent();
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
