@@ -1,3 +1,4 @@
+using WebRtcPS.Engine.Dtls;
 using WebRtcPS.Engine.Tests.Transport;
 using WebRtcPS.Engine.Transport;
 
@@ -7,12 +8,19 @@ public class DtlsBatchTests
 {
     private static readonly TimeSpan Generous = TimeSpan.FromSeconds(60);
 
-    [Fact]
-    public async Task BatchIsEncryptedRecordByRecordAndHandedDownAsOneBatch()
+    // A connected pair whose client's lower transport records how it is called.
+    private static async Task<(BatchRecordingTransport, DtlsTransport, DtlsTransport)> ConnectRecordingAsync()
     {
         var link = new InMemoryDatagramLink();
         var recording = new BatchRecordingTransport(link.A);
         var (client, server) = await DtlsTestPeers.ConnectAsync(recording, link.B).Within(Generous);
+        return (recording, client, server);
+    }
+
+    [Fact]
+    public async Task BatchIsEncryptedRecordByRecordAndHandedDownAsOneBatch()
+    {
+        var (recording, client, server) = await ConnectRecordingAsync();
         await using (client)
         await using (server)
         {
@@ -39,9 +47,7 @@ public class DtlsBatchTests
     [Fact]
     public async Task OversizeDatagramInABatchIsRefusedBeforeAnythingIsSent()
     {
-        var link = new InMemoryDatagramLink();
-        var recording = new BatchRecordingTransport(link.A);
-        var (client, server) = await DtlsTestPeers.ConnectAsync(recording, link.B).Within(Generous);
+        var (recording, client, server) = await ConnectRecordingAsync();
         await using (client)
         await using (server)
         {
