@@ -217,10 +217,8 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
             if (_outgoing.Count == 0) return;
             try
             {
-                if (_closed && LowerFailure is not null) throw new IOException("The transport under DTLS failed.", LowerFailure);
-                var pending = _lower.SendBatchAsync(_outgoing, CancellationToken.None);
-                if (pending.IsCompletedSuccessfully) pending.GetAwaiter().GetResult();
-                else pending.AsTask().GetAwaiter().GetResult();
+                ThrowIfLowerFailed();
+                WaitSent(_lower.SendBatchAsync(_outgoing, CancellationToken.None));
                 Interlocked.Add(ref _sent, _outgoing.Count);
             }
             finally
@@ -244,17 +242,27 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
     // Called under _sendLock.
     private void SendToLower(ReadOnlySpan<byte> datagram)
     {
-        if (_closed && LowerFailure is not null) throw new IOException("The transport under DTLS failed.", LowerFailure);
+        ThrowIfLowerFailed();
         if (_batching)
         {
             _outgoing.Add(datagram);
             return;
         }
         datagram.CopyTo(_sendBuffer);
-        var pending = _lower.SendAsync(_sendBuffer.AsMemory(0, datagram.Length), CancellationToken.None);
+        WaitSent(_lower.SendAsync(_sendBuffer.AsMemory(0, datagram.Length), CancellationToken.None));
+        Interlocked.Increment(ref _sent);
+    }
+
+    private void ThrowIfLowerFailed()
+    {
+        if (_closed && LowerFailure is not null) throw new IOException("The transport under DTLS failed.", LowerFailure);
+    }
+
+    // BouncyCastle's send is blocking: a lower send that did not complete at once is waited for here.
+    private static void WaitSent(ValueTask pending)
+    {
         if (pending.IsCompletedSuccessfully) pending.GetAwaiter().GetResult();
         else pending.AsTask().GetAwaiter().GetResult();
-        Interlocked.Increment(ref _sent);
     }
 
     /// <summary>Cancels the pending receive so a blocked DTLS thread unwinds. Idempotent;
