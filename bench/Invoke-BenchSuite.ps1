@@ -7,8 +7,8 @@
     Runs, one after the other (each alternates implementations run by run, so that the shared
     machine's load swings hit all alike):
       1. bench/peers --suite: setup cold and warm, echo RTT, bulk 65,535 B and 256 KiB, unordered
-         unreliable RTT, peak RSS of a hello process: WebRtcPS (JIT, and the same peer as a Native AOT
-         binary), pion and aiortc pairs; 100 peers in
+         unreliable RTT, peak RSS of a hello process: WebRtcPS (JIT with ReadyToRun images; the same with
+         pwsh's runtime settings; the same peer as a Native AOT binary), pion and aiortc pairs; 100 peers in
          one process (ours).
       2. bench/peers --relay --suite: setup and bulk relayed by coturn over UDP, TCP and TLS.
       3. bench/signaling --compare: our signaling server against the Go baseline.
@@ -56,7 +56,7 @@ $peers = & $bin 'peers' 'PeersBench'
 $quickArg = @(if ($Quick) { '--quick' })
 $loadBefore = Get-Load
 
-Invoke-Step 'peers' $peers (@('--suite', '--aot') + $quickArg + @('--out', (Join-Path $logs 'peers')))
+Invoke-Step 'peers' $peers (@('--suite', '--aot', '--pwsh-settings') + $quickArg + @('--out', (Join-Path $logs 'peers')))
 Copy-Item (Join-Path $logs 'peers/samples.jsonl') (Join-Path $OutDir 'samples-peers.jsonl') -ErrorAction Continue
 Invoke-Step 'relay' $peers (@('--relay', '--suite') + $quickArg + @('--out', (Join-Path $logs 'relay')))
 Copy-Item (Join-Path $logs 'relay/samples.jsonl') (Join-Path $OutDir 'samples-relay.jsonl') -ErrorAction Continue

@@ -223,7 +223,7 @@ internal static partial class Orchestrator
         if (s.PwshSettings) main = s.Suite ? [.. main, PwshPwsh] : [.. main, PwshPwsh, PwshPion];
         Pairing[] helloPairings = s.Suite ? [.. main, OursOursWarm] : s.Warm ? [.. main, OursOursWarm, OursPionWarm] : main;
         if (s.Warm && s.Il) helloPairings = [.. helloPairings, IlIlWarm];
-        if (s.Warm && s.PwshSettings) helloPairings = [.. helloPairings, PwshPwshWarm];
+        if ((s.Warm || s.Suite) && s.PwshSettings) helloPairings = [.. helloPairings, PwshPwshWarm];
 
         async Task Rounds(string mode, int runs, Pairing[] pairings)
         {

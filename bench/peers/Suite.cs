@@ -13,16 +13,18 @@ internal static partial class Orchestrator
 
     /// <summary>The implementation a same-implementation pairing measures; null for mixed pairings.</summary>
     private static string? Impl(Pairing p) =>
-        p == OursOurs || p == OursOursWarm ? "webrtcps" : p == AotAot ? "webrtcps-aot" : p == PionPion ? "pion" : p == AiortcAiortc ? "aiortc" : null;
+        p == OursOurs || p == OursOursWarm ? "webrtcps" : p == PwshPwsh || p == PwshPwshWarm ? "webrtcps-pwsh"
+        : p == AotAot ? "webrtcps-aot" : p == PionPion ? "pion" : p == AiortcAiortc ? "aiortc" : null;
 
     private static void AddSamples(RunOutcome o)
     {
         if (Impl(o.Pairing) is not { } impl) return;
-        var warm = o.Pairing == OursOursWarm;
+        var warm = o.Pairing == OursOursWarm || o.Pairing == PwshPwshWarm;
+        var jit = impl is "webrtcps" or "webrtcps-pwsh";
         string[] figures = o.Mode switch
         {
             // Without a JIT (pion, aiortc, the AOT peer) a cold process's setup is also its warm one.
-            "hello" => warm ? ["setup_warm"] : impl == "webrtcps" ? ["setup_cold", "rss_hello"] : ["setup_cold", "setup_warm", "rss_hello"],
+            "hello" => warm ? ["setup_warm"] : jit ? ["setup_cold", "rss_hello"] : ["setup_cold", "setup_warm", "rss_hello"],
             "bulk" => ["bulk_65535"],
             "bulk256" => ["bulk_262144"],
             "channels8" => ["channels8"],

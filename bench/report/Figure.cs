@@ -11,9 +11,20 @@ internal sealed record Figure(string Key, string Title, string Unit, string Refe
     public const string Ours = "webrtcps";
     /// <summary>The same engine and peer program compiled with Native AOT (bench/peers/aot): no JIT host.</summary>
     public const string OursAot = "webrtcps-aot";
-    public static readonly string[] Implementations = [Ours, OursAot, "pion", "aiortc", "go"];
-    /// <summary>The implementations a target is checked for.</summary>
-    public static readonly string[] OursAll = [Ours, OursAot];
+    /// <summary>The ReadyToRun peer with pwsh 7.6's runtime settings (concurrent GC, ICU, quick JIT):
+    /// the engine as a stock pwsh hosts the module, whose settings a module cannot choose.</summary>
+    public const string OursPwsh = "webrtcps-pwsh";
+    public static readonly string[] Implementations = [Ours, OursPwsh, OursAot, "pion", "aiortc", "go"];
+    /// <summary>The implementations a target is checked for, in the table's column order.</summary>
+    public static readonly string[] OursAll = [Ours, OursPwsh, OursAot];
+
+    /// <summary>Column heading of one of <see cref="OursAll"/>.</summary>
+    public static string Heading(string impl) => impl switch
+    {
+        OursPwsh => "WebRtcPS, pwsh settings",
+        OursAot => "WebRtcPS AOT",
+        _ => "WebRtcPS",
+    };
 
     private const string OneConnection = "pion-peer and aiortc-peer hold one connection per process (no multi-peer mode)";
     private const string ServerOnly = "a signaling server, not a peer: compared with the Go baseline (tests/interop/go-signaling-server)";

@@ -16,12 +16,15 @@ internal static class MarkdownTable
         if (loads.Count > 0) md.AppendLine($"Load average as each benchmark started: {string.Join("; ", loads)}.");
         md.AppendLine();
         md.AppendLine("Cells: median (p25–p75, n runs). Ratio: ours / pion's median (signaling: / the Go baseline's). Loopback only.");
-        md.AppendLine("WebRtcPS is the engine in a .NET JIT host with the ReadyToRun images the package ships, as pwsh runs the module");
-        md.AppendLine("(but with the bench's process settings, non-concurrent GC among them: bench/peers/README.md); \"AOT\" is the same engine and peer program");
-        md.AppendLine("compiled with Native AOT (bench/peers/aot): no JIT, no runtime beside it, like pion's Go binary.");
+        md.AppendLine("WebRtcPS is the engine in a .NET JIT host with the ReadyToRun images the package ships, with the bench's process");
+        md.AppendLine("settings (non-concurrent GC, invariant globalization: bench/peers/README.md); \"pwsh settings\" is the same peer with");
+        md.AppendLine("pwsh 7.6's runtime settings (concurrent GC, ICU), which is how a stock pwsh hosts the module; \"AOT\" is the same engine");
+        md.AppendLine("and peer program compiled with Native AOT (bench/peers/aot): no JIT, no runtime beside it, like pion's Go binary.");
         md.AppendLine();
-        md.AppendLine("| figure | unit | WebRtcPS | WebRtcPS AOT | pion (signaling: Go baseline) | aiortc | ratio | ratio AOT | target (issue 15) | verdict | verdict AOT |");
-        md.AppendLine("| --- | --- | --- | --- | --- | --- | ---: | ---: | --- | --- | --- |");
+        var ours = Figure.OursAll;
+        md.AppendLine($"| figure | unit | {string.Join(" | ", ours.Select(Figure.Heading))} | pion (signaling: Go baseline) | aiortc | " +
+            $"{string.Join(" | ", ours.Select(i => "ratio" + Suffix(i)))} | target (issue 15) | {string.Join(" | ", ours.Select(i => "verdict" + Suffix(i)))} |");
+        md.AppendLine($"| --- | --- | {string.Join(" | ", ours.Select(_ => "---"))} | --- | --- | {string.Join(" | ", ours.Select(_ => "---:"))} | --- | {string.Join(" | ", ours.Select(_ => "---"))} |");
         var reasons = new List<string>();
         foreach (var r in rows)
         {
@@ -34,8 +37,10 @@ internal static class MarkdownTable
                 return $"n/a [{reasons.IndexOf(c[5..]) + 1}]";
             }
             string Ratio(string impl) => r.RatioOf(impl) is { } x ? $"{x:0.00}x" : "";
-            var aot = r.ByImpl.ContainsKey(Figure.OursAot) ? Cell(Figure.OursAot) : "";
-            md.AppendLine($"| {r.Figure.Title} | {r.Figure.Unit} | {Cell(Figure.Ours)} | {aot} | {Cell(reference)} | {Cell("aiortc")} | {Ratio(Figure.Ours)} | {Ratio(Figure.OursAot)} | {r.Figure.Target?.Text ?? ""} | {r.Verdict} | {r.VerdictOf(Figure.OursAot)} |");
+            // A column of ours that did not run in this suite stays empty rather than "not run".
+            string OursCell(string impl) => impl == Figure.Ours || r.ByImpl.ContainsKey(impl) ? Cell(impl) : "";
+            md.AppendLine($"| {r.Figure.Title} | {r.Figure.Unit} | {string.Join(" | ", ours.Select(OursCell))} | {Cell(reference)} | {Cell("aiortc")} | " +
+                $"{string.Join(" | ", ours.Select(Ratio))} | {r.Figure.Target?.Text ?? ""} | {string.Join(" | ", ours.Select(r.VerdictOf))} |");
         }
         md.AppendLine();
         var i = 1;
@@ -55,4 +60,11 @@ internal static class MarkdownTable
         foreach (var p in plots) md.AppendLine($"![{Path.GetFileNameWithoutExtension(p)}]({p})");
         return md.ToString();
     }
+
+    private static string Suffix(string impl) => impl switch
+    {
+        Figure.OursPwsh => " pwsh",
+        Figure.OursAot => " AOT",
+        _ => "",
+    };
 }

@@ -11,7 +11,7 @@ internal static class Plots
 {
     private static readonly Dictionary<string, Color> Colors = new()
     {
-        ["webrtcps"] = new Color(0x1f, 0x77, 0xb4), ["webrtcps-aot"] = new Color(0x94, 0x67, 0xbd), ["pion"] = new Color(0x2c, 0xa0, 0x2c),
+        ["webrtcps"] = new Color(0x1f, 0x77, 0xb4), ["webrtcps-aot"] = new Color(0x94, 0x67, 0xbd), ["webrtcps-pwsh"] = new Color(0x17, 0xbe, 0xcf), ["pion"] = new Color(0x2c, 0xa0, 0x2c),
         ["aiortc"] = new Color(0xff, 0x7f, 0x0e), ["go"] = new Color(0x7f, 0x7f, 0x7f),
     };
 

@@ -17,5 +17,6 @@ File.WriteAllText(Path.Combine(dir, "results.md"), MarkdownTable.Render(rows, Ru
 File.WriteAllText(Path.Combine(dir, "results.csv"), CsvTable.Render(rows));
 Console.WriteLine($"{samples.Count} samples -> {Path.Combine(dir, "results.md")}, results.csv, {plots.Count} plots");
 foreach (var r in rows.Where(r => r.Figure.Target is not null))
-    Console.WriteLine($"  {r.Figure.Title,-60} {(r.Ratio is { } x ? $"{x:0.00}x" : ""),8}  {r.Figure.Target!.Text,-24} {r.Verdict,-8} AOT: {(r.RatioOf(Figure.OursAot) is { } y ? $"{y:0.00}x" : ""),8} {r.VerdictOf(Figure.OursAot)}");
+    Console.WriteLine($"  {r.Figure.Title,-60} {r.Figure.Target!.Text,-24} " + string.Join("  ", Figure.OursAll.Where(r.ByImpl.ContainsKey)
+        .Select(i => $"{Figure.Heading(i)}: {(r.RatioOf(i) is { } x ? $"{x:0.00}x " : "")}{r.VerdictOf(i)}")));
 return 0;
