@@ -25,6 +25,8 @@ public sealed record CoturnSettings
     /// behaviour discovery, answering OTHER-ADDRESS and CHANGE-REQUEST from there and from its
     /// alternate ports (PORT + 1, TLS_PORT + 1), which must be free too.</summary>
     public IPAddress? SecondAddress { get; init; }
+    /// <summary>How many relay ports coturn may hand out (1: every allocation, also after a restart, gets the same one).</summary>
+    public int RelayPorts { get; init; } = 100;
 }
 
 /// <summary>
@@ -132,7 +134,7 @@ internal sealed class CoturnServer : IAsyncDisposable
             .Replace("{{PORT}}", port.ToString())
             .Replace("{{TLS_PORT}}", tlsPort.ToString())
             .Replace("{{MIN_RELAY_PORT}}", relayBase.ToString())
-            .Replace("{{MAX_RELAY_PORT}}", (relayBase + 99).ToString())
+            .Replace("{{MAX_RELAY_PORT}}", (relayBase + Math.Clamp(settings.RelayPorts, 1, 100) - 1).ToString())
             .Replace("{{USER}}", settings.User).Replace("{{PASSWORD}}", settings.Password).Replace("{{REALM}}", RealmName)
             .Replace("{{DIR}}", dir)
             .Replace("{{MAX_LIFETIME}}", settings.MaxAllocateLifetime.ToString())
