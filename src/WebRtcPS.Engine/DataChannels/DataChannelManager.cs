@@ -98,8 +98,9 @@ internal sealed class DataChannelManager
     /// <summary>The channels with a stream id, by id.</summary>
     public IReadOnlyList<RTCDataChannel> Channels => [.. _channels.OrderBy(c => c.Key).Select(c => c.Value)];
 
-    /// <summary>W3C createDataChannel. In-band channels open when the peer's DATA_CHANNEL_ACK arrives;
-    /// negotiated ones as soon as the SCTP association is up.</summary>
+    /// <summary>W3C createDataChannel. In-band channels open once their DATA_CHANNEL_OPEN is handed to
+    /// the association, without waiting for the peer's ACK (RFC 8832 §6 lets the opener send at
+    /// once; Chromium and Firefox open there too); negotiated ones as soon as the association is up.</summary>
     /// <exception cref="InvalidStateError">The SCTP transport is closed.</exception>
     /// <exception cref="OperationError">The requested stream id is in use, or none is free.</exception>
     /// <exception cref="ArgumentException">Bad options (the W3C TypeError).</exception>
@@ -158,12 +159,20 @@ internal sealed class DataChannelManager
         var open = DataChannelOpenMessage.For(channel.Label, channel.Protocol, channel.Ordered, channel.MaxRetransmits, channel.MaxPacketLifeTime, channel.Priority);
         try
         {
+            // Before the send: a message the user sends from the open event must already go ordered.
+            channel.AwaitingAck = true;
             Association.Send(channel.Id!.Value, (uint)DataChannelPpid.Dcep, open.ToArray());
         }
         catch (InvalidStateError)
         {
             // The association closed before we heard: its Closed event, already queued, closes the channel.
+            return;
         }
+        // The OPEN is queued ordered and reliable ahead of anything the user sends on the stream,
+        // so the peer has the channel before its first message (RFC 8832 §6): open now, one round
+        // trip earlier than at the ACK.
+        channel.ReadyState = RTCDataChannelState.Open;
+        Queue(channel.RaiseOpen);
     }
 
     private void OnTransportState(RTCSctpTransportState state)
@@ -219,9 +228,9 @@ internal sealed class DataChannelManager
             return;
         }
         // User data before our OPEN's ACK implies the ACK: the peer sends the ACK ordered, so an
-        // unordered message sent after it can overtake it (RFC 8832 §6). The channel opens first
-        // (its open event is raised here, before the message), and nothing is dropped.
-        if (channel.ReadyState == RTCDataChannelState.Connecting) OnLoopThenRaise(() => Acknowledged(message.StreamId), onEventThread: true);
+        // unordered message sent after it can overtake it (RFC 8832 §6). Our own messages may
+        // travel unordered from here on.
+        if (channel.AwaitingAck) channel.AwaitingAck = false;
         if (channel.ReadyState is RTCDataChannelState.Closed or RTCDataChannelState.Connecting)
         {
             Dropped(message, $"the channel '{channel.Label}' is {channel.ReadyState.ToString().ToLowerInvariant()}");
@@ -279,17 +288,7 @@ internal sealed class DataChannelManager
         {
             Interlocked.Increment(ref _dcepAcks);
             SetupTrace.Mark("dcep.ack.recv");
-            Acknowledged(message.StreamId);
-        }
-    }
-
-    /// <summary>On the loop: our OPEN on this stream was acknowledged (by an ACK, or implied by data).</summary>
-    private void Acknowledged(ushort streamId)
-    {
-        if (_channels.TryGetValue(streamId, out var channel) && channel.ReadyState == RTCDataChannelState.Connecting)
-        {
-            channel.ReadyState = RTCDataChannelState.Open;
-            Queue(channel.RaiseOpen);
+            if (_channels.TryGetValue(message.StreamId, out var channel)) channel.AwaitingAck = false;
         }
     }
 

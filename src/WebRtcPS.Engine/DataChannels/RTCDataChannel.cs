@@ -86,7 +86,17 @@ public sealed class RTCDataChannel
     /// <summary>Raised when BufferedAmount falls to BufferedAmountLowThreshold or below.</summary>
     public event EventHandler? OnBufferedAmountLow;
 
-    internal SctpSendOptions SendOptions => new(!Ordered, MaxRetransmits,
+    /// <summary>Our DATA_CHANNEL_OPEN went out and nothing has come back on the stream yet (no ACK,
+    /// no data): the channel is open, but its messages travel ordered so that none can overtake
+    /// the OPEN (RFC 8832 §6). Set and cleared by the manager; read by senders on any thread.</summary>
+    internal bool AwaitingAck
+    {
+        get => Volatile.Read(ref _awaitingAck);
+        set => Volatile.Write(ref _awaitingAck, value);
+    }
+    private bool _awaitingAck;
+
+    internal SctpSendOptions SendOptions => new(!Ordered && !AwaitingAck, MaxRetransmits,
         MaxPacketLifeTime is { } ms ? TimeSpan.FromMilliseconds(ms) : null);
 
     /// <summary>Sends text (PPID 51, or 56 when empty). Throws <see cref="InvalidStateError"/> unless open, an

@@ -80,14 +80,13 @@ public class DataChannelTests
     [Fact]
     public async Task SendBeforeOpenIsAnInvalidStateError()
     {
-        await using var pair = await DataChannelPair.ConnectAsync();
-        // The peer is gone, and silently: A does not hear its ABORT, so createDataChannel does not
-        // race the association's close (which would make it throw instead); no ACK will ever come.
-        pair.Link.B.Blackhole = true;
-        pair.AssociationB.Abort("peer gone");
-        var channel = pair.A.CreateDataChannel("never");
-        Assert.NotEqual(RTCDataChannelState.Open, channel.ReadyState);
+        // A manager without its association yet (a peer connection before DTLS is up): the channel
+        // waits, connecting, for the transport.
+        var manager = new DataChannelManager(logger: null);
+        var channel = manager.CreateDataChannel("not yet");
+        Assert.Equal(RTCDataChannelState.Connecting, channel.ReadyState);
         Assert.Throws<InvalidStateError>(() => channel.Send("x"));
+        await Assert.ThrowsAsync<InvalidStateError>(async () => await channel.SendAsync("x"));
     }
 
     [Theory]
@@ -316,5 +315,54 @@ public class DataChannelTests
         Assert.Equal("before the ack", System.Text.Encoding.UTF8.GetString((await Next(inbox)).Data));
         Assert.Equal(RTCDataChannelState.Open, channel.ReadyState);
         Assert.Equal(["open", "before the ack"], order.ToArray());
+    }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task AnInBandChannelOpensWithItsOpenAndSendsOrderedUntilThePeerAnswers(bool peerAcks)
+    {
+        // The peer is a bare association that answers the OPEN only when told to: the channel is
+        // open before any answer, and its unordered messages travel ordered until the ACK (or the
+        // peer's first message) comes back (RFC 8832 §6).
+        var link = new InMemoryDatagramLink();
+        var options = new WebRtcPS.Engine.Sctp.SctpAssociationOptions { DeliverMessagesAsEvents = true };
+        await using var a = new WebRtcPS.Engine.Sctp.SctpAssociation(link.A, options);
+        await using var b = new WebRtcPS.Engine.Sctp.SctpAssociation(link.B, options);
+        var manager = new DataChannelManager(a, isDtlsClient: true);
+        var atB = System.Threading.Channels.Channel.CreateUnbounded<WebRtcPS.Engine.Sctp.SctpMessage>();
+        b.MessageReceived += (_, m) => atB.Writer.TryWrite(m);
+        var channel = manager.CreateDataChannel("unordered", new RTCDataChannelInit { Ordered = false });
+        a.Start();
+        b.Start();
+        await DataChannelPair.WhenOpen(channel);
+        var open = await atB.Reader.ReadAsync().AsTask().WaitAsync(SctpPair.Generous);
+        Assert.Equal((uint)DataChannelPpid.Dcep, open.Ppid);
+        Assert.Equal(RTCDataChannelState.Open, channel.ReadyState);
+
+        channel.Send("before the answer");
+        var early = await atB.Reader.ReadAsync().AsTask().WaitAsync(SctpPair.Generous);
+        Assert.Equal("before the answer", System.Text.Encoding.UTF8.GetString(early.Data));
+        Assert.False(early.Unordered);
+
+        var inbox = DataChannelPair.Inbox(channel);
+        if (peerAcks)
+        {
+            var ack = new byte[1];
+            new DataChannelAckMessage().Write(ack);
+            b.Send(open.StreamId, (uint)DataChannelPpid.Dcep, ack);
+        }
+        else
+        {
+            b.Send(open.StreamId, (uint)DataChannelPpid.String, "an answer"u8.ToArray());
+            Assert.Equal("an answer", (await Next(inbox)).Text);
+        }
+        // The answer is taken on A's event task; a message sent after it goes unordered.
+        var deadline = DateTime.UtcNow + SctpPair.Generous;
+        while (channel.AwaitingAck && DateTime.UtcNow < deadline) await Task.Delay(5);
+        channel.Send("after the answer");
+        var late = await atB.Reader.ReadAsync().AsTask().WaitAsync(SctpPair.Generous);
+        Assert.Equal("after the answer", System.Text.Encoding.UTF8.GetString(late.Data));
+        Assert.True(late.Unordered);
     }
 }
