@@ -25,6 +25,11 @@ internal sealed record DtlsParameters : DtlsSettings
     /// every one with a supported hash must match the certificate the peer presents.</summary>
     public required IReadOnlyList<RTCDtlsFingerprint> RemoteFingerprints { get; init; }
 
+    /// <summary>The peer's fingerprints when they are not known yet (a server started before the
+    /// answer): the peer's certificate is checked against them once they come, within the handshake
+    /// timeout. <see cref="RemoteFingerprints"/> is then empty.</summary>
+    public Task<IReadOnlyList<RTCDtlsFingerprint>>? RemoteFingerprintsLater { get; init; }
+
     /// <summary>Optional logger; none by default.</summary>
     public ILogger? Logger { get; init; }
 
@@ -37,7 +42,7 @@ internal sealed record DtlsParameters : DtlsSettings
             throw new ArgumentException("A local certificate is required; use RTCCertificate.Generate().", nameof(Certificate));
         if (Certificate.Expires <= DateTimeOffset.UtcNow)
             throw new ArgumentException($"The local certificate expired at {Certificate.Expires:u}; generate a new one.", nameof(Certificate));
-        if (RemoteFingerprints is null || !FingerprintVerifier.HasSupported(RemoteFingerprints))
+        if (RemoteFingerprintsLater is null && (RemoteFingerprints is null || !FingerprintVerifier.HasSupported(RemoteFingerprints)))
             throw new ArgumentException(
                 "The remote fingerprints must include at least one with a supported algorithm (" +
                 string.Join(", ", RTCDtlsFingerprint.SupportedAlgorithms) + "); got: " +

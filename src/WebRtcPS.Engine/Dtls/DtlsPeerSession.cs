@@ -67,13 +67,30 @@ internal sealed class DtlsPeerSession
         if (chain is null || chain.IsEmpty)
             throw new TlsFatalAlert(AlertDescription.handshake_failure, "The peer sent no certificate.");
         var der = chain.GetCertificateAt(0).GetEncoded();
-        if (!FingerprintVerifier.Matches(_parameters.RemoteFingerprints, der, out var actual))
+        var expected = ExpectedFingerprints();
+        if (!FingerprintVerifier.Matches(expected, der, out var actual))
         {
-            FingerprintFailure = DtlsException.FingerprintMismatch(Role, _parameters.RemoteFingerprints, actual);
-            DtlsLog.FingerprintMismatch(Logger, string.Join(", ", _parameters.RemoteFingerprints), string.Join(", ", actual));
+            FingerprintFailure = DtlsException.FingerprintMismatch(Role, expected, actual);
+            DtlsLog.FingerprintMismatch(Logger, string.Join(", ", expected), string.Join(", ", actual));
             throw new TlsFatalAlert(AlertDescription.bad_certificate, FingerprintFailure.Message);
         }
         RemoteCertificate = der;
+    }
+
+    /// <summary>The fingerprints the peer's certificate must match: given, or (a server started before
+    /// the answer) awaited here on the DTLS thread, at most for the handshake timeout.</summary>
+    private IReadOnlyList<RTCDtlsFingerprint> ExpectedFingerprints()
+    {
+        if (_parameters.RemoteFingerprintsLater is not { } later) return _parameters.RemoteFingerprints;
+        try
+        {
+            if (later.Wait(_parameters.HandshakeTimeout) && FingerprintVerifier.HasSupported(later.Result)) return later.Result;
+        }
+        catch (AggregateException)
+        {
+            // Cancelled: the answer made us the client, or the connection closed.
+        }
+        throw new TlsFatalAlert(AlertDescription.handshake_failure, "The peer's certificate came, but no fingerprint to check it against (no answer).");
     }
 
     public void OnAlertRaised(short level, short description, string? message)

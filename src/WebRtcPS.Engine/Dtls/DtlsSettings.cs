@@ -10,6 +10,12 @@ public record DtlsSettings
     /// <summary>How long the whole handshake may take; default 10 s.</summary>
     public TimeSpan HandshakeTimeout { get; init; } = DefaultHandshakeTimeout;
 
+    /// <summary>The offerer starts its DTLS server at setLocalDescription(offer), before the answer
+    /// fixes the role (an answerer to a=setup:actpass almost always takes active), so that the peer's
+    /// early ClientHello is answered as soon as the path is proved; default true. An answer that makes
+    /// us the client cancels it unused.</summary>
+    public bool EarlyServer { get; init; } = true;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad property.</summary>
     public virtual void Validate()
     {

@@ -80,6 +80,7 @@ public sealed partial class RTCPeerConnection
         if (type == RTCSdpType.Offer)
         {
             EnsureAgent(RTCIceRole.Controlling);
+            StartEarlyDtlsServer(_agent!, parsed.Setup);
         }
         else
         {

@@ -60,12 +60,13 @@ public sealed partial class RTCPeerConnection
     {
         if (_transportTask is not null || _agent is not { } agent || _remote is not { } remote || NegotiatedDtlsRole is not { } role) return;
         var ct = _cts.Token;
-        _transportTask = Task.Run(() => RunTransportsAsync(agent, remote, role, ct));
+        var early = TakeEarlyDtlsServer(role, remote.Fingerprints);
+        _transportTask = Task.Run(() => RunTransportsAsync(agent, remote, role, early, ct));
     }
 
     /// <summary>Off the loop (it waits for ICE, and DTLS's handshake blocks a thread of its own);
     /// what it changes is posted to the loop, in order.</summary>
-    private async Task RunTransportsAsync(IceAgent agent, Sdp.DataChannelSessionDescription remote, DtlsRole role, CancellationToken ct)
+    private async Task RunTransportsAsync(IceAgent agent, Sdp.DataChannelSessionDescription remote, DtlsRole role, EarlyDtlsServer? early, CancellationToken ct)
     {
         try
         {
@@ -76,14 +77,14 @@ public sealed partial class RTCPeerConnection
             // An ICE failure before then is not the end: restartIce() (ours, or the peer's new
             // offer) takes the agent back to checking, and DTLS starts on the new generation's
             // pair (RFC 8445 §9); only close ends this wait.
-            var route = agent.WaitForDataRouteAsync(ct);
-            var ready = route.ContinueWith(static t =>
+            // The offerer's server may be running already (RTCPeerConnection.EarlyDtls.cs): same wait, same thread.
+            var ready = early?.Ready ?? agent.WaitForDataRouteAsync(ct).ContinueWith(static t =>
                 {
                     SetupTrace.Mark("pc.route");
                     return t.IsCompletedSuccessfully && t.Result is not RTCIceTransportState.Closed;
                 },
                 CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            var handshake = DtlsTransport.StartWhenReadyAsync(agent.Transport, DtlsOptions(_config, role, _certificate, remote.Fingerprints), ready, ct);
+            var handshake = early?.Handshake ?? DtlsTransport.StartWhenReadyAsync(agent.Transport, DtlsOptions(_config, role, _certificate, remote.Fingerprints), ready, ct);
             if (!await ready.ConfigureAwait(false))
             {
                 try
@@ -245,6 +246,7 @@ public sealed partial class RTCPeerConnection
         _channels.CloseAll(null);
         var (agent, transportTask, icePump) = await _loop.InvokeAsync(() => (_agent, _transportTask, _icePump)).ConfigureAwait(false);
         if (transportTask is not null) await transportTask.ConfigureAwait(false);
+        await EndEarlyDtlsServerAsync().ConfigureAwait(false);
         // The transports' task has ended: what it made is all there is.
         var (sctp, dtls) = await _loop.InvokeAsync(() => (_sctp, _dtls)).ConfigureAwait(false);
         await Ignore(async () =>

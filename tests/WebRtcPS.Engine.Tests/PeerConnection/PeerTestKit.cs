@@ -128,14 +128,29 @@ internal static class InMemorySignaling
 {
     /// <param name="tamperToOfferer">Rewrites what the answerer sends; null drops the message.</param>
     /// <param name="tamperToAnswerer">Rewrites what the offerer sends; null drops the message.</param>
+    /// <param name="editAnswer">Rewrites the answer before the answerer sets it as its own (SDP munging).</param>
     public static IAsyncDisposable Start(RTCPeerConnection offerer, RTCPeerConnection answerer,
-        Func<SignalingMessage, SignalingMessage?>? tamperToOfferer = null, Func<SignalingMessage, SignalingMessage?>? tamperToAnswerer = null)
+        Func<SignalingMessage, SignalingMessage?>? tamperToOfferer = null, Func<SignalingMessage, SignalingMessage?>? tamperToAnswerer = null,
+        Func<string, string>? editAnswer = null, Func<SignalingMessage, Task>? delayToOfferer = null)
     {
         var toOfferer = Channel.CreateUnbounded<SignalingMessage>();
         var toAnswerer = Channel.CreateUnbounded<SignalingMessage>();
         var cts = new CancellationTokenSource();
         static Task Send(Channel<SignalingMessage> c, SignalingMessage? m) => m is null ? Task.CompletedTask : c.Writer.WriteAsync(m).AsTask();
-        var a = SeedPeer.RunAnswererAsync(answerer, m => Send(toOfferer, tamperToOfferer is null ? m : tamperToOfferer(m)), toAnswerer.Reader.ReadAllAsync(cts.Token), cts.Token);
+        Task SendToOfferer(SignalingMessage m)
+        {
+            if (delayToOfferer is null) return Send(toOfferer, tamperToOfferer is null ? m : tamperToOfferer(m));
+            // Delayed on the way, as by a slow server: the answerer goes on (it must take the
+            // offerer's candidates meanwhile), and what it sends later may overtake.
+            _ = Task.Run(async () =>
+            {
+                await delayToOfferer(m);
+                await Send(toOfferer, tamperToOfferer is null ? m : tamperToOfferer(m));
+            });
+            return Task.CompletedTask;
+        }
+        var a = SeedPeer.RunAnswererAsync(answerer, SendToOfferer, toAnswerer.Reader.ReadAllAsync(cts.Token), cts.Token,
+            editAnswer: editAnswer);
         var o = SeedPeer.RunOffererAsync(offerer, m => Send(toAnswerer, tamperToAnswerer is null ? m : tamperToAnswerer(m)), toOfferer.Reader.ReadAllAsync(cts.Token), cts.Token);
         return new Stopper(cts, [a, o]);
     }
@@ -226,7 +241,7 @@ internal static class SeedPeer
 
     public static async Task RunAnswererAsync(RTCPeerConnection pc, Func<SignalingMessage, Task> send,
         IAsyncEnumerable<SignalingMessage> incoming, CancellationToken ct, bool sendEndOfCandidates = true,
-        Action<PendingCandidateBuffer>? onHeld = null)
+        Action<PendingCandidateBuffer>? onHeld = null, Func<string, string>? editAnswer = null)
     {
         var pending = new PendingCandidateBuffer(pc);
         var outgoing = Channel.CreateUnbounded<SignalingMessage>();
@@ -246,6 +261,7 @@ internal static class SeedPeer
                         pc.SetRemoteDescription(new RTCSessionDescription(RTCSdpType.Offer, m.Content));
                         pending.Flush();
                         var answer = pc.CreateAnswer();
+                        if (editAnswer is not null) answer = new RTCSessionDescription(RTCSdpType.Answer, editAnswer(answer.Sdp));
                         pc.SetLocalDescription(answer);
                         await send(Message(SignalingMessage.Answer, answer.Sdp, AnswererId, OffererId));
                         sender ??= Task.Run(async () =>
