@@ -1,6 +1,4 @@
-using System.Buffers;
 using System.Net.Sockets;
-using System.Threading.Channels;
 using WebRtcPS.Engine.Runtime;
 using WebRtcPS.Engine.Transport;
 
@@ -12,20 +10,14 @@ namespace WebRtcPS.Engine.Ice;
 /// yield the non-STUN datagrams (RFC 7983: first byte 20-63) from any peer address that has
 /// proved it knows the ICE credentials, so a change of selected pair loses nothing.
 /// </summary>
-public sealed class IceTransport : IDatagramTransport
+public sealed class IceTransport : IDatagramTransport, IDatagramPushSource
 {
     private readonly IceAgent _agent;
-    // Bounded like a socket buffer: when nobody reads, datagrams drop, as UDP would. A waiting
-    // reader's continuation runs on the delivering thread: DTLS's reader only copies the datagram and
-    // wakes its blocked thread, so a datagram reaches DTLS without a thread-pool hop in between.
-    // The datagrams sit in pooled arrays, returned when read: a bulk receiver allocated one array
-    // per datagram here, and the GC's clearing of them was a visible part of its CPU.
-    private readonly Channel<PooledDatagram> _received = Channel.CreateBounded<PooledDatagram>(new BoundedChannelOptions(4096)
-    {
-        SingleReader = false,
-        FullMode = BoundedChannelFullMode.DropWrite,
-        AllowSynchronousContinuations = true,
-    });
+    // Bounded like a socket buffer. A waiting reader's continuation runs on the delivering thread:
+    // DTLS's blocking reader only copies the datagram and wakes its thread, so a handshake datagram
+    // reaches DTLS without a thread-pool hop. After the handshake DTLS attaches itself as the sink
+    // and each datagram is decrypted right here, on the socket's receive thread.
+    private readonly DatagramReceiveQueue _received = new(4096, synchronousContinuations: true);
     private long _sendsDropped;
 
     internal IceTransport(IceAgent agent) => _agent = agent;
@@ -114,41 +106,19 @@ public sealed class IceTransport : IDatagramTransport
 
     /// <summary>Waits for the next non-STUN datagram from the peer (DTLS records, RFC 7983) and copies it into <paramref name="buffer"/>.</summary>
     /// <returns>The datagram's length.</returns>
-    public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        PooledDatagram datagram;
-        if (!_received.Reader.TryRead(out datagram))
-        {
-            try
-            {
-                datagram = await _received.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (ChannelClosedException)
-            {
-                throw new ObjectDisposedException(nameof(IceTransport));
-            }
-        }
-        int n = Math.Min(datagram.Length, buffer.Length);
-        datagram.Array.AsSpan(0, n).CopyTo(buffer.Span);
-        ArrayPool<byte>.Shared.Return(datagram.Array);
-        return n;
-    }
+    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        _received.ReceiveAsync(buffer, cancellationToken);
+
+    bool IDatagramPushSource.TrySetSink(IDatagramSink sink) => _received.TrySetSink(sink);
+
+    void IDatagramPushSource.RemoveSink(IDatagramSink sink) => _received.RemoveSink(sink);
 
     /// <summary>Closes the agent (W3C stop()).</summary>
     public ValueTask DisposeAsync() => _agent.DisposeAsync();
 
-    /// <summary>Queues a copy of <paramref name="datagram"/> for <see cref="ReceiveAsync"/>; false
-    /// (dropped) when the queue is full or closed.</summary>
-    internal bool Deliver(ReadOnlySpan<byte> datagram)
-    {
-        var array = ArrayPool<byte>.Shared.Rent(Math.Max(datagram.Length, 1));
-        datagram.CopyTo(array);
-        if (_received.Writer.TryWrite(new PooledDatagram(array, datagram.Length))) return true;
-        ArrayPool<byte>.Shared.Return(array);
-        return false;
-    }
+    /// <summary>Pushes <paramref name="datagram"/> to the attached sink (DTLS, inline), or queues
+    /// a copy for <see cref="ReceiveAsync"/>; false (dropped) when the queue is full or closed.</summary>
+    internal bool Deliver(ReadOnlySpan<byte> datagram) => _received.Deliver(datagram);
 
-    private readonly record struct PooledDatagram(byte[] Array, int Length);
-
-    internal void Complete() => _received.Writer.TryComplete();
+    internal void Complete() => _received.Complete();
 }

@@ -1,0 +1,14 @@
+namespace WebRtcPS.Engine.Transport;
+
+/// <summary>
+/// Takes datagrams pushed by an <see cref="IDatagramPushSource"/>, on the source's own receive
+/// thread, one call at a time per source.
+/// </summary>
+/// <remarks>
+/// The call is on the critical path of every received datagram (ICE's socket thread), so it must
+/// not block, must not throw, and must not run user code. The span is valid only during the call.
+/// </remarks>
+internal interface IDatagramSink
+{
+    void OnDatagram(ReadOnlySpan<byte> datagram);
+}
