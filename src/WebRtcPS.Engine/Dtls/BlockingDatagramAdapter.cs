@@ -9,7 +9,8 @@ namespace WebRtcPS.Engine.Dtls;
 /// BouncyCastle's blocking <see cref="DatagramTransport"/> over our async <see cref="IDatagramTransport"/>.
 /// </summary>
 /// <remarks>
-/// <see cref="Receive(Span{byte}, int)"/> is called only from the one DTLS thread. It reads the
+/// <see cref="Receive(Span{byte}, int)"/> is called only from the one DTLS thread (in push mode,
+/// see BlockingDatagramAdapter.Push.cs, from the pushing thread under one lock). It reads the
 /// lower transport itself: a receive that is still pending when BouncyCastle's wait runs out is
 /// kept and awaited again by the next call, so a timeout (-1, as BouncyCastle expects) never loses
 /// a datagram and no pump thread sits in between. Datagrams that are not DTLS (RFC 7983: first
@@ -27,7 +28,7 @@ namespace WebRtcPS.Engine.Dtls;
 /// Nothing is truncated or lost; only the first larger datagram costs a second call.
 /// </para>
 /// </remarks>
-internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
+internal sealed partial class BlockingDatagramAdapter : DatagramTransport, IDisposable
 {
     /// <summary>Largest datagram accepted from the peer: a full 2^14 record plus expansion, so a
     /// peer with a larger MTU than ours (openssl on loopback) still gets through.</summary>
@@ -125,6 +126,7 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
             _receiveBuffer.AsSpan(0, kept).CopyTo(buffer);
             return kept;
         }
+        if (_pushMode) throw _closed ? Closed(null) : NoPushedDatagram();
 
         var deadline = waitMillis <= 0 ? long.MaxValue : Environment.TickCount64 + waitMillis;
         while (true)
@@ -170,11 +172,8 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
             }
 
             var datagram = _receiveBuffer.AsSpan(0, Math.Min(n, ReceiveLimit + 1));
-            if (n < FlightBatcher.RecordHeaderLength || datagram[0] < 20 || datagram[0] > 63 || n > ReceiveLimit
-                || !DtlsRecordFilter.IsAcceptable(datagram))
+            if (!IsAcceptable(datagram, n))
             {
-                Interlocked.Increment(ref _ignored);
-                DtlsLog.DatagramIgnored(_logger, n, n > 0 ? datagram[0] : -1);
                 if (Environment.TickCount64 >= deadline) return -1;
                 continue;
             }
@@ -192,6 +191,19 @@ internal sealed class BlockingDatagramAdapter : DatagramTransport, IDisposable
             return length;
         }
     }
+
+    // DTLS (RFC 7983: first byte 20..63), within our size limit and past DtlsRecordFilter; else
+    // counted and logged as ignored. n is the datagram's full length (the span may be cut at ReceiveLimit + 1).
+    private bool IsAcceptable(ReadOnlySpan<byte> datagram, int n)
+    {
+        if (n >= FlightBatcher.RecordHeaderLength && datagram[0] is >= 20 and <= 63 && n <= ReceiveLimit
+            && DtlsRecordFilter.IsAcceptable(datagram))
+            return true;
+        Interlocked.Increment(ref _ignored);
+        DtlsLog.DatagramIgnored(_logger, n, n > 0 ? datagram[0] : -1);
+        return false;
+    }
+
     public void Send(byte[] buf, int off, int len) => Send(buf.AsSpan(off, len));
 
     public void Send(ReadOnlySpan<byte> buffer)

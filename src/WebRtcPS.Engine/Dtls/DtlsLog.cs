@@ -37,4 +37,10 @@ internal static partial class DtlsLog
 
     [LoggerMessage(3010, LogLevel.Warning, "A user event handler of the DTLS transport ({Handler}) threw; delivery goes on")]
     public static partial void HandlerThrew(ILogger logger, string handler, Exception exception);
+
+    [LoggerMessage(3011, LogLevel.Debug, "DTLS {Role} receives inline: the lower transport pushes datagrams, the DTLS thread ends")]
+    public static partial void InlineReceiveStarted(ILogger logger, DtlsRole role);
+
+    [LoggerMessage(3012, LogLevel.Debug, "Dropped a decrypted {Length}-byte record: the receive queue is full")]
+    public static partial void RecordDropped(ILogger logger, int length);
 }

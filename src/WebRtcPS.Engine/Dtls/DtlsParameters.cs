@@ -33,6 +33,10 @@ internal sealed record DtlsParameters : DtlsSettings
     /// <summary>Optional logger; none by default.</summary>
     public ILogger? Logger { get; init; }
 
+    /// <summary>Decrypted records held for <see cref="DtlsTransport.ReceiveAsync"/>; when full, the
+    /// DTLS thread waits, and an inline receive drops the record (SCTP retransmits it).</summary>
+    internal int ReceivedCapacity { get; init; } = 4096;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad property.</summary>
     public override void Validate()
     {

@@ -19,13 +19,13 @@ namespace WebRtcPS.Engine.Dtls;
 /// <remarks>
 /// BouncyCastle's DTLS is blocking, so each transport owns one dedicated thread: it runs the
 /// handshake and then, with no gap, the receive loop (BouncyCastle re-sends its final flight only
-/// from inside a receive). Decrypted records are queued for <see cref="ReceiveAsync"/>. Application
+/// from inside a receive). Over a lower transport that pushes datagrams (ICE), the loop hands
+/// over to inline receives at once and the thread ends (DtlsTransport.Inline.cs). Decrypted
+/// records are queued for <see cref="ReceiveAsync"/>. Application
 /// sends are serialized; BouncyCastle's record layer orders them with its own sends. The lower transport is not disposed with this one.
 /// </remarks>
-internal sealed class DtlsTransport : IDatagramTransport
+internal sealed partial class DtlsTransport : IDatagramTransport
 {
-    private const int ReceivedCapacity = 1024;
-
     private readonly DtlsParameters _parameters;
     private readonly ILogger _logger;
     private readonly BlockingDatagramAdapter _adapter;
@@ -33,15 +33,18 @@ internal sealed class DtlsTransport : IDatagramTransport
     private readonly DtlsFailures _failures;
     // Decrypted records in pooled arrays (BouncyCastle decrypts into one directly), returned when
     // read: one allocation and one copy less per record on a bulk receiver.
-    private readonly Channel<PooledRecord> _received = Channel.CreateBounded<PooledRecord>(
-        new BoundedChannelOptions(ReceivedCapacity) { SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
+    // One writer at a time: the DTLS thread, then (inline) whichever thread holds the receive lock.
+    private readonly Channel<PooledRecord> _received;
+    private readonly IDatagramTransport _lower;
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _threadExit = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly object _stateLock = new();
-    // Serializes application sends and close. BouncyCastle's own sends from the DTLS thread
-    // (retransmitted final flight, close_notify reply) never take it, so the lock order is always
-    // this lock -> BouncyCastle's write lock -> the adapter's lock, and cannot invert.
+    // Serializes application sends and close. BouncyCastle's own sends from a receive (retransmitted
+    // final flight, close_notify reply, on the DTLS thread or inline under the receive lock) never
+    // take it. Lock orders, which cannot invert: send lock -> BouncyCastle's write lock -> the
+    // adapter's lock; push source's gate -> receive lock -> BouncyCastle's write lock -> the
+    // adapter's lock (see DtlsTransport.Inline.cs). No thread holds two of send lock, receive lock.
     private readonly object _sendLock = new();
     private Task _eventTail = Task.CompletedTask;
     private readonly Task<bool>? _lowerReady;
@@ -53,7 +56,10 @@ internal sealed class DtlsTransport : IDatagramTransport
     private DtlsTransport(IDatagramTransport lower, DtlsParameters parameters, Task<bool>? lowerReady)
     {
         _lowerReady = lowerReady;
+        _lower = lower;
         _parameters = parameters;
+        _received = Channel.CreateBounded<PooledRecord>(
+            new BoundedChannelOptions(parameters.ReceivedCapacity) { FullMode = BoundedChannelFullMode.Wait });
         _logger = parameters.Logger ?? NullLogger.Instance;
         _adapter = new BlockingDatagramAdapter(lower, _logger);
         _crypto = new DotNetTlsCrypto();
@@ -250,6 +256,11 @@ internal sealed class DtlsTransport : IDatagramTransport
         byte[]? buffer = null;
         while (true)
         {
+            if (TryStartInline(bc))
+            {
+                if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
+                return;
+            }
             buffer ??= ArrayPool<byte>.Shared.Rent(_receiveBufferSize);
             int n;
             try
@@ -405,6 +416,7 @@ internal sealed class DtlsTransport : IDatagramTransport
         _adapter.Close();
         _lifetime.Cancel();
         await _threadExit.Task.ConfigureAwait(false);
+        DetachInline();
         _received.Writer.TryComplete();
         SetState(RTCDtlsTransportState.Closed);
     }
