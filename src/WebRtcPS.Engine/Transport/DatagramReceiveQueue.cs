@@ -30,7 +30,9 @@ internal sealed class DatagramReceiveQueue
         _queued = Channel.CreateBounded<PooledDatagram>(new BoundedChannelOptions(capacity)
         {
             SingleReader = false,
-            FullMode = BoundedChannelFullMode.DropWrite,
+            // Wait, never used to wait: TryWrite then says false when full (DropWrite would say
+            // true and drop the pooled array unreturned), so the drop is counted and the array reused.
+            FullMode = BoundedChannelFullMode.Wait,
             AllowSynchronousContinuations = synchronousContinuations,
         });
     }
