@@ -611,6 +611,11 @@ internal sealed partial class Peer
 
         public void Open(RTCDataChannel dc)
         {
+            // Sent counts from the hand-over, before the send returns: a small message leaves on this
+            // thread, and the peer's answer and close can be handled (on ICE's receive thread) before
+            // this thread runs again; Closed() then took the exchange for unfinished (seen once
+            // against pion, 2026-12-04). A send that throws still fails the run: Finish keeps the first result.
+            lock (_gate) _sent = true;
             try
             {
                 p.SendText(dc, Greetings.Mine);
@@ -620,7 +625,6 @@ internal sealed partial class Peer
                 p.Finish(Fail("send greeting: " + ex.Message));
                 return;
             }
-            lock (_gate) _sent = true;
             _ = CheckAsync(dc);
         }
 
