@@ -2,7 +2,7 @@ namespace WebRtcPS.Engine.Transport;
 
 /// <summary>
 /// Takes datagrams pushed by an <see cref="IDatagramPushSource"/>, on the source's own receive
-/// thread, one call at a time per source.
+/// threads: ICE has one per socket, so calls may overlap and the sink serializes what needs it.
 /// </summary>
 /// <remarks>
 /// The call is on the critical path of every received datagram (ICE's socket thread), so it must
