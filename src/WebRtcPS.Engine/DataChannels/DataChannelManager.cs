@@ -98,13 +98,20 @@ internal sealed class DataChannelManager
     /// <summary>The channels with a stream id, by id.</summary>
     public IReadOnlyList<RTCDataChannel> Channels => [.. _channels.OrderBy(c => c.Key).Select(c => c.Value)];
 
-    /// <summary>W3C createDataChannel. In-band channels open once their DATA_CHANNEL_OPEN is handed to
-    /// the association, without waiting for the peer's ACK (RFC 8832 §6 lets the opener send at
-    /// once; Chromium and Firefox open there too); negotiated ones as soon as the association is up.</summary>
+    /// <summary>W3C createDataChannel. In-band channels created before the association is up open
+    /// when it comes up, with their DATA_CHANNEL_OPEN, without waiting for the peer's ACK (RFC 8832
+    /// §6 lets the opener send at once; Chromium and Firefox open there too); one created on an
+    /// association already up opens at the ACK, so that handlers attached right after this returns
+    /// see its open event (a .NET caller has no run-to-completion to rely on). Negotiated channels
+    /// open as soon as the association is up.</summary>
     /// <exception cref="InvalidStateError">The SCTP transport is closed.</exception>
     /// <exception cref="OperationError">The requested stream id is in use, or none is free.</exception>
     /// <exception cref="ArgumentException">Bad options (the W3C TypeError).</exception>
-    public RTCDataChannel CreateDataChannel(string label, RTCDataChannelInit? init = null)
+    public RTCDataChannel CreateDataChannel(string label, RTCDataChannelInit? init = null) => CreateDataChannel(label, init, null);
+
+    /// <summary>As <see cref="CreateDataChannel(string, RTCDataChannelInit?)"/>; <paramref name="onCreated"/>
+    /// runs on the loop before the channel can open, so handlers it attaches miss none of its events.</summary>
+    internal RTCDataChannel CreateDataChannel(string label, RTCDataChannelInit? init, Action<RTCDataChannel>? onCreated)
     {
         ArgumentNullException.ThrowIfNull(label);
         init ??= new RTCDataChannelInit();
@@ -112,7 +119,7 @@ internal sealed class DataChannelManager
         if (System.Text.Encoding.UTF8.GetByteCount(label) > 65535) throw new ArgumentException("label is too long.", nameof(label));
         var (channel, raised) = _loop.Invoke(() =>
         {
-            var channel = Create(label, init);
+            var channel = Create(label, init, onCreated);
             return (channel, TakeRaised());
         });
         Raise(raised, onEventThread: false);
@@ -120,21 +127,23 @@ internal sealed class DataChannelManager
     }
 
     /// <summary>On the loop: createDataChannel's state change.</summary>
-    private RTCDataChannel Create(string label, RTCDataChannelInit init)
+    private RTCDataChannel Create(string label, RTCDataChannelInit init, Action<RTCDataChannel>? onCreated)
     {
         if (_closed) throw new InvalidStateError("createDataChannel: the SCTP transport is closed.");
         var channel = new RTCDataChannel(this, label, init, null);
         if (!_connected && init.Id is null)
         {
+            onCreated?.Invoke(channel);
             _awaitingTransport.Add((channel, null));
             return channel;
         }
         var id = init.Id ?? AllocateId();
         if (_channels.ContainsKey(id)) throw new OperationError($"createDataChannel: stream id {id} is in use.");
         channel.Id = id;
+        onCreated?.Invoke(channel);
         _channels = new(_channels) { [id] = channel };
         if (!_connected) _awaitingTransport.Add((channel, id));
-        else Announce(channel);
+        else Announce(channel, openWithOpen: false);
         return channel;
     }
 
@@ -146,8 +155,9 @@ internal sealed class DataChannelManager
         throw new OperationError("createDataChannel: no free SCTP stream id.");
     }
 
-    /// <summary>On the loop, once the association is up and the channel has an id.</summary>
-    private void Announce(RTCDataChannel channel)
+    /// <summary>On the loop, once the association is up and the channel has an id. An in-band
+    /// channel opens with its OPEN when <paramref name="openWithOpen"/>, else at the peer's ACK.</summary>
+    private void Announce(RTCDataChannel channel, bool openWithOpen)
     {
         if (channel.Negotiated)
         {
@@ -168,6 +178,7 @@ internal sealed class DataChannelManager
             // The association closed before we heard: its Closed event, already queued, closes the channel.
             return;
         }
+        if (!openWithOpen) return;
         // The OPEN is queued ordered and reliable ahead of anything the user sends on the stream,
         // so the peer has the channel before its first message (RFC 8832 §6): open now, one round
         // trip earlier than at the ACK.
@@ -187,7 +198,7 @@ internal sealed class DataChannelManager
                     channel.Id = AllocateId();
                     _channels = new(_channels) { [channel.Id.Value] = channel };
                 }
-                Announce(channel);
+                Announce(channel, openWithOpen: true);
             }
             _awaitingTransport.Clear();
         }
@@ -229,8 +240,9 @@ internal sealed class DataChannelManager
         }
         // User data before our OPEN's ACK implies the ACK: the peer sends the ACK ordered, so an
         // unordered message sent after it can overtake it (RFC 8832 §6). Our own messages may
-        // travel unordered from here on.
-        if (channel.AwaitingAck) channel.AwaitingAck = false;
+        // travel unordered from here on; a channel waiting for the ACK opens first (its open event
+        // is raised here, before the message), and nothing is dropped.
+        if (channel.AwaitingAck) OnLoopThenRaise(() => Acknowledged(message.StreamId), onEventThread: true);
         if (channel.ReadyState is RTCDataChannelState.Closed or RTCDataChannelState.Connecting)
         {
             Dropped(message, $"the channel '{channel.Label}' is {channel.ReadyState.ToString().ToLowerInvariant()}");
@@ -288,7 +300,20 @@ internal sealed class DataChannelManager
         {
             Interlocked.Increment(ref _dcepAcks);
             SetupTrace.Mark("dcep.ack.recv");
-            if (_channels.TryGetValue(message.StreamId, out var channel)) channel.AwaitingAck = false;
+            Acknowledged(message.StreamId);
+        }
+    }
+
+    /// <summary>On the loop: our OPEN on this stream was answered (by an ACK, or implied by data):
+    /// messages may go unordered, and a channel that waited for the answer opens.</summary>
+    private void Acknowledged(ushort streamId)
+    {
+        if (!_channels.TryGetValue(streamId, out var channel)) return;
+        channel.AwaitingAck = false;
+        if (channel.ReadyState == RTCDataChannelState.Connecting)
+        {
+            channel.ReadyState = RTCDataChannelState.Open;
+            Queue(channel.RaiseOpen);
         }
     }
 

@@ -6,7 +6,7 @@ namespace WebRtcPS.Engine.DataChannels;
 
 /// <summary>
 /// W3C RTCDataChannel over one SCTP stream pair (RFC 8831). Created by
-/// <see cref="DataChannelManager.CreateDataChannel"/> or announced by the peer through
+/// <see cref="DataChannelManager.CreateDataChannel(string, RTCDataChannelInit?)"/> or announced by the peer through
 /// <see cref="DataChannelManager.OnDataChannel"/>. Events are raised in order on the manager's
 /// event task, never on the SCTP loop; a handler that throws is logged (event id 4050) and the
 /// other handlers and later events are still delivered.

@@ -165,9 +165,8 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(label);
         ThrowIfClosed("createDataChannel");
-        var channel = _channels.CreateDataChannel(label, init);
-        Track(channel, remote: false);
-        return channel;
+        // Tracked before it can open (one made while SCTP is up may open at once).
+        return _channels.CreateDataChannel(label, init, c => Track(c, remote: false));
     }
 
     private void OnRemoteDataChannel(object? sender, RTCDataChannel channel)

@@ -365,4 +365,39 @@ public class DataChannelTests
         Assert.Equal("after the answer", System.Text.Encoding.UTF8.GetString(late.Data));
         Assert.True(late.Unordered);
     }
+
+    [Fact]
+    public async Task AChannelCreatedOnAnAssociationAlreadyUpOpensAtTheAck()
+    {
+        // Created while SCTP is up, the channel waits for the peer's ACK (a handler attached right
+        // after createDataChannel returns must not miss its open); its OPEN goes out at once.
+        var link = new InMemoryDatagramLink();
+        var options = new WebRtcPS.Engine.Sctp.SctpAssociationOptions { DeliverMessagesAsEvents = true };
+        await using var a = new WebRtcPS.Engine.Sctp.SctpAssociation(link.A, options);
+        await using var b = new WebRtcPS.Engine.Sctp.SctpAssociation(link.B, options);
+        var manager = new DataChannelManager(a, isDtlsClient: true);
+        var atB = System.Threading.Channels.Channel.CreateUnbounded<WebRtcPS.Engine.Sctp.SctpMessage>();
+        b.MessageReceived += (_, m) => atB.Writer.TryWrite(m);
+        // The manager knows the association is up once a channel made before it opens.
+        var first = manager.CreateDataChannel("first");
+        a.Start();
+        b.Start();
+        await DataChannelPair.WhenOpen(first);
+        Assert.Equal("first", DataChannelOpenMessage.TryParse((await atB.Reader.ReadAsync().AsTask().WaitAsync(SctpPair.Generous)).Data, out var firstOpen) ? firstOpen.Label : null);
+
+        var opened = new List<RTCDataChannel>();
+        var created = manager.CreateDataChannel("late", null, c => c.OnOpen += (_, _) => { lock (opened) opened.Add(c); });
+        var open = await atB.Reader.ReadAsync().AsTask().WaitAsync(SctpPair.Generous);
+        Assert.Equal((uint)DataChannelPpid.Dcep, open.Ppid);
+        Assert.Equal(RTCDataChannelState.Connecting, created.ReadyState);
+
+        var ack = new byte[1];
+        new DataChannelAckMessage().Write(ack);
+        b.Send(open.StreamId, (uint)DataChannelPpid.Dcep, ack);
+        await DataChannelPair.WhenOpen(created);
+        Assert.False(created.AwaitingAck);
+        var deadline = DateTime.UtcNow + SctpPair.Generous;
+        while (opened.Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(5);
+        Assert.Equal([created], opened);   // the handler attached at creation saw the open
+    }
 }
