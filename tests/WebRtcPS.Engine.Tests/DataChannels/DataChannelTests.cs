@@ -325,13 +325,8 @@ public class DataChannelTests
         // The peer is a bare association that answers the OPEN only when told to: the channel is
         // open before any answer, and its unordered messages travel ordered until the ACK (or the
         // peer's first message) comes back (RFC 8832 §6).
-        var link = new InMemoryDatagramLink();
-        var options = new WebRtcPS.Engine.Sctp.SctpAssociationOptions { DeliverMessagesAsEvents = true };
-        await using var a = new WebRtcPS.Engine.Sctp.SctpAssociation(link.A, options);
-        await using var b = new WebRtcPS.Engine.Sctp.SctpAssociation(link.B, options);
-        var manager = new DataChannelManager(a, isDtlsClient: true);
-        var atB = System.Threading.Channels.Channel.CreateUnbounded<WebRtcPS.Engine.Sctp.SctpMessage>();
-        b.MessageReceived += (_, m) => atB.Writer.TryWrite(m);
+        await using var peer = new BarePeer();
+        var (a, b, manager, atB) = (peer.A, peer.B, peer.Manager, peer.AtB);
         var channel = manager.CreateDataChannel("unordered", new RTCDataChannelInit { Ordered = false });
         a.Start();
         b.Start();
@@ -371,13 +366,8 @@ public class DataChannelTests
     {
         // Created while SCTP is up, the channel waits for the peer's ACK (a handler attached right
         // after createDataChannel returns must not miss its open); its OPEN goes out at once.
-        var link = new InMemoryDatagramLink();
-        var options = new WebRtcPS.Engine.Sctp.SctpAssociationOptions { DeliverMessagesAsEvents = true };
-        await using var a = new WebRtcPS.Engine.Sctp.SctpAssociation(link.A, options);
-        await using var b = new WebRtcPS.Engine.Sctp.SctpAssociation(link.B, options);
-        var manager = new DataChannelManager(a, isDtlsClient: true);
-        var atB = System.Threading.Channels.Channel.CreateUnbounded<WebRtcPS.Engine.Sctp.SctpMessage>();
-        b.MessageReceived += (_, m) => atB.Writer.TryWrite(m);
+        await using var peer = new BarePeer();
+        var (a, b, manager, atB) = (peer.A, peer.B, peer.Manager, peer.AtB);
         // The manager knows the association is up once a channel made before it opens.
         var first = manager.CreateDataChannel("first");
         a.Start();
@@ -399,5 +389,33 @@ public class DataChannelTests
         var deadline = DateTime.UtcNow + SctpPair.Generous;
         while (opened.Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(5);
         Assert.Equal([created], opened);   // the handler attached at creation saw the open
+    }
+
+    /// <summary>Our manager on association A, and a bare association B that answers nothing by
+    /// itself: what reaches B is in <see cref="AtB"/>.</summary>
+    private sealed class BarePeer : IAsyncDisposable
+    {
+        private static readonly WebRtcPS.Engine.Sctp.SctpAssociationOptions Options = new() { DeliverMessagesAsEvents = true };
+        private readonly InMemoryDatagramLink _link = new();
+
+        public BarePeer()
+        {
+            A = new WebRtcPS.Engine.Sctp.SctpAssociation(_link.A, Options);
+            B = new WebRtcPS.Engine.Sctp.SctpAssociation(_link.B, Options);
+            Manager = new DataChannelManager(A, isDtlsClient: true);
+            B.MessageReceived += (_, m) => AtB.Writer.TryWrite(m);
+        }
+
+        public WebRtcPS.Engine.Sctp.SctpAssociation A { get; }
+        public WebRtcPS.Engine.Sctp.SctpAssociation B { get; }
+        public DataChannelManager Manager { get; }
+        public System.Threading.Channels.Channel<WebRtcPS.Engine.Sctp.SctpMessage> AtB { get; } =
+            System.Threading.Channels.Channel.CreateUnbounded<WebRtcPS.Engine.Sctp.SctpMessage>();
+
+        public async ValueTask DisposeAsync()
+        {
+            await A.DisposeAsync();
+            await B.DisposeAsync();
+        }
     }
 }
