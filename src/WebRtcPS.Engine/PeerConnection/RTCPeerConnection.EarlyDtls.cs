@@ -30,12 +30,7 @@ public sealed partial class RTCPeerConnection
         if (offeredSetup is not (Sdp.SdpSetupRole.ActPass or Sdp.SdpSetupRole.Passive)) return;
         var cancel = CancellationTokenSource.CreateLinkedTokenSource(_cts.Token);
         var fingerprints = new TaskCompletionSource<IReadOnlyList<RTCDtlsFingerprint>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var ready = agent.WaitForDataRouteAsync(cancel.Token).ContinueWith(static t =>
-            {
-                SetupTrace.Mark("pc.route");
-                return t.IsCompletedSuccessfully && t.Result is not RTCIceTransportState.Closed;
-            },
-            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        var ready = RouteReady(agent, cancel.Token);
         var parameters = DtlsOptions(_config, W3C.DtlsRole.Server, _certificate, []) with { RemoteFingerprintsLater = fingerprints.Task };
         var handshake = DtlsTransport.StartWhenReadyAsync(agent.Transport, parameters, ready, cancel.Token);
         // Observed here: an unused server ends with OperationCanceledException, never awaited otherwise.

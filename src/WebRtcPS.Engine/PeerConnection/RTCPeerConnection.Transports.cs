@@ -78,12 +78,7 @@ public sealed partial class RTCPeerConnection
             // offer) takes the agent back to checking, and DTLS starts on the new generation's
             // pair (RFC 8445 §9); only close ends this wait.
             // The offerer's server may be running already (RTCPeerConnection.EarlyDtls.cs): same wait, same thread.
-            var ready = early?.Ready ?? agent.WaitForDataRouteAsync(ct).ContinueWith(static t =>
-                {
-                    SetupTrace.Mark("pc.route");
-                    return t.IsCompletedSuccessfully && t.Result is not RTCIceTransportState.Closed;
-                },
-                CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            var ready = early?.Ready ?? RouteReady(agent, ct);
             var handshake = early?.Handshake ?? DtlsTransport.StartWhenReadyAsync(agent.Transport, DtlsOptions(_config, role, _certificate, remote.Fingerprints), ready, ct);
             if (!await ready.ConfigureAwait(false))
             {
@@ -167,6 +162,16 @@ public sealed partial class RTCPeerConnection
             SetDtlsState(RTCDtlsTransportState.Failed, role, $"internal error: {ex.Message}");
         }
     }
+
+    /// <summary>True once ICE has a valid pair to carry DTLS (completed on ICE's thread, so a held
+    /// first flight leaves from there); false when ICE closed or <paramref name="ct"/> ended the wait.</summary>
+    private static Task<bool> RouteReady(IceAgent agent, CancellationToken ct) =>
+        agent.WaitForDataRouteAsync(ct).ContinueWith(static t =>
+            {
+                SetupTrace.Mark("pc.route");
+                return t.IsCompletedSuccessfully && t.Result is not RTCIceTransportState.Closed;
+            },
+            CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
 
     /// <summary>From the transports' task or the DTLS transport's event: posted to the loop, in order.</summary>
     private void SetDtlsState(RTCDtlsTransportState state, DtlsRole role, string? detail) => _loop.Post(() =>
