@@ -91,6 +91,20 @@ public sealed class TurnRefreshScheduleTests
         await Poll.UntilAsync(() => server.Requests.Count >= expectedRequests, Patience, $"{expectedRequests} requests at the server");
     }
 
+    /// <summary>A step of the client's own schedule: as <see cref="StepAsync(ManualTimeProvider, Scripted, int, int)"/>,
+    /// then until the client has taken every answer (its counters), so no request is still waiting
+    /// when the clock next jumps: a jump of minutes would fire all of a waiting request's
+    /// retransmission timers at once and fail it (RFC 8489 §6.2.1: Rc times, then a timeout).</summary>
+    private static async Task StepAsync(ManualTimeProvider clock, Scripted server, TurnClient client, int seconds, int expectedRequests, (int Allocation, int Channel, int Permission) refreshes)
+    {
+        await StepAsync(clock, server, seconds, expectedRequests);
+        await Poll.UntilAsync(
+            () => client.RefreshCount == refreshes.Allocation && client.ChannelRefreshCount == refreshes.Channel && client.PermissionRefreshCount == refreshes.Permission,
+            Patience,
+            $"{refreshes.Allocation} allocation, {refreshes.Channel} channel and {refreshes.Permission} permission refreshes answered at t+{seconds} s " +
+            $"(now {client.RefreshCount}, {client.ChannelRefreshCount}, {client.PermissionRefreshCount}; last error: {client.LastError ?? "none"})");
+    }
+
     [Fact]
     public async Task RefreshesFollowTheLifetimeAndTheIntervals()
     {
@@ -101,13 +115,12 @@ public sealed class TurnRefreshScheduleTests
         await client.BindChannelAsync(new IPEndPoint(IPAddress.Loopback, 9));
         Assert.Equal(3, server.Requests.Count);   // Allocate, CreatePermission, ChannelBind at t=0
 
-        await StepAsync(clock, server, 240, 4);   // t=240: permission
-        await StepAsync(clock, server, 240, 5);   // t=480: permission
-        await StepAsync(clock, server, 60, 7);    // t=540: allocation (600 s - 60 s) and channel (9 min)
-        await StepAsync(clock, server, 180, 8);   // t=720: permission
-        await StepAsync(clock, server, 240, 9);   // t=960: permission
-        await StepAsync(clock, server, 120, 11);  // t=1080: allocation and channel
-        await Poll.UntilAsync(() => client.RefreshCount == 2 && client.ChannelRefreshCount == 2 && client.PermissionRefreshCount == 4, Patience, "2 allocation, 2 channel and 4 permission refreshes");
+        await StepAsync(clock, server, client, 240, 4, (0, 0, 1));    // t=240: permission
+        await StepAsync(clock, server, client, 240, 5, (0, 0, 2));    // t=480: permission
+        await StepAsync(clock, server, client, 60, 7, (1, 1, 2));     // t=540: allocation (600 s - 60 s) and channel (9 min)
+        await StepAsync(clock, server, client, 180, 8, (1, 1, 3));    // t=720: permission
+        await StepAsync(clock, server, client, 240, 9, (1, 1, 4));    // t=960: permission
+        await StepAsync(clock, server, client, 120, 11, (2, 2, 4));   // t=1080: allocation and channel
 
         Assert.Equal([S(540), S(1080)], server.Times(StunMethod.Refresh));
         Assert.Equal([S(0), S(240), S(480), S(720), S(960)], server.Times(StunMethod.CreatePermission));

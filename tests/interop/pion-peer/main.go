@@ -99,7 +99,8 @@ type peer struct {
 	heldCandidates []string
 	offerTime      time.Time
 	dc             *webrtc.DataChannel
-	group          *bulkGroup // -channels > 1
+	group          *bulkGroup                 // -channels > 1
+	peerState      webrtc.PeerConnectionState // the last "peer" state event written
 }
 
 func main() {
@@ -152,12 +153,31 @@ func main() {
 	ok, _ := res["ok"].(bool)
 	res["mode"] = o.mode
 	res["role"] = o.role
+	if p.pc != nil {
+		p.awaitStateEvents(5 * time.Second)
+	}
 	emit("result", res)
 	if p.pc != nil {
 		p.pc.Close()
 	}
 	if !ok {
 		os.Exit(1)
+	}
+}
+
+// awaitStateEvents waits (up to limit) until the connection's current state has been written as
+// an event: pion calls OnConnectionStateChange on a goroutine of its own, which a loaded machine
+// may run only after a short exchange is over, and the transcript must not end without it.
+func (p *peer) awaitStateEvents(limit time.Duration) {
+	deadline := time.Now().Add(limit)
+	for time.Now().Before(deadline) {
+		p.mu.Lock()
+		written := p.peerState
+		p.mu.Unlock()
+		if written == p.pc.ConnectionState() {
+			return
+		}
+		time.Sleep(time.Millisecond)
 	}
 }
 
@@ -206,6 +226,7 @@ func (p *peer) run() map[string]interface{} {
 		return fail("NewPeerConnection: " + err.Error())
 	}
 	p.pc = pc
+	p.peerState = webrtc.PeerConnectionStateNew // pion writes no event for the state it starts in
 
 	pc.OnICECandidate(func(c *webrtc.ICECandidate) {
 		if c == nil {
@@ -222,6 +243,9 @@ func (p *peer) run() map[string]interface{} {
 	})
 	pc.OnConnectionStateChange(func(s webrtc.PeerConnectionState) {
 		emit("state", map[string]interface{}{"kind": "peer", "state": s.String()})
+		p.mu.Lock()
+		p.peerState = s
+		p.mu.Unlock()
 		if s == webrtc.PeerConnectionStateFailed {
 			p.finish(fail("peer connection failed"))
 		}
