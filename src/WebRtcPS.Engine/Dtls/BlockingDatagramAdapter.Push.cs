@@ -50,6 +50,9 @@ internal sealed partial class BlockingDatagramAdapter
     /// <summary>True while an offered datagram waits for BouncyCastle's read.</summary>
     public bool HasOffered => _pushMode && _kept > 0;
 
+    /// <summary>The length of the datagram waiting for BouncyCastle's read, or 0.</summary>
+    public int OfferedLength => _pushMode ? _kept : 0;
+
     /// <summary>Drops a parked datagram that BouncyCastle did not take (it stopped early).</summary>
     public void DiscardOffered() => _kept = 0;
 

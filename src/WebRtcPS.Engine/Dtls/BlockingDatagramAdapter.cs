@@ -177,6 +177,11 @@ internal sealed partial class BlockingDatagramAdapter : DatagramTransport, IDisp
                 if (Environment.TickCount64 >= deadline) return -1;
                 continue;
             }
+            if (!FitsReceiveBuffer(datagram))
+            {
+                _kept = n;
+                throw RetryWithLargerBuffer();
+            }
             if (n > buffer.Length)
             {
                 // compact limit: keep it, raise the limit, let BouncyCastle call again with a larger buffer
@@ -208,6 +213,7 @@ internal sealed partial class BlockingDatagramAdapter : DatagramTransport, IDisp
 
     public void Send(ReadOnlySpan<byte> buffer)
     {
+        if (!MaySend(buffer)) return;   // see BlockingDatagramAdapter.Guards.cs
         lock (_sendLock) _batcher.Add(buffer, SendDatagram);
     }
 

@@ -43,4 +43,10 @@ internal static partial class DtlsLog
 
     [LoggerMessage(3012, LogLevel.Debug, "Dropped a decrypted {Length}-byte record: the receive queue is full")]
     public static partial void RecordDropped(ILogger logger, int length);
+
+    [LoggerMessage(3013, LogLevel.Debug, "Held back an application record BouncyCastle framed as content type {ContentType} in epoch {Epoch} while it re-sent its final flight; the layer above retransmits it")]
+    public static partial void MisframedRecordDropped(ILogger logger, int contentType, int epoch);
+
+    [LoggerMessage(3014, LogLevel.Debug, "A {Length}-byte datagram carries a {RecordLength}-byte record, larger than the receive buffer of {Capacity} bytes: read again with a larger one")]
+    public static partial void LargeRecordReceived(ILogger logger, int length, int recordLength, int capacity);
 }

@@ -89,19 +89,22 @@ internal sealed partial class DtlsTransport : IDatagramSink
             _adapter.DiscardOffered();
             return false;
         }
+        // A record's plaintext is never longer than the datagram that carried it, so a peer's record
+        // larger than an MTU-sized buffer is decrypted, not fatal (BouncyCastle: internal_error).
+        var capacity = Math.Max(Math.Max(_receiveBufferSize, _adapter.RequiredCapacity), _adapter.OfferedLength);
         try
         {
             while (true)
             {
-                var buffer = ArrayPool<byte>.Shared.Rent(_receiveBufferSize);
+                var buffer = ArrayPool<byte>.Shared.Rent(capacity);
                 int n;
                 try
                 {
                     // Receive reads BouncyCastle's queue first, then the offered datagram, and
                     // returns -1 once both are used up; ReceivePending reads the queue only.
                     n = _adapter.HasOffered
-                        ? bc.Receive(buffer, 0, _receiveBufferSize, 0)
-                        : bc.ReceivePending(buffer, 0, _receiveBufferSize);
+                        ? bc.Receive(buffer, 0, capacity, 0)
+                        : bc.ReceivePending(buffer, 0, capacity);
                 }
                 catch
                 {

@@ -100,6 +100,10 @@ internal sealed partial class DtlsTransport : IDatagramTransport
     public long DatagramsReceived => _adapter.DatagramsReceived;
     public long DatagramsIgnored => _adapter.DatagramsIgnored;
 
+    /// <summary>Application records BouncyCastle framed as handshake or in epoch 0 while it re-sent
+    /// its final flight, held back instead of sent (BlockingDatagramAdapter.Guards.cs).</summary>
+    public long MisframedRecordsDropped => _adapter.MisframedRecordsDropped;
+
     /// <summary>Runs the handshake over <paramref name="lower"/> and returns the connected transport.</summary>
     /// <exception cref="DtlsException">Handshake timeout, fingerprint mismatch, alert, lower failure.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
@@ -231,11 +235,11 @@ internal sealed partial class DtlsTransport : IDatagramTransport
             }
 
             MaxDatagramSize = _bc.GetSendLimit();
-            // BouncyCastle allocates a record buffer of this size on every receive, so keep it to what a
-            // peer with an MTU-sized path sends (records larger than this are dropped, like
-            // oversize datagrams).
+            // Our plaintext buffer per record: what a peer with an MTU-sized path sends. A larger
+            // record gets a larger buffer (BlockingDatagramAdapter.Guards.cs), never a fatal alert.
             _receiveBufferSize = Math.Min(_bc.GetReceiveLimit(), Math.Max(_adapter.GetSendLimit(), 2048));
             _adapter.UseCompactReceiveLimit();
+            _adapter.GuardApplicationSends(_sendLock);
             CipherSuite = DtlsFailures.CipherSuiteName(context.SecurityParameters.CipherSuite);
             RemoteFingerprint = RTCDtlsFingerprint.Compute(RTCDtlsFingerprint.DefaultAlgorithm, _session.RemoteCertificate);
             DtlsLog.Connected(_logger, Role, stopwatch.ElapsedMilliseconds, CipherSuite, RemoteFingerprint);
@@ -261,11 +265,19 @@ internal sealed partial class DtlsTransport : IDatagramTransport
                 if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
                 return;
             }
-            buffer ??= ArrayPool<byte>.Shared.Rent(_receiveBufferSize);
+            // Larger once the adapter dropped a record that did not fit (BlockingDatagramAdapter.Guards.cs).
+            var capacity = Math.Max(_receiveBufferSize, _adapter.RequiredCapacity);
+            if (buffer is not null && buffer.Length < capacity)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+                buffer = null;
+            }
+            buffer ??= ArrayPool<byte>.Shared.Rent(capacity);
+            _adapter.PlaintextCapacity = capacity;
             int n;
             try
             {
-                n = bc.Receive(buffer, 0, _receiveBufferSize, 0); // 0: no timeout; Close() wakes it
+                n = bc.Receive(buffer, 0, capacity, 0); // 0: no timeout; Close() wakes it
             }
             catch (Exception ex)
             {
