@@ -265,7 +265,7 @@ internal sealed partial class DtlsTransport : IDatagramTransport
                 if (buffer is not null) ArrayPool<byte>.Shared.Return(buffer);
                 return;
             }
-            // Larger once the adapter dropped a record that did not fit (BlockingDatagramAdapter.Guards.cs).
+            // Larger once the adapter met a record that did not fit (BlockingDatagramAdapter.Guards.cs).
             var capacity = Math.Max(_receiveBufferSize, _adapter.RequiredCapacity);
             if (buffer is not null && buffer.Length < capacity)
             {
