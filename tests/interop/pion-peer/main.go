@@ -429,7 +429,7 @@ func (p *peer) attach(dc *webrtc.DataChannel) {
 	var m modeHandler
 	switch p.o.mode {
 	case "hello":
-		m = &helloMode{p: p}
+		m = &helloMode{p: p, sendDone: make(chan struct{})}
 	case "echo":
 		m = &echoMode{p: p}
 	case "ping":
@@ -510,6 +510,8 @@ func waitDrained(dc *webrtc.DataChannel, limit time.Duration) {
 type helloMode struct {
 	p               *peer
 	mu              sync.Mutex
+	sending         bool          // open has started sending our greeting
+	sendDone        chan struct{} // closed when that send has returned
 	sent, got, done bool
 	received        string
 }
@@ -523,7 +525,12 @@ func (h *helloMode) greetings() (mine, theirs string) {
 
 func (h *helloMode) open(dc *webrtc.DataChannel) {
 	mine, _ := h.greetings()
-	if err := sendText(dc, mine); err != nil {
+	h.mu.Lock()
+	h.sending = true
+	h.mu.Unlock()
+	err := sendText(dc, mine)
+	close(h.sendDone)
+	if err != nil {
 		h.p.finish(fail("send greeting: " + err.Error()))
 		return
 	}
@@ -566,6 +573,17 @@ func (h *helloMode) check(dc *webrtc.DataChannel) {
 }
 
 func (h *helloMode) closed() {
+	// The remote closes once it has our greeting, which may be while our send is still returning
+	// on the open goroutine (a loaded machine): its outcome decides, so wait for it.
+	h.mu.Lock()
+	sending := h.sending
+	h.mu.Unlock()
+	if sending {
+		select {
+		case <-h.sendDone:
+		case <-time.After(5 * time.Second):
+		}
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.sent && h.got {
