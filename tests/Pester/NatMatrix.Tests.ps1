@@ -55,7 +55,8 @@ BeforeAll {
     # Why a cell that should connect did not, or connected otherwise: both sides' errors.
     function Get-Because($Result) {
         "offerer: $(if ($Result.Offerer.Error) { $Result.Offerer.Error } else { "$($Result.Offerer.LocalType) -> $($Result.Offerer.RemoteType)" }); " +
-        "answerer: $(if ($Result.Answerer.Error) { $Result.Answerer.Error } else { "$($Result.Answerer.LocalType) -> $($Result.Answerer.RemoteType)" })"
+        "answerer: $(if ($Result.Answerer.Error) { $Result.Answerer.Error } else { "$($Result.Answerer.LocalType) -> $($Result.Answerer.RemoteType)" })" +
+        $(if ($Result.Answerer.Transcript) { "; the answerer's events (ms): $($Result.Answerer.Transcript)" })
     }
 }
 

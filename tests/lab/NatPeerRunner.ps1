@@ -15,7 +15,7 @@
         {"event":"done","batch":"b1"}
     A result carries Success, LocalType, RemoteType, LocalCandidate, RemoteCandidate, SetupMs,
     VerdictMs (Test-WrtcConnection), Error and WallMs (the job's own time, from the cmdlet's start
-    to its end).
+    to its end); Connect-WrtcPeer's also its Transcript (candidates, states, selected pairs, in ms).
 #>
 param(
     [Parameter(Mandatory)] [string] $ModulePath,
@@ -69,6 +69,13 @@ $job = {
             Sort-Object Timestamp | Select-Object -Last 1
         $open = $states | Where-Object { $_.Machine -eq 'Channel' -and $_.To -eq 'open' } | Select-Object -First 1
         $offer = $states | Where-Object { $_.Machine -eq 'Signaling' -and $_.To -eq 'have-local-offer' } | Select-Object -First 1
+        # What a cell's failure message quotes: candidates (ours and the peer's, as they came), ICE
+        # and signaling states and selected pairs, in ms from the peer's start.
+        $transcript = @($output | Where-Object { $_.PSObject.Properties['ElapsedMs'] } | ForEach-Object {
+                if ($_.PSObject.Properties['Foundation']) { '{0:0} {1} {2} {3}:{4}' -f $_.ElapsedMs, $_.Direction, $_.Type, $_.Address, $_.Port }
+                elseif ($_.PSObject.Properties['LocalType']) { '{0:0} selected {1}->{2}' -f $_.ElapsedMs, $_.LocalType, $_.RemoteType }
+                elseif ($_.PSObject.Properties['Machine'] -and "$($_.Machine)" -in 'Ice', 'Signaling', 'Dtls', 'Channel') { '{0:0} {1} {2}' -f $_.ElapsedMs, $_.Machine, $_.To }
+            }) -join '; '
         [ordered]@{
             OfferAt = & $ms $offer.Timestamp; RemoteDescriptionAt = & $ms $described.Timestamp; LastRemoteCandidateAt = & $ms $lastRemote.Timestamp
             OpenAt = & $ms $open.Timestamp
@@ -76,6 +83,7 @@ $job = {
             LocalCandidate = if ($pair) { "$($pair.LocalType) $($pair.LocalAddress):$($pair.LocalPort)" } else { $null }
             RemoteCandidate = if ($pair) { "$($pair.RemoteType) $($pair.RemoteAddress):$($pair.RemotePort)" } else { $null }
             SetupMs = $null; Error = if ($failure) { $failure.Exception.Message } else { $null }; WallMs = $watch.Elapsed.TotalMilliseconds
+            Transcript = $transcript
         }
     }
     catch {

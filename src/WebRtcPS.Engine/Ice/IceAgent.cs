@@ -62,6 +62,8 @@ public sealed partial class IceAgent : IAsyncDisposable
         _core = new IceAgentCore(_options, _time.GetUtcNow());
         _publishedLocal = _core.LocalParameters;
         _publishedRole = _core.Role;
+        // An answerer gathers between the offer and its first check: have the addresses ready.
+        _network.PrefetchLocalAddresses();
         Transport = new IceTransport(this);
         _timer = _time.CreateTimer(static s => ((IceAgent)s!)._inputs.Writer.TryWrite(TimerTick.Instance), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         // Started here, not on the pool: it runs to its first wait for input at once, so the first

@@ -12,6 +12,12 @@ public interface IIceNetwork
     /// <summary>Unicast addresses of interfaces that are up, loopback included (the gatherer filters).</summary>
     IReadOnlyList<IceNetworkAddress> GetLocalAddresses();
 
+    /// <summary>A hint that <see cref="GetLocalAddresses"/> will be called soon (an agent was
+    /// created): a network whose enumeration is slow may start it now, off the caller's thread.</summary>
+    void PrefetchLocalAddresses()
+    {
+    }
+
     /// <summary>Binds a UDP socket on <paramref name="localEndPoint"/>; port 0 picks a free port.</summary>
     IIcePacketSocket BindUdp(IPEndPoint localEndPoint);
 }

@@ -9,7 +9,31 @@ internal sealed class UdpIceNetwork : IIceNetwork
 {
     public static readonly UdpIceNetwork Instance = new();
 
-    public IReadOnlyList<IceNetworkAddress> GetLocalAddresses()
+    // One snapshot per process. Two seconds bound how stale it can be where the operating system
+    // reports no address changes; where it does, a change drops the snapshot at once.
+    private static readonly InterfaceAddressSnapshot Snapshot = CreateSnapshot();
+
+    public IReadOnlyList<IceNetworkAddress> GetLocalAddresses() => Snapshot.Get();
+
+    public void PrefetchLocalAddresses() => Snapshot.Prefetch();
+
+    private static InterfaceAddressSnapshot CreateSnapshot()
+    {
+        var snapshot = new InterfaceAddressSnapshot(Enumerate, TimeSpan.FromSeconds(2));
+        try
+        {
+            NetworkChange.NetworkAddressChanged += (_, _) => snapshot.Invalidate();
+            NetworkChange.NetworkAvailabilityChanged += (_, _) => snapshot.Invalidate();
+        }
+        catch (Exception)
+        {
+            // No change notifications here (not supported, or no netlink socket in a sandbox): the
+            // snapshot's age alone bounds it; gathering must not fail for want of them.
+        }
+        return snapshot;
+    }
+
+    private static List<IceNetworkAddress> Enumerate()
     {
         var result = new List<IceNetworkAddress>();
         NetworkInterface[] interfaces;
