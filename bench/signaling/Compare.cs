@@ -31,6 +31,10 @@ internal static class Compare
         var idleHeartbeat = TimeSpan.FromMilliseconds(Program.Arg(args, "--idle-heartbeat-ms", 1000));
         var maxSeconds = Program.Arg(args, "--max-seconds", 900);
         if (LoadGenerator.FromArgs(args) is not { } load) return 2;
+        // Before this process's first socket (the engine reads it once); the servers run without it.
+        var completions = load == LoadGenerator.LeanSockets && !args.Contains("--no-inline-completions")
+            ? Lean.InlineCompletions.Enable()
+            : "socket completions on the thread pool (the runtime's default)";
         var goExe = Program.Arg(args, "--go-server", "") is { Length: > 0 } given ? given : BuildGoServer();
 
         // The run is bounded: past --max-seconds every child is killed and the run fails.
@@ -44,7 +48,8 @@ internal static class Compare
         var (limit, limitNote) = FileLimit.Ensure((ulong)idle + 1024);
         var loadBefore = LoadAverage();
         Console.WriteLine($"signaling bench --compare: {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {loadBefore}");
-        Console.WriteLine($"  {limitNote}; go baseline {goExe}; load generator {load.Name}");
+        Console.WriteLine($"  {limitNote}; go baseline {goExe}");
+        Console.WriteLine($"  load generator {load.Name}: {completions}");
         if (limit < (ulong)idle + 1024)
         {
             Console.Error.WriteLine($"signaling bench: {idle} idle streams need ulimit -n >= {idle + 1024}");
@@ -83,6 +88,7 @@ internal static class Compare
                 ["loadAverageBefore"] = loadBefore,
                 ["loadAverageAfter"] = loadAfter,
                 ["client"] = load.Name,
+                ["clientCompletions"] = completions,
                 ["runs"] = runs,
                 ["totalSeconds"] = Math.Round(total.Elapsed.TotalSeconds, 1),
             },

@@ -21,6 +21,7 @@
 // instances sharing a Redis, under the same sustained load (RedisMode.cs).
 // Internal modes: --serve (our server alone, ServeMode.cs), --idle-client URL N (IdleClient.cs).
 // SignalingBench --check-lean: checks the lean generator's HTTP and stream codecs, no server (Lean/LeanSelfCheck.cs).
+// SignalingBench --drive URL [...]: flood, ping-pong and a lone pair against a running server (DriveMode.cs).
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
@@ -40,6 +41,7 @@ internal static class Program
         if (args.Length >= 1 && args[0] == "--redis-compare") return await RedisMode.RunAsync(args);
         if (args.Length >= 1 && args[0] == "--compare") return await Compare.RunAsync(args);
         if (args.Length >= 1 && args[0] == "--check-lean") return Lean.LeanSelfCheck.Run();
+        if (args.Length >= 2 && args[0] == "--drive") return await DriveMode.RunAsync(new Uri(args[1]), args);
 
         var pairs = Arg(args, "--pairs", 100);
         var messages = Arg(args, "--messages", 200);

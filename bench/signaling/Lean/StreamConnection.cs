@@ -86,20 +86,33 @@ internal sealed class StreamConnection : IDisposable
         var readAt = Stopwatch.GetTimestamp();
         while (true)
         {
-            while (true)
-            {
-                if (_scan < _dataEnd && _scanner.TryNext(_buffer.AsSpan(0, _dataEnd), ref _scan, out var sentAt, out var seq))
-                {
-                    await sink.OnMessageAsync(peer, sentAt, seq, readAt);
-                    continue;
-                }
-                if (!NextData()) break;
-            }
+            while (TryNextMessage(out var sentAt, out var seq)) await sink.OnMessageAsync(peer, sentAt, seq, readAt);
             if (_chunked?.IsDone ?? _remaining == 0) throw new IOException($"{_name}: the server ended the /receive response");
             _pos = 0;
             _filled = await _socket.ReceiveAsync(_buffer.AsMemory(), SocketFlags.None);
             if (_filled == 0) throw new IOException($"{_name}: the server closed the /receive stream");
             readAt = Stopwatch.GetTimestamp();
+        }
+    }
+
+    /// <summary>The next message in the bytes read so far; false when they are used up. A framing or content error names the stream.</summary>
+    private bool TryNextMessage(out long sentAt, out int seq)
+    {
+        try
+        {
+            while (true)
+            {
+                if (_scan < _dataEnd && _scanner.TryNext(_buffer.AsSpan(0, _dataEnd), ref _scan, out sentAt, out seq)) return true;
+                if (!NextData())
+                {
+                    (sentAt, seq) = (0, 0);
+                    return false;
+                }
+            }
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidDataException($"{_name}: {ex.Message}", ex);
         }
     }
 
