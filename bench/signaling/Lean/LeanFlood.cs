@@ -10,6 +10,7 @@ namespace WebRtcPS.Bench.Signaling.Lean;
 internal sealed class LeanFlood : IMessageSink
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(200); // after the last message: nothing more may come
 
     private readonly LeanPeers _peers;
     private readonly int _messages;
@@ -38,6 +39,7 @@ internal sealed class LeanFlood : IMessageSink
         await peers.WithinAsync(Task.WhenAll(Task.WhenAll(senders), run._done.Task), Bound, $"flood of {server}",
             () => $"{Volatile.Read(ref run._received):N0} of {run._latencies.Length:N0} messages delivered");
         var seconds = clock.Elapsed.TotalSeconds;
+        await peers.SettleAsync(Settle, $"flood of {server}");
         for (var i = 0; i < peers.Count; i++)
         {
             if (run._lastSeq[i] != messages - 1)

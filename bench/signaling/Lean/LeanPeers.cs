@@ -109,12 +109,25 @@ internal sealed class LeanPeers : IAsyncDisposable
         var first = await Task.WhenAny(work, _failed.Task, timeout);
         await cancelDelay.CancelAsync();
         if (first == timeout) Fail(new TimeoutException($"not done within {bound.TotalSeconds:0} s: {progress()}"));
-        if (_failed.Task.IsFaulted)
-        {
-            var error = _failed.Task.Exception!.InnerException!;
-            throw new InvalidOperationException($"{what} (lean generator) failed: {error.Message}", error);
-        }
+        ThrowIfFailed(what);
         await work;
+    }
+
+    /// <summary>
+    /// After the last expected message: waits <paramref name="quiet"/> and throws if anything broke
+    /// meanwhile, e.g. a message delivered once more after the last one.
+    /// </summary>
+    public async Task SettleAsync(TimeSpan quiet, string what)
+    {
+        await Task.WhenAny(_failed.Task, Task.Delay(quiet));
+        ThrowIfFailed(what);
+    }
+
+    private void ThrowIfFailed(string what)
+    {
+        if (!_failed.Task.IsFaulted) return;
+        var error = _failed.Task.Exception!.InnerException!;
+        throw new InvalidOperationException($"{what} (lean generator) failed: {error.Message}", error);
     }
 
     public async ValueTask DisposeAsync()

@@ -11,6 +11,7 @@ namespace WebRtcPS.Bench.Signaling.Lean;
 internal sealed class LeanPingPong : IMessageSink
 {
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(120);
+    private static readonly TimeSpan Settle = TimeSpan.FromMilliseconds(200); // after the last pong: nothing more may come
 
     private readonly LeanPeers _peers;
     private readonly int _roundTrips;
@@ -38,6 +39,7 @@ internal sealed class LeanPingPong : IMessageSink
         await peers.WithinAsync(run._done.Task, Bound, $"ping-pong with {server}",
             () => $"{Volatile.Read(ref run._received):N0} of {run._latencies.Length:N0} messages delivered");
         var seconds = clock.Elapsed.TotalSeconds;
+        await peers.SettleAsync(Settle, $"ping-pong with {server}");
         return LoadResult.Of(pairs, run._latencies, seconds);
     }
 
