@@ -11,7 +11,7 @@ namespace WebRtcPS.Bench.Signaling.Lean;
 /// </summary>
 internal static class LeanSelfCheck
 {
-    private const string Tail = "candidate:2878742611 1 udp 2130706431 192.0.2.10 47763 typ host generation 0";
+    private const string Tail = Program.CandidateLine;
 
     public static int Run()
     {
