@@ -10,6 +10,7 @@ internal static class Children
 
     public static Process Start(ProcessStartInfo psi)
     {
+        Lean.InlineCompletions.KeepFrom(psi);
         var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {psi.FileName}");
         Running[process.Id] = process;
         return process;

@@ -3,9 +3,9 @@ using System.Text.Json;
 
 namespace WebRtcPS.Bench.Signaling;
 
-/// <summary>One server's figures in one round.</summary>
+/// <summary>One server's figures in one round; the <c>Client</c> CPU figures are the load generator's (this process's) own.</summary>
 internal sealed record ServerRun(string Server, int Round, LoadResult ColdFlood, LoadResult Flood, double FloodCpuMsPer1k, LoadResult PingPong,
-    double PingPongCpuMsPer1k, LoadResult SinglePair, double LoadPeakRssMiB, IdleRun Idle);
+    double PingPongCpuMsPer1k, LoadResult SinglePair, double LoadPeakRssMiB, IdleRun Idle, double FloodClientCpuMsPer1k, double PingPongClientCpuMsPer1k);
 
 /// <summary>K idle /receive streams on a fresh server process: its resident set before, with them, after heartbeats.</summary>
 internal sealed record IdleRun(int Streams, int Open, double OpenSeconds, double RssBeforeMiB, double RssOpenMiB, double RssHeartbeatsMiB,
@@ -14,7 +14,8 @@ internal sealed record IdleRun(int Streams, int Open, double OpenSeconds, double
 /// <summary>
 /// <c>--compare</c>: the same load against our server (<c>--serve</c> child) and the Go baseline
 /// (tests/interop/go-signaling-server), alternating in rounds (ours/go, go/ours, ...) so that
-/// the machine's changing load falls on both. The clients run in this process for both servers.
+/// the machine's changing load falls on both. The clients run in this process for both servers:
+/// the lean generator by default (<c>--client</c>, <see cref="LoadGenerator"/>).
 /// </summary>
 internal static class Compare
 {
@@ -29,6 +30,11 @@ internal static class Compare
         var rounds = Program.Arg(args, "--rounds", 3);
         var idleHeartbeat = TimeSpan.FromMilliseconds(Program.Arg(args, "--idle-heartbeat-ms", 1000));
         var maxSeconds = Program.Arg(args, "--max-seconds", 900);
+        if (LoadGenerator.FromArgs(args) is not { } load) return 2;
+        // Before this process's first socket (the engine reads it once); the servers run without it.
+        var completions = load == LoadGenerator.LeanSockets && !args.Contains("--no-inline-completions")
+            ? Lean.InlineCompletions.Enable()
+            : "socket completions on the thread pool (the runtime's default)";
         var goExe = Program.Arg(args, "--go-server", "") is { Length: > 0 } given ? given : BuildGoServer();
 
         // The run is bounded: past --max-seconds every child is killed and the run fails.
@@ -43,6 +49,7 @@ internal static class Compare
         var loadBefore = LoadAverage();
         Console.WriteLine($"signaling bench --compare: {Environment.ProcessorCount} cores, .NET {Environment.Version}, load average {loadBefore}");
         Console.WriteLine($"  {limitNote}; go baseline {goExe}");
+        Console.WriteLine($"  load generator {load.Name}: {completions}");
         if (limit < (ulong)idle + 1024)
         {
             Console.Error.WriteLine($"signaling bench: {idle} idle streams need ulimit -n >= {idle + 1024}");
@@ -53,8 +60,8 @@ internal static class Compare
         await using (var warm = await ServerProcess.StartGoAsync(goExe, TimeSpan.FromSeconds(10)))
         {
             // This process's client code compiles once here, not in the first measured run.
-            await Flood.RunAsync(warm.Url, pairs: 20, messages: 100);
-            await PingPong.RunAsync(warm.Url, pairs: 20, roundTrips: 10);
+            await load.Flood(warm.Url, 20, 100);
+            await load.PingPong(warm.Url, 20, 10);
         }
         var runs = new List<ServerRun>();
         for (var round = 1; round <= rounds; round++)
@@ -62,14 +69,14 @@ internal static class Compare
             string[] order = round % 2 == 1 ? ["ours", "go"] : ["go", "ours"];
             foreach (var name in order)
             {
-                var run = await RunServerAsync(name, round, goExe, pairs, messages, roundTrips, idle, idleHeartbeat);
+                var run = await RunServerAsync(load, name, round, goExe, pairs, messages, roundTrips, idle, idleHeartbeat);
                 runs.Add(run);
                 PrintRun(run);
             }
         }
         var loadAfter = LoadAverage();
         if (Program.Arg(args, "--samples", "") is { Length: > 0 } samples) CompareSamples.Append(samples, runs);
-        PrintSummary(runs, pairs, messages, roundTrips, idle, loadBefore, loadAfter);
+        PrintSummary(runs, load, pairs, messages, roundTrips, idle, loadBefore, loadAfter);
 
         Console.WriteLine();
         Console.WriteLine(JsonSerializer.Serialize(new Dictionary<string, object>
@@ -80,6 +87,8 @@ internal static class Compare
                 ["cores"] = Environment.ProcessorCount,
                 ["loadAverageBefore"] = loadBefore,
                 ["loadAverageAfter"] = loadAfter,
+                ["client"] = load.Name,
+                ["clientCompletions"] = completions,
                 ["runs"] = runs,
                 ["totalSeconds"] = Math.Round(total.Elapsed.TotalSeconds, 1),
             },
@@ -90,37 +99,42 @@ internal static class Compare
     private static Task<ServerProcess> StartAsync(string name, string goExe, TimeSpan heartbeat) =>
         name == "go" ? ServerProcess.StartGoAsync(goExe, heartbeat) : ServerProcess.StartOursAsync(heartbeat);
 
-    private static async Task<ServerRun> RunServerAsync(string name, int round, string goExe, int pairs, int messages, int roundTrips,
+    private static async Task<ServerRun> RunServerAsync(LoadGenerator load, string name, int round, string goExe, int pairs, int messages, int roundTrips,
         int idle, TimeSpan idleHeartbeat)
     {
         LoadResult cold, flood, ping, single;
-        double floodCpu, pingCpu, peak;
+        double floodCpu, pingCpu, floodClientCpu, pingClientCpu, peak;
         await using (var server = await StartAsync(name, goExe, TimeSpan.FromSeconds(10)))
         {
             // The first flood of a fresh process is reported apart: ours then still compiles (tiered
             // JIT with PGO; on 2 busy cores its background compiler ran for ~45 s of load), Go's
             // code is compiled ahead of time. One more flood and ping-pong as warm-up, then the
             // measured runs: steady state.
-            cold = await Flood.RunAsync(server.Url, pairs, messages);
-            await PingPong.RunAsync(server.Url, pairs, roundTrips);
-            await Flood.RunAsync(server.Url, pairs, messages);
-            await PingPong.RunAsync(server.Url, pairs, roundTrips);
-            (flood, floodCpu) = await WithCpuAsync(server, () => Flood.RunAsync(server.Url, pairs, messages));
-            (ping, pingCpu) = await WithCpuAsync(server, () => PingPong.RunAsync(server.Url, pairs, roundTrips));
-            single = await PingPong.RunAsync(server.Url, 1, 500);
+            cold = await load.Flood(server.Url, pairs, messages);
+            await load.PingPong(server.Url, pairs, roundTrips);
+            await load.Flood(server.Url, pairs, messages);
+            await load.PingPong(server.Url, pairs, roundTrips);
+            (flood, floodCpu, floodClientCpu) = await WithCpuAsync(server, () => load.Flood(server.Url, pairs, messages));
+            (ping, pingCpu, pingClientCpu) = await WithCpuAsync(server, () => load.PingPong(server.Url, pairs, roundTrips));
+            single = await load.PingPong(server.Url, 1, 500);
             peak = Mib(server.Sample().PeakRss);
         }
         var idleRun = await IdleAsync(name, goExe, idle, idleHeartbeat);
-        return new ServerRun(name, round, cold, flood, floodCpu, ping, pingCpu, single, peak, idleRun);
+        return new ServerRun(name, round, cold, flood, floodCpu, ping, pingCpu, single, peak, idleRun, floodClientCpu, pingClientCpu);
     }
 
-    /// <summary>Runs <paramref name="load"/>; also returns the server's CPU time per 1,000 messages.</summary>
-    private static async Task<(LoadResult, double)> WithCpuAsync(ServerProcess server, Func<Task<LoadResult>> load)
+    /// <summary>
+    /// Runs <paramref name="load"/>; also returns the server's CPU time per 1,000 messages, and this
+    /// process's (the load generator's: nothing else runs here meanwhile).
+    /// </summary>
+    private static async Task<(LoadResult, double, double)> WithCpuAsync(ServerProcess server, Func<Task<LoadResult>> load)
     {
         var before = server.Sample().Cpu;
+        var clientBefore = Environment.CpuUsage.TotalTime;
         var result = await load();
         var cpu = server.Sample().Cpu - before;
-        return (result, Math.Round(cpu.TotalMilliseconds * 1000 / result.Messages, 1));
+        var clientCpu = Environment.CpuUsage.TotalTime - clientBefore;
+        return (result, Math.Round(cpu.TotalMilliseconds * 1000 / result.Messages, 1), Math.Round(clientCpu.TotalMilliseconds * 1000 / result.Messages, 1));
     }
 
     private static async Task<IdleRun> IdleAsync(string name, string goExe, int streams, TimeSpan heartbeat)
@@ -167,12 +181,12 @@ internal static class Compare
     {
         var i = r.Idle;
         Console.WriteLine($"round {r.Round} {r.Server,-4}: cold flood {r.ColdFlood.MessagesPerSecond,6:N0} msgs/s | flood {r.Flood.MessagesPerSecond,6:N0} msgs/s p50/p99 {r.Flood.P50:0.0}/{r.Flood.P99:0.0} ms"
-            + $" cpu {r.FloodCpuMsPer1k:0} ms/1k | ping-pong p50/p99 {r.PingPong.P50:0.0}/{r.PingPong.P99:0.0} ms | 1 pair {r.SinglePair.P50:0.00}/{r.SinglePair.P99:0.00} ms"
+            + $" cpu {r.FloodCpuMsPer1k:0} ms/1k (generator {r.FloodClientCpuMsPer1k:0}) | ping-pong p50/p99 {r.PingPong.P50:0.0}/{r.PingPong.P99:0.0} ms | 1 pair {r.SinglePair.P50:0.00}/{r.SinglePair.P99:0.00} ms"
             + $" | idle {i.Open}/{i.Streams} open in {i.OpenSeconds:0.0} s, RSS {i.RssBeforeMiB:0} -> {i.RssOpenMiB:0} -> {i.RssHeartbeatsMiB:0} MiB, peak {i.PeakRssMiB:0}"
             + $" ({i.Heartbeats} heartbeats in {i.HeartbeatSeconds:0.0} s)");
     }
 
-    private static void PrintSummary(List<ServerRun> runs, int pairs, int messages, int roundTrips, int idle, string loadBefore, string loadAfter)
+    private static void PrintSummary(List<ServerRun> runs, LoadGenerator load, int pairs, int messages, int roundTrips, int idle, string loadBefore, string loadAfter)
     {
         var ours = runs.Where(r => r.Server == "ours").ToList();
         var go = runs.Where(r => r.Server == "go").ToList();
@@ -206,6 +220,9 @@ internal static class Compare
         Row("idle: RSS per stream after heartbeats (KiB)", r => (r.Idle.RssHeartbeatsMiB - r.Idle.RssBeforeMiB) * 1024 / r.Idle.Streams, false, "0.0");
         Row("idle: streams opened in (s)", r => r.Idle.OpenSeconds, false, "0.0");
         Row("idle: server CPU, opening + 3 heartbeat rounds (s)", r => r.Idle.CpuSeconds, false, "0.00");
+        Console.WriteLine($"load generator ({load.Name}, this process) CPU per 1,000 msgs (ms), driving ours / go: flood"
+            + $" {Median(ours.Select(r => r.FloodClientCpuMsPer1k)):0} / {Median(go.Select(r => r.FloodClientCpuMsPer1k)):0},"
+            + $" ping-pong {Median(ours.Select(r => r.PingPongClientCpuMsPer1k)):0} / {Median(go.Select(r => r.PingPongClientCpuMsPer1k)):0}");
 
         Console.WriteLine();
         var flood = Median(ours.Select(r => r.Flood.MessagesPerSecond)) > Median(go.Select(r => r.Flood.MessagesPerSecond));

@@ -1,5 +1,5 @@
-// Signaling server benchmark: the real Kestrel server in-process on loopback, driven through the
-// real HTTP stack by the engine's SignalingClient.
+// Signaling server benchmark: the real Kestrel server in-process on loopback, driven over HTTP by
+// a load generator (LoadGenerator.cs: raw sockets by default, or the engine's SignalingClient).
 //
 //   flood:     N pairs; each peer posts M messages to its partner as fast as it can (one POST at a
 //              time) while reading its own /receive stream: messages/s and delivery latency.
@@ -9,7 +9,10 @@
 //              measured): server working set and GC heap, before and after.
 //
 // Usage: SignalingBench [--pairs 100] [--messages 200] [--roundtrips 50] [--idle 1000] [--secure]
-// (--secure: flood and ping-pong over HTTPS with a bearer token, Secure.cs)
+//                       [--client lean|httpclient]
+// (--secure: flood and ping-pong over HTTPS with a bearer token, Secure.cs; --client: what drives
+// flood and ping-pong, LoadGenerator.cs: raw sockets by default, SignalingClients on request;
+// --secure needs httpclient, the lean generator speaks plain HTTP only)
 // Prints a table and one JSON line ("signaling-bench": {...}).
 //
 // SignalingBench --compare [--rounds 3] [--idle 10000] [...]: the same load against our server and
@@ -17,6 +20,8 @@
 // SignalingBench --redis-compare [--pairs 1000 --seconds 60]: one in-memory instance, then two
 // instances sharing a Redis, under the same sustained load (RedisMode.cs).
 // Internal modes: --serve (our server alone, ServeMode.cs), --idle-client URL N (IdleClient.cs).
+// SignalingBench --check-lean: checks the lean generator's HTTP and stream codecs, no server (Lean/LeanSelfCheck.cs).
+// SignalingBench --drive URL [...]: flood, ping-pong and a lone pair against a running server (DriveMode.cs).
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
@@ -35,6 +40,8 @@ internal static class Program
             return await ServeMode.RunAsync(TimeSpan.FromMilliseconds(Arg(args, "--heartbeat-ms", 10_000)), Arg(args, "--redis", "") is { Length: > 0 } redis ? redis : null);
         if (args.Length >= 1 && args[0] == "--redis-compare") return await RedisMode.RunAsync(args);
         if (args.Length >= 1 && args[0] == "--compare") return await Compare.RunAsync(args);
+        if (args.Length >= 1 && args[0] == "--check-lean") return Lean.LeanSelfCheck.Run();
+        if (args.Length >= 2 && args[0] == "--drive") return await DriveMode.RunAsync(new Uri(args[1]), args);
 
         var pairs = Arg(args, "--pairs", 100);
         var messages = Arg(args, "--messages", 200);
@@ -42,17 +49,27 @@ internal static class Program
         var idle = Arg(args, "--idle", 1000);
         var total = Stopwatch.StartNew();
         var secure = args.Contains("--secure");
+        if (LoadGenerator.FromArgs(args) is not { } load) return 2;
+        if (secure && load != LoadGenerator.HttpClients)
+        {
+            if (args.Contains("--client"))
+            {
+                Console.Error.WriteLine("signaling bench: --secure needs --client httpclient (the lean generator speaks plain HTTP only)");
+                return 2;
+            }
+            load = LoadGenerator.HttpClients;
+        }
 
-        Console.WriteLine($"signaling bench: {Environment.ProcessorCount} cores, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}");
+        Console.WriteLine($"signaling bench: {Environment.ProcessorCount} cores, .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}, client {load.Name}");
         // Memory first, while the process holds nothing but the server (the load phases would
         // leave pools and a grown heap behind and blur the working-set difference).
         var memory = await IdleStreams.RunAsync(idle);
         Secure.Enabled = secure;
         // A fresh server for each run, as the runs would otherwise share its mailboxes and pools.
-        await InProcessAsync(s => Flood.RunAsync(s, pairs: 10, messages: 50)); // warm-up: JIT, connection pools
-        var flood = await InProcessAsync(s => Flood.RunAsync(s, pairs, messages));
-        var ping = await InProcessAsync(s => PingPong.RunAsync(s, pairs, roundTrips));
-        var single = await InProcessAsync(s => PingPong.RunAsync(s, 1, 500)); // latency of a lone pair: the server idle otherwise
+        await InProcessAsync(s => load.Flood(s, 10, 50)); // warm-up: JIT, connection pools
+        var flood = await InProcessAsync(s => load.Flood(s, pairs, messages));
+        var ping = await InProcessAsync(s => load.PingPong(s, pairs, roundTrips));
+        var single = await InProcessAsync(s => load.PingPong(s, 1, 500)); // latency of a lone pair: the server idle otherwise
 
         Console.WriteLine();
         Console.WriteLine($"{"measurement",-52} {"value",14}");
@@ -77,6 +94,7 @@ internal static class Program
             ["utc"] = DateTimeOffset.UtcNow.ToString("u"),
             ["cores"] = Environment.ProcessorCount,
             ["secure"] = secure,
+            ["client"] = load.Name,
             ["flood"] = flood,
             ["pingPong"] = ping,
             ["pingPongSinglePair"] = single,
@@ -128,12 +146,14 @@ internal static class Program
         return await SignalingServer.StartAsync(options);
     }
 
-    internal static double Percentile(List<double> sorted, double q) =>
+    internal static double Percentile(IReadOnlyList<double> sorted, double q) =>
         sorted.Count == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(q * sorted.Count) - 1, 0, sorted.Count - 1)];
 
+    /// <summary>What follows the send time and sequence number in every message's content: a candidate line.</summary>
+    internal const string CandidateLine = "candidate:2878742611 1 udp 2130706431 192.0.2.10 47763 typ host generation 0";
+
     /// <summary>Content shaped like a candidate line, carrying the send time.</summary>
-    internal static string Stamp(int seq) =>
-        $"{Stopwatch.GetTimestamp()} {seq} candidate:2878742611 1 udp 2130706431 192.0.2.10 47763 typ host generation 0";
+    internal static string Stamp(int seq) => $"{Stopwatch.GetTimestamp()} {seq} {CandidateLine}";
 
     internal static double LatencyMs(string content) =>
         Stopwatch.GetElapsedTime(long.Parse(content.AsSpan(0, content.IndexOf(' ')))).TotalMilliseconds;
