@@ -35,40 +35,16 @@ internal sealed class InterfaceAddressSnapshot
     /// this thread.</summary>
     public IReadOnlyList<IceNetworkAddress> Get()
     {
-        Task<IReadOnlyList<IceNetworkAddress>>? taking = null;
-        TaskCompletionSource<IReadOnlyList<IceNetworkAddress>>? mine = null;
-        int generation;
-        lock (_gate)
-        {
-            if (_current is { } current && (!current.IsCompleted || IsFresh(current))) taking = current;
-            else
-            {
-                mine = new TaskCompletionSource<IReadOnlyList<IceNetworkAddress>>(TaskCreationOptions.RunContinuationsAsynchronously);
-                _current = mine.Task;
-                _takenAt = _time.GetTimestamp();
-                Enumerations++;
-            }
-            generation = _generation;
-        }
-        if (taking is not null) return taking.GetAwaiter().GetResult();
-        return Take(mine!, generation);
+        var (usable, mine, generation) = Begin();
+        return mine is null ? usable!.GetAwaiter().GetResult() : Take(mine, generation);
     }
 
     /// <summary>Starts taking a snapshot on the thread pool unless a fresh one exists or one is
     /// being taken: an agent calls this when it is created, long before an answerer gathers.</summary>
     public void Prefetch()
     {
-        TaskCompletionSource<IReadOnlyList<IceNetworkAddress>> mine;
-        int generation;
-        lock (_gate)
-        {
-            if (_current is { } current && (!current.IsCompleted || IsFresh(current))) return;
-            mine = new TaskCompletionSource<IReadOnlyList<IceNetworkAddress>>(TaskCreationOptions.RunContinuationsAsynchronously);
-            _current = mine.Task;
-            _takenAt = _time.GetTimestamp();
-            Enumerations++;
-            generation = _generation;
-        }
+        var (_, mine, generation) = Begin();
+        if (mine is null) return;
         ThreadPool.UnsafeQueueUserWorkItem(static s =>
         {
             try
@@ -92,6 +68,20 @@ internal sealed class InterfaceAddressSnapshot
             // A snapshot being taken may predate the change: it completes for those waiting on it
             // but is not kept (Take compares the generation).
             if (_current is { IsCompleted: true }) _current = null;
+        }
+    }
+
+    /// <summary>The snapshot to use (fresh, or being taken), or else a new one this caller must take.</summary>
+    private (Task<IReadOnlyList<IceNetworkAddress>>? Usable, TaskCompletionSource<IReadOnlyList<IceNetworkAddress>>? Mine, int Generation) Begin()
+    {
+        lock (_gate)
+        {
+            if (_current is { } current && (!current.IsCompleted || IsFresh(current))) return (current, null, _generation);
+            var mine = new TaskCompletionSource<IReadOnlyList<IceNetworkAddress>>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _current = mine.Task;
+            _takenAt = _time.GetTimestamp();
+            Enumerations++;
+            return (null, mine, _generation);
         }
     }
 
