@@ -22,9 +22,10 @@ internal sealed class CandidatePair(LocalCandidate local, RemoteCandidate remote
     public bool Nominated { get; set; }
 
     /// <summary>Relays on the path: 0 (direct: host, server- or peer-reflexive on both sides), 1
-    /// or 2 (a relayed candidate on one side or both). Fewer relays win
+    /// or 2 (a relayed candidate on one side or both; a peer-reflexive remote on a relay address
+    /// counts, <see cref="RemoteCandidate.OnRelayAddress"/>). Fewer relays win
     /// (<see cref="IceAgentOptions.DirectPathWait"/>).</summary>
-    public int Relays => (Local.Candidate.Type == RTCIceCandidateType.Relay ? 1 : 0) + (Remote.Candidate.Type == RTCIceCandidateType.Relay ? 1 : 0);
+    public int Relays => (Local.Candidate.Type == RTCIceCandidateType.Relay ? 1 : 0) + (Remote.IsRelayed ? 1 : 0);
 
     /// <summary>Checked again once because a pair with more relays answered (the relays then have
     /// their permissions and the NATs their state, which the first check may have lacked).</summary>

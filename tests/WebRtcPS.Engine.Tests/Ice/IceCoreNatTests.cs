@@ -150,6 +150,41 @@ public sealed class IceCoreNatTests
         Assert.Equal(2, wire.A.EventsOf<IceCheckSentEvent>().Count(e => e.UseCandidate && e.Attempt == 1));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(60)]
+    [InlineData(120)]
+    public void ThePeersRelayedCandidateFirstSeenAsPeerReflexive_CountsAsRelayed_AndTheDirectPairIsSelected(int trickleDelayMs)
+    {
+        // Cell 51 of the lab (address-restricted against symmetric, STUN and TURN on both sides;
+        // R3: a direct path). b's relayed candidate is trickled late (a slow POST under load), so
+        // b's check from it reaches a first and a learns its address as peer-reflexive (RFC 8445
+        // §7.3.1.3). That address is on the TURN server's relay address, as a's own relayed
+        // candidate is: a counts the pair as relayed and waits DirectPathWait for the direct one
+        // (once a relayed prflx pair was nominated at once and upgraded in place to relay).
+        var a = Options(RTCIceRole.Controlling) with { IceServers = TwoStunServers, RelaySource = IceCoreWire.TurnMarker };
+        var b = Options(RTCIceRole.Controlled) with { IceServers = TwoStunServers, RelaySource = IceCoreWire.TurnMarker };
+        var wire = Lab(a, b);
+        wire.AddNat(Wan1, IceCoreNatType.AddressRestricted, Host1);
+        wire.AddNat(Wan2, IceCoreNatType.Symmetric, Host2);
+        wire.TrickleDelay = (peer, c) => !ReferenceEquals(peer, wire.B) ? TimeSpan.Zero : c.Type switch
+        {
+            RTCIceCandidateType.Srflx => Ms(150),
+            RTCIceCandidateType.Relay => Ms(trickleDelayMs),
+            _ => TimeSpan.Zero,
+        };
+        wire.Start();
+        Assert.True(wire.RunUntil(() => Connected(wire.A) && Connected(wire.B), Ms(5000)));
+        wire.RunUntil(wire.Now + Ms(500));
+
+        // With the relayed candidate's trickle late, a did learn its address from b's check first.
+        var learned = wire.A.EventsOf<IcePeerReflexiveCandidateEvent>().Any(e => e.Candidate.Address == ServerA.ToString());
+        Assert.Equal(trickleDelayMs > 0, learned);
+        Assert.All(Selections(wire.A).Concat(Selections(wire.B)), s => Assert.False(Relayed(s.Pair), $"selected {s.Pair} at {s.Elapsed}"));
+        Assert.False(Relayed(wire.A.Core.Route!.Pair));
+        Assert.False(Relayed(wire.B.Core.Route!.Pair));
+    }
+
     [Fact]
     public void BehindNats_ThePairToThePeersPrivateAddress_HoldsNominationThreeRoundTrips_NotTheWholeTimeout()
     {

@@ -94,6 +94,10 @@ internal sealed class IceCoreWire
     /// <summary>Time a trickled candidate takes through signaling (zero: handed over at once).</summary>
     public TimeSpan SignalingLatency { get; set; }
 
+    /// <summary>Extra signaling delay for one trickled candidate (a slow POST for that one), on top
+    /// of <see cref="SignalingLatency"/>; null: none.</summary>
+    public Func<IceCorePeer, RTCIceCandidate, TimeSpan>? TrickleDelay { get; set; }
+
     /// <summary>The ".local" names the link's responders answer for: those the peers publish
     /// (hidden host candidates), and any a test adds.</summary>
     public Dictionary<string, IPAddress> MdnsNames { get; } = new(StringComparer.OrdinalIgnoreCase);
@@ -234,7 +238,8 @@ internal sealed class IceCoreWire
         foreach (var e in events)
         {
             peer.Events.Add(e);
-            if (peer.TrickleTo is { } to && e is IceCandidateGatheredEvent g) Trickle(() => to.Core.AddRemoteCandidate(Now, g.Candidate));
+            if (peer.TrickleTo is { } to && e is IceCandidateGatheredEvent g)
+                Trickle(() => to.Core.AddRemoteCandidate(Now, g.Candidate), TrickleDelay?.Invoke(peer, g.Candidate) ?? TimeSpan.Zero);
             if (peer.TrickleTo is { } eoc && e is IceEndOfCandidatesEvent && TrickleEndOfCandidates) Trickle(() => eoc.Core.AddRemoteEndOfCandidates(Now));
         }
         var requests = core.Requests.ToArray();
@@ -385,9 +390,9 @@ internal sealed class IceCoreWire
 
     private void Schedule(TimeSpan after, Action action) => _scheduled.Enqueue(action, (Now + after, _sequence++));
 
-    private void Trickle(Action deliver)
+    private void Trickle(Action deliver, TimeSpan extra = default)
     {
-        if (SignalingLatency > TimeSpan.Zero) Schedule(SignalingLatency, deliver);
+        if (SignalingLatency + extra > TimeSpan.Zero) Schedule(SignalingLatency + extra, deliver);
         else deliver();
     }
 

@@ -147,6 +147,7 @@ internal sealed partial class IceAgentCore
         if (local.IsPairable) _bases.TryAdd(local.Socket, local);
         PublishLocalCandidates();
         Emit(new IceCandidateGatheredEvent(Stamp, _now, local.Candidate, local.Url));
+        if (local.Candidate.Type == RTCIceCandidateType.Relay) MarkPeerReflexiveOnRelayAddresses();
         if (!local.IsPairable) return;
         foreach (var remote in _remotes) AddPair(local, remote, out _);
     }

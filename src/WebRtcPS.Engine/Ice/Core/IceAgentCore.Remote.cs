@@ -154,7 +154,30 @@ internal sealed partial class IceAgentCore
         _remotes.Add(remote);
         PublishRemoteCandidates();
         Emit(new IceRemoteCandidateAddedEvent(Stamp, _now, candidate, address.ToString()));
+        if (candidate.Type == RTCIceCandidateType.Relay) MarkPeerReflexiveOnRelayAddresses();
         foreach (var local in _locals.Where(l => l.IsPairable).ToList()) AddPair(local, remote, out _);
+    }
+
+    /// <summary>A peer's check from its relayed candidate can come before that candidate's trickle
+    /// (a slow signaling hop): its address is then learned as peer-reflexive, and a pair with it
+    /// would count as direct, be nominated without <see cref="IceAgentOptions.DirectPathWait"/> and
+    /// turn out relayed once the trickle arrives. Such an address is on a TURN server's relay
+    /// address: ours, when both sides use the same server (the lab's cell 51 did), or one the peer
+    /// has signalled. pion waits a fixed second before nominating any peer-reflexive pair instead;
+    /// this costs direct peer-reflexive paths nothing. (A peer whose NAT shares the relay's address
+    /// is counted as relayed too: it waits DirectPathWait, nothing worse.)</summary>
+    private bool IsRelayAddress(IPAddress address) =>
+        _locals.Any(l => l.Candidate.Type == RTCIceCandidateType.Relay && l.EndPoint.Address.Equals(address)) ||
+        _remotes.Any(r => r.Candidate.Type == RTCIceCandidateType.Relay && r.EndPoint.Address.Equals(address));
+
+    /// <summary>A relayed candidate became known (ours gathered, or the peer's signalled): earlier
+    /// peer-reflexive remotes on its address now count as relayed.</summary>
+    private void MarkPeerReflexiveOnRelayAddresses()
+    {
+        foreach (var r in _remotes)
+        {
+            if (r.Candidate.Type == RTCIceCandidateType.Prflx && !r.OnRelayAddress && IsRelayAddress(r.EndPoint.Address)) r.OnRelayAddress = true;
+        }
     }
 
     /// <summary>Learns a peer-reflexive remote candidate from a check (RFC 8445 §7.3.1.3).</summary>
@@ -173,7 +196,7 @@ internal sealed partial class IceAgentCore
             TcpType = PeerReflexiveTcpType(local),
             UsernameFragment = _remote?.UsernameFragment,
         };
-        var remote = new RemoteCandidate(candidate, from);
+        var remote = new RemoteCandidate(candidate, from) { OnRelayAddress = IsRelayAddress(from.Address) };
         _remotes.Add(remote);
         PublishRemoteCandidates();
         Emit(new IcePeerReflexiveCandidateEvent(Stamp, _now, candidate, IsLocal: false));
