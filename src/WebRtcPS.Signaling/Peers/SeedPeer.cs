@@ -34,7 +34,7 @@ public sealed partial class SeedPeer : IAsyncDisposable
     private readonly List<Task> _loops = [];
     private RTCPeerConnection? _pc;
     private PendingCandidateBuffer? _pending;
-    private readonly Func<string, ISignalingChannel>? _connectSignaling;
+    private readonly InProcessSignaling? _inProcess;
     private ISignalingChannel? _signaling;
     private RTCDataChannel? _channel;
     private long _offerCreatedAt;
@@ -60,15 +60,9 @@ public sealed partial class SeedPeer : IAsyncDisposable
     /// <summary>A peer that signals through <paramref name="signaling"/>, a path inside this
     /// process, instead of an HTTP server (<see cref="SeedPeerOptions.SignalingUri"/> is not used).</summary>
     internal SeedPeer(SeedPeerOptions options, InProcessSignaling signaling)
-        : this(options, (signaling ?? throw new ArgumentNullException(nameof(signaling))).Connect)
-    {
-    }
-
-    /// <summary>A peer whose signaling channel <paramref name="connect"/> makes for its id (tests put delays and faults on the path).</summary>
-    internal SeedPeer(SeedPeerOptions options, Func<string, ISignalingChannel> connect)
         : this(options, (ILogger?)null)
     {
-        _connectSignaling = connect ?? throw new ArgumentNullException(nameof(connect));
+        _inProcess = signaling ?? throw new ArgumentNullException(nameof(signaling));
     }
 
     /// <summary>_options; => The validated options.</summary>
@@ -198,7 +192,7 @@ public sealed partial class SeedPeer : IAsyncDisposable
         };
         _loops.Add(Task.Run(() => PumpConnectionEventsAsync(pc, _life.Token), CancellationToken.None)); // (each loop watches _life itself)
 
-        _signaling = _connectSignaling?.Invoke(Id) ?? new SignalingClient(_options.SignalingUri, Id, _options.SignalingClient, logger: _logger);
+        _signaling = _inProcess?.Connect(Id) ?? new SignalingClient(_options.SignalingUri, Id, _options.SignalingClient, logger: _logger);
         _loops.Add(Task.Run(() => SendLoopAsync(_signaling, _life.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => ReceiveLoopAsync(_signaling, _life.Token), CancellationToken.None));
 
@@ -290,57 +284,24 @@ public sealed partial class SeedPeer : IAsyncDisposable
     private void Post(string type, string content) =>
         _outbox.Writer.TryWrite(new SignalingMessage { Type = type, Content = content, To = RemoteId, From = Id });
 
-    /// <summary>One sender, in order, with one exception: the candidates behind the first offer or
-    /// answer go out while that description's POST is still waiting for its reply. The seed protocol
-    /// has every peer hold candidates that come before the description (SEED-PROTOCOL.md, Peers),
-    /// and waiting made each first candidate one more idle signaling hop (~1 ms) behind the
-    /// description, which the peer's first check waits for. Later descriptions (an ICE restart's)
-    /// wait for everything before them and are waited for: a restarted peer's candidates never
-    /// overtake the credentials they belong to.</summary>
+    /// <summary>One sender, so the offer or answer always precedes the candidates it caused.</summary>
     private async Task SendLoopAsync(ISignalingChannel client, CancellationToken ct)
     {
-        Task<bool>? first = null;
         try
         {
             await foreach (var message in _outbox.Reader.ReadAllAsync(ct).ConfigureAwait(false))
             {
-                bool description = message.Type is SignalingMessage.Offer or SignalingMessage.Answer;
-                if (description && first is null)
-                {
-                    first = SendOneAsync(client, message, ct);
-                    continue;
-                }
-                if (description && !await first!.ConfigureAwait(false)) return;
-                if (_failed.Task.IsCompleted || !await SendOneAsync(client, message, ct).ConfigureAwait(false)) return;
+                await client.SendAsync(message, ct).ConfigureAwait(false);
+                Emit((t, e) => new SeedPeerSignalingEvent(t, e, true, message.Type, message.To, message.Content.Length));
+                if (message.Type is SignalingMessage.Offer or SignalingMessage.Answer) OnDescriptionSent();
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
-        finally
-        {
-            if (first is not null) await first.ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Posts one message; false when signaling failed (the peer has failed with it) or the peer closed.</summary>
-    private async Task<bool> SendOneAsync(ISignalingChannel client, SignalingMessage message, CancellationToken ct)
-    {
-        try
-        {
-            await client.SendAsync(message, ct).ConfigureAwait(false);
-            Emit((t, e) => new SeedPeerSignalingEvent(t, e, true, message.Type, message.To, message.Content.Length));
-            if (message.Type is SignalingMessage.Offer or SignalingMessage.Answer) OnDescriptionSent();
-            return true;
-        }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
-        {
-            return false;
-        }
         catch (SignalingException ex)
         {
             _failed.TrySetException(await FailAsync(SeedPeerError.Signaling, $"Signaling failed: {ex.Message}", ex).ConfigureAwait(false));
-            return false;
         }
     }
 
