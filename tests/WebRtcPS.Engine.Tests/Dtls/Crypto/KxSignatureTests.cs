@@ -1,0 +1,215 @@
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using WebRtcPS.Engine.Dtls;
+
+namespace WebRtcPS.Engine.Tests.Dtls;
+
+public class KxSignatureTests
+{
+    private static readonly RTCCertificate Local = RTCCertificate.Generate();
+    private static readonly RSA RsaKey = RSA.Create(2048);
+    private static readonly byte[] RsaCertificate = SelfSigned(new CertificateRequest("CN=rsa", RsaKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
+    private static readonly byte[] Data = RandomNumberGenerator.GetBytes(300);
+
+    [Theory]
+    [InlineData(TlsSignatureScheme.EcdsaSha256, "SHA256", true, false)]
+    [InlineData(TlsSignatureScheme.EcdsaSha384, "SHA384", true, false)]
+    [InlineData(TlsSignatureScheme.EcdsaSha512, "SHA512", true, false)]
+    [InlineData(TlsSignatureScheme.RsaPkcs1Sha256, "SHA256", false, true)]
+    [InlineData(TlsSignatureScheme.RsaPkcs1Sha384, "SHA384", false, true)]
+    [InlineData(TlsSignatureScheme.RsaPkcs1Sha512, "SHA512", false, true)]
+    [InlineData(TlsSignatureScheme.RsaPssRsaeSha256, "SHA256", false, true)]
+    [InlineData(TlsSignatureScheme.RsaPssRsaeSha384, "SHA384", false, true)]
+    [InlineData(TlsSignatureScheme.RsaPssRsaeSha512, "SHA512", false, true)]
+    public void Scheme_codes_name_their_hash_and_kind(ushort scheme, string hash, bool ecdsa, bool rsa)
+    {
+        Assert.True(TlsSignatureScheme.TryGetHash(scheme, out var name));
+        Assert.Equal(hash, name.Name);
+        Assert.Equal(ecdsa, TlsSignatureScheme.IsEcdsa(scheme));
+        Assert.Equal(rsa, TlsSignatureScheme.IsRsa(scheme));
+    }
+
+    [Theory]
+    [InlineData(0x0203)] // ecdsa_sha1
+    [InlineData(0x0201)] // rsa_pkcs1_sha1
+    [InlineData(0x0807)] // ed25519
+    [InlineData(0x0809)] // rsa_pss_pss_sha256
+    [InlineData(0x0000)]
+    public void Other_codes_are_not_supported(ushort scheme)
+    {
+        Assert.False(TlsSignatureScheme.TryGetHash(scheme, out _));
+        Assert.False(TlsSignatureScheme.IsEcdsa(scheme));
+        Assert.False(TlsSignatureScheme.IsRsa(scheme));
+    }
+
+    [Theory]
+    [InlineData(TlsSignatureScheme.EcdsaSha256)]
+    [InlineData(TlsSignatureScheme.EcdsaSha384)]
+    [InlineData(TlsSignatureScheme.EcdsaSha512)]
+    public void Our_signature_verifies_with_the_key_of_our_certificate(ushort scheme)
+    {
+        Assert.True(PeerPublicKey.TryCreate(Local.RawData.Span, out var key));
+        using (key)
+        {
+            Assert.True(key!.IsEcdsa);
+            Assert.False(key.IsRsa);
+            var signature = HandshakeSigner.Sign(Local.Key, scheme, Data);
+
+            Assert.Equal(0x30, signature[0]); // DER SEQUENCE { r, s }
+            Assert.True(key.Verify(scheme, Data, signature));
+            Assert.False(key.Verify(scheme, Data.AsSpan(1), signature));
+            Assert.False(key.Verify(TlsSignatureScheme.RsaPkcs1Sha256, Data, signature));
+            var otherHash = scheme == TlsSignatureScheme.EcdsaSha256 ? TlsSignatureScheme.EcdsaSha384 : TlsSignatureScheme.EcdsaSha256;
+            Assert.False(key.Verify(otherHash, Data, signature));
+        }
+    }
+
+    [Fact]
+    public void A_tampered_or_malformed_ECDSA_signature_is_refused_without_throwing()
+    {
+        Assert.True(PeerPublicKey.TryCreate(Local.RawData.Span, out var key));
+        using (key)
+        {
+            var signature = HandshakeSigner.Sign(Local.Key, TlsSignatureScheme.EcdsaSha256, Data);
+            for (var i = 0; i < signature.Length; i++)
+            {
+                var tampered = (byte[])signature.Clone();
+                tampered[i] ^= 0x40;
+                Assert.False(key!.Verify(TlsSignatureScheme.EcdsaSha256, Data, tampered));
+            }
+            for (var length = 0; length < signature.Length; length++)
+                Assert.False(key!.Verify(TlsSignatureScheme.EcdsaSha256, Data, signature.AsSpan(0, length)));
+            Assert.False(key!.Verify(TlsSignatureScheme.EcdsaSha256, Data, [.. signature, 0]));
+            Assert.False(key.Verify(TlsSignatureScheme.EcdsaSha256, Data, new byte[64])); // IEEE P1363, not DER
+        }
+    }
+
+    [Fact]
+    public void A_P384_certificate_verifies_its_keys_signatures()
+    {
+        using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP384);
+        var der = SelfSigned(new CertificateRequest("CN=p384", ecdsa, HashAlgorithmName.SHA384));
+        Assert.True(PeerPublicKey.TryCreate(der, out var key));
+        using (key)
+        {
+            var signature = HandshakeSigner.Sign(ecdsa, TlsSignatureScheme.EcdsaSha384, Data);
+            Assert.True(key!.Verify(TlsSignatureScheme.EcdsaSha384, Data, signature));
+            Assert.False(key.Verify(TlsSignatureScheme.EcdsaSha384, Data, HandshakeSigner.Sign(Local.Key, TlsSignatureScheme.EcdsaSha384, Data)));
+        }
+    }
+
+    [Theory]
+    [InlineData(TlsSignatureScheme.RsaPkcs1Sha256)]
+    [InlineData(TlsSignatureScheme.RsaPkcs1Sha384)]
+    [InlineData(TlsSignatureScheme.RsaPkcs1Sha512)]
+    [InlineData(TlsSignatureScheme.RsaPssRsaeSha256)]
+    [InlineData(TlsSignatureScheme.RsaPssRsaeSha384)]
+    [InlineData(TlsSignatureScheme.RsaPssRsaeSha512)]
+    public void RSA_PKCS1_and_PSS_signatures_verify_only_under_their_own_scheme(ushort scheme)
+    {
+        Assert.True(TlsSignatureScheme.TryGetHash(scheme, out var hash));
+        var pss = scheme >= TlsSignatureScheme.RsaPssRsaeSha256;
+        var signature = RsaKey.SignData(Data, hash, pss ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1);
+        Assert.True(PeerPublicKey.TryCreate(RsaCertificate, out var key));
+        using (key)
+        {
+            Assert.True(key!.IsRsa);
+            Assert.False(key.IsEcdsa);
+            Assert.True(key.Verify(scheme, Data, signature));
+
+            // The same hash with the other padding, an ECDSA code, a tampered signature: all refused.
+            var otherPadding = (ushort)(pss ? (hash.Name switch { "SHA256" => 0x0401, "SHA384" => 0x0501, _ => 0x0601 })
+                                             : (hash.Name switch { "SHA256" => 0x0804, "SHA384" => 0x0805, _ => 0x0806 }));
+            Assert.False(key.Verify(otherPadding, Data, signature));
+            Assert.False(key.Verify(TlsSignatureScheme.EcdsaSha256, Data, signature));
+            var tampered = (byte[])signature.Clone();
+            tampered[10] ^= 1;
+            Assert.False(key.Verify(scheme, Data, tampered));
+            Assert.False(key.Verify(scheme, Data, signature.AsSpan(1)));
+            Assert.False(key.Verify(scheme, Data, []));
+        }
+    }
+
+    [Fact]
+    public void PSS_uses_a_salt_as_long_as_the_hash()
+    {
+        // .NET signs PSS with salt = hash length; BouncyCastle's PssSigner with a 32-byte salt must agree.
+        var signer = new Org.BouncyCastle.Crypto.Signers.PssSigner(new Org.BouncyCastle.Crypto.Engines.RsaBlindedEngine(),
+            new Org.BouncyCastle.Crypto.Digests.Sha256Digest(), 32);
+        var p = RsaKey.ExportParameters(includePrivateParameters: true);
+        static Org.BouncyCastle.Math.BigInteger N(byte[] b) => new(1, b);
+        signer.Init(true, new Org.BouncyCastle.Crypto.Parameters.RsaPrivateCrtKeyParameters(N(p.Modulus!), N(p.Exponent!), N(p.D!),
+            N(p.P!), N(p.Q!), N(p.DP!), N(p.DQ!), N(p.InverseQ!)));
+        signer.BlockUpdate(Data, 0, Data.Length);
+        var signature = signer.GenerateSignature();
+
+        Assert.True(PeerPublicKey.TryCreate(RsaCertificate, out var key));
+        using (key) Assert.True(key!.Verify(TlsSignatureScheme.RsaPssRsaeSha256, Data, signature));
+    }
+
+    [Fact]
+    public void A_CertificateVerify_hash_from_the_transcript_signs_and_verifies()
+    {
+        using var transcript = new HandshakeTranscript();
+        transcript.Append(Data);
+        var hash = transcript.CurrentHash(HashAlgorithmName.SHA256);
+
+        var signature = HandshakeSigner.SignHash(Local.Key, TlsSignatureScheme.EcdsaSha256, hash);
+
+        Assert.True(PeerPublicKey.TryCreate(Local.RawData.Span, out var key));
+        using (key)
+        {
+            Assert.True(key!.VerifyHash(TlsSignatureScheme.EcdsaSha256, hash, signature));
+            Assert.True(key.Verify(TlsSignatureScheme.EcdsaSha256, Data, signature));
+            Assert.False(key.VerifyHash(TlsSignatureScheme.EcdsaSha384, hash, signature)); // 32 bytes is no SHA-384
+        }
+        Assert.Throws<ArgumentException>(() => HandshakeSigner.SignHash(Local.Key, TlsSignatureScheme.EcdsaSha384, hash));
+        Assert.Throws<ArgumentOutOfRangeException>(() => HandshakeSigner.Sign(Local.Key, TlsSignatureScheme.RsaPkcs1Sha256, Data));
+    }
+
+    [Fact]
+    public void Every_truncation_and_trailing_byte_of_a_certificate_is_refused()
+    {
+        foreach (var der in new[] { Local.RawData.ToArray(), RsaCertificate })
+        {
+            for (var length = 0; length < der.Length; length++)
+                Assert.False(PeerPublicKey.TryCreate(der.AsSpan(0, length), out _));
+            Assert.False(PeerPublicKey.TryCreate([.. der, 0], out var none));
+            Assert.Null(none);
+        }
+    }
+
+    [Fact]
+    public void Garbage_and_flipped_bytes_never_throw()
+    {
+        var random = new Random(5764);
+        for (var i = 0; i < 500; i++)
+        {
+            var garbage = new byte[random.Next(400)];
+            random.NextBytes(garbage);
+            if (garbage.Length > 0 && i % 2 == 0) garbage[0] = 0x30;
+            Assert.False(PeerPublicKey.TryCreate(garbage, out _));
+        }
+        var der = Local.RawData.ToArray();
+        for (var i = 0; i < der.Length; i++)
+        {
+            var flipped = (byte[])der.Clone();
+            flipped[i] ^= (byte)(1 << (i % 8));
+            if (PeerPublicKey.TryCreate(flipped, out var key)) key!.Dispose(); // a flip in a name or the signature still parses
+        }
+    }
+
+    [Fact]
+    public void Keys_of_other_curves_are_not_supported()
+    {
+        using var p521 = ECDsa.Create(ECCurve.NamedCurves.nistP521);
+        Assert.False(PeerPublicKey.TryCreate(SelfSigned(new CertificateRequest("CN=p521", p521, HashAlgorithmName.SHA512)), out var key));
+        Assert.Null(key);
+    }
+
+    private static byte[] SelfSigned(CertificateRequest request)
+    {
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        return certificate.RawData;
+    }
+}
