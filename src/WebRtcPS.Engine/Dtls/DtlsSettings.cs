@@ -24,10 +24,32 @@ public record DtlsSettings
 
     private static readonly bool DefaultInlineReceive = Environment.GetEnvironmentVariable("WRTC_DTLS_INLINE") != "0";
 
+    /// <summary>Whose DTLS runs the handshake and the records: BouncyCastle's (the default for now)
+    /// or our own (<see cref="DtlsConnection"/>). The environment variable <c>WRTC_DTLS=native</c>
+    /// (or <c>bc</c>) changes the default, for A/B measurements and the interop suites.</summary>
+    public DtlsImplementation Implementation { get; init; } = DefaultImplementation;
+
+    private static readonly DtlsImplementation DefaultImplementation =
+        string.Equals(Environment.GetEnvironmentVariable("WRTC_DTLS"), "native", StringComparison.OrdinalIgnoreCase)
+            ? DtlsImplementation.Native
+            : DtlsImplementation.BouncyCastle;
+
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad property.</summary>
     public virtual void Validate()
     {
+        if (!Enum.IsDefined(Implementation))
+            throw new ArgumentException($"Implementation {Implementation} is not BouncyCastle or Native.", nameof(Implementation));
         if (HandshakeTimeout <= TimeSpan.Zero || HandshakeTimeout.TotalMilliseconds > int.MaxValue / 2)
             throw new ArgumentException($"HandshakeTimeout {HandshakeTimeout} must be positive and under 12 days.", nameof(HandshakeTimeout));
     }
+}
+
+/// <summary>Which DTLS 1.2 implementation a transport uses.</summary>
+public enum DtlsImplementation
+{
+    /// <summary>BouncyCastle's handshake and record layer, on a thread per handshake.</summary>
+    BouncyCastle,
+
+    /// <summary>The engine's own (<c>Dtls/Handshake</c>): event-driven, .NET's platform crypto.</summary>
+    Native,
 }

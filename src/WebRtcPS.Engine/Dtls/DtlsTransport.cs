@@ -24,7 +24,7 @@ namespace WebRtcPS.Engine.Dtls;
 /// records are queued for <see cref="ReceiveAsync"/>. Application
 /// sends are serialized; BouncyCastle's record layer orders them with its own sends. The lower transport is not disposed with this one.
 /// </remarks>
-internal sealed partial class DtlsTransport : IDatagramTransport
+internal sealed partial class DtlsTransport : IDtlsTransport
 {
     private readonly DtlsParameters _parameters;
     private readonly ILogger _logger;

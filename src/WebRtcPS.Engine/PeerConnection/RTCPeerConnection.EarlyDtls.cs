@@ -18,7 +18,7 @@ public sealed partial class RTCPeerConnection
         CancellationTokenSource Cancel,
         TaskCompletionSource<IReadOnlyList<RTCDtlsFingerprint>> Fingerprints,
         Task<bool> Ready,
-        Task<DtlsTransport> Handshake);
+        Task<IDtlsTransport> Handshake);
 
     private EarlyDtlsServer? _earlyDtls;
 
@@ -32,7 +32,7 @@ public sealed partial class RTCPeerConnection
         var fingerprints = new TaskCompletionSource<IReadOnlyList<RTCDtlsFingerprint>>(TaskCreationOptions.RunContinuationsAsynchronously);
         var ready = RouteReady(agent, cancel.Token);
         var parameters = DtlsOptions(_config, W3C.DtlsRole.Server, _certificate, []) with { RemoteFingerprintsLater = fingerprints.Task };
-        var handshake = DtlsTransport.StartWhenReadyAsync(agent.Transport, parameters, ready, cancel.Token);
+        var handshake = DtlsTransports.StartWhenReadyAsync(agent.Transport, parameters, ready, cancel.Token);
         // Observed here: an unused server ends with OperationCanceledException, never awaited otherwise.
         _ = handshake.ContinueWith(static t => _ = t.Exception, CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);

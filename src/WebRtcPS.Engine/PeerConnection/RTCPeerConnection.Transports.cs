@@ -79,7 +79,7 @@ public sealed partial class RTCPeerConnection
             // pair (RFC 8445 §9); only close ends this wait.
             // The offerer's server may be running already (RTCPeerConnection.EarlyDtls.cs): same wait, same thread.
             var ready = early?.Ready ?? RouteReady(agent, ct);
-            var handshake = early?.Handshake ?? DtlsTransport.StartWhenReadyAsync(agent.Transport, DtlsOptions(_config, role, _certificate, remote.Fingerprints), ready, ct);
+            var handshake = early?.Handshake ?? DtlsTransports.StartWhenReadyAsync(agent.Transport, DtlsOptions(_config, role, _certificate, remote.Fingerprints), ready, ct);
             if (!await ready.ConfigureAwait(false))
             {
                 try
@@ -94,7 +94,7 @@ public sealed partial class RTCPeerConnection
             }
 
             SetDtlsState(RTCDtlsTransportState.Connecting, role, null);
-            DtlsTransport dtls;
+            IDtlsTransport dtls;
             try
             {
                 dtls = await handshake.ConfigureAwait(false);

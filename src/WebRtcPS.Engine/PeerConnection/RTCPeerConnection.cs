@@ -57,7 +57,7 @@ public sealed partial class RTCPeerConnection : IAsyncDisposable
     private volatile IceAgent? _agent;
     private Task? _icePump;
     private Task? _transportTask;
-    private DtlsTransport? _dtls;
+    private IDtlsTransport? _dtls;
     private SctpAssociation? _sctp;
     private volatile int _dtlsRole = NoDtlsRole;   // a DtlsRole, or NoDtlsRole
     private bool _gatheringStarted;

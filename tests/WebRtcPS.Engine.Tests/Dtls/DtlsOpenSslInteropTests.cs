@@ -39,16 +39,19 @@ public sealed class DtlsOpenSslInteropTests(ITestOutputHelper output) : IDisposa
         return ((IPEndPoint)probe.LocalEndPoint!).Port;
     }
 
-    private static DtlsParameters Parameters(DtlsRole role, RTCDtlsFingerprint remote) => new()
+    private static DtlsParameters Parameters(DtlsRole role, RTCDtlsFingerprint remote, DtlsImplementation implementation) => new()
     {
         Role = role,
+        Implementation = implementation,
         Certificate = role == DtlsRole.Client ? DtlsTestPeers.ClientCertificate : DtlsTestPeers.ServerCertificate,
         RemoteFingerprints = [remote],
         HandshakeTimeout = TimeSpan.FromSeconds(15),
     };
 
-    [SkippableFact]
-    public async Task ClientInteropsWithOpenSslServer()
+    [SkippableTheory]
+    [InlineData(DtlsImplementation.BouncyCastle)]
+    [InlineData(DtlsImplementation.Native)]
+    public async Task ClientInteropsWithOpenSslServer(DtlsImplementation implementation)
     {
         Interop.Require(OpenSslProcess.Path is not null, "openssl is not on PATH: DTLS interop with s_server skipped.");
         var fingerprint = await MakeOpenSslCertificateAsync();
@@ -58,7 +61,7 @@ public sealed class DtlsOpenSslInteropTests(ITestOutputHelper output) : IDisposa
         await server.WaitForAsync("ACCEPT", Generous);
 
         await using var udp = UdpDatagramTransport.Connect(new IPEndPoint(IPAddress.Loopback, port));
-        await using var client = await DtlsTransport.StartAsync(udp, Parameters(DtlsRole.Client, fingerprint)).Within(Generous);
+        await using var client = await DtlsTransports.StartWhenReadyAsync(udp, Parameters(DtlsRole.Client, fingerprint, implementation), null, default).Within(Generous);
         output.WriteLine($"connected to openssl s_server: {client.CipherSuite}");
         Assert.Equal(fingerprint, client.RemoteFingerprint);
 
@@ -76,13 +79,15 @@ public sealed class DtlsOpenSslInteropTests(ITestOutputHelper output) : IDisposa
         output.WriteLine(server.Output);
     }
 
-    [SkippableFact]
-    public async Task ServerInteropsWithOpenSslClient()
+    [SkippableTheory]
+    [InlineData(DtlsImplementation.BouncyCastle)]
+    [InlineData(DtlsImplementation.Native)]
+    public async Task ServerInteropsWithOpenSslClient(DtlsImplementation implementation)
     {
         Interop.Require(OpenSslProcess.Path is not null, "openssl is not on PATH: DTLS interop with s_client skipped.");
         var fingerprint = await MakeOpenSslCertificateAsync();
         await using var udp = UdpDatagramTransport.Listen();
-        var accepting = DtlsTransport.StartAsync(udp, Parameters(DtlsRole.Server, fingerprint));
+        var accepting = DtlsTransports.StartWhenReadyAsync(udp, Parameters(DtlsRole.Server, fingerprint, implementation), null, default);
         using var client = OpenSslProcess.Start(_dir, "s_client", "-dtls1_2", "-connect", $"127.0.0.1:{udp.LocalEndPoint.Port}",
             "-cert", "cert.pem", "-key", "key.pem", "-mtu", "1200");
 
