@@ -7,8 +7,8 @@ namespace WebRtcPS.Bench.DataChannel;
 /// <summary><c>--handshakes N</c>: N DTLS handshakes in a row over loopback UDP in this process, each
 /// with two fresh certificates (as each RTCPeerConnection makes one): the certificate generation
 /// time, the handshake's wall time (both StartAsync calls done) and the process CPU per handshake.
-/// The first handshake (JIT) is reported on its own; medians are over the others. WRTC_DTLS=native
-/// times our own DTLS instead of BouncyCastle's (DtlsSettings.Implementation).</summary>
+/// The first handshake (JIT) is reported on its own; medians are over the others. WRTC_DTLS=bc
+/// times BouncyCastle's DTLS instead of our own (DtlsSettings.Implementation).</summary>
 internal static class Handshakes
 {
     public static async Task<int> RunAsync(int count)

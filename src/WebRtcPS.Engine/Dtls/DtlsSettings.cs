@@ -16,7 +16,8 @@ public record DtlsSettings
     /// us the client cancels it unused.</summary>
     public bool EarlyServer { get; init; } = true;
 
-    /// <summary>After the handshake, decrypt each datagram on the receiving thread of a lower
+    /// <summary>BouncyCastle's transport only (ours always works this way): after the handshake,
+    /// decrypt each datagram on the receiving thread of a lower
     /// transport that can push them (ICE's socket thread) instead of handing it to the DTLS thread
     /// first: one thread wake-up less per message. Default true; the environment variable
     /// <c>WRTC_DTLS_INLINE=0</c> makes the default false (for A/B measurements).</summary>
@@ -24,15 +25,16 @@ public record DtlsSettings
 
     private static readonly bool DefaultInlineReceive = Environment.GetEnvironmentVariable("WRTC_DTLS_INLINE") != "0";
 
-    /// <summary>Whose DTLS runs the handshake and the records: BouncyCastle's (the default for now)
-    /// or our own (<see cref="DtlsConnection"/>). The environment variable <c>WRTC_DTLS=native</c>
-    /// (or <c>bc</c>) changes the default, for A/B measurements and the interop suites.</summary>
+    /// <summary>Whose DTLS runs the handshake and the records: our own (<see cref="DtlsConnection"/>,
+    /// the default) or BouncyCastle's. The environment variable <c>WRTC_DTLS=bc</c> (or <c>native</c>)
+    /// changes the default, for A/B measurements and for falling back should a peer need it.</summary>
     public DtlsImplementation Implementation { get; init; } = DefaultImplementation;
 
     private static readonly DtlsImplementation DefaultImplementation =
-        string.Equals(Environment.GetEnvironmentVariable("WRTC_DTLS"), "native", StringComparison.OrdinalIgnoreCase)
-            ? DtlsImplementation.Native
-            : DtlsImplementation.BouncyCastle;
+        Environment.GetEnvironmentVariable("WRTC_DTLS") is { } value
+        && (value.Equals("bc", StringComparison.OrdinalIgnoreCase) || value.Equals("bouncycastle", StringComparison.OrdinalIgnoreCase))
+            ? DtlsImplementation.BouncyCastle
+            : DtlsImplementation.Native;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the bad property.</summary>
     public virtual void Validate()

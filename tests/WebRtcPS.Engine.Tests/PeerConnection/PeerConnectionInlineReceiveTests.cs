@@ -4,7 +4,8 @@ using WebRtcPS.Engine.Dtls;
 namespace WebRtcPS.Engine.Tests.PeerConnection;
 
 /// <summary>Over real ICE (loopback UDP), DTLS receives inline on ICE's receive thread by default,
-/// and with <see cref="DtlsSettings.InlineReceive"/> false through its own thread; messages flow both ways either way.</summary>
+/// and with <see cref="DtlsSettings.InlineReceive"/> false through its own thread; messages flow both ways either way.
+/// (BouncyCastle's transport: ours has no thread of its own and always receives on ICE's.)</summary>
 public sealed class PeerConnectionInlineReceiveTests
 {
     private static DtlsTransport Dtls(Engine.PeerConnection.RTCPeerConnection pc) =>
@@ -16,7 +17,7 @@ public sealed class PeerConnectionInlineReceiveTests
     [InlineData(false)]
     public async Task MessagesFlowWithEitherReceivePath(bool inline)
     {
-        var config = PeerTestKit.Loopback() with { Dtls = new DtlsSettings { InlineReceive = inline } };
+        var config = PeerTestKit.Loopback() with { Dtls = new DtlsSettings { InlineReceive = inline, Implementation = DtlsImplementation.BouncyCastle } };
         await using var pair = await PeerTestKit.ConnectAsync(offererConfig: config, answererConfig: config);
         for (var i = 0; i < 50; i++)
         {
