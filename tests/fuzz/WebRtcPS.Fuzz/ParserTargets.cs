@@ -14,6 +14,10 @@ internal static class ParserTargets
         new("mdns", IceTargets.Mdns, 16 * 1024, 64),
         new("sdp", SdpTargets.Description, 32 * 1024, 160),
         new("dtls-record", DtlsTargets.RecordFilter, 1024, 0),
+        // A fresh connection each input: its buffers, transcript, and (for a hello that parses) a
+        // whole flight with an ECDHE key and a signature.
+        new("dtls-server", DtlsTargets.Server, 256 * 1024, 64),
+        new("dtls-client", DtlsTargets.Client, 256 * 1024, 64),
         new("sctp", SctpTargets.Packet, 16 * 1024, 64),
         new("sctp-chunk", SctpTargets.Chunk, 16 * 1024, 64),
         new("dcep", DcepTargets.Message, 16 * 1024, 16),
