@@ -227,6 +227,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
         if (_closing || datagram.IsEmpty || datagram[0] is < 20 or > 63) return;   // RFC 7983: DTLS is 20-63
         lock (_gate)
         {
+            if (_closing) return;
             _connection.OnDatagram(datagram, Now);
             AfterConnectionCall();
         }
@@ -236,6 +237,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
     {
         lock (_gate)
         {
+            if (_closing) return;
             _connection.OnTimer(Now);
             AfterConnectionCall();
         }
@@ -245,9 +247,13 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
     private void AfterConnectionCall()
     {
         // Before the path is ready nothing leaves, so no flight is re-sent either (ReleaseHeld arms it).
+        // Closing stopped the timer (and disposal may have disposed it): leave it alone then.
         var due = _connection.NextTimeout;
-        if (due != long.MaxValue && !_closing && _held is null) _timer.Change(Math.Max(0, due - Now), Timeout.Infinite);
-        else _timer.Change(Timeout.Infinite, Timeout.Infinite);
+        if (!_closing)
+        {
+            if (due != long.MaxValue && _held is null) _timer.Change(Math.Max(0, due - Now), Timeout.Infinite);
+            else _timer.Change(Timeout.Infinite, Timeout.Infinite);
+        }
 
         switch (_connection.State)
         {
