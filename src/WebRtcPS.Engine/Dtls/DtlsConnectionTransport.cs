@@ -329,17 +329,15 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
         }
     }
 
-    // A decrypted application record: queued for ReceiveAsync (dropped when the queue is full;
-    // SCTP retransmits, RFC 9260 §6.3.3). Under _gate.
-    private void Deliver(ReadOnlySpan<byte> plaintext)
+    // A decrypted application record, in a pooled buffer the queue keeps: no copy on the way to
+    // ReceiveAsync. Dropped when the queue is full (SCTP retransmits, RFC 9260 §6.3.3). Under _gate.
+    private bool Deliver(byte[] buffer, int length)
     {
         SetupTrace.Mark("dtls.record");
-        var array = ArrayPool<byte>.Shared.Rent(Math.Max(plaintext.Length, 1));
-        plaintext.CopyTo(array);
-        if (_received.Writer.TryWrite(new PooledRecord(array, plaintext.Length))) return;
-        ArrayPool<byte>.Shared.Return(array);
+        if (_received.Writer.TryWrite(new PooledRecord(buffer, length))) return true;
         Interlocked.Increment(ref _recordsDropped);
-        DtlsLog.RecordDropped(_logger, plaintext.Length);
+        DtlsLog.RecordDropped(_logger, length);
+        return false;
     }
 
     public ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken = default)

@@ -15,14 +15,14 @@ internal static class DtlsTargets
 
     public static void Server(ReadOnlySpan<byte> input)
     {
-        using var server = new DtlsConnection(Options(DtlsRole.Server), static _ => { }, static _ => { });
+        using var server = new DtlsConnection(Options(DtlsRole.Server), static _ => { }, static (_, _) => false);
         server.OnDatagram(input, 0);
         server.OnTimer(1000);
     }
 
     public static void Client(ReadOnlySpan<byte> input)
     {
-        using var client = new DtlsConnection(Options(DtlsRole.Client), static _ => { }, static _ => { });
+        using var client = new DtlsConnection(Options(DtlsRole.Client), static _ => { }, static (_, _) => false);
         client.Start(0);
         client.OnDatagram(input, 0);
         client.OnTimer(1000);

@@ -3,6 +3,11 @@ using System.Security.Cryptography;
 
 namespace WebRtcPS.Engine.Dtls;
 
+/// <summary>Takes one decrypted application record: <paramref name="buffer"/> (from
+/// <see cref="ArrayPool{T}.Shared"/>) holds it in its first <paramref name="length"/> bytes. True:
+/// the sink keeps the buffer (and returns it to the pool when done); false: it is the caller's again.</summary>
+internal delegate bool ApplicationDataSink(byte[] buffer, int length);
+
 /// <summary>The state of a <see cref="DtlsConnection"/>.</summary>
 internal enum DtlsConnectionState { Handshaking, Connected, Closed, Failed }
 
@@ -35,7 +40,7 @@ internal sealed partial class DtlsConnection : IDisposable
 
     private readonly DtlsConnectionOptions _options;
     private readonly DatagramSink _send;
-    private readonly DatagramSink _deliver;
+    private readonly ApplicationDataSink _deliver;
     private readonly DtlsRecordWriter _writer = new();
     private readonly DtlsHandshakeReassembler _reassembler = new();
     private readonly ArrayBufferWriter<byte> _transcript = new(4096);
@@ -64,7 +69,7 @@ internal sealed partial class DtlsConnection : IDisposable
     private byte[]? _masterSecret;
     private IReadOnlyList<ushort>? _peerSchemes;
 
-    public DtlsConnection(DtlsConnectionOptions options, DatagramSink send, DatagramSink deliver)
+    public DtlsConnection(DtlsConnectionOptions options, DatagramSink send, ApplicationDataSink deliver)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options;
@@ -203,7 +208,7 @@ internal sealed partial class DtlsConnection : IDisposable
             RecordsDiscarded++;
             return;
         }
-        var plaintext = ArrayPool<byte>.Shared.Rent(fragment.Length);
+        byte[]? plaintext = ArrayPool<byte>.Shared.Rent(fragment.Length);
         try
         {
             if (!_readProtection.TryOpen(header, fragment, plaintext, out var n))
@@ -216,7 +221,7 @@ internal sealed partial class DtlsConnection : IDisposable
             switch (header.Type)
             {
                 case DtlsContentType.ApplicationData when State == DtlsConnectionState.Connected:
-                    _deliver(body);
+                    if (_deliver(plaintext, n)) plaintext = null;   // the sink keeps the pooled buffer
                     return;
                 case DtlsContentType.Handshake:
                     OnHandshakeRecord(body, 1, now);
@@ -231,7 +236,7 @@ internal sealed partial class DtlsConnection : IDisposable
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(plaintext);
+            if (plaintext is not null) ArrayPool<byte>.Shared.Return(plaintext);
         }
     }
 

@@ -26,14 +26,14 @@ internal sealed class DtlsConnectionPair : IDisposable
             Certificate = clientCert,
             VerifyPeer = clientVerify ?? (der => Expect(DtlsTestPeers.ServerCertificate, der)),
             MaxDatagramSize = mtu,
-        }, d => Queue(true, d), d => ClientReceived.Add(d.ToArray()));
+        }, d => Queue(true, d), (b, n) => { ClientReceived.Add(b.AsSpan(0, n).ToArray()); return false; });
         Server = new DtlsConnection(new DtlsConnectionOptions
         {
             Role = DtlsRole.Server,
             Certificate = serverCert,
             VerifyPeer = serverVerify ?? (der => Expect(DtlsTestPeers.ClientCertificate, der)),
             MaxDatagramSize = mtu,
-        }, d => Queue(false, d), d => ServerReceived.Add(d.ToArray()));
+        }, d => Queue(false, d), (b, n) => { ServerReceived.Add(b.AsSpan(0, n).ToArray()); return false; });
     }
 
     public DtlsConnection Client { get; }
