@@ -36,14 +36,35 @@ Describe 'The module''s assembly bridge' -Tag 'CI' {
         Join-Path $moduleBase 'Dependencies/AspNetCore/Microsoft.AspNetCore.Server.Kestrel.Core.dll' | Should -Exist
     }
 
-    It 'loads the engine, signaling, BouncyCastle and Kestrel in the module''s own context' {
+    It 'loads the engine, signaling and Kestrel in the module''s own context, and no BouncyCastle for our own DTLS' {
         $server = Start-WrtcSignalingServer -Port 0 -ListenAddress 127.0.0.1
         $server | Stop-WrtcSignalingServer -Confirm:$false
         (Test-WrtcConnection -Interface 127.0.0.1 -TimeoutSec 30).Success | Should -BeTrue
-        foreach ($name in 'WebRtcPS.Engine', 'WebRtcPS.Signaling', 'BouncyCastle.Cryptography', 'Microsoft.AspNetCore.Server.Kestrel.Core', 'Microsoft.Extensions.Logging.Abstractions') {
+        foreach ($name in 'WebRtcPS.Engine', 'WebRtcPS.Signaling', 'Microsoft.AspNetCore.Server.Kestrel.Core', 'Microsoft.Extensions.Logging.Abstractions') {
             Get-LoadContextName $name | Should -Be 'WebRtcPS' -Because $name
         }
         Get-LoadContextName 'WebRtcPS' | Should -Be 'Default'
+        # The engine's own DTLS is the default: a connection no longer loads BouncyCastle at all.
+        Get-LoadContextName 'BouncyCastle.Cryptography' | Should -BeNullOrEmpty
+    }
+
+    It 'loads BouncyCastle in the module''s own context for BouncyCastle''s DTLS (WRTC_DTLS=bc, a pwsh of its own)' {
+        $module = (Resolve-Path (Get-WrtcTestModulePath)).Path
+        $pwsh = if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') {
+            @([Environment]::ProcessPath, (Join-Path $PSHOME 'pwsh.dll'))     # pwsh as a dotnet tool
+        }
+        else { @([Environment]::ProcessPath) }
+        $script = "Import-Module '$module'; `$ok = (Test-WrtcConnection -Interface 127.0.0.1 -TimeoutSec 30).Success; " +
+            "`$bc = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { `$_.GetName().Name -eq 'BouncyCastle.Cryptography' }; " +
+            "@{ Success = `$ok; Context = @(`$bc | ForEach-Object { [Runtime.Loader.AssemblyLoadContext]::GetLoadContext(`$_).Name }) } | ConvertTo-Json -Compress"
+        $previous = $env:WRTC_DTLS
+        $env:WRTC_DTLS = 'bc'
+        try { $out = & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script }
+        finally { $env:WRTC_DTLS = $previous }
+        $LASTEXITCODE | Should -Be 0 -Because ($out -join "`n")
+        $result = ($out -join "`n") | ConvertFrom-Json
+        $result.Success | Should -BeTrue
+        $result.Context | Should -Be 'WebRtcPS'
     }
 
     It 'loads StackExchange.Redis in the module''s own context for -Redis (a redis-server of the test''s own, on a free loopback port)' {

@@ -100,7 +100,7 @@ Install-PSResource -Name WebRtcPS -Repository LocalFeed -Scope CurrentUser
         $r.EngineFrom | Should -BeLike "*$expected"
     }
 
-    It '<_> works' -ForEach 'Help', 'Test-WrtcConnection', 'Get-WrtcIceCandidate', 'Test-WrtcIceServer', 'SignalingExchange', 'Peers' {
+    It '<_> works' -ForEach 'Help', 'Test-WrtcConnection', 'Get-WrtcIceCandidate', 'Test-WrtcIceServer', 'SignalingExchange', 'Peers', 'BouncyCastleDtls' {
         $step = $r.$_
         $step.Ok | Should -BeTrue -Because $step.Value
     }

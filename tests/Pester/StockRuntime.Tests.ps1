@@ -23,7 +23,7 @@ Describe 'WebRtcPS in a stock PowerShell (no ASP.NET Core beside the runtime)' -
         $r.AspNetCoreBesideRuntime | Should -BeFalse
     }
 
-    It '<_> works' -ForEach 'Import', 'Help', 'Test-WrtcConnection', 'Get-WrtcIceCandidate', 'Test-WrtcIceServer', 'SignalingExchange', 'Peers' {
+    It '<_> works' -ForEach 'Import', 'Help', 'Test-WrtcConnection', 'Get-WrtcIceCandidate', 'Test-WrtcIceServer', 'SignalingExchange', 'Peers', 'BouncyCastleDtls' {
         $step = $r.$_
         $step.Ok | Should -BeTrue -Because $step.Value
     }
@@ -49,7 +49,7 @@ Describe 'WebRtcPS on a platform it has no ReadyToRun images for (the IL fallbac
         $r.EngineFrom | Should -Be (Join-Path $copy 'Dependencies')
     }
 
-    It '<_> works' -ForEach 'Import', 'Test-WrtcConnection', 'SignalingExchange', 'Peers' {
+    It '<_> works' -ForEach 'Import', 'Test-WrtcConnection', 'SignalingExchange', 'Peers', 'BouncyCastleDtls' {
         $step = $r.$_
         $step.Ok | Should -BeTrue -Because $step.Value
     }

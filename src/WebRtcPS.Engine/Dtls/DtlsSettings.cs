@@ -27,10 +27,11 @@ public record DtlsSettings
 
     /// <summary>Whose DTLS runs the handshake and the records: our own (<see cref="DtlsConnection"/>,
     /// the default) or BouncyCastle's. The environment variable <c>WRTC_DTLS=bc</c> (or <c>native</c>)
-    /// changes the default, for A/B measurements and for falling back should a peer need it.</summary>
-    public DtlsImplementation Implementation { get; init; } = DefaultImplementation;
+    /// changes the default of settings made from then on, for A/B measurements and for falling
+    /// back should a peer need it.</summary>
+    public DtlsImplementation Implementation { get; init; } = DefaultImplementation();
 
-    private static readonly DtlsImplementation DefaultImplementation =
+    private static DtlsImplementation DefaultImplementation() =>
         Environment.GetEnvironmentVariable("WRTC_DTLS") is { } value
         && (value.Equals("bc", StringComparison.OrdinalIgnoreCase) || value.Equals("bouncycastle", StringComparison.OrdinalIgnoreCase))
             ? DtlsImplementation.BouncyCastle

@@ -114,6 +114,18 @@ Step Peers {
     }
 }
 
+# BouncyCastle's DTLS (the engine's own is the default and loads no BouncyCastle): the module's
+# copy must load in its own context, beside any other module's.
+Step BouncyCastleDtls {
+    $env:WRTC_DTLS = 'bc'
+    try {
+        $r = Test-WrtcConnection -Interface 127.0.0.1 -TimeoutSec 30
+        if (-not $r.Success) { throw "Test-WrtcConnection with BouncyCastle's DTLS failed: $($r.Error)" }
+        "$($r.SelectedPairType) $($r.Protocol)"
+    }
+    finally { $env:WRTC_DTLS = $null }
+}
+
 $result.BouncyCastle = Get-LoadedAssembly 'BouncyCastle.Cryptography'
 $result.LoggingAbstractions = Get-LoadedAssembly 'Microsoft.Extensions.Logging.Abstractions'
 $result.Kestrel = Get-LoadedAssembly 'Microsoft.AspNetCore.Server.Kestrel.Core'
