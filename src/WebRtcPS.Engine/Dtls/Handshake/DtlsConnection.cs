@@ -45,6 +45,7 @@ internal sealed partial class DtlsConnection : IDisposable
     private readonly DtlsHandshakeReassembler _reassembler = new();
     private readonly ArrayBufferWriter<byte> _transcript = new(4096);
     private readonly List<byte[]> _futureRecords = [];
+    private readonly List<byte[]> _earlyApplicationData = [];
     private readonly byte[] _datagram;
 
     private GcmRecordProtection? _readProtection;
@@ -216,6 +217,14 @@ internal sealed partial class DtlsConnection : IDisposable
                 RecordsDiscarded++;   // RFC 6347 §4.1.2.7: invalid records are discarded silently
                 return;
             }
+            if (header.Type == DtlsContentType.ApplicationData && State == DtlsConnectionState.Handshaking)
+            {
+                // The peer's first message overtook its Finished (reordered datagrams): kept, not
+                // yet marked as seen, and read once the Finished has been checked.
+                if (_earlyApplicationData.Count < MaxFutureRecords) _earlyApplicationData.Add(whole.ToArray());
+                else RecordsDiscarded++;
+                return;
+            }
             _replay.Accept(header.SequenceNumber);
             var body = plaintext.AsSpan(0, n);
             switch (header.Type)
@@ -258,6 +267,7 @@ internal sealed partial class DtlsConnection : IDisposable
             if (_reassembler.Add(header, fragment, epoch) == DtlsHandshakeReassembler.Outcome.Duplicate) duplicate = true;
         }
         if (duplicate) OnPeerRetransmitted(now);
+        var wasHandshaking = State == DtlsConnectionState.Handshaking;
         while (State == DtlsConnectionState.Handshaking && _reassembler.TryTake(out var type, out var seq, out var body, out var messageEpoch))
         {
             try
@@ -273,6 +283,12 @@ internal sealed partial class DtlsConnection : IDisposable
                 // Nothing a peer sends may escape to the receiving thread (ICE's socket thread).
                 Fail(TlsAlertDescription.InternalError, new DtlsException(DtlsError.ProtocolError, "DTLS failed: " + ex.Message, ex));
             }
+        }
+        if (wasHandshaking && State == DtlsConnectionState.Connected && _earlyApplicationData.Count > 0)
+        {
+            var early = _earlyApplicationData.ToArray();
+            _earlyApplicationData.Clear();
+            foreach (var record in early) OnDatagram(record, now);
         }
     }
 

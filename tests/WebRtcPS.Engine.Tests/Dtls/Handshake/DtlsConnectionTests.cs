@@ -64,6 +64,33 @@ public class DtlsConnectionTests
     }
 
     [Fact]
+    public void ApplicationDataThatOvertakesTheFinished_IsDeliveredOnceTheFinishedIsChecked()
+    {
+        using var pair = new DtlsConnectionPair();
+        byte[]? flight6 = null;
+        pair.Filter = (fromClient, index, d) =>
+        {
+            if (!fromClient && index == 1)
+            {
+                flight6 = d;   // hold the server's ChangeCipherSpec + Finished
+                return false;
+            }
+            return true;
+        };
+        pair.Start();
+        Assert.Equal(DtlsConnectionState.Connected, pair.Server.State);
+        var message = new byte[100];
+        var n = pair.Server.SealApplicationData("first"u8, message);
+        pair.Client.OnDatagram(message.AsSpan(0, n), pair.Now);   // before the Finished
+        Assert.Empty(pair.ClientReceived);
+        pair.Client.OnDatagram(flight6!, pair.Now);
+        Assert.Equal(DtlsConnectionState.Connected, pair.Client.State);
+        Assert.Equal("first"u8.ToArray(), Assert.Single(pair.ClientReceived));
+        pair.Client.OnDatagram(message.AsSpan(0, n), pair.Now);   // and a replay of it is still a replay
+        Assert.Single(pair.ClientReceived);
+    }
+
+    [Fact]
     public void LostServerFlight_IsResentByTheServersTimer_AfterOneSecond()
     {
         using var pair = new DtlsConnectionPair();
