@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebRtcPS.Engine.Runtime;
@@ -27,7 +26,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
     private readonly ILogger _logger;
     private readonly DtlsConnection _connection;
     private readonly object _gate = new();
-    private readonly Channel<PooledRecord> _received;
+    private readonly DtlsReceivedRecords _received;
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Task<bool>? _lowerReady;
@@ -49,7 +48,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
         _lowerReady = lowerReady;
         _logger = parameters.Logger ?? NullLogger.Instance;
         _expected = parameters.RemoteFingerprintsLater is null ? parameters.RemoteFingerprints : null;
-        _received = Channel.CreateBounded<PooledRecord>(new BoundedChannelOptions(parameters.ReceivedCapacity) { FullMode = BoundedChannelFullMode.Wait });
+        _received = new DtlsReceivedRecords(parameters.ReceivedCapacity);
         _connection = new DtlsConnection(new DtlsConnectionOptions
         {
             Role = parameters.Role,
@@ -269,7 +268,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
                 FailWith(error);
                 break;
             case DtlsConnectionState.Closed when !_closing && _connection.CloseNotifyReceived && State == RTCDtlsTransportState.Connected:
-                _received.Writer.TryComplete();
+                _received.Complete();
                 SetState(RTCDtlsTransportState.Closed);
                 break;
         }
@@ -334,7 +333,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
     private bool Deliver(byte[] buffer, int length)
     {
         SetupTrace.Mark("dtls.record");
-        if (_received.Writer.TryWrite(new PooledRecord(buffer, length))) return true;
+        if (_received.TryWrite(buffer, length)) return true;
         Interlocked.Increment(ref _recordsDropped);
         DtlsLog.RecordDropped(_logger, length);
         return false;
@@ -407,26 +406,8 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
         }
     }
 
-    public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        PooledRecord record;
-        if (!_received.Reader.TryRead(out record))
-        {
-            try
-            {
-                record = await _received.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (ChannelClosedException)
-            {
-                if (Error is not null) throw Error;
-                throw new ObjectDisposedException(nameof(DtlsConnectionTransport), "The DTLS transport is closed.");
-            }
-        }
-        var n = Math.Min(record.Length, buffer.Length);
-        record.Array.AsSpan(0, n).CopyTo(buffer.Span);
-        ArrayPool<byte>.Shared.Return(record.Array);
-        return n;
-    }
+    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        _received.ReceiveAsync(buffer, Error, nameof(DtlsConnectionTransport), cancellationToken);
 
     public async Task CloseAsync()
     {
@@ -446,7 +427,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
         catch (OperationCanceledException)
         {
         }
-        _received.Writer.TryComplete();
+        _received.Complete();
         _handshake.TrySetException(new DtlsException(DtlsError.TransportClosed, "The DTLS transport closed during the handshake."));
         _ = _handshake.Task.Exception;
         SetState(RTCDtlsTransportState.Closed);
@@ -461,20 +442,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
         _lifetime.Dispose();
     }
 
-    private void ThrowIfNotOpen()
-    {
-        switch (State)
-        {
-            case RTCDtlsTransportState.Connected when !_closing:
-                return;
-            case RTCDtlsTransportState.Failed when Error is not null:
-                throw Error;
-            case RTCDtlsTransportState.New or RTCDtlsTransportState.Connecting:
-                throw new InvalidOperationException("The DTLS handshake has not completed.");
-            default:
-                throw new ObjectDisposedException(nameof(DtlsConnectionTransport), "The DTLS transport is closed.");
-        }
-    }
+    private void ThrowIfNotOpen() => DtlsReceivedRecords.ThrowIfNotOpen(State, _closing, Error, nameof(DtlsConnectionTransport));
 
     private void FailWith(DtlsException error)
     {
@@ -482,7 +450,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
         {
             if (State is RTCDtlsTransportState.Closed or RTCDtlsTransportState.Failed) return;
             Error = error;
-            _received.Writer.TryComplete();
+            _received.Complete();
             SetState(RTCDtlsTransportState.Failed);
             _handshake.TrySetException(error);
         }
@@ -500,5 +468,4 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
         }
     }
 
-    private readonly record struct PooledRecord(byte[] Array, int Length);
 }

@@ -117,7 +117,7 @@ internal sealed partial class DtlsTransport : IDatagramSink
                     break;
                 }
                 SetupTrace.Mark("dtls.record");
-                QueueInline(new PooledRecord(buffer, n));
+                QueueInline(buffer, n);
             }
         }
         catch (Exception ex)
@@ -134,19 +134,19 @@ internal sealed partial class DtlsTransport : IDatagramSink
         {
             // As the blocking loop: BouncyCastle answered with its own close_notify.
             _adapter.Close();
-            _received.Writer.TryComplete();
+            _received.Complete();
             SetState(RTCDtlsTransportState.Closed);
             return false;
         }
         return !_closing;
     }
 
-    private void QueueInline(PooledRecord record)
+    private void QueueInline(byte[] buffer, int length)
     {
-        if (_received.Writer.TryWrite(record)) return;
-        ArrayPool<byte>.Shared.Return(record.Array);
+        if (_received.TryWrite(buffer, length)) return;
+        ArrayPool<byte>.Shared.Return(buffer);
         Interlocked.Increment(ref _recordsDropped);
-        DtlsLog.RecordDropped(_logger, record.Length);
+        DtlsLog.RecordDropped(_logger, length);
     }
 
     // Never under _receiveLock: the source's gate comes first in the lock order.

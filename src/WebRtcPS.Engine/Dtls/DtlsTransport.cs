@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Org.BouncyCastle.Tls;
@@ -34,7 +33,7 @@ internal sealed partial class DtlsTransport : IDtlsTransport
     // Decrypted records in pooled arrays (BouncyCastle decrypts into one directly), returned when
     // read: one allocation and one copy less per record on a bulk receiver.
     // One writer at a time: the DTLS thread, then (inline) whichever thread holds the receive lock.
-    private readonly Channel<PooledRecord> _received;
+    private readonly DtlsReceivedRecords _received;
     private readonly IDatagramTransport _lower;
     private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _threadExit = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -58,8 +57,7 @@ internal sealed partial class DtlsTransport : IDtlsTransport
         _lowerReady = lowerReady;
         _lower = lower;
         _parameters = parameters;
-        _received = Channel.CreateBounded<PooledRecord>(
-            new BoundedChannelOptions(parameters.ReceivedCapacity) { FullMode = BoundedChannelFullMode.Wait });
+        _received = new DtlsReceivedRecords(parameters.ReceivedCapacity);
         _logger = parameters.Logger ?? NullLogger.Instance;
         _adapter = new BlockingDatagramAdapter(lower, _logger);
         _crypto = new DotNetTlsCrypto();
@@ -293,13 +291,13 @@ internal sealed partial class DtlsTransport : IDtlsTransport
                 continue;
             }
             SetupTrace.Mark("dtls.record");
-            var record = new PooledRecord(buffer, n);
+            var record = buffer;
             buffer = null;   // the reader returns it
-            if (!_received.Writer.TryWrite(record))
+            if (!_received.TryWrite(record, n))
             {
                 try
                 {
-                    _received.Writer.WriteAsync(record, _lifetime.Token).AsTask().GetAwaiter().GetResult();
+                    _received.WriteAsync(record, n, _lifetime.Token).AsTask().GetAwaiter().GetResult();
                 }
                 catch (Exception) when (_lifetime.IsCancellationRequested)
                 {
@@ -311,7 +309,7 @@ internal sealed partial class DtlsTransport : IDtlsTransport
         if (_session.CloseNotifyReceived && !_closing)
         {
             _adapter.Close();
-            _received.Writer.TryComplete();
+            _received.Complete();
             SetState(RTCDtlsTransportState.Closed);
         }
     }
@@ -385,26 +383,8 @@ internal sealed partial class DtlsTransport : IDtlsTransport
     /// <summary>Waits for the next decrypted record. Throws <see cref="ObjectDisposedException"/>
     /// once closed (by us or by the peer's close_notify) and the queue is drained, or the
     /// <see cref="DtlsException"/> that failed the transport.</summary>
-    public async ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        PooledRecord record;
-        if (!_received.Reader.TryRead(out record))
-        {
-            try
-            {
-                record = await _received.Reader.ReadAsync(cancellationToken).ConfigureAwait(false);
-            }
-            catch (ChannelClosedException)
-            {
-                if (Error is not null) throw Error;
-                throw new ObjectDisposedException(nameof(DtlsTransport), "The DTLS transport is closed.");
-            }
-        }
-        var n = Math.Min(record.Length, buffer.Length);
-        record.Array.AsSpan(0, n).CopyTo(buffer.Span);
-        ArrayPool<byte>.Shared.Return(record.Array);
-        return n;
-    }
+    public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+        _received.ReceiveAsync(buffer, Error, nameof(DtlsTransport), cancellationToken);
 
     /// <summary>Sends close_notify and closes. Idempotent.</summary>
     public async Task CloseAsync()
@@ -429,7 +409,7 @@ internal sealed partial class DtlsTransport : IDtlsTransport
         _lifetime.Cancel();
         await _threadExit.Task.ConfigureAwait(false);
         DetachInline();
-        _received.Writer.TryComplete();
+        _received.Complete();
         SetState(RTCDtlsTransportState.Closed);
     }
 
@@ -440,20 +420,7 @@ internal sealed partial class DtlsTransport : IDtlsTransport
         _lifetime.Dispose();
     }
 
-    private void ThrowIfNotOpen()
-    {
-        switch (State)
-        {
-            case RTCDtlsTransportState.Connected when !_closing:
-                return;
-            case RTCDtlsTransportState.Failed when Error is not null:
-                throw Error;
-            case RTCDtlsTransportState.New or RTCDtlsTransportState.Connecting:
-                throw new InvalidOperationException("The DTLS handshake has not completed.");
-            default:
-                throw new ObjectDisposedException(nameof(DtlsTransport), "The DTLS transport is closed.");
-        }
-    }
+    private void ThrowIfNotOpen() => DtlsReceivedRecords.ThrowIfNotOpen(State, _closing, Error, nameof(DtlsTransport));
 
     private void Fail(DtlsException error)
     {
@@ -464,7 +431,7 @@ internal sealed partial class DtlsTransport : IDtlsTransport
         }
         if (State == RTCDtlsTransportState.Connected) DtlsLog.ConnectionFailed(_logger, error.Error, error.Message);
         _adapter.Close();
-        _received.Writer.TryComplete();
+        _received.Complete();
         SetState(RTCDtlsTransportState.Failed);
     }
 
@@ -480,7 +447,6 @@ internal sealed partial class DtlsTransport : IDtlsTransport
         }
     }
 
-    private readonly record struct PooledRecord(byte[] Array, int Length);
 
     private void Raise(RTCDtlsTransportState state) =>
         UserHandlers.Invoke(StateChanged, this, state, _logger, DtlsLog.HandlerThrew, nameof(StateChanged));
