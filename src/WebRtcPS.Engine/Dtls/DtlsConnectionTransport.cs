@@ -31,6 +31,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Task<bool>? _lowerReady;
     private readonly Timer _timer;
+    private long _armedDue = long.MaxValue;   // the deadline _timer is set for (under _gate)
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private List<byte[]>? _held = [];   // datagrams made before the path was ready; null once sent
     private IDatagramPushSource? _pushSource;
@@ -237,6 +238,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
         lock (_gate)
         {
             if (_closing) return;
+            _armedDue = long.MaxValue;   // a one-shot timer that fired is armed no more (it may have fired early)
             _connection.OnTimer(Now);
             AfterConnectionCall();
         }
@@ -250,8 +252,14 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
         var due = _connection.NextTimeout;
         if (!_closing)
         {
-            if (due != long.MaxValue && _held is null) _timer.Change(Math.Max(0, due - Now), Timeout.Infinite);
-            else _timer.Change(Timeout.Infinite, Timeout.Infinite);
+            // Re-armed only when the deadline moved: after the handshake every received record
+            // comes through here, and the deadline stays "none".
+            var wanted = _held is null ? due : long.MaxValue;
+            if (wanted != _armedDue)
+            {
+                _armedDue = wanted;
+                _timer.Change(wanted == long.MaxValue ? Timeout.Infinite : Math.Max(0, wanted - Now), Timeout.Infinite);
+            }
         }
 
         switch (_connection.State)
