@@ -18,6 +18,7 @@ public sealed class SignalingClient : ISignalingChannel
     private readonly bool _ownsHttp;
     private readonly SignalingClientOptions _options;
     private readonly ILogger _logger;
+    private readonly SendPreconnect? _preconnect;
 
     /// <summary>A client of the signaling server at <paramref name="baseUri"/> (http or https) for the peer <paramref name="id"/>.</summary>
     /// <param name="baseUri">The server's base URL; /send and /receive are relative to it.</param>
@@ -38,10 +39,17 @@ public sealed class SignalingClient : ISignalingChannel
         _options.Validate();
         _logger = logger ?? NullLogger.Instance;
         _ownsHttp = httpClient is null;
-        _http = httpClient ?? new HttpClient(CertificatePinning.CreateHandler(_options))
+        if (httpClient is null)
         {
-            Timeout = Timeout.InfiniteTimeSpan,
-        };
+            var handler = CertificatePinning.CreateHandler(_options);
+            if (_options.PreconnectSend)
+            {
+                _preconnect = new SendPreconnect();
+                handler.ConnectCallback = _preconnect.ConnectAsync;
+            }
+            httpClient = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        }
+        _http = httpClient;
     }
 
     /// <summary>The server's base URL (ending in /).</summary>
@@ -61,6 +69,7 @@ public sealed class SignalingClient : ISignalingChannel
     {
         ArgumentNullException.ThrowIfNull(message);
         if (message.From.Length == 0) message = message with { From = Id };
+        _preconnect?.Cancel();   // a spare already opened is taken by this send's connection; none is opened after
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(_options.SendTimeout);
         HttpResponseMessage response;
@@ -121,6 +130,7 @@ public sealed class SignalingClient : ISignalingChannel
                 response.EnsureSuccessStatusCode();
                 var stream = await response.Content.ReadAsStreamAsync(idle.Token).ConfigureAwait(false);
                 messages = SignalingStreamReader.ReadAllAsync(stream, cancellationToken: idle.Token).GetAsyncEnumerator(idle.Token);
+                _preconnect?.Warm();   // first: a peer may send the moment it hears the stream is open
                 ConnectionChanged?.Invoke(true);
                 delay = _options.InitialReconnectDelay;
             }
@@ -190,5 +200,6 @@ public sealed class SignalingClient : ISignalingChannel
     public void Dispose()
     {
         if (_ownsHttp) _http.Dispose();
+        _preconnect?.Dispose();
     }
 }

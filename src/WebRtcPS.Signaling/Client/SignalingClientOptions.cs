@@ -28,6 +28,13 @@ public sealed class SignalingClientOptions
     /// </summary>
     public string? CertificateThumbprint { get; set; }
 
+    /// <summary>
+    /// Open the connection for the first POST /send as soon as the /receive stream is open (default
+    /// true), so that the first message, the offer or the answer, does not wait for a new TCP
+    /// connection. Only a client that makes its own HttpClient does this.
+    /// </summary>
+    public bool PreconnectSend { get; set; } = true;
+
     /// <summary>Accept any HTTPS certificate (tests only: anyone on the path can read the token).</summary>
     public bool SkipCertificateCheck { get; set; }
 

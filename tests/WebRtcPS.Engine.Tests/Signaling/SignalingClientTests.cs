@@ -13,6 +13,7 @@ public class SignalingClientTests
         InitialReconnectDelay = TimeSpan.FromMilliseconds(20),
         MaxReconnectDelay = TimeSpan.FromMilliseconds(100),
         IdleTimeout = TimeSpan.FromSeconds(30),
+        PreconnectSend = false,   // the bare server below takes connections one at a time, each with a request
     };
 
     /// <summary>
@@ -130,5 +131,118 @@ public class SignalingClientTests
     {
         Assert.Throws<ArgumentException>(() => new SignalingClient(new Uri("ftp://127.0.0.1/"), "a"));
         Assert.Throws<ArgumentException>(() => new SignalingClient(new Uri("http://127.0.0.1/"), ""));
+    }
+
+    /// <summary>Accepts the /receive connection and answers it with headers only (the stream stays open).</summary>
+    private static async Task<Socket> AcceptStreamAsync(TcpListener listener, CancellationToken ct)
+    {
+        var socket = await listener.AcceptSocketAsync(ct);
+        var stream = new NetworkStream(socket);
+        Assert.StartsWith("GET /receive?id=me ", await ReadHeadAsync(stream, ct));
+        await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n"u8.ToArray(), ct);
+        return socket;
+    }
+
+    private static async Task<string> ReadHeadAsync(Stream stream, CancellationToken ct)
+    {
+        var head = new List<byte>();
+        var one = new byte[1];
+        while (!(head.Count >= 4 && head[^4] == '\r' && head[^3] == '\n' && head[^2] == '\r' && head[^1] == '\n'))
+        {
+            if (await stream.ReadAsync(one, ct) == 0) return Encoding.ASCII.GetString([.. head]);
+            head.Add(one[0]);
+        }
+        return Encoding.ASCII.GetString([.. head]);
+    }
+
+    private static async Task AnswerSendAsync(Socket socket, CancellationToken ct)
+    {
+        var stream = new NetworkStream(socket);
+        var head = await ReadHeadAsync(stream, ct);
+        Assert.StartsWith("POST /send ", head);
+        var length = int.Parse(head.Split("\r\n").Single(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))[15..].Trim());
+        var body = new byte[length];
+        await stream.ReadExactlyAsync(body, ct);
+        Assert.Contains("\"type\":\"offer\"", Encoding.UTF8.GetString(body));
+        await stream.WriteAsync("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 15\r\n\r\n{\"status\":\"ok\"}"u8.ToArray(), ct);
+    }
+
+    private static async Task<IAsyncEnumerator<SignalingMessage>> OpenStreamAsync(SignalingClient client, CancellationToken ct)
+    {
+        var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.ConnectionChanged += up =>
+        {
+            if (up) open.TrySetResult();
+        };
+        var messages = client.ReceiveAsync(ct).GetAsyncEnumerator(ct);
+        _ = messages.MoveNextAsync().AsTask();
+        await open.Task.WaitAsync(ct);
+        return messages;
+    }
+
+    [Fact]
+    public async Task TheFirstSendGoesOverTheConnectionOpenedWhileTheStreamWaited()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var client = new SignalingClient(new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}"), "me");
+        var accepted = AcceptStreamAsync(listener, cts.Token);
+        await OpenStreamAsync(client, cts.Token);
+        using var stream = await accepted;
+
+        // A second connection arrives with nothing sent yet: the spare.
+        using var spare = await listener.AcceptSocketAsync(cts.Token);
+        var sent = client.SendAsync("you", "offer", "v=0");
+        await AnswerSendAsync(spare, cts.Token);
+        await sent;
+
+        var third = listener.AcceptSocketAsync(cts.Token).AsTask();
+        Assert.NotSame(third, await Task.WhenAny(third, Task.Delay(300, cts.Token)));
+        listener.Stop();
+    }
+
+    [Fact]
+    public async Task ASpareTheServerClosedIsNotUsed()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var client = new SignalingClient(new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}"), "me");
+        var accepted = AcceptStreamAsync(listener, cts.Token);
+        await OpenStreamAsync(client, cts.Token);
+        using var stream = await accepted;
+        using (var spare = await listener.AcceptSocketAsync(cts.Token))
+        {
+            spare.Shutdown(SocketShutdown.Both);
+        }
+        await Task.Delay(100, cts.Token);   // the FIN is at the client
+
+        var sent = client.SendAsync("you", "offer", "v=0");
+        using var fresh = await listener.AcceptSocketAsync(cts.Token);
+        await AnswerSendAsync(fresh, cts.Token);
+        await sent;
+        listener.Stop();
+    }
+
+    [Fact]
+    public async Task WithoutPreconnectNothingIsOpenedBeforeTheFirstSend()
+    {
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        using var client = new SignalingClient(new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}"), "me",
+            new SignalingClientOptions { PreconnectSend = false });
+        var accepted = AcceptStreamAsync(listener, cts.Token);
+        await OpenStreamAsync(client, cts.Token);
+        using var stream = await accepted;
+
+        var next = listener.AcceptSocketAsync(cts.Token).AsTask();
+        Assert.NotSame(next, await Task.WhenAny(next, Task.Delay(300, cts.Token)));
+        var sent = client.SendAsync("you", "offer", "v=0");
+        using var connection = await next;
+        await AnswerSendAsync(connection, cts.Token);
+        await sent;
+        listener.Stop();
     }
 }
