@@ -47,6 +47,46 @@ public class SctpAssociationTests
     }
 
     [Fact]
+    public async Task StartAnswersAnInitAlreadyWaitingInsteadOfSendingItsOwn()
+    {
+        var link = new InMemoryDatagramLink();
+        var recorded = new RecordingTransport(link.B);
+        await using var a = new SctpAssociation(link.A, SctpPair.FastOptions());
+        await using var b = new SctpAssociation(recorded, SctpPair.FastOptions());
+        a.Start();   // its INIT waits in B's transport: B has not started (its DTLS connected later)
+        using var cts = new CancellationTokenSource(SctpPair.Generous);
+        while (link.A.Sent == 0) await Task.Delay(1, cts.Token);
+        b.Start();
+        await Task.WhenAll(a.WaitConnectedAsync(cts.Token), b.WaitConnectedAsync(cts.Token));
+        var chunks = recorded.SentChunks();
+        Assert.Equal(ChunkType.InitAck, chunks[0]);
+        Assert.DoesNotContain(ChunkType.Init, chunks);
+    }
+
+    /// <summary>A transport that records the chunk types of what is sent through it.</summary>
+    private sealed class RecordingTransport(IDatagramTransport inner) : IDatagramTransport
+    {
+        private readonly List<byte[]> _sent = [];
+        public int MaxDatagramSize => inner.MaxDatagramSize;
+
+        public ValueTask SendAsync(ReadOnlyMemory<byte> datagram, CancellationToken cancellationToken = default)
+        {
+            lock (_sent) _sent.Add(datagram.ToArray());
+            return inner.SendAsync(datagram, cancellationToken);
+        }
+
+        public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => inner.ReceiveAsync(buffer, cancellationToken);
+
+        public List<ChunkType> SentChunks()
+        {
+            lock (_sent)
+                return [.. _sent.SelectMany(d => SctpPacket.TryParse(d, out var p) ? p.Chunks.Select(c => c.Type) : [])];
+        }
+
+        public ValueTask DisposeAsync() => ValueTask.CompletedTask;
+    }
+
+    [Fact]
     public async Task ConnectAsyncReturnsAnEstablishedAssociation()
     {
         var link = new InMemoryDatagramLink();

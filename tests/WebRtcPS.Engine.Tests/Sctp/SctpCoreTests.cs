@@ -38,6 +38,22 @@ public class SctpCoreTests
     }
 
     [Fact]
+    public void AnInitAnsweredBeforeConnectMakesConnectSendNothing()
+    {
+        var pair = new CorePair();
+        var init = pair.A.Connect();
+        // B answers A's INIT while CLOSED (its own start comes after): no INIT of B's collides with it.
+        var initAck = pair.B.HandlePacket(CorePair.OverTheWire(init.Single()));
+        Assert.IsType<InitAckChunk>(initAck.Single().Chunks.Single());
+        Assert.Empty(pair.B.Connect());
+        Assert.Equal(AssociationState.Closed, pair.B.State);
+        pair.Pump(pair.A.HandlePacket(CorePair.OverTheWire(initAck.Single())));
+        Assert.Equal(AssociationState.Established, pair.A.State);
+        Assert.Equal(AssociationState.Established, pair.B.State);
+        Assert.DoesNotContain(pair.BToA.SelectMany(p => p.Chunks), c => c is InitChunk);
+    }
+
+    [Fact]
     public void InitIsRetransmittedOnT1()
     {
         var pair = new CorePair();

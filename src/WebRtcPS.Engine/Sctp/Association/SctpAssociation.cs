@@ -139,13 +139,18 @@ internal sealed class SctpAssociation : IAsyncDisposable
 
     public long GetBufferedAmount(ushort streamId) => _buffered.TryGetValue(streamId, out var box) ? Interlocked.Read(ref box.Value) : 0;
 
-    /// <summary>Starts the loops; sends INIT unless <see cref="SctpAssociationOptions.SendInit"/> is false.</summary>
+    /// <summary>Starts the loops; sends INIT unless <see cref="SctpAssociationOptions.SendInit"/> is
+    /// false or the peer's INIT was already waiting (it is answered instead: one handshake, not a
+    /// collision of two, RFC 9260 §5.2.1).</summary>
+    /// <remarks>The receive loop's first turn runs on the caller's thread: what the transport holds
+    /// already (the peer's INIT, sent the moment its DTLS connected) is handled before our INIT
+    /// would leave, without waiting for a pool thread.</remarks>
     public void Start()
     {
         if (Interlocked.Exchange(ref _started, 1) != 0) return;
         TryDrain();
-        _receiveTask = Task.Run(ReceiveLoopAsync);
         _eventTask = Task.Run(EventLoopAsync);
+        _receiveTask = ReceiveLoopAsync();
         if (_options.SendInit) Post(core => core.Connect());
     }
 

@@ -15,14 +15,16 @@ internal sealed partial class SctpAssociationCore
     private TimeSpan _t1Rto;
     private int _t1Count;
     private CookieEchoChunk? _cookieEcho;
+    private bool _answeredPeerInit;   // an INIT-ACK went out while CLOSED: the peer opens, we answer
 
     /// <summary>Streams usable in both directions once the peer is known (0 before).</summary>
     public int StreamCount => _peerTag == 0 ? 0 : Math.Min(_outboundStreams, _inboundStreams);
 
-    /// <summary>Active open: sends INIT and enters COOKIE-WAIT.</summary>
+    /// <summary>Active open: sends INIT and enters COOKIE-WAIT; nothing when the peer's INIT has
+    /// been answered already (the peer's handshake is under way: ours would only collide with it).</summary>
     public List<SctpPacket> Connect()
     {
-        if (State != AssociationState.Closed || _closedForGood) return Flush();
+        if (State != AssociationState.Closed || _closedForGood || _answeredPeerInit) return Flush();
         SetState(AssociationState.CookieWait);
         _standalone.Add(Packet(0, new InitChunk(LocalInitBody([]))));
         _t1Count = 0;
@@ -64,6 +66,7 @@ internal sealed partial class SctpAssociationCore
         var cookie = new StateCookie(_localTag, body.InitiateTag, _localInitialTsn, body.InitialTsn, body.ARwnd,
             body.OutboundStreams, body.InboundStreams, forward, reconfig, (long)Now.TotalMilliseconds).Sign(_cookieKey);
         _standalone.Add(Packet(body.InitiateTag, new InitAckChunk(LocalInitBody([new StateCookieParameter(cookie), .. unrecognized]))));
+        if (State == AssociationState.Closed) _answeredPeerInit = true;
     }
 
     private void HandleInitAck(InitAckChunk initAck)
