@@ -27,7 +27,12 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
     private readonly DtlsConnection _connection;
     private readonly object _gate = new();
     private readonly DtlsReceivedRecords _received;
-    private readonly TaskCompletionSource _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // Completed outside _gate only (SettleHandshake), and its awaiter runs on the completing thread:
+    // the peer connection starts SCTP right there, on the thread that took the peer's last flight,
+    // which then reads the records already queued behind it (the peer's INIT) without a hop.
+    private readonly TaskCompletionSource _handshake = new();
+    private bool _handshakeConnected;   // under _gate: settled once the lock is released
+    private DtlsException? _handshakeFailure;   // under _gate: likewise
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Task<bool>? _lowerReady;
     private readonly Timer _timer;
@@ -111,6 +116,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
             _connection.Start(Now);
             AfterConnectionCall();
         }
+        SettleHandshake();
         if (_parameters.RemoteFingerprintsLater is { } later) _ = AwaitFingerprintsAsync(later);
 
         if (_lowerReady is { } lowerReady)
@@ -197,6 +203,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
             _connection.SetPeerVerdict(check.Failure, Now);
             AfterConnectionCall();
         }
+        SettleHandshake();
     }
 
     // Receives for a lower transport that cannot push.
@@ -231,6 +238,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
             _connection.OnDatagram(datagram, Now);
             AfterConnectionCall();
         }
+        SettleHandshake();
     }
 
     private void OnTimer()
@@ -242,6 +250,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
             _connection.OnTimer(Now);
             AfterConnectionCall();
         }
+        SettleHandshake();
     }
 
     // Under _gate, after every call into the connection: the timer, and what the call changed.
@@ -268,7 +277,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
                 RemoteFingerprint = RTCDtlsFingerprint.Compute(RTCDtlsFingerprint.DefaultAlgorithm, _connection.RemoteCertificate);
                 SetupTrace.Mark("dtls.connected");
                 SetState(RTCDtlsTransportState.Connected);
-                _handshake.TrySetResult();
+                _handshakeConnected = true;
                 break;
             case DtlsConnectionState.Failed when State is not RTCDtlsTransportState.Failed:
                 var error = _connection.Error ?? new DtlsException(DtlsError.ProtocolError, "DTLS failed.");
@@ -307,6 +316,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
             _connection.RestartTimer(Now);   // the held flight leaves now: its timer counts from now
             AfterConnectionCall();
         }
+        SettleHandshake();
         if (held is null) return;
         foreach (var datagram in held) SendToLower(datagram);
     }
@@ -460,8 +470,25 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
             Error = error;
             _received.Complete();
             SetState(RTCDtlsTransportState.Failed);
-            _handshake.TrySetException(error);
+            _handshakeFailure ??= error;
         }
+        SettleHandshake();
+    }
+
+    /// <summary>Completes the handshake task with what the connection reached, unless this thread
+    /// still holds <see cref="_gate"/> (then the caller that took it settles once it lets go).</summary>
+    private void SettleHandshake()
+    {
+        if (Monitor.IsEntered(_gate)) return;
+        bool connected;
+        DtlsException? failure;
+        lock (_gate)
+        {
+            connected = _handshakeConnected;
+            failure = _handshakeFailure;
+        }
+        if (failure is not null) _handshake.TrySetException(failure);
+        else if (connected) _handshake.TrySetResult();
     }
 
     private void SetState(RTCDtlsTransportState state)
