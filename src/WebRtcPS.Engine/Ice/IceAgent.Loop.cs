@@ -32,6 +32,10 @@ public sealed partial class IceAgent
                 }
                 EndBatch();
                 await FlushAsync().ConfigureAwait(false);
+                // Only now, after the batch's datagrams: the DTLS flight a new route releases leaves
+                // after the controlling agent's nominating check, so the peer answers the check
+                // first, not after that flight's crypto (which held the nomination a millisecond).
+                if (DataRoute is not null) CompleteDataRouteWaiters();
                 ArmTimer();
                 foreach (var action in _afterBatch) action();
                 _afterBatch.Clear();
@@ -151,7 +155,6 @@ public sealed partial class IceAgent
             _earlyRoute = Publish(early);
             SetupTrace.Mark("ice.route.early");
         }
-        if (DataRoute is not null) CompleteDataRouteWaiters();
         if (route is not null && _route is { } selected && !ReferenceEquals(selected.Pair, route.Pair)) selected.Pair = route.Pair;
     }
 

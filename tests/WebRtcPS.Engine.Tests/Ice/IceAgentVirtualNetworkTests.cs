@@ -1,5 +1,6 @@
 using System.Net;
 using WebRtcPS.Engine.Ice;
+using WebRtcPS.Engine.Stun;
 using Xunit.Abstractions;
 
 namespace WebRtcPS.Engine.Tests.Ice;
@@ -43,6 +44,35 @@ public sealed class IceAgentVirtualNetworkTests(ITestOutputHelper output)
         await DumpAsync(a, b);
         Assert.True(net.Dropped > 0 || net.Delivered > 0);
         Assert.Equal(a.Agent.GetSelectedCandidatePair()!.Local.Port, b.Agent.GetSelectedCandidatePair()!.Remote.Port);
+    }
+
+    [Fact]
+    public async Task TheNominatingCheckLeavesBeforeWhatTheNewRouteReleases()
+    {
+        // The controlling agent's first valid pair releases the DTLS flight held for it; its
+        // nominating check must leave first, or the peer answers it only after that flight's crypto.
+        var net = new VirtualIceNetwork();
+        var sentByA = new List<byte[]>();
+        net.Filter = (from, _, datagram) =>
+        {
+            if (from.Address.Equals(A1)) lock (sentByA) sentByA.Add(datagram.ToArray());
+            return true;
+        };
+        await using var a = new IceTestPeer("a", Options(RTCIceRole.Controlling) with { NominateWithoutPacing = true }, net.CreateHost(A1));
+        await using var b = new IceTestPeer("b", Options(RTCIceRole.Controlled), net.CreateHost(B1));
+        var marker = new byte[] { 23, 254, 253, 0, 1 };   // any non-STUN first byte (RFC 7983: DTLS)
+        var released = a.Agent.WaitForDataRouteAsync(CancellationToken.None).ContinueWith(
+            _ => a.Agent.Transport.SendAsync(marker).AsTask(), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        await IceTestPeer.ConnectAsync(a, b);
+        await a.WaitConnectedAsync();
+        await (await released);
+
+        List<byte[]> order;
+        lock (sentByA) order = [.. sentByA];
+        var markerAt = order.FindIndex(d => d.AsSpan().SequenceEqual(marker));
+        var nominationAt = order.FindIndex(d => StunMessage.TryParse(d, out var m) && m.Contains(StunAttributeType.UseCandidate));
+        Assert.True(markerAt >= 0 && nominationAt >= 0, $"marker {markerAt}, nomination {nominationAt} in {order.Count} datagrams");
+        Assert.True(nominationAt < markerAt, $"the nominating check (#{nominationAt}) left after the released datagram (#{markerAt})");
     }
 
     [Fact]
