@@ -61,6 +61,7 @@ internal static partial class Orchestrator
         public int PingCount = 1000;
         public int PingMsgSize = 100;
         public bool Warm = true;
+        public string[]? Pairings;   // --pairings: only these (by name), for A/B runs of one figure
         public bool Reverse;
         /// <summary>Our peers write /proc/self/smaps at exit beside their logs (-smaps).</summary>
         public bool Smaps;
@@ -158,6 +159,7 @@ internal static partial class Orchestrator
                     case "--ping-count": s.PingCount = int.Parse(Next()); break;
                     case "--ping-msg-size": s.PingMsgSize = int.Parse(Next()); break;
                     case "--no-warm": s.Warm = false; break;
+                    case "--pairings": s.Pairings = [.. Next().Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)]; break;
                     case "--reverse": s.Reverse = true; break;
                     case "--smaps": s.Smaps = true; break;
                     case "--aot": s.Aot = true; break;
@@ -169,7 +171,7 @@ internal static partial class Orchestrator
                     case "-h" or "--help":
                         Console.WriteLine("""
                             usage: PeersBench [--relay|--suite] [--quick] [--many N] [--many-runs N] [--hello N] [--bulk N] [--bulk-mib M] [--bulk-msg-size B] [--ping N]
-                                              [--ping-count N] [--ping-msg-size B] [--no-warm] [--reverse] [--aot] [--il] [--pwsh-settings] [--only hello,bulk,bulk256,channels8,ping,unordered,many]
+                                              [--ping-count N] [--ping-msg-size B] [--no-warm] [--pairings NAME,NAME] [--reverse] [--aot] [--il] [--pwsh-settings] [--only hello,bulk,bulk256,channels8,ping,unordered,many]
                                               [--pion-peer PATH] [--out DIR]
                                    PeersBench --peer -role offerer|answerer -signaling-addr URL [pion-peer flags] [-warmup N]
                             """);
@@ -224,6 +226,11 @@ internal static partial class Orchestrator
         Pairing[] helloPairings = s.Suite ? [.. main, OursOursWarm] : s.Warm ? [.. main, OursOursWarm, OursPionWarm] : main;
         if (s.Warm && s.Il) helloPairings = [.. helloPairings, IlIlWarm];
         if ((s.Warm || s.Suite) && s.PwshSettings) helloPairings = [.. helloPairings, PwshPwshWarm];
+        if (s.Pairings is { } only)
+        {
+            main = [.. main.Where(p => only.Contains(p.Name))];
+            helloPairings = [.. helloPairings.Where(p => only.Contains(p.Name))];
+        }
 
         async Task Rounds(string mode, int runs, Pairing[] pairings)
         {
