@@ -32,6 +32,15 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
     // which then reads the records already queued behind it (the peer's INIT) without a hop.
     private readonly TaskCompletionSource _handshake = new();
     private bool _handshakeConnected;   // under _gate: settled once the lock is released
+    private int _earlySend;   // 1 once the client could send early (or was connected), 2 once EarlySend was called
+    // While a server handles a received handshake datagram: what that thread sends (flight 6, then
+    // the first SCTP packet its connect set off, the INIT-ACK to an INIT sent on False Start) is
+    // held and leaves packed into one datagram when that record joins it (or the handling ends), so
+    // the client takes both in one wake-up. The client needs both before it can go on, so holding
+    // the Finished until the record is made costs it nothing. A client does not hold its flight 5
+    // for its early INIT: the server needs the flight first, and SCTP's start would delay it.
+    private int _corkThread;
+    private List<byte[]>? _corked;
     private DtlsException? _handshakeFailure;   // under _gate: likewise
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Task<bool>? _lowerReady;
@@ -232,13 +241,65 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
     void IDatagramSink.OnDatagram(ReadOnlySpan<byte> datagram)
     {
         if (_closing || datagram.IsEmpty || datagram[0] is < 20 or > 63) return;   // RFC 7983: DTLS is 20-63
-        lock (_gate)
+        var cork = State == RTCDtlsTransportState.Connecting && Role == DtlsRole.Server && Volatile.Read(ref _corkThread) == 0;
+        if (cork)
         {
-            if (_closing) return;
-            _connection.OnDatagram(datagram, Now);
-            AfterConnectionCall();
+            _corked = [];
+            Volatile.Write(ref _corkThread, Environment.CurrentManagedThreadId);
         }
-        SettleHandshake();
+        try
+        {
+            lock (_gate)
+            {
+                if (_closing) return;
+                _connection.OnDatagram(datagram, Now);
+                AfterConnectionCall();
+            }
+            SettleHandshake();
+        }
+        finally
+        {
+            if (cork) Uncork();
+        }
+    }
+
+    /// <summary>True (and <paramref name="datagram"/> kept) when this thread is corked.</summary>
+    private bool TryCork(ReadOnlySpan<byte> datagram)
+    {
+        if (Volatile.Read(ref _corkThread) != Environment.CurrentManagedThreadId || _corked is not { } corked) return false;
+        corked.Add(datagram.ToArray());
+        return true;
+    }
+
+    private void Uncork()
+    {
+        if (Volatile.Read(ref _corkThread) != Environment.CurrentManagedThreadId || _corked is not { } corked) return;
+        _corked = null;
+        Volatile.Write(ref _corkThread, 0);
+        var limit = Math.Max(_lower.MaxDatagramSize, 256);
+        for (var i = 0; i < corked.Count;)
+        {
+            // Whole datagrams (each a run of complete records) back to back, up to the path's size.
+            var length = corked[i].Length;
+            var j = i + 1;
+            while (j < corked.Count && length + corked[j].Length <= limit) length += corked[j++].Length;
+            if (j == i + 1)
+            {
+                SendToLower(corked[i]);
+            }
+            else
+            {
+                var packed = new byte[length];
+                var at = 0;
+                for (var k = i; k < j; k++)
+                {
+                    corked[k].CopyTo(packed, at);
+                    at += corked[k].Length;
+                }
+                SendToLower(packed);
+            }
+            i = j;
+        }
     }
 
     private void OnTimer()
@@ -271,6 +332,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
             }
         }
 
+        if (_earlySend == 0 && _held is null && _connection.CanSendEarly) _earlySend = 1;
         switch (_connection.State)
         {
             case DtlsConnectionState.Connected when !_handshake.Task.IsCompleted:
@@ -323,6 +385,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
 
     private void SendToLower(byte[] datagram)
     {
+        if (TryCork(datagram)) return;
         try
         {
             var send = _lower.SendAsync(datagram);
@@ -375,6 +438,12 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
             ThrowIfNotOpen();
             throw;
         }
+        if (TryCork(record.AsSpan(0, n)))
+        {
+            ArrayPool<byte>.Shared.Return(record);
+            Uncork();
+            return ValueTask.CompletedTask;
+        }
         var send = _lower.SendAsync(record.AsMemory(0, n), cancellationToken);
         if (send.IsCompletedSuccessfully)
         {
@@ -414,6 +483,12 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
                 var plaintext = batch[i].Span;
                 var room = records.Reserve(plaintext.Length + DtlsRecordWriter.Overhead(1));
                 records.Commit(_connection.SealApplicationData(plaintext, room));
+            }
+            if (Volatile.Read(ref _corkThread) == Environment.CurrentManagedThreadId && _corked is not null)
+            {
+                for (var i = 0; i < records.Count; i++) TryCork(records[i].Span);
+                Uncork();
+                return;
             }
             await _lower.SendBatchAsync(records, cancellationToken).ConfigureAwait(false);
         }
@@ -460,7 +535,11 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
         _lifetime.Dispose();
     }
 
-    private void ThrowIfNotOpen() => DtlsReceivedRecords.ThrowIfNotOpen(State, _closing, Error, nameof(DtlsConnectionTransport));
+    private void ThrowIfNotOpen()
+    {
+        if (State == RTCDtlsTransportState.Connecting && !_closing && _earlySend != 0 && _connection.CanSendEarly) return;   // false start
+        DtlsReceivedRecords.ThrowIfNotOpen(State, _closing, Error, nameof(DtlsConnectionTransport));
+    }
 
     private void FailWith(DtlsException error)
     {
@@ -486,6 +565,12 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
         {
             connected = _handshakeConnected;
             failure = _handshakeFailure;
+        }
+        // False start first: the caller's SCTP sends its INIT before it learns of the handshake's end.
+        if (failure is null && Volatile.Read(ref _earlySend) == 1 && Interlocked.CompareExchange(ref _earlySend, 2, 1) == 1
+            && _parameters.EarlySend is { } early)
+        {
+            early(this);   // the peer connection's: it only completes a task
         }
         if (failure is not null) _handshake.TrySetException(failure);
         else if (connected) _handshake.TrySetResult();

@@ -30,6 +30,11 @@ internal sealed record DtlsParameters : DtlsSettings
     /// timeout. <see cref="RemoteFingerprints"/> is then empty.</summary>
     public Task<IReadOnlyList<RTCDtlsFingerprint>>? RemoteFingerprintsLater { get; init; }
 
+    /// <summary>Called once (on the thread that got there) when the client may send application
+    /// data before the handshake completes (<see cref="DtlsConnection.CanSendEarly"/>, our DTLS
+    /// only): SCTP's INIT then travels with the client's Finished instead of after the server's.</summary>
+    public Action<IDtlsTransport>? EarlySend { get; init; }
+
     /// <summary>Optional logger; none by default.</summary>
     public ILogger? Logger { get; init; }
 

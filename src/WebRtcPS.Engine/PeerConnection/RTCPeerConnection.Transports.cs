@@ -79,7 +79,12 @@ public sealed partial class RTCPeerConnection
             // pair (RFC 8445 §9); only close ends this wait.
             // The offerer's server may be running already (RTCPeerConnection.EarlyDtls.cs): same wait, same thread.
             var ready = early?.Ready ?? RouteReady(agent, ct);
-            var handshake = early?.Handshake ?? DtlsTransports.StartWhenReadyAsync(agent.Transport, DtlsOptions(_config, role, _certificate, remote.Fingerprints), ready, ct);
+            // Our DTLS client may send before the server's Finished (False Start, RFC 7918): SCTP's
+            // INIT then leaves right after our Finished and the server's INIT-ACK comes back with
+            // its own, two transits fewer. The task's awaiter runs on DTLS's thread, as the handshake's does.
+            var earlySend = new TaskCompletionSource<IDtlsTransport>();
+            var handshake = early?.Handshake ?? DtlsTransports.StartWhenReadyAsync(agent.Transport,
+                DtlsOptions(_config, role, _certificate, remote.Fingerprints) with { EarlySend = t => earlySend.TrySetResult(t) }, ready, ct);
             if (!await ready.ConfigureAwait(false))
             {
                 try
@@ -94,6 +99,17 @@ public sealed partial class RTCPeerConnection
             }
 
             SetDtlsState(RTCDtlsTransportState.Connecting, role, null);
+            SctpAssociation? sctp = null;
+            if (early is null && role == W3C.DtlsRole.Client)
+            {
+                await Task.WhenAny(handshake, earlySend.Task).ConfigureAwait(false);
+                // SCTP waits for a selected pair either way (below); the controlled side usually has it by now.
+                if (!handshake.IsCompleted && earlySend.Task.IsCompleted && IsSelected(agent))
+                {
+                    sctp = await StartSctpAsync(earlySend.Task.Result, remote, role, announce: false).ConfigureAwait(false);
+                    if (sctp is null) return;   // closed meanwhile
+                }
+            }
             IDtlsTransport dtls;
             try
             {
@@ -102,6 +118,7 @@ public sealed partial class RTCPeerConnection
             }
             catch (DtlsException ex)
             {
+                if (sctp is not null) await sctp.DisposeAsync().ConfigureAwait(false);
                 SetDtlsState(RTCDtlsTransportState.Failed, role, $"DTLS {ex.Error}: {ex.Message}");
                 return;
             }
@@ -113,45 +130,31 @@ public sealed partial class RTCPeerConnection
             }).ConfigureAwait(false);
             if (closed)
             {
+                if (sctp is not null) await sctp.DisposeAsync().ConfigureAwait(false);
                 await dtls.DisposeAsync().ConfigureAwait(false);
                 return;
             }
             dtls.StateChanged += (_, s) => SetDtlsState(s, role, s == RTCDtlsTransportState.Failed ? $"DTLS {dtls.Error?.Error}: {dtls.Error?.Message}" : null);
             SetDtlsState(RTCDtlsTransportState.Connected, role, $"{role}, {dtls.CipherSuite}, peer certificate {dtls.RemoteFingerprint}");
+            if (sctp is not null)
+            {
+                // Announced after DTLS's Connected, in order. A server that dropped the early INIT
+                // gets it again soon, not after T1's second.
+                _loop.Post(() => PublishSctpConnecting(remote));
+                sctp.ExpectInitAckWithin(EarlyInitAckWait);
+                return;
+            }
 
             // SCTP (and so every channel's open) waits for a selected pair, as before DTLS could run
             // on the early route: a channel is never open while ICE is still checking. Nomination
             // happens during the handshake, so this rarely waits.
-            if (agent.State is not (RTCIceTransportState.Connected or RTCIceTransportState.Completed))
+            if (!IsSelected(agent))
             {
                 var selected = await agent.WaitForStateAsync(s => s is RTCIceTransportState.Connected or RTCIceTransportState.Completed
                     or RTCIceTransportState.Failed or RTCIceTransportState.Closed, ct).ConfigureAwait(false);
                 if (selected is RTCIceTransportState.Failed or RTCIceTransportState.Closed) return;
             }
-
-            var remoteMax = remote.MaxMessageSize switch { 0 => 0, > int.MaxValue => int.MaxValue, var n => (int)n };
-            var sctp = new SctpAssociation(dtls, SctpOptions(_config, (ushort)remote.SctpPort, remoteMax), logger: _config.Logger);
-            sctp.StateChanged += (_, s) => _loop.Post(() =>
-            {
-                _sctpState = s;
-                Publish(now => new SctpStateChangedEvent(now.Time, now.Elapsed, s, s == RTCSctpTransportState.Closed ? sctp.CloseReason : null));
-            });
-            closed = await _loop.InvokeAsync(() =>
-            {
-                if (_closed) return true;
-                _sctp = sctp;
-                _sctpState = RTCSctpTransportState.Connecting;
-                Publish(now => new SctpStateChangedEvent(now.Time, now.Elapsed, RTCSctpTransportState.Connecting, $"ports {Sdp.SctpMediaSection.DefaultSctpPort} -> {remote.SctpPort}, peer max-message-size {remote.MaxMessageSize}"));
-                return false;
-            }).ConfigureAwait(false);
-            if (closed)
-            {
-                await sctp.DisposeAsync().ConfigureAwait(false);
-                return;
-            }
-            _channels.Attach(sctp, role == W3C.DtlsRole.Client);
-            SetupTrace.Mark("pc.sctp-start");
-            sctp.Start();
+            await StartSctpAsync(dtls, remote, role, announce: true).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -162,6 +165,48 @@ public sealed partial class RTCPeerConnection
             SetDtlsState(RTCDtlsTransportState.Failed, role, $"internal error: {ex.Message}");
         }
     }
+
+    /// <summary>How long an INIT sent on DTLS False Start waits for its INIT-ACK once the handshake
+    /// is over before it is sent again (the INIT-ACK normally comes with the server's Finished).</summary>
+    private static readonly TimeSpan EarlyInitAckWait = TimeSpan.FromMilliseconds(10);
+
+    private static bool IsSelected(IceAgent agent) => agent.State is RTCIceTransportState.Connected or RTCIceTransportState.Completed;
+
+    /// <summary>The association over <paramref name="dtls"/>, made the connection's and started
+    /// (INIT out); null when the connection closed meanwhile. Its Connecting state is published
+    /// now, or (<paramref name="announce"/> false: started on False Start) once DTLS is connected.</summary>
+    private async Task<SctpAssociation?> StartSctpAsync(IDtlsTransport dtls, Sdp.DataChannelSessionDescription remote, DtlsRole role, bool announce)
+    {
+        var remoteMax = remote.MaxMessageSize switch { 0 => 0, > int.MaxValue => int.MaxValue, var n => (int)n };
+        var sctp = new SctpAssociation(dtls, SctpOptions(_config, (ushort)remote.SctpPort, remoteMax), logger: _config.Logger);
+        sctp.StateChanged += (_, s) => _loop.Post(() =>
+        {
+            _sctpState = s;
+            Publish(now => new SctpStateChangedEvent(now.Time, now.Elapsed, s, s == RTCSctpTransportState.Closed ? sctp.CloseReason : null));
+        });
+        var closed = await _loop.InvokeAsync(() =>
+        {
+            if (_closed) return true;
+            _sctp = sctp;
+            _sctpState = RTCSctpTransportState.Connecting;
+            if (announce) PublishSctpConnecting(remote);
+            return false;
+        }).ConfigureAwait(false);
+        if (closed)
+        {
+            await sctp.DisposeAsync().ConfigureAwait(false);
+            return null;
+        }
+        _channels.Attach(sctp, role == W3C.DtlsRole.Client);
+        SetupTrace.Mark("pc.sctp-start");
+        sctp.Start();
+        return sctp;
+    }
+
+    /// <summary>On the loop.</summary>
+    private void PublishSctpConnecting(Sdp.DataChannelSessionDescription remote) =>
+        Publish(now => new SctpStateChangedEvent(now.Time, now.Elapsed, RTCSctpTransportState.Connecting,
+            $"ports {Sdp.SctpMediaSection.DefaultSctpPort} -> {remote.SctpPort}, peer max-message-size {remote.MaxMessageSize}"));
 
     /// <summary>True once ICE has a valid pair to carry DTLS (completed on ICE's thread, so a held
     /// first flight leaves from there); false when ICE closed or <paramref name="ct"/> ended the wait.</summary>

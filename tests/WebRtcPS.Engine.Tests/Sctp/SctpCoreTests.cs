@@ -54,6 +54,24 @@ public class SctpCoreTests
     }
 
     [Fact]
+    public void AnUnansweredInit_GoesAgainWithinTheShorterWait_WhenAsked()
+    {
+        // An INIT sent on DTLS False Start that the server dropped: sent again 10 ms after the
+        // handshake, not at T1's full second.
+        var pair = new CorePair();
+        pair.DropAToB = _ => true;
+        pair.Pump(pair.A.Connect());
+        pair.DropAToB = null;
+        pair.Pump(pair.A.ExpectInitAckWithin(TimeSpan.FromMilliseconds(10)));
+        Assert.Equal(pair.A.Now + TimeSpan.FromMilliseconds(10), pair.A.NextDeadline);
+        pair.Advance(TimeSpan.FromMilliseconds(10));
+        Assert.Equal(AssociationState.Established, pair.A.State);
+        Assert.Equal(2, pair.AToB.Count(p => p.Chunks[0] is InitChunk));
+        // Once answered, asking again changes nothing.
+        Assert.Empty(pair.A.ExpectInitAckWithin(TimeSpan.Zero));
+    }
+
+    [Fact]
     public void InitIsRetransmittedOnT1()
     {
         var pair = new CorePair();

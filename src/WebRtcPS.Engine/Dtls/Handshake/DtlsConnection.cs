@@ -154,11 +154,21 @@ internal sealed partial class DtlsConnection : IDisposable
         if (_retransmitDue != long.MaxValue) _retransmitDue = now + _retransmitInterval;
     }
 
+    /// <summary>
+    /// The client has sent its Finished and may send application data before the server's Finished
+    /// comes (TLS False Start, RFC 7918): the server's certificate matched the SDP fingerprint, and
+    /// every suite we offer is ECDHE with AES-GCM (§3: forward secret, AEAD). What the client sends
+    /// now reaches only the holder of the certificate's key; the server's Finished still decides
+    /// the handshake, and nothing is delivered to us before it.
+    /// </summary>
+    public bool CanSendEarly => State == DtlsConnectionState.Handshaking && Role == DtlsRole.Client && _step == Step.ServerFinished;
+
     /// <summary>Encrypts one application record into <paramref name="destination"/> (at least
-    /// plaintext + 37 bytes); returns its length. Thread-safe against the other calls.</summary>
+    /// plaintext + 37 bytes); returns its length. Connected, or <see cref="CanSendEarly"/>.
+    /// Thread-safe against the other calls.</summary>
     public int SealApplicationData(ReadOnlySpan<byte> plaintext, Span<byte> destination)
     {
-        if (State != DtlsConnectionState.Connected) throw new InvalidOperationException("The DTLS connection is not open.");
+        if (State != DtlsConnectionState.Connected && !CanSendEarly) throw new InvalidOperationException("The DTLS connection is not open.");
         var n = _writer.Write(DtlsContentType.ApplicationData, 1, plaintext, destination);
         if (n == 0) throw new DtlsException(DtlsError.ProtocolError, "The DTLS record sequence numbers of this epoch are used up.");
         return n;

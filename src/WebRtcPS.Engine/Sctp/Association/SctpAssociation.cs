@@ -154,6 +154,9 @@ internal sealed class SctpAssociation : IAsyncDisposable
         if (_options.SendInit) Post(core => core.Connect());
     }
 
+    /// <summary>See <see cref="SctpAssociationCore.ExpectInitAckWithin"/>.</summary>
+    internal void ExpectInitAckWithin(TimeSpan within) => Post(core => core.ExpectInitAckWithin(within));
+
     public Task WaitConnectedAsync(CancellationToken cancellationToken = default) => _connected.Task.WaitAsync(cancellationToken);
 
     /// <summary>Completes when the association has closed (shutdown, abort or failure).</summary>

@@ -33,6 +33,15 @@ internal sealed partial class SctpAssociationCore
         return Flush();
     }
 
+    /// <summary>Our INIT, if still unanswered, goes again <paramref name="within"/> from now rather
+    /// than at T1's full interval: one sent on DTLS False Start may have reached a server that
+    /// drops application data until its handshake is over (RFC 7918 leaves that to the server).</summary>
+    public List<SctpPacket> ExpectInitAckWithin(TimeSpan within)
+    {
+        if (State == AssociationState.CookieWait && _t1 is { } t1 && Now + within < t1) _t1 = Now + within;
+        return Flush();
+    }
+
     private InitBody LocalInitBody(IEnumerable<ISctpParameter> extra) => new(_localTag, _options.ReceiveWindow,
         _options.OutboundStreams, _options.InboundStreams, _localInitialTsn,
         [.. extra, new SupportedExtensionsParameter([(byte)ChunkType.ReConfig, (byte)ChunkType.ForwardTsn]), new ForwardTsnSupportedParameter()]);

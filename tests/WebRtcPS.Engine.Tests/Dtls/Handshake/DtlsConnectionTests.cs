@@ -91,6 +91,44 @@ public class DtlsConnectionTests
     }
 
     [Fact]
+    public void TheClient_MaySendAfterItsFinished_AndTheServerDeliversItAfterItsOwn()
+    {
+        using var pair = new DtlsConnectionPair();
+        byte[]? flight6 = null;
+        pair.Filter = (fromClient, index, d) =>
+        {
+            if (!fromClient && index == 1)
+            {
+                flight6 = d;   // the server's ChangeCipherSpec + Finished, held back
+                return false;
+            }
+            return true;
+        };
+        Assert.False(pair.Client.CanSendEarly);
+        pair.Start();
+        // RFC 7918: the client has sent its Finished; the server's has not come.
+        Assert.Equal(DtlsConnectionState.Handshaking, pair.Client.State);
+        Assert.True(pair.Client.CanSendEarly);
+        Assert.False(pair.Server.CanSendEarly);
+        pair.SendApplicationData(fromClient: true, "early"u8.ToArray());
+        Assert.Equal("early"u8.ToArray(), Assert.Single(pair.ServerReceived));
+
+        pair.Client.OnDatagram(flight6!, pair.Now);
+        Assert.Equal(DtlsConnectionState.Connected, pair.Client.State);
+        Assert.False(pair.Client.CanSendEarly);
+    }
+
+    [Fact]
+    public void NoClientRecordIsSealedBeforeItsFinishedIsSent()
+    {
+        using var pair = new DtlsConnectionPair();
+        pair.Filter = (fromClient, _, _) => fromClient;   // the server's flight 4 never comes
+        pair.Start();
+        Assert.False(pair.Client.CanSendEarly);
+        Assert.Throws<InvalidOperationException>(() => pair.Client.SealApplicationData("x"u8, new byte[64]));
+    }
+
+    [Fact]
     public void LostServerFlight_IsResentByTheServersTimer_AfterOneSecond()
     {
         using var pair = new DtlsConnectionPair();
