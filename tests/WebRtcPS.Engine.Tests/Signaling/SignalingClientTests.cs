@@ -180,16 +180,37 @@ public class SignalingClientTests
         return messages;
     }
 
+    /// <summary>A bare server, a client of it, and the client's /receive stream open on it.</summary>
+    private sealed class StreamOpen : IDisposable
+    {
+        public required TcpListener Listener { get; init; }
+        public required SignalingClient Client { get; init; }
+        public required Socket Stream { get; init; }
+
+        public static async Task<StreamOpen> StartAsync(SignalingClientOptions? options, CancellationToken ct)
+        {
+            var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var client = new SignalingClient(new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}"), "me", options);
+            var accepted = AcceptStreamAsync(listener, ct);
+            await OpenStreamAsync(client, ct);
+            return new StreamOpen { Listener = listener, Client = client, Stream = await accepted };
+        }
+
+        public void Dispose()
+        {
+            Client.Dispose();
+            Stream.Dispose();
+            Listener.Stop();
+        }
+    }
+
     [Fact]
     public async Task TheFirstSendGoesOverTheConnectionOpenedWhileTheStreamWaited()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        using var client = new SignalingClient(new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}"), "me");
-        var accepted = AcceptStreamAsync(listener, cts.Token);
-        await OpenStreamAsync(client, cts.Token);
-        using var stream = await accepted;
+        using var open = await StreamOpen.StartAsync(null, cts.Token);
+        var (listener, client) = (open.Listener, open.Client);
 
         // A second connection arrives with nothing sent yet: the spare.
         using var spare = await listener.AcceptSocketAsync(cts.Token);
@@ -199,19 +220,14 @@ public class SignalingClientTests
 
         var third = listener.AcceptSocketAsync(cts.Token).AsTask();
         Assert.NotSame(third, await Task.WhenAny(third, Task.Delay(300, cts.Token)));
-        listener.Stop();
     }
 
     [Fact]
     public async Task ASpareTheServerClosedIsNotUsed()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        using var client = new SignalingClient(new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}"), "me");
-        var accepted = AcceptStreamAsync(listener, cts.Token);
-        await OpenStreamAsync(client, cts.Token);
-        using var stream = await accepted;
+        using var open = await StreamOpen.StartAsync(null, cts.Token);
+        var (listener, client) = (open.Listener, open.Client);
         using (var spare = await listener.AcceptSocketAsync(cts.Token))
         {
             spare.Shutdown(SocketShutdown.Both);
@@ -222,20 +238,14 @@ public class SignalingClientTests
         using var fresh = await listener.AcceptSocketAsync(cts.Token);
         await AnswerSendAsync(fresh, cts.Token);
         await sent;
-        listener.Stop();
     }
 
     [Fact]
     public async Task WithoutPreconnectNothingIsOpenedBeforeTheFirstSend()
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        using var client = new SignalingClient(new Uri($"http://127.0.0.1:{((IPEndPoint)listener.LocalEndpoint).Port}"), "me",
-            new SignalingClientOptions { PreconnectSend = false });
-        var accepted = AcceptStreamAsync(listener, cts.Token);
-        await OpenStreamAsync(client, cts.Token);
-        using var stream = await accepted;
+        using var open = await StreamOpen.StartAsync(new SignalingClientOptions { PreconnectSend = false }, cts.Token);
+        var (listener, client) = (open.Listener, open.Client);
 
         var next = listener.AcceptSocketAsync(cts.Token).AsTask();
         Assert.NotSame(next, await Task.WhenAny(next, Task.Delay(300, cts.Token)));
@@ -243,6 +253,5 @@ public class SignalingClientTests
         using var connection = await next;
         await AnswerSendAsync(connection, cts.Token);
         await sent;
-        listener.Stop();
     }
 }
