@@ -32,6 +32,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
     // which then reads the records already queued behind it (the peer's INIT) without a hop.
     private readonly TaskCompletionSource _handshake = new();
     private bool _handshakeConnected;   // under _gate: settled once the lock is released
+    private DtlsException? _handshakeFailure;   // under _gate: likewise
     private int _earlySend;   // 1 once the client could send early (or was connected), 2 once EarlySend was called
     // While a server handles a received handshake datagram: what that thread sends (flight 6, then
     // the first SCTP packet its connect set off, the INIT-ACK to an INIT sent on False Start) is
@@ -41,7 +42,6 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
     // for its early INIT: the server needs the flight first, and SCTP's start would delay it.
     private int _corkThread;
     private List<byte[]>? _corked;
-    private DtlsException? _handshakeFailure;   // under _gate: likewise
     private readonly CancellationTokenSource _lifetime = new();
     private readonly Task<bool>? _lowerReady;
     private readonly Timer _timer;
@@ -558,6 +558,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
     /// still holds <see cref="_gate"/> (then the caller that took it settles once it lets go).</summary>
     private void SettleHandshake()
     {
+        if (_handshake.Task.IsCompleted && Volatile.Read(ref _earlySend) != 1) return;   // every record after the handshake
         if (Monitor.IsEntered(_gate)) return;
         bool connected;
         DtlsException? failure;
