@@ -51,6 +51,11 @@ internal sealed class SendPreconnect : IDisposable
             {
                 // the early connect failed: connect again, and let that one report
             }
+            catch (OperationCanceledException)
+            {
+                Close(spare);   // the request was cancelled while the spare still connected
+                throw;
+            }
         }
         lock (_gate) _endPoint ??= context.DnsEndPoint;
         SetupTrace.Mark("sig.connect");
