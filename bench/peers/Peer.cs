@@ -195,6 +195,7 @@ internal sealed partial class Peer
     private readonly PeerOptions _o;
     private readonly Emitter _out;
     private readonly TaskCompletionSource<Dictionary<string, object?>> _result = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _localOfferSet = new(TaskCreationOptions.RunContinuationsAsynchronously);   // the offerer's offer is its local description
     // Posted in order by one loop, as pion-peer's one goroutine does; the loop continues on the
     // thread that queues into it while it waits (AllowSynchronousContinuations), so an offer or a
     // candidate starts its POST at once instead of after a thread-pool wake-up (0.3-0.9 ms at load
@@ -378,9 +379,11 @@ internal sealed partial class Peer
             var offer = pc.CreateOffer();
             Volatile.Write(ref _offerTimestamp, Stopwatch.GetTimestamp());
             SetupTrace.Mark("bench.offer-created");
-            // Queued before SetLocalDescription starts gathering, so it precedes every candidate.
+            // Queued before SetLocalDescription starts gathering, so it precedes every candidate; an
+            // answer that comes back before the description is set waits for it (ReceiveLoopAsync).
             Post(SignalingMessage.Offer, offer.Sdp);
             pc.SetLocalDescription(offer);
+            _localOfferSet.TrySetResult();
             SetupTrace.Mark("bench.offer-set");
         }
         else
@@ -443,6 +446,7 @@ internal sealed partial class Peer
             await foreach (var m in client.ReceiveAsync(ct))
             {
                 SetupTrace.Mark("sig.recv", m.Type);
+                if (m.Type == SignalingMessage.Answer) await _localOfferSet.Task;
                 _out.Emit("signal", new() { ["direction"] = "in", ["type"] = m.Type, ["from"] = m.From });
                 Handle(m);
             }

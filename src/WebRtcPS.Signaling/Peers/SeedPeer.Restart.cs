@@ -44,8 +44,7 @@ public sealed partial class SeedPeer
             {
                 pc.RestartIce();
                 var offer = pc.CreateOffer();
-                Post(SignalingMessage.Offer, offer.Sdp); // queued before any candidate it causes
-                pc.SetLocalDescription(offer);
+                SetLocalOffer(pc, offer);
             }
             var failure = await watch.Selected.Task.WaitAsync(attempt.Token).ConfigureAwait(false);
             if (failure is not null) throw await FailAsync(SeedPeerError.ConnectionFailed, $"The ICE restart did not connect: {failure}.").ConfigureAwait(false);

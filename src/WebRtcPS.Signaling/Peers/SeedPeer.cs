@@ -38,6 +38,7 @@ public sealed partial class SeedPeer : IAsyncDisposable
     private ISignalingChannel? _signaling;
     private RTCDataChannel? _channel;
     private long _offerCreatedAt;
+    private Task _localOffer = Task.CompletedTask;   // completes once our latest offer is the local description
     private int _connectStarted;
     private int _disposed;
 
@@ -201,8 +202,7 @@ public sealed partial class SeedPeer : IAsyncDisposable
             Attach(pc.CreateDataChannel(_options.ChannelLabel, _options.ChannelInit));
             var offer = pc.CreateOffer();
             _offerCreatedAt = Stopwatch.GetTimestamp();
-            Post(SignalingMessage.Offer, offer.Sdp); // queued before any candidate it causes
-            pc.SetLocalDescription(offer);
+            SetLocalOffer(pc, offer);
         }
 
         var open = await Task.WhenAny(_open.Task, _failed.Task).WaitAsync(ct).ConfigureAwait(false);
@@ -329,6 +329,25 @@ public sealed partial class SeedPeer : IAsyncDisposable
         }
     }
 
+    /// <summary>Posts the offer, then sets it as the local description. Posted first so that it
+    /// precedes every candidate it causes; an answer that comes back before the local description
+    /// is set (a fast path, a descheduled thread) waits for it (<see cref="_localOffer"/>) instead
+    /// of meeting a connection still in "stable".</summary>
+    private void SetLocalOffer(RTCPeerConnection pc, RTCSessionDescription offer)
+    {
+        var set = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Volatile.Write(ref _localOffer, set.Task);
+        Post(SignalingMessage.Offer, offer.Sdp);
+        try
+        {
+            pc.SetLocalDescription(offer);
+        }
+        finally
+        {
+            set.TrySetResult();
+        }
+    }
+
     private async Task HandleSignalAsync(SignalingMessage message)
     {
         var pc = _pc!;
@@ -350,6 +369,7 @@ public sealed partial class SeedPeer : IAsyncDisposable
                     pc.SetLocalDescription(answer);
                     break;
                 case SignalingMessage.Answer when _options.Role == SeedPeerRole.Offerer:
+                    await Volatile.Read(ref _localOffer).ConfigureAwait(false);
                     if (pc.RemoteDescription is not null && pc.SignalingState != RTCSignalingState.HaveLocalOffer)
                     {
                         Warn($"Ignored a second answer from '{message.From}' (no offer of ours is waiting for one).");

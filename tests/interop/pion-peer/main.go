@@ -93,6 +93,9 @@ type peer struct {
 	http    *http.Client
 	outbox  chan Message
 	resultC chan map[string]interface{}
+	// Closed once SetLocalDescription(offer) has returned: the offer is posted before it (so it
+	// precedes every candidate), and an answer that comes back first must wait for it.
+	localSet chan struct{}
 
 	mu             sync.Mutex
 	remoteDescSet  bool
@@ -145,7 +148,7 @@ func main() {
 		os.Exit(2)
 	}
 
-	p := &peer{o: o, http: &http.Client{}, outbox: make(chan Message, 1024), resultC: make(chan map[string]interface{}, 4)}
+	p := &peer{o: o, http: &http.Client{}, outbox: make(chan Message, 1024), resultC: make(chan map[string]interface{}, 4), localSet: make(chan struct{})}
 	if o.channels > 1 {
 		p.group = newBulkGroup(p, o.channels)
 	}
@@ -308,7 +311,9 @@ func (p *peer) run() map[string]interface{} {
 		// Queue the offer before SetLocalDescription starts gathering, so that it precedes
 		// every candidate on the wire (the server keeps order per sender).
 		p.send("offer", offer.SDP)
-		if err := pc.SetLocalDescription(offer); err != nil {
+		err = pc.SetLocalDescription(offer)
+		close(p.localSet)
+		if err != nil {
 			return fail("SetLocalDescription: " + err.Error())
 		}
 	} else {
@@ -379,6 +384,7 @@ func (p *peer) receiveLoop(body io.Reader) {
 				return
 			}
 		case "answer":
+			<-p.localSet
 			if err := p.setRemote(webrtc.SessionDescription{Type: webrtc.SDPTypeAnswer, SDP: m.Content}); err != nil {
 				p.finish(fail("SetRemoteDescription(answer): " + err.Error()))
 				return
