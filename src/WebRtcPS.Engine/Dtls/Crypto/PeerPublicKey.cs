@@ -9,7 +9,8 @@ namespace WebRtcPS.Engine.Dtls;
 /// far as subjectPublicKeyInfo (RFC 5280 §4.1), with <see cref="AsnDecoder"/> rather than
 /// X509Certificate2, which would load .NET's whole X.509 stack (~2.5 MiB of resident set) for a key.
 /// Nothing else of the certificate is checked here: WebRTC authenticates it by the SDP fingerprint
-/// of the same bytes (RFC 8827 §6.5). EC keys on P-256 or P-384, and RSA keys.
+/// of the same bytes (RFC 8827 §6.5). EC keys on P-256 or P-384, and RSA keys. On Linux an EC key
+/// is OpenSSL's own (<see cref="LibCryptoEc"/>: .NET's import alone cost more than the verification).
 /// </summary>
 internal sealed class PeerPublicKey : IDisposable
 {
@@ -21,28 +22,35 @@ internal sealed class PeerPublicKey : IDisposable
     private static readonly Asn1Tag ExplicitVersion = new(TagClass.ContextSpecific, 0, isConstructed: true);
 
     private readonly ECDsa? _ecdsa;
+    private readonly LibCryptoEcKey? _native;
     private readonly RSA? _rsa;
     private bool _disposed;
 
-    private PeerPublicKey(ECDsa? ecdsa, RSA? rsa)
+    private PeerPublicKey(ECDsa? ecdsa, LibCryptoEcKey? native, RSA? rsa)
     {
         _ecdsa = ecdsa;
+        _native = native;
         _rsa = rsa;
     }
 
-    public bool IsEcdsa => _ecdsa is not null;
+    public bool IsEcdsa => _ecdsa is not null || _native is not null;
 
     public bool IsRsa => _rsa is not null;
 
     /// <summary>The key of <paramref name="derCertificate"/>; false (never an exception) when the DER is
     /// malformed, has trailing bytes, or holds a key of another kind or curve.</summary>
-    public static bool TryCreate(ReadOnlySpan<byte> derCertificate, out PeerPublicKey? key)
+    public static bool TryCreate(ReadOnlySpan<byte> derCertificate, out PeerPublicKey? key) =>
+        TryCreate(derCertificate, LibCryptoEc.IsAvailable, out key);
+
+    /// <summary>As <see cref="TryCreate(ReadOnlySpan{byte}, out PeerPublicKey?)"/>, with an EC key in
+    /// OpenSSL (only where <see cref="LibCryptoEc.IsAvailable"/>) or in .NET: the tests run both.</summary>
+    internal static bool TryCreate(ReadOnlySpan<byte> derCertificate, bool libCrypto, out PeerPublicKey? key)
     {
         key = null;
         try
         {
             var spki = FindSubjectPublicKeyInfo(derCertificate);
-            key = ImportKey(spki);
+            key = ImportKey(spki, libCrypto);
             return key is not null;
         }
         catch (Exception ex) when (ex is AsnContentException or CryptographicException)
@@ -61,6 +69,13 @@ internal sealed class PeerPublicKey : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!TlsSignatureScheme.TryGetHash(signatureScheme, out var hash)) return false;
+        if (_native is not null)
+        {
+            if (!TlsSignatureScheme.IsEcdsa(signatureScheme)) return false;
+            Span<byte> digest = stackalloc byte[64];
+            var length = Hash(hash, data, digest);
+            return LibCryptoEc.VerifyHash(_native, digest[..length], signature);
+        }
         try
         {
             if (_ecdsa is not null)
@@ -83,6 +98,8 @@ internal sealed class PeerPublicKey : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!TlsSignatureScheme.TryGetHash(signatureScheme, out var hashName)) return false;
         if (hash.Length != HashLength(hashName)) return false;
+        if (_native is not null)
+            return TlsSignatureScheme.IsEcdsa(signatureScheme) && LibCryptoEc.VerifyHash(_native, hash, signature);
         try
         {
             if (_ecdsa is not null)
@@ -102,6 +119,7 @@ internal sealed class PeerPublicKey : IDisposable
         if (_disposed) return;
         _disposed = true;
         _ecdsa?.Dispose();
+        _native?.Dispose();
         _rsa?.Dispose();
     }
 
@@ -112,6 +130,11 @@ internal sealed class PeerPublicKey : IDisposable
 
     private static int HashLength(HashAlgorithmName hash) =>
         hash == HashAlgorithmName.SHA256 ? 32 : hash == HashAlgorithmName.SHA384 ? 48 : 64;
+
+    private static int Hash(HashAlgorithmName hash, ReadOnlySpan<byte> data, Span<byte> digest) =>
+        hash == HashAlgorithmName.SHA256 ? SHA256.HashData(data, digest)
+        : hash == HashAlgorithmName.SHA384 ? SHA384.HashData(data, digest)
+        : SHA512.HashData(data, digest);
 
     /// <summary>
     /// <code>
@@ -144,7 +167,7 @@ internal sealed class PeerPublicKey : IDisposable
 
     /// <summary>SubjectPublicKeyInfo ::= SEQUENCE { algorithm AlgorithmIdentifier, subjectPublicKey BIT STRING } (RFC 5280 §4.1.2.7):
     /// id-ecPublicKey with a namedCurve of P-256 or P-384 (RFC 5480 §2.1.1), or rsaEncryption (RFC 3279 §2.3.1).</summary>
-    private static PeerPublicKey? ImportKey(ReadOnlySpan<byte> spki)
+    private static PeerPublicKey? ImportKey(ReadOnlySpan<byte> spki, bool libCrypto)
     {
         var rest = spki;
         ReadTlv(ref rest, Asn1Tag.Sequence, out var info);
@@ -159,11 +182,20 @@ internal sealed class PeerPublicKey : IDisposable
             if (read != algorithm.Length) return null;
             var bits = curve switch { Prime256v1 => 256, Secp384r1 => 384, _ => 0 };
             if (bits == 0) return null;
+            if (libCrypto)
+            {
+                // subjectPublicKey: the ECPoint's octets as the BIT STRING's (RFC 5480 §2.2).
+                if (!AsnDecoder.TryReadPrimitiveBitString(info, Der, out var unusedBits, out var point, out read)
+                    || unusedBits != 0 || read != info.Length)
+                    return null;
+                var native = LibCryptoEc.TryImportPublic(bits == 256 ? EcdheKey.Secp256r1 : EcdheKey.Secp384r1, point);
+                return native is null ? null : new PeerPublicKey(null, native, null);
+            }
             var ecdsa = ECDsa.Create();
             try
             {
                 ecdsa.ImportSubjectPublicKeyInfo(spki, out read);
-                if (read == spki.Length && ecdsa.KeySize == bits) return new PeerPublicKey(ecdsa, null);
+                if (read == spki.Length && ecdsa.KeySize == bits) return new PeerPublicKey(ecdsa, null, null);
             }
             catch (CryptographicException)
             {
@@ -177,7 +209,7 @@ internal sealed class PeerPublicKey : IDisposable
             try
             {
                 rsa.ImportSubjectPublicKeyInfo(spki, out read);
-                if (read == spki.Length && rsa.KeySize is >= MinRsaBits and <= MaxRsaBits) return new PeerPublicKey(null, rsa);
+                if (read == spki.Length && rsa.KeySize is >= MinRsaBits and <= MaxRsaBits) return new PeerPublicKey(null, null, rsa);
             }
             catch (CryptographicException)
             {

@@ -10,14 +10,29 @@ namespace WebRtcPS.Engine.Tests.Dtls;
 
 public class KxEcdheTests
 {
-    public static TheoryData<ushort, int> Groups => new() { { 23, 32 }, { 24, 48 } };
+    private static readonly bool[] BackendList = LibCryptoEc.IsAvailable ? [false, true] : [false];
+
+    /// <summary>Each group with .NET's key and, where the engine uses it (Linux), OpenSSL's.</summary>
+    public static TheoryData<ushort, int, bool> Groups
+    {
+        get
+        {
+            var data = new TheoryData<ushort, int, bool>();
+            foreach (var libCrypto in BackendList)
+            {
+                data.Add(23, 32, libCrypto);
+                data.Add(24, 48, libCrypto);
+            }
+            return data;
+        }
+    }
 
     [Theory]
     [MemberData(nameof(Groups))]
-    public void Two_keys_agree_on_a_field_length_secret(ushort group, int fieldLength)
+    public void Two_keys_agree_on_a_field_length_secret(ushort group, int fieldLength, bool libCrypto)
     {
-        using var a = EcdheKey.Generate(group);
-        using var b = EcdheKey.Generate(group);
+        using var a = EcdheKey.Generate(group, libCrypto);
+        using var b = EcdheKey.Generate(group, libCrypto);
 
         Assert.Equal(group, a.NamedGroup);
         Assert.Equal(1 + 2 * fieldLength, a.PublicPoint.Length);
@@ -34,13 +49,19 @@ public class KxEcdheTests
     [InlineData(24, "secp384r1")]
     public void The_secret_agrees_with_BouncyCastles_ECDH(ushort group, string curveName)
     {
+        foreach (var libCrypto in BackendList)
+            AgreesWithBouncyCastle(group, curveName, libCrypto);
+    }
+
+    private static void AgreesWithBouncyCastle(ushort group, string curveName, bool libCrypto)
+    {
         var curve = ECNamedCurveTable.GetByName(curveName);
         var domain = new ECDomainParameters(curve);
         var generator = new ECKeyPairGenerator();
         generator.Init(new ECKeyGenerationParameters(domain, new SecureRandom()));
         var pair = generator.GenerateKeyPair();
         var bcPoint = ((ECPublicKeyParameters)pair.Public).Q.GetEncoded(false);
-        using var ours = EcdheKey.Generate(group);
+        using var ours = EcdheKey.Generate(group, libCrypto);
 
         Assert.True(ours.TryDeriveSecret(bcPoint, out var secret));
 
@@ -53,9 +74,9 @@ public class KxEcdheTests
 
     [Theory]
     [MemberData(nameof(Groups))]
-    public void Points_that_are_not_uncompressed_points_on_the_curve_are_refused(ushort group, int fieldLength)
+    public void Points_that_are_not_uncompressed_points_on_the_curve_are_refused(ushort group, int fieldLength, bool libCrypto)
     {
-        using var key = EcdheKey.Generate(group);
+        using var key = EcdheKey.Generate(group, libCrypto);
         using var other = EcdheKey.Generate(group);
         var good = other.PublicPoint;
 
@@ -81,6 +102,20 @@ public class KxEcdheTests
         Assert.True(key.TryDeriveSecret(good, out _)); // the key still works after the refusals
     }
 
+    [Theory]
+    [InlineData(23)]
+    [InlineData(24)]
+    public void OpenSSLs_key_and_NETs_agree_on_the_secret(ushort group)
+    {
+        if (!LibCryptoEc.IsAvailable) return;
+        using var native = EcdheKey.Generate(group, libCrypto: true);
+        using var managed = EcdheKey.Generate(group, libCrypto: false);
+
+        Assert.True(native.TryDeriveSecret(managed.PublicPoint, out var one));
+        Assert.True(managed.TryDeriveSecret(native.PublicPoint, out var two));
+        Assert.Equal(one, two);
+    }
+
     [Fact]
     public void Only_secp256r1_and_secp384r1_are_supported()
     {
@@ -91,10 +126,13 @@ public class KxEcdheTests
         Assert.Throws<ArgumentOutOfRangeException>(() => EcdheKey.Generate(29));
     }
 
-    [Fact]
-    public void A_disposed_key_cannot_derive()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void A_disposed_key_cannot_derive(bool libCrypto)
     {
-        var key = EcdheKey.Generate(23);
+        if (libCrypto && !LibCryptoEc.IsAvailable) return;
+        var key = EcdheKey.Generate(23, libCrypto);
         using var other = EcdheKey.Generate(23);
         key.Dispose();
         Assert.Throws<ObjectDisposedException>(() => key.TryDeriveSecret(other.PublicPoint, out _));

@@ -11,6 +11,11 @@ public class KxSignatureTests
     private static readonly byte[] RsaCertificate = SelfSigned(new CertificateRequest("CN=rsa", RsaKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1));
     private static readonly byte[] Data = RandomNumberGenerator.GetBytes(300);
 
+    /// <summary>EC keys in .NET, and in OpenSSL where the engine uses it (Linux).</summary>
+    private static readonly bool[] BackendList = LibCryptoEc.IsAvailable ? [false, true] : [false];
+
+    public static TheoryData<bool> Backends => new(BackendList);
+
     [Theory]
     [InlineData(TlsSignatureScheme.EcdsaSha256, "SHA256", true, false)]
     [InlineData(TlsSignatureScheme.EcdsaSha384, "SHA384", true, false)]
@@ -48,7 +53,13 @@ public class KxSignatureTests
     [InlineData(TlsSignatureScheme.EcdsaSha512)]
     public void Our_signature_verifies_with_the_key_of_our_certificate(ushort scheme)
     {
-        Assert.True(PeerPublicKey.TryCreate(Local.RawData.Span, out var key));
+        foreach (var libCrypto in BackendList)
+            OurSignatureVerifies(scheme, libCrypto);
+    }
+
+    private static void OurSignatureVerifies(ushort scheme, bool libCrypto)
+    {
+        Assert.True(PeerPublicKey.TryCreate(Local.RawData.Span, libCrypto, out var key));
         using (key)
         {
             Assert.True(key!.IsEcdsa);
@@ -64,10 +75,11 @@ public class KxSignatureTests
         }
     }
 
-    [Fact]
-    public void A_tampered_or_malformed_ECDSA_signature_is_refused_without_throwing()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void A_tampered_or_malformed_ECDSA_signature_is_refused_without_throwing(bool libCrypto)
     {
-        Assert.True(PeerPublicKey.TryCreate(Local.RawData.Span, out var key));
+        Assert.True(PeerPublicKey.TryCreate(Local.RawData.Span, libCrypto, out var key));
         using (key)
         {
             var signature = HandshakeSigner.Sign(Local.Key, TlsSignatureScheme.EcdsaSha256, Data);
@@ -84,12 +96,13 @@ public class KxSignatureTests
         }
     }
 
-    [Fact]
-    public void A_P384_certificate_verifies_its_keys_signatures()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void A_P384_certificate_verifies_its_keys_signatures(bool libCrypto)
     {
         using var ecdsa = ECDsa.Create(ECCurve.NamedCurves.nistP384);
         var der = SelfSigned(new CertificateRequest("CN=p384", ecdsa, HashAlgorithmName.SHA384));
-        Assert.True(PeerPublicKey.TryCreate(der, out var key));
+        Assert.True(PeerPublicKey.TryCreate(der, libCrypto, out var key));
         using (key)
         {
             var signature = HandshakeSigner.Sign(ecdsa, TlsSignatureScheme.EcdsaSha384, Data);
@@ -147,8 +160,9 @@ public class KxSignatureTests
         using (key) Assert.True(key!.Verify(TlsSignatureScheme.RsaPssRsaeSha256, Data, signature));
     }
 
-    [Fact]
-    public void A_CertificateVerify_hash_from_the_transcript_signs_and_verifies()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void A_CertificateVerify_hash_from_the_transcript_signs_and_verifies(bool libCrypto)
     {
         using var transcript = new HandshakeTranscript();
         transcript.Append(Data);
@@ -156,7 +170,7 @@ public class KxSignatureTests
 
         var signature = HandshakeSigner.SignHash(Local.Key, TlsSignatureScheme.EcdsaSha256, hash);
 
-        Assert.True(PeerPublicKey.TryCreate(Local.RawData.Span, out var key));
+        Assert.True(PeerPublicKey.TryCreate(Local.RawData.Span, libCrypto, out var key));
         using (key)
         {
             Assert.True(key!.VerifyHash(TlsSignatureScheme.EcdsaSha256, hash, signature));
@@ -167,20 +181,22 @@ public class KxSignatureTests
         Assert.Throws<ArgumentOutOfRangeException>(() => HandshakeSigner.Sign(Local.Key, TlsSignatureScheme.RsaPkcs1Sha256, Data));
     }
 
-    [Fact]
-    public void Every_truncation_and_trailing_byte_of_a_certificate_is_refused()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void Every_truncation_and_trailing_byte_of_a_certificate_is_refused(bool libCrypto)
     {
         foreach (var der in new[] { Local.RawData.ToArray(), RsaCertificate })
         {
             for (var length = 0; length < der.Length; length++)
-                Assert.False(PeerPublicKey.TryCreate(der.AsSpan(0, length), out _));
-            Assert.False(PeerPublicKey.TryCreate([.. der, 0], out var none));
+                Assert.False(PeerPublicKey.TryCreate(der.AsSpan(0, length), libCrypto, out _));
+            Assert.False(PeerPublicKey.TryCreate([.. der, 0], libCrypto, out var none));
             Assert.Null(none);
         }
     }
 
-    [Fact]
-    public void Garbage_and_flipped_bytes_never_throw()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void Garbage_and_flipped_bytes_never_throw(bool libCrypto)
     {
         var random = new Random(5764);
         for (var i = 0; i < 500; i++)
@@ -188,23 +204,52 @@ public class KxSignatureTests
             var garbage = new byte[random.Next(400)];
             random.NextBytes(garbage);
             if (garbage.Length > 0 && i % 2 == 0) garbage[0] = 0x30;
-            Assert.False(PeerPublicKey.TryCreate(garbage, out _));
+            Assert.False(PeerPublicKey.TryCreate(garbage, libCrypto, out _));
         }
         var der = Local.RawData.ToArray();
         for (var i = 0; i < der.Length; i++)
         {
             var flipped = (byte[])der.Clone();
             flipped[i] ^= (byte)(1 << (i % 8));
-            if (PeerPublicKey.TryCreate(flipped, out var key)) key!.Dispose(); // a flip in a name or the signature still parses
+            if (PeerPublicKey.TryCreate(flipped, libCrypto, out var key)) key!.Dispose(); // a flip in a name or the signature still parses
         }
     }
 
-    [Fact]
-    public void Keys_of_other_curves_are_not_supported()
+    [Theory]
+    [MemberData(nameof(Backends))]
+    public void Keys_of_other_curves_are_not_supported(bool libCrypto)
     {
         using var p521 = ECDsa.Create(ECCurve.NamedCurves.nistP521);
-        Assert.False(PeerPublicKey.TryCreate(SelfSigned(new CertificateRequest("CN=p521", p521, HashAlgorithmName.SHA512)), out var key));
+        Assert.False(PeerPublicKey.TryCreate(SelfSigned(new CertificateRequest("CN=p521", p521, HashAlgorithmName.SHA512)), libCrypto, out var key));
         Assert.Null(key);
+    }
+
+    [Fact]
+    public void On_Linux_the_EC_keys_are_OpenSSLs_own()
+    {
+        // The fast path is the default where it exists; if libcrypto were missing here, every
+        // handshake would pay .NET's key checks (Dtls/Crypto/LibCryptoEc.cs).
+        Assert.Equal(OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("WRTC_LIBCRYPTO_EC") != "0", LibCryptoEc.IsAvailable);
+    }
+
+    [Fact]
+    public void OpenSSLs_and_NETs_verification_agree_on_every_bit_flip_of_a_signature()
+    {
+        if (!LibCryptoEc.IsAvailable) return;
+        Assert.True(PeerPublicKey.TryCreate(Local.RawData.Span, libCrypto: true, out var native));
+        Assert.True(PeerPublicKey.TryCreate(Local.RawData.Span, libCrypto: false, out var managed));
+        using (native)
+        using (managed)
+        {
+            var signature = HandshakeSigner.Sign(Local.Key, TlsSignatureScheme.EcdsaSha256, Data);
+            Assert.True(native!.Verify(TlsSignatureScheme.EcdsaSha256, Data, signature));
+            for (var bit = 0; bit < signature.Length * 8; bit++)
+            {
+                var flipped = (byte[])signature.Clone();
+                flipped[bit / 8] ^= (byte)(1 << (bit % 8));
+                Assert.Equal(managed!.Verify(TlsSignatureScheme.EcdsaSha256, Data, flipped), native.Verify(TlsSignatureScheme.EcdsaSha256, Data, flipped));
+            }
+        }
     }
 
     private static byte[] SelfSigned(CertificateRequest request)
