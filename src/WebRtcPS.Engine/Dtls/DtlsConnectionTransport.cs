@@ -34,12 +34,14 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
     private bool _handshakeConnected;   // under _gate: settled once the lock is released
     private DtlsException? _handshakeFailure;   // under _gate: likewise
     private int _earlySend;   // 1 once the client could send early (or was connected), 2 once EarlySend was called
-    // While a server handles a received handshake datagram: what that thread sends (flight 6, then
-    // the first SCTP packet its connect set off, the INIT-ACK to an INIT sent on False Start) is
-    // held and leaves packed into one datagram when that record joins it (or the handling ends), so
-    // the client takes both in one wake-up. The client needs both before it can go on, so holding
-    // the Finished until the record is made costs it nothing. A client does not hold its flight 5
-    // for its early INIT: the server needs the flight first, and SCTP's start would delay it.
+    // While a received handshake datagram is handled: what that thread sends is held and leaves
+    // packed into one datagram when the first application record joins it (or the handling ends),
+    // so the peer takes both in one wake-up. A server holds flight 6 for the first SCTP packet its
+    // connect sets off (the INIT-ACK to an INIT sent on False Start): the client needs both before
+    // it can go on, so holding the Finished until the record is made costs it nothing. A client
+    // holds flight 5 for the INIT that EarlySend's handler sends on this thread (an association
+    // made ahead, Created, only starts there: tens of µs), so the server reads the INIT with the
+    // flight instead of after its own crypto, when it has started SCTP and sent an INIT of its own.
     private int _corkThread;
     private List<byte[]>? _corked;
     private readonly CancellationTokenSource _lifetime = new();
@@ -102,6 +104,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
         parameters.Validate();
         cancellationToken.ThrowIfCancellationRequested();
         var transport = new DtlsConnectionTransport(lower, parameters, lowerReady);
+        parameters.Created?.Invoke(transport);
         try
         {
             await transport.HandshakeAsync(cancellationToken).ConfigureAwait(false);
@@ -241,7 +244,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
     void IDatagramSink.OnDatagram(ReadOnlySpan<byte> datagram)
     {
         if (_closing || datagram.IsEmpty || datagram[0] is < 20 or > 63) return;   // RFC 7983: DTLS is 20-63
-        var cork = State == RTCDtlsTransportState.Connecting && Role == DtlsRole.Server && Volatile.Read(ref _corkThread) == 0;
+        var cork = State == RTCDtlsTransportState.Connecting && Volatile.Read(ref _corkThread) == 0;
         if (cork)
         {
             _corked = [];

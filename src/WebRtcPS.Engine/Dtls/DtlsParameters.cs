@@ -35,6 +35,11 @@ internal sealed record DtlsParameters : DtlsSettings
     /// only): SCTP's INIT then travels with the client's Finished instead of after the server's.</summary>
     public Action<IDtlsTransport>? EarlySend { get; init; }
 
+    /// <summary>Called once with the transport as soon as it exists, before its first flight leaves
+    /// (our DTLS only): the caller may build what will run over it (the peer connection's SCTP
+    /// association), so that what it starts on <see cref="EarlySend"/> costs only the start.</summary>
+    public Action<IDtlsTransport>? Created { get; init; }
+
     /// <summary>Optional logger; none by default.</summary>
     public ILogger? Logger { get; init; }
 

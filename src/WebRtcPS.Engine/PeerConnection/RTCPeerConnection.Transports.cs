@@ -80,11 +80,26 @@ public sealed partial class RTCPeerConnection
             // The offerer's server may be running already (RTCPeerConnection.EarlyDtls.cs): same wait, same thread.
             var ready = early?.Ready ?? RouteReady(agent, ct);
             // Our DTLS client may send before the server's Finished (False Start, RFC 7918): SCTP's
-            // INIT then leaves right after our Finished and the server's INIT-ACK comes back with
-            // its own, two transits fewer. The task's awaiter runs on DTLS's thread, as the handshake's does.
+            // INIT then leaves with our Finished and the server's INIT-ACK comes back with its own,
+            // two transits fewer. The association is made as soon as the transport exists and is
+            // started in EarlySend's handler, on DTLS's thread while it holds flight 5 (when ICE has
+            // selected: a channel never opens while ICE is still checking), so the INIT rides in the
+            // flight's datagram. The task's awaiter runs on DTLS's thread, as the handshake's does.
             var earlySend = new TaskCompletionSource<IDtlsTransport>();
+            SctpAssociation? prepared = null;
+            var preparedStarted = 0;
             var handshake = early?.Handshake ?? DtlsTransports.StartWhenReadyAsync(agent.Transport,
-                DtlsOptions(_config, role, _certificate, remote.Fingerprints) with { EarlySend = t => earlySend.TrySetResult(t) }, ready, ct);
+                DtlsOptions(_config, role, _certificate, remote.Fingerprints) with
+                {
+                    Created = role == W3C.DtlsRole.Client ? t => Volatile.Write(ref prepared, NewSctp(t, remote)) : null,
+                    EarlySend = t =>
+                    {
+                        if (Volatile.Read(ref prepared) is { } association && IsSelected(agent)
+                            && Interlocked.Exchange(ref preparedStarted, 1) == 0)
+                            StartPreparedSctp(association, role);
+                        earlySend.TrySetResult(t);
+                    },
+                }, ready, ct);
             if (!await ready.ConfigureAwait(false))
             {
                 try
@@ -95,6 +110,7 @@ public sealed partial class RTCPeerConnection
                 {
                     // ICE failed or closed, or the connection closed, before a pair was valid: the thread has ended.
                 }
+                if (prepared is not null) await prepared.DisposeAsync().ConfigureAwait(false);
                 return;
             }
 
@@ -104,9 +120,14 @@ public sealed partial class RTCPeerConnection
             {
                 await Task.WhenAny(handshake, earlySend.Task).ConfigureAwait(false);
                 // SCTP waits for a selected pair either way (below); the controlled side usually has it by now.
-                if (!handshake.IsCompleted && earlySend.Task.IsCompleted && IsSelected(agent))
+                if (Volatile.Read(ref preparedStarted) == 1)
                 {
-                    sctp = await StartSctpAsync(earlySend.Task.Result, remote, role, announce: false).ConfigureAwait(false);
+                    sctp = prepared;
+                }
+                else if (!handshake.IsCompleted && earlySend.Task.IsCompleted && IsSelected(agent)
+                    && Interlocked.Exchange(ref preparedStarted, 1) == 0)
+                {
+                    sctp = await StartSctpAsync(earlySend.Task.Result, remote, role, announce: false, prepared).ConfigureAwait(false);
                     if (sctp is null) return;   // closed meanwhile
                 }
             }
@@ -118,7 +139,7 @@ public sealed partial class RTCPeerConnection
             }
             catch (DtlsException ex)
             {
-                if (sctp is not null) await sctp.DisposeAsync().ConfigureAwait(false);
+                if ((sctp ?? prepared) is { } association) await association.DisposeAsync().ConfigureAwait(false);
                 SetDtlsState(RTCDtlsTransportState.Failed, role, $"DTLS {ex.Error}: {ex.Message}");
                 return;
             }
@@ -130,7 +151,7 @@ public sealed partial class RTCPeerConnection
             }).ConfigureAwait(false);
             if (closed)
             {
-                if (sctp is not null) await sctp.DisposeAsync().ConfigureAwait(false);
+                if ((sctp ?? prepared) is { } association) await association.DisposeAsync().ConfigureAwait(false);
                 await dtls.DisposeAsync().ConfigureAwait(false);
                 return;
             }
@@ -152,9 +173,13 @@ public sealed partial class RTCPeerConnection
             {
                 var selected = await agent.WaitForStateAsync(s => s is RTCIceTransportState.Connected or RTCIceTransportState.Completed
                     or RTCIceTransportState.Failed or RTCIceTransportState.Closed, ct).ConfigureAwait(false);
-                if (selected is RTCIceTransportState.Failed or RTCIceTransportState.Closed) return;
+                if (selected is RTCIceTransportState.Failed or RTCIceTransportState.Closed)
+                {
+                    if (prepared is not null) await prepared.DisposeAsync().ConfigureAwait(false);
+                    return;
+                }
             }
-            await StartSctpAsync(dtls, remote, role, announce: true).ConfigureAwait(false);
+            await StartSctpAsync(dtls, remote, role, announce: true, prepared).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
@@ -172,18 +197,51 @@ public sealed partial class RTCPeerConnection
 
     private static bool IsSelected(IceAgent agent) => agent.State is RTCIceTransportState.Connected or RTCIceTransportState.Completed;
 
-    /// <summary>The association over <paramref name="dtls"/>, made the connection's and started
-    /// (INIT out); null when the connection closed meanwhile. Its Connecting state is published
-    /// now, or (<paramref name="announce"/> false: started on False Start) once DTLS is connected.</summary>
-    private async Task<SctpAssociation?> StartSctpAsync(IDtlsTransport dtls, Sdp.DataChannelSessionDescription remote, DtlsRole role, bool announce)
+    /// <summary>A new association over <paramref name="dtls"/>, not started.</summary>
+    private SctpAssociation NewSctp(IDtlsTransport dtls, Sdp.DataChannelSessionDescription remote)
     {
         var remoteMax = remote.MaxMessageSize switch { 0 => 0, > int.MaxValue => int.MaxValue, var n => (int)n };
-        var sctp = new SctpAssociation(dtls, SctpOptions(_config, (ushort)remote.SctpPort, remoteMax), logger: _config.Logger);
+        return new SctpAssociation(dtls, SctpOptions(_config, (ushort)remote.SctpPort, remoteMax), logger: _config.Logger);
+    }
+
+    /// <summary>Publishes the association's states from the loop, as they come.</summary>
+    private void FollowSctp(SctpAssociation sctp) =>
         sctp.StateChanged += (_, s) => _loop.Post(() =>
         {
             _sctpState = s;
             Publish(now => new SctpStateChangedEvent(now.Time, now.Elapsed, s, s == RTCSctpTransportState.Closed ? sctp.CloseReason : null));
         });
+
+    /// <summary>Starts an association made ahead (<see cref="NewSctp"/>) on this thread, now: DTLS's
+    /// thread on False Start, holding flight 5 for the INIT. It becomes the connection's on the loop,
+    /// in order before its first state; one that finds the connection closed there is disposed.</summary>
+    private void StartPreparedSctp(SctpAssociation sctp, DtlsRole role)
+    {
+        _loop.Post(() =>
+        {
+            if (_closed)
+            {
+                _ = sctp.DisposeAsync().AsTask();
+                return;
+            }
+            _sctp = sctp;
+            _sctpState = RTCSctpTransportState.Connecting;
+        });
+        FollowSctp(sctp);
+        _channels.Attach(sctp, role == W3C.DtlsRole.Client);
+        SetupTrace.Mark("pc.sctp-start");
+        sctp.Start();
+    }
+
+    /// <summary>The association over <paramref name="dtls"/> (<paramref name="prepared"/> when one was
+    /// made ahead), made the connection's and started (INIT out); null when the connection closed
+    /// meanwhile. Its Connecting state is published now, or (<paramref name="announce"/> false:
+    /// started on False Start) once DTLS is connected.</summary>
+    private async Task<SctpAssociation?> StartSctpAsync(IDtlsTransport dtls, Sdp.DataChannelSessionDescription remote, DtlsRole role, bool announce,
+        SctpAssociation? prepared = null)
+    {
+        var sctp = prepared ?? NewSctp(dtls, remote);
+        FollowSctp(sctp);
         var closed = await _loop.InvokeAsync(() =>
         {
             if (_closed) return true;

@@ -94,6 +94,33 @@ public class DtlsImplementationInteropTests
     }
 
     [Fact]
+    public async Task ANativeClient_SendsWhatEarlySendSends_InItsFlight5Datagram()
+    {
+        // The peer connection makes its association when the transport is created and starts it in
+        // EarlySend's handler: the INIT rides in the datagram of the client's Finished, so the server
+        // reads it with the flight, before its own connect could send an INIT of its own.
+        var link = new InMemoryDatagramLink();
+        IDtlsTransport? created = null;
+        var parameters = Parameters(DtlsRole.Client, DtlsImplementation.Native) with
+        {
+            Created = t => created = t,
+            EarlySend = t => t.SendAsync("early"u8.ToArray()).AsTask().GetAwaiter().GetResult(),
+        };
+        var accepting = DtlsTransports.StartWhenReadyAsync(link.B, Parameters(DtlsRole.Server, DtlsImplementation.Native), null, default);
+        var connecting = DtlsTransports.StartWhenReadyAsync(link.A, parameters, null, default);
+        Assert.NotNull(created);   // before the first flight, on the caller's thread
+        Assert.Equal(RTCDtlsTransportState.Connecting, created!.State);
+        await using var c = await connecting.Within(Generous);
+        await using var s = await accepting.Within(Generous);
+        Assert.Same(created, c);
+
+        var buffer = new byte[2048];
+        var n = await s.ReceiveAsync(buffer).AsTask().Within(Generous);
+        Assert.Equal("early", Encoding.ASCII.GetString(buffer, 0, n));
+        Assert.Equal(2, link.A.Sent);   // ClientHello; Certificate ... Finished + the record
+    }
+
+    [Fact]
     public async Task ANativeServer_SendsItsFinishedAndTheRecordItsConnectSetOff_InOneDatagram()
     {
         // The peer connection answers the client's INIT on the thread that completed the handshake:
