@@ -205,6 +205,7 @@ internal sealed partial class Peer
     private RTCPeerConnection? _pc;
     private PendingCandidateBuffer? _pending;
     private long _offerTimestamp;
+    private GcSnapshot _gcAtStart;   // the offerer's at its offer, the answerer's when the offer comes
     private readonly BulkGroup? _group;
 
     public Peer(PeerOptions options, Emitter output)
@@ -377,6 +378,7 @@ internal sealed partial class Peer
             };
             for (var i = 0; i < o.Channels; i++) Attach(pc.CreateDataChannel(o.Channels > 1 ? $"{o.Label}-{i}" : o.Label, init));
             var offer = pc.CreateOffer();
+            _gcAtStart = GcSnapshot.Now();
             Volatile.Write(ref _offerTimestamp, Stopwatch.GetTimestamp());
             SetupTrace.Mark("bench.offer-created");
             // Queued before SetLocalDescription starts gathering, so it precedes every candidate; an
@@ -469,6 +471,7 @@ internal sealed partial class Peer
             switch (m.Type)
             {
                 case SignalingMessage.Offer:
+                    _gcAtStart = GcSnapshot.Now();
                     if (_o.IsOfferer)
                     {
                         _out.Emit("error", new() { ["error"] = "offerer got an offer; ignored" });
@@ -542,6 +545,11 @@ internal sealed partial class Peer
                 SetupMs = Stopwatch.GetElapsedTime(offerAt).TotalMilliseconds;
                 f["setup_ms"] = SetupMs;
             }
+            // Collections during the setup and their pause: a gen0 GC stops every thread of the
+            // process for ~1-2 ms, as much as a third of a warm setup.
+            var gc = GcSnapshot.Now() - _gcAtStart;
+            f["gc_collections"] = gc.Collections;
+            f["gc_pause_ms"] = gc.PauseMs;
             if (dc.Id is { } id) f["id"] = id;
             if (dc.MaxRetransmits is { } mr) f["max_retransmits"] = mr;
             if (dc.MaxPacketLifeTime is { } pl) f["max_packet_life_time"] = pl;
@@ -1031,4 +1039,12 @@ internal sealed class FastRandom
         for (var i = 0; i < words.Length; i++) words[i] = NextULong();
         for (var i = words.Length * 8; i < span.Length; i++) span[i] = (byte)NextULong();
     }
+}
+
+/// <summary>The process's GC count (all generations) and total pause time at one moment.</summary>
+internal readonly record struct GcSnapshot(int Collections, double PauseMs)
+{
+    public static GcSnapshot Now() => new(GC.CollectionCount(0), GC.GetTotalPauseDuration().TotalMilliseconds);
+
+    public static GcSnapshot operator -(GcSnapshot a, GcSnapshot b) => new(a.Collections - b.Collections, a.PauseMs - b.PauseMs);
 }
