@@ -163,16 +163,21 @@ internal static unsafe class LibCryptoEc
         return new LibCryptoEcKey(handle);
     }
 
-    // The library found might be an unexpected build: use it only if a key pair agrees with itself.
+    // The library found might be an unexpected build: use it only if a key pair agrees with itself
+    // and a point off the curve is refused (the check RFC 8422 §5.11 relies on here).
     private static bool SelfTest()
     {
         try
         {
             using var a = Generate(EcdheKey.Secp256r1);
             using var b = Generate(EcdheKey.Secp256r1);
-            using var bPublic = TryImportPublic(EcdheKey.Secp256r1, PublicPoint(b, EcdheKey.Secp256r1));
+            var bPoint = PublicPoint(b, EcdheKey.Secp256r1);
+            using var bPublic = TryImportPublic(EcdheKey.Secp256r1, bPoint);
             using var aPublic = TryImportPublic(EcdheKey.Secp256r1, PublicPoint(a, EcdheKey.Secp256r1));
             if (bPublic is null || aPublic is null) return false;
+            bPoint[^1] ^= 1;
+            using (var offCurve = TryImportPublic(EcdheKey.Secp256r1, bPoint))
+                if (offCurve is not null) return false;
             Span<byte> one = stackalloc byte[32], two = stackalloc byte[32];
             return TryDerive(a, bPublic, one) && TryDerive(b, aPublic, two) && one.SequenceEqual(two) && one.IndexOfAnyExcept((byte)0) >= 0;
         }
