@@ -73,7 +73,7 @@ internal sealed class PeerPublicKey : IDisposable
         {
             if (!TlsSignatureScheme.IsEcdsa(signatureScheme)) return false;
             Span<byte> digest = stackalloc byte[64];
-            var length = Hash(hash, data, digest);
+            var length = CryptographicOperations.HashData(hash, data, digest);
             return LibCryptoEc.VerifyHash(_native, digest[..length], signature);
         }
         try
@@ -130,11 +130,6 @@ internal sealed class PeerPublicKey : IDisposable
 
     private static int HashLength(HashAlgorithmName hash) =>
         hash == HashAlgorithmName.SHA256 ? 32 : hash == HashAlgorithmName.SHA384 ? 48 : 64;
-
-    private static int Hash(HashAlgorithmName hash, ReadOnlySpan<byte> data, Span<byte> digest) =>
-        hash == HashAlgorithmName.SHA256 ? SHA256.HashData(data, digest)
-        : hash == HashAlgorithmName.SHA384 ? SHA384.HashData(data, digest)
-        : SHA512.HashData(data, digest);
 
     /// <summary>
     /// <code>

@@ -10,15 +10,13 @@ namespace WebRtcPS.Engine.Tests.Dtls;
 
 public class KxEcdheTests
 {
-    private static readonly bool[] BackendList = LibCryptoEc.IsAvailable ? [false, true] : [false];
-
     /// <summary>Each group with .NET's key and, where the engine uses it (Linux), OpenSSL's.</summary>
     public static TheoryData<ushort, int, bool> Groups
     {
         get
         {
             var data = new TheoryData<ushort, int, bool>();
-            foreach (var libCrypto in BackendList)
+            foreach (var libCrypto in EcBackends.All)
             {
                 data.Add(23, 32, libCrypto);
                 data.Add(24, 48, libCrypto);
@@ -49,7 +47,7 @@ public class KxEcdheTests
     [InlineData(24, "secp384r1")]
     public void The_secret_agrees_with_BouncyCastles_ECDH(ushort group, string curveName)
     {
-        foreach (var libCrypto in BackendList)
+        foreach (var libCrypto in EcBackends.All)
             AgreesWithBouncyCastle(group, curveName, libCrypto);
     }
 

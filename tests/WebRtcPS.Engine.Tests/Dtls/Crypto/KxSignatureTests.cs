@@ -12,9 +12,8 @@ public class KxSignatureTests
     private static readonly byte[] Data = RandomNumberGenerator.GetBytes(300);
 
     /// <summary>EC keys in .NET, and in OpenSSL where the engine uses it (Linux).</summary>
-    private static readonly bool[] BackendList = LibCryptoEc.IsAvailable ? [false, true] : [false];
 
-    public static TheoryData<bool> Backends => new(BackendList);
+    public static TheoryData<bool> Backends => new(EcBackends.All);
 
     [Theory]
     [InlineData(TlsSignatureScheme.EcdsaSha256, "SHA256", true, false)]
@@ -53,7 +52,7 @@ public class KxSignatureTests
     [InlineData(TlsSignatureScheme.EcdsaSha512)]
     public void Our_signature_verifies_with_the_key_of_our_certificate(ushort scheme)
     {
-        foreach (var libCrypto in BackendList)
+        foreach (var libCrypto in EcBackends.All)
             OurSignatureVerifies(scheme, libCrypto);
     }
 
