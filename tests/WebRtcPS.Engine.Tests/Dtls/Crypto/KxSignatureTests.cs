@@ -12,7 +12,6 @@ public class KxSignatureTests
     private static readonly byte[] Data = RandomNumberGenerator.GetBytes(300);
 
     /// <summary>EC keys in .NET, and in OpenSSL where the engine uses it (Linux).</summary>
-
     public static TheoryData<bool> Backends => new(EcBackends.All);
 
     [Theory]
