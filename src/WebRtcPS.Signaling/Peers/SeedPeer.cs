@@ -34,7 +34,7 @@ public sealed partial class SeedPeer : IAsyncDisposable
     private readonly List<Task> _loops = [];
     private RTCPeerConnection? _pc;
     private PendingCandidateBuffer? _pending;
-    private readonly InProcessSignaling? _inProcess;
+    private readonly Func<string, ISignalingChannel>? _connectSignaling;   // null: HTTP to the options' server
     private ISignalingChannel? _signaling;
     private RTCDataChannel? _channel;
     private long _offerCreatedAt;
@@ -61,9 +61,15 @@ public sealed partial class SeedPeer : IAsyncDisposable
     /// <summary>A peer that signals through <paramref name="signaling"/>, a path inside this
     /// process, instead of an HTTP server (<see cref="SeedPeerOptions.SignalingUri"/> is not used).</summary>
     internal SeedPeer(SeedPeerOptions options, InProcessSignaling signaling)
+        : this(options, (signaling ?? throw new ArgumentNullException(nameof(signaling))).Connect)
+    {
+    }
+
+    /// <summary>A peer that signals through the channel <paramref name="connect"/> opens for its id.</summary>
+    internal SeedPeer(SeedPeerOptions options, Func<string, ISignalingChannel> connect)
         : this(options, (ILogger?)null)
     {
-        _inProcess = signaling ?? throw new ArgumentNullException(nameof(signaling));
+        _connectSignaling = connect ?? throw new ArgumentNullException(nameof(connect));
     }
 
     /// <summary>_options; => The validated options.</summary>
@@ -193,7 +199,7 @@ public sealed partial class SeedPeer : IAsyncDisposable
         };
         _loops.Add(Task.Run(() => PumpConnectionEventsAsync(pc, _life.Token), CancellationToken.None)); // (each loop watches _life itself)
 
-        _signaling = _inProcess?.Connect(Id) ?? new SignalingClient(_options.SignalingUri, Id, _options.SignalingClient, logger: _logger);
+        _signaling = _connectSignaling?.Invoke(Id) ?? new SignalingClient(_options.SignalingUri, Id, _options.SignalingClient, logger: _logger);
         _loops.Add(Task.Run(() => SendLoopAsync(_signaling, _life.Token), CancellationToken.None));
         _loops.Add(Task.Run(() => ReceiveLoopAsync(_signaling, _life.Token), CancellationToken.None));
 
@@ -236,6 +242,9 @@ public sealed partial class SeedPeer : IAsyncDisposable
         // attempt: wait for it so that a caller draining the events sees it.
         // A signaling failure ends the wait with its own diagnosis, not the timeout's.
         await (await Task.WhenAny(_descriptionSent.Task, _failed.Task).WaitAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
+        // Likewise the remote's candidate that the selected pair came from (a peer-reflexive
+        // remote until then): the account of how the connection was made shows it.
+        await SelectedRemoteSignaledAsync(ct).ConfigureAwait(false);
     }
 
     private void Attach(RTCDataChannel channel)
@@ -403,6 +412,7 @@ public sealed partial class SeedPeer : IAsyncDisposable
         }
         var held = _pc!.RemoteDescription is null;
         Emit((t, e) => new SeedPeerCandidateEvent(t, e, false, candidate, null, held));
+        OnRemoteSignaled(candidate);
         try
         {
             _pending!.Add(line);
@@ -442,6 +452,7 @@ public sealed partial class SeedPeer : IAsyncDisposable
                         break;
                     case PeerConnectionIceEvent { Ice: IceSelectedCandidatePairChangedEvent { Pair: { } pair } }:
                         Emit((t, el) => new SeedPeerSelectedPairEvent(t, el, pair));
+                        OnRemoteSelected(pair.Remote);
                         OnRestartSelected();
                         break;
                     case PeerConnectionIceEvent { Ice: IceRestartEvent r }:
