@@ -15,12 +15,19 @@ public sealed partial class RTCPeerConnection
         return sctp is null ? null : await sctp.GetStatisticsAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>The receive path in one line, for a test's failure message: the SCTP core's TSN and
-    /// reassembly state, then the data channels' states, DCEP messages and dropped messages.</summary>
+    /// <summary>The receive path in one line, for a test's failure message: the DTLS records read
+    /// and discarded, the SCTP core's TSN and reassembly state (DATA taken, TSNs the peer abandoned),
+    /// then the data channels' states, DCEP messages and dropped messages.</summary>
     internal async Task<string> DescribeDataPathAsync()
     {
-        var sctp = await _loop.InvokeAsync(() => _sctp).ConfigureAwait(false);
-        return $"SCTP {sctp?.Describe() ?? "not started"}; {_channels.Describe()}";
+        var (dtls, sctp) = await _loop.InvokeAsync(() => (_dtls, _sctp)).ConfigureAwait(false);
+        var records = dtls switch
+        {
+            Dtls.DtlsConnectionTransport native => $"DTLS {native.DatagramsReceived} datagrams in, {native.RecordsDiscarded} records discarded; ",
+            { } other => $"DTLS {other.DatagramsReceived} datagrams in; ",
+            null => "",
+        };
+        return $"{records}SCTP {sctp?.Describe() ?? "not started"}; {_channels.Describe()}";
     }
 
     /// <summary>W3C getStats: peer-connection, transport, candidate pairs, local and remote candidates, data channels.</summary>

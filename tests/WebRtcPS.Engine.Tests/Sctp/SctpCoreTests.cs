@@ -237,10 +237,15 @@ public class SctpCoreTests
         Assert.Equal([new ForwardTsnStream(3, 0)], forward.Streams);
         Assert.Equal(tsn, pair.BToA.SelectMany(p => p.Chunks).OfType<SackChunk>().Last().CumulativeTsnAck);
         Assert.Equal(0, pair.A.Retransmissions);
+        // The receiver counts what the sender gave up on (a diagnosis tells loss from a bug).
+        Assert.Equal((1, 1, 0), (pair.B.ForwardTsnsReceived, pair.B.TsnsAbandonedByPeer, pair.B.DataReceived));
         // The stream goes on at SSN 1.
         pair.DropAToB = null;
         pair.Pump(pair.A.Enqueue(3, 53, Hundred, default));
         Assert.Single(pair.B.Delivered);
+        Assert.Equal(1, pair.B.DataReceived);
+        Assert.Contains("dataIn=1 ", pair.B.Describe());
+        Assert.EndsWith("fwdTsnIn=1 peerAbandoned=1", pair.B.Describe());
     }
 
     [Fact]

@@ -71,11 +71,23 @@ public class SctpPrimitivesTests
         Assert.Empty(t.TakeDuplicates());
         Assert.True(t.Mark(102));
         Assert.Equal(104u, t.CumulativeTsn);
-        t.ForwardTo(105);
+        Assert.Equal(1u, t.ForwardTo(105));   // 105 never came
         Assert.Equal(105u, t.CumulativeTsn);
         Assert.True(t.Mark(106));
         Assert.Equal(107u, t.CumulativeTsn);
         Assert.False(t.HasGaps);
+    }
+
+    [Fact]
+    public void ForwardTsn_CountsTheSkippedTsnsThatNeverCame()
+    {
+        var t = new ReceivedTsnTracker(10);
+        Assert.True(t.Mark(12));
+        Assert.True(t.Mark(14));
+        Assert.Equal(3u, t.ForwardTo(15));   // 11, 13 and 15 were abandoned by the sender
+        Assert.Equal(15u, t.CumulativeTsn);
+        Assert.False(t.HasGaps);
+        Assert.Equal(0u, t.ForwardTo(15));   // a repeated FORWARD-TSN skips nothing
     }
 
     [Fact]

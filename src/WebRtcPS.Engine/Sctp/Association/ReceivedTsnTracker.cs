@@ -36,13 +36,20 @@ internal sealed class ReceivedTsnTracker
         return true;
     }
 
-    /// <summary>FORWARD-TSN (RFC 3758 §3.6): treat everything up to <paramref name="newCumulative"/> as received.</summary>
-    public void ForwardTo(uint newCumulative)
+    /// <summary>FORWARD-TSN (RFC 3758 §3.6): treat everything up to <paramref name="newCumulative"/>
+    /// as received. Returns how many of those TSNs never came (the peer abandoned them).</summary>
+    public uint ForwardTo(uint newCumulative)
     {
-        if (!Tsn.Gt(newCumulative, CumulativeTsn)) return;
+        if (!Tsn.Gt(newCumulative, CumulativeTsn)) return 0;
+        var skipped = newCumulative - CumulativeTsn;
         CumulativeTsn = newCumulative;
-        while (_above.Count > 0 && Tsn.Lte(_above.Min, CumulativeTsn)) _above.Remove(_above.Min);
+        while (_above.Count > 0 && Tsn.Lte(_above.Min, CumulativeTsn))
+        {
+            _above.Remove(_above.Min);
+            skipped--;
+        }
         Advance();
+        return skipped;
     }
 
     public GapAckBlock[] GapAckBlocks()

@@ -47,6 +47,7 @@ internal sealed partial class SctpAssociationCore
         // not held for the every-second-packet rule or a batch (the sender's loss recovery waits on them).
         if (_recv.HasGaps) _sackNow = true;
         _recv.Mark(data.Tsn);
+        DataReceived++;
         if (data.Immediate) _sackNow = true;
         if (data.UserData.Length == 0) return;   // "No User Data": acknowledged and ignored
         if (data.StreamId >= _inboundStreams)
@@ -88,7 +89,8 @@ internal sealed partial class SctpAssociationCore
         if (!AcceptsData(State)) return;
         _sackNow = true;
         if (Tsn.Lte(forward.NewCumulativeTsn, _recv.CumulativeTsn) || !_recv.InWindow(forward.NewCumulativeTsn)) return;
-        _recv.ForwardTo(forward.NewCumulativeTsn);
+        ForwardTsnsReceived++;
+        TsnsAbandonedByPeer += _recv.ForwardTo(forward.NewCumulativeTsn);
         _reassembly.Skip(forward.NewCumulativeTsn, forward.Streams, Delivered);
         TryPerformDeferredReset();
     }

@@ -83,6 +83,11 @@ internal sealed partial class SctpAssociationCore
     public long SpuriousTimeouts { get; private set; }
     public long DuplicateDataReceived { get; private set; }
     public long DataDroppedForWindow { get; private set; }
+    /// <summary>DATA chunks taken (not duplicates, not dropped for the window).</summary>
+    public long DataReceived { get; private set; }
+    public long ForwardTsnsReceived { get; private set; }
+    /// <summary>TSNs a FORWARD-TSN skipped that never came: messages the peer abandoned (RFC 3758).</summary>
+    public long TsnsAbandonedByPeer { get; private set; }
 
     /// <summary>The protocol half of <see cref="SctpStatistics"/>; the driver adds its counters.</summary>
     public SctpStatistics Snapshot() => new()
@@ -99,6 +104,9 @@ internal sealed partial class SctpAssociationCore
         TailLossProbes = Probes,
         DuplicateDataReceived = DuplicateDataReceived,
         DataDroppedForWindow = DataDroppedForWindow,
+        DataReceived = DataReceived,
+        ForwardTsnsReceived = ForwardTsnsReceived,
+        TsnsAbandonedByPeer = TsnsAbandonedByPeer,
         CongestionWindow = _cc.Cwnd,
         SlowStartThreshold = _cc.Ssthresh,
         PeerReceiveWindow = _peerRwnd,
@@ -113,7 +121,8 @@ internal sealed partial class SctpAssociationCore
         $"marked={_markedForRetransmit} flight={_flightSize} cwnd={_cc.Cwnd} ssthresh={_cc.Ssthresh} peerRwnd={_peerRwnd} " +
         $"pending={_pendingChunks} rto={_rto.Rto.TotalMilliseconds}ms t3={_t3} recvCum={_recv.CumulativeTsn} " +
         $"gaps={_recv.HasGaps} reasmBytes={_reassembly.BufferedBytes} reasm={_reassembly.Describe()} errors={_errorCount} fwdTsn={_peerForwardTsn} " +
-        $"rtx={Retransmissions} fastRtx={FastRetransmissions} t3={Timeouts} spuriousT3={SpuriousTimeouts} spuriousFastRtx={SpuriousFastRetransmissions} undone={FastRecoveriesUndone} reoWnd={ReorderingWindow.TotalMilliseconds:0.###}ms probes={Probes} dupIn={DuplicateDataReceived} windowDrops={DataDroppedForWindow}";
+        $"rtx={Retransmissions} fastRtx={FastRetransmissions} t3={Timeouts} spuriousT3={SpuriousTimeouts} spuriousFastRtx={SpuriousFastRetransmissions} undone={FastRecoveriesUndone} reoWnd={ReorderingWindow.TotalMilliseconds:0.###}ms probes={Probes} dataIn={DataReceived} dupIn={DuplicateDataReceived} windowDrops={DataDroppedForWindow} " +
+        $"fwdTsnIn={ForwardTsnsReceived} peerAbandoned={TsnsAbandonedByPeer}";
 
     /// <summary>Handles one received (checksum-verified) packet.</summary>
     public List<SctpPacket> HandlePacket(SctpPacket packet)

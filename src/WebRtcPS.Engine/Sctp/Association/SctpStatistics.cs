@@ -28,6 +28,13 @@ internal sealed record SctpStatistics
     public long DuplicateDataReceived { get; init; }
     /// <summary>DATA chunks received and dropped for lack of room in our receive window.</summary>
     public long DataDroppedForWindow { get; init; }
+    /// <summary>DATA chunks received and taken (not duplicates, not dropped for the window).</summary>
+    public long DataReceived { get; init; }
+    /// <summary>FORWARD-TSN chunks received (RFC 3758 §3.6).</summary>
+    public long ForwardTsnsReceived { get; init; }
+    /// <summary>TSNs those FORWARD-TSNs skipped that never came: messages the peer abandoned
+    /// (a partially reliable channel's limit reached before they were acknowledged).</summary>
+    public long TsnsAbandonedByPeer { get; init; }
     public int CongestionWindow { get; init; }
     public int SlowStartThreshold { get; init; }
     public uint PeerReceiveWindow { get; init; }
