@@ -19,7 +19,7 @@ namespace WebRtcPS.Engine.Dtls;
 /// the record writer's own lock, so a bulk sender and receiver do not wait for each other. No user
 /// code runs under the lock: state events are queued.
 /// </remarks>
-internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
+internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink, IDatagramPushSource
 {
     private readonly IDatagramTransport _lower;
     private readonly DtlsParameters _parameters;
@@ -259,6 +259,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
                 AfterConnectionCall();
             }
             SettleHandshake();
+            _received.Push();   // SCTP, when it takes records pushed (inside the cork: its answer joins the flight)
         }
         finally
         {
@@ -505,6 +506,12 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
     public ValueTask<int> ReceiveAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
         _received.ReceiveAsync(buffer, Error, nameof(DtlsConnectionTransport), cancellationToken);
 
+    /// <summary>Application records go to <paramref name="sink"/> on the thread that decrypted
+    /// them, after it lets the lock go (<see cref="DtlsReceivedRecords.Push"/>).</summary>
+    bool IDatagramPushSource.TrySetSink(IDatagramSink sink) => _received.TrySetSink(sink);
+
+    void IDatagramPushSource.RemoveSink(IDatagramSink sink) => _received.RemoveSink(sink);
+
     public async Task CloseAsync()
     {
         lock (_gate)
@@ -524,6 +531,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
         {
         }
         _received.Complete();
+        _received.Push();
         _handshake.TrySetException(new DtlsException(DtlsError.TransportClosed, "The DTLS transport closed during the handshake."));
         _ = _handshake.Task.Exception;
         SetState(RTCDtlsTransportState.Closed);
@@ -555,6 +563,7 @@ internal sealed class DtlsConnectionTransport : IDtlsTransport, IDatagramSink
             _handshakeFailure ??= error;
         }
         SettleHandshake();
+        if (!Monitor.IsEntered(_gate)) _received.Push();   // else the caller that holds it pushes
     }
 
     /// <summary>Completes the handshake task with what the connection reached, unless this thread

@@ -11,4 +11,10 @@ namespace WebRtcPS.Engine.Transport;
 internal interface IDatagramSink
 {
     void OnDatagram(ReadOnlySpan<byte> datagram);
+
+    /// <summary>The source ended (closed or failed): nothing more will be pushed. Called once, on
+    /// the thread that ended it, with no lock of the source held.</summary>
+    void OnSourceEnded()
+    {
+    }
 }

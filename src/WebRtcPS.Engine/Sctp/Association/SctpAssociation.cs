@@ -26,7 +26,7 @@ namespace WebRtcPS.Engine.Sctp;
 /// bulk sender keeps making messages meanwhile. A transport send that does not complete at once
 /// moves the rest of that drain to its continuation; a post meanwhile only queues.
 /// </remarks>
-internal sealed class SctpAssociation : IAsyncDisposable
+internal sealed class SctpAssociation : IAsyncDisposable, IDatagramSink
 {
     private readonly IDatagramTransport _transport;
     private readonly SctpAssociationOptions _options;
@@ -51,6 +51,7 @@ internal sealed class SctpAssociation : IAsyncDisposable
     private readonly CountingReader _messageReader;
     private long _packetsSent, _packetsReceived, _packetsDropped, _internalErrors;
     private Task? _receiveTask, _eventTask;
+    private IDatagramPushSource? _pushSource;   // the transport pushes packets (OnDatagram) instead of a receive loop
     // The loop's: the packets of one step, handed to the transport together (DTLS encrypts them
     // under one lock, the socket sends runs of them with one system call). Grows to ~64 KiB in bulk.
     private readonly DatagramBatch _batch = new(2048);
@@ -142,15 +143,17 @@ internal sealed class SctpAssociation : IAsyncDisposable
     /// <summary>Starts the loops; sends INIT unless <see cref="SctpAssociationOptions.SendInit"/> is
     /// false or the peer's INIT was already waiting (it is answered instead: one handshake, not a
     /// collision of two, RFC 9260 §5.2.1).</summary>
-    /// <remarks>The receive loop's first turn runs on the caller's thread: what the transport holds
-    /// already (the peer's INIT, sent the moment its DTLS connected) is handled before our INIT
-    /// would leave, without waiting for a pool thread.</remarks>
+    /// <remarks>What the transport holds already (the peer's INIT, sent the moment its DTLS
+    /// connected) is handled on the caller's thread before our INIT would leave, without waiting
+    /// for a pool thread: pushed to <see cref="IDatagramSink.OnDatagram"/> when the transport pushes (ours does),
+    /// else by the receive loop's first turn.</remarks>
     public void Start()
     {
         if (Interlocked.Exchange(ref _started, 1) != 0) return;
         TryDrain();
         _eventTask = Task.Run(EventLoopAsync);
-        _receiveTask = ReceiveLoopAsync();
+        if (_transport is IDatagramPushSource source && source.TrySetSink(this)) _pushSource = source;
+        else _receiveTask = ReceiveLoopAsync();
         if (_options.SendInit) Post(core => core.Connect());
     }
 
@@ -574,6 +577,37 @@ internal sealed class SctpAssociation : IAsyncDisposable
         }
     }
 
+    /// <summary>Packets up to this size are handled on the thread that pushed them (see OnDatagram).</summary>
+    internal const int InlinePacketLimit = 512;
+
+    /// <summary>A packet pushed by the transport, on its receiving thread (ICE's socket thread,
+    /// which decrypted it). A small one (a SACK, a control chunk, a short message: what a round
+    /// trip waits for) is handled here, unless another thread is running the loop (which then takes
+    /// it with its burst); a full one is queued for a pool thread, so that in bulk one core receives
+    /// and decrypts while the other runs SCTP (handled inline, bulk fell from ~1,100 to ~630 Mbit/s).</summary>
+    void IDatagramSink.OnDatagram(ReadOnlySpan<byte> datagram)
+    {
+        if (_cts.IsCancellationRequested) return;
+        Interlocked.Increment(ref _packetsReceived);
+        if (SctpPacket.TryParse(datagram, out var packet) && packet.DestinationPort == _options.LocalPort)
+        {
+            if (SetupTrace.Enabled) SetupTrace.Mark("sctp.in", Chunks(packet));
+            if (datagram.Length <= InlinePacketLimit) Post(core => core.HandlePacket(packet));
+            else PostDeferred(core => core.HandlePacket(packet));
+        }
+        else
+        {
+            Interlocked.Increment(ref _packetsDropped);
+            SctpLog.DatagramDropped(_logger, datagram.Length, _options.LocalPort);
+        }
+    }
+
+    /// <summary>The pushing transport closed or failed: as the receive loop's end.</summary>
+    void IDatagramSink.OnSourceEnded()
+    {
+        if (!_cts.IsCancellationRequested) Post(core => core.TransportClosed());
+    }
+
     private async Task EventLoopAsync()
     {
         // Each action applies the user-handler policy itself; this covers what layers above post.
@@ -592,6 +626,7 @@ internal sealed class SctpAssociation : IAsyncDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         if (_started == 1 && _state != RTCSctpTransportState.Closed) Abort("disposed");
         if (_started == 1 && Post(StopLoop)) await _loopDone.Task.ConfigureAwait(false);
+        _pushSource?.RemoveSink(this);
         await _cts.CancelAsync().ConfigureAwait(false);
         if (_receiveTask is not null) await _receiveTask.ConfigureAwait(false);
         if (_eventTask is not null) await _eventTask.ConfigureAwait(false);
