@@ -81,7 +81,7 @@ internal sealed class PeerPublicKey : IDisposable
             if (_ecdsa is not null)
                 return TlsSignatureScheme.IsEcdsa(signatureScheme)
                     && _ecdsa.VerifyData(data, signature, hash, DSASignatureFormat.Rfc3279DerSequence);
-            return _rsa is not null && RsaPadding(signatureScheme) is { } padding
+            return _rsa is not null && RsaPadding(signatureScheme) is { } padding && IsModulusLength(signature)
                 && _rsa.VerifyData(data, signature, hash, padding);
         }
         catch (CryptographicException)
@@ -105,7 +105,7 @@ internal sealed class PeerPublicKey : IDisposable
             if (_ecdsa is not null)
                 return TlsSignatureScheme.IsEcdsa(signatureScheme)
                     && _ecdsa.VerifyHash(hash, signature, DSASignatureFormat.Rfc3279DerSequence);
-            return _rsa is not null && RsaPadding(signatureScheme) is { } padding
+            return _rsa is not null && RsaPadding(signatureScheme) is { } padding && IsModulusLength(signature)
                 && _rsa.VerifyHash(hash, signature, hashName, padding);
         }
         catch (CryptographicException)
@@ -122,6 +122,11 @@ internal sealed class PeerPublicKey : IDisposable
         _native?.Dispose();
         _rsa?.Dispose();
     }
+
+    /// <summary>RFC 8017 §8.1.2 and §8.2.2, step 1: an RSA signature is exactly k octets, k the
+    /// modulus length (OpenSSL takes a shorter one as the same integer: one signature in 256 starts
+    /// with a zero octet, and without it would verify too).</summary>
+    private bool IsModulusLength(ReadOnlySpan<byte> signature) => signature.Length == (_rsa!.KeySize + 7) / 8;
 
     private static RSASignaturePadding? RsaPadding(ushort scheme) =>
         TlsSignatureScheme.IsRsaPkcs1(scheme) ? RSASignaturePadding.Pkcs1

@@ -141,6 +141,38 @@ public class KxSignatureTests
         }
     }
 
+    [Theory]
+    [InlineData(TlsSignatureScheme.RsaPkcs1Sha256)]
+    [InlineData(TlsSignatureScheme.RsaPssRsaeSha512)]
+    public void An_RSA_signature_shorter_than_the_modulus_is_refused_even_when_its_value_is_right(ushort scheme)
+    {
+        // RFC 8017 §8.2.2 step 1. A signature whose first octet is zero, without that octet, is
+        // the same integer: OpenSSL alone would accept it (this test's flake, 1 run in 256).
+        Assert.True(TlsSignatureScheme.TryGetHash(scheme, out var hash));
+        var pss = scheme >= TlsSignatureScheme.RsaPssRsaeSha256;
+        byte[] signature;
+        var data = (byte[])Data.Clone();
+        var attempts = 0;
+        do
+        {
+            // PKCS#1 v1.5 is deterministic: vary the data until the signature starts with zero.
+            if (!pss) BitConverter.TryWriteBytes(data, attempts);
+            signature = RsaKey.SignData(data, hash, pss ? RSASignaturePadding.Pss : RSASignaturePadding.Pkcs1);
+        }
+        while (signature[0] != 0 && ++attempts < 20_000);
+        Assert.Equal(0, signature[0]);
+        Assert.True(PeerPublicKey.TryCreate(RsaCertificate, out var key));
+        using (key)
+        {
+            Assert.True(key!.Verify(scheme, data, signature));
+            Assert.False(key.Verify(scheme, data, signature.AsSpan(1)));
+            Span<byte> digest = stackalloc byte[64];
+            var length = CryptographicOperations.HashData(hash, data, digest);
+            Assert.True(key.VerifyHash(scheme, digest[..length], signature));
+            Assert.False(key.VerifyHash(scheme, digest[..length], signature.AsSpan(1)));
+        }
+    }
+
     [Fact]
     public void PSS_uses_a_salt_as_long_as_the_hash()
     {
