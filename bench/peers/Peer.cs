@@ -379,6 +379,7 @@ internal sealed partial class Peer
             for (var i = 0; i < o.Channels; i++) Attach(pc.CreateDataChannel(o.Channels > 1 ? $"{o.Label}-{i}" : o.Label, init));
             var offer = pc.CreateOffer();
             _gcAtStart = GcSnapshot.Now();
+            JitTrace.Mark("offer");
             Volatile.Write(ref _offerTimestamp, Stopwatch.GetTimestamp());
             SetupTrace.Mark("bench.offer-created");
             // Queued before SetLocalDescription starts gathering, so it precedes every candidate; an
@@ -550,6 +551,11 @@ internal sealed partial class Peer
             var gc = GcSnapshot.Now() - _gcAtStart;
             f["gc_collections"] = gc.Collections;
             f["gc_pause_ms"] = gc.PauseMs;
+            // Methods compiled during the setup (tier 0 for what ReadyToRun left out, tier 1 for
+            // what reached 30 calls) and the JIT's time on them, on every thread.
+            f["jit_methods"] = gc.JitMethods;
+            f["jit_ms"] = gc.JitMs;
+            JitTrace.Mark("open");
             if (dc.Id is { } id) f["id"] = id;
             if (dc.MaxRetransmits is { } mr) f["max_retransmits"] = mr;
             if (dc.MaxPacketLifeTime is { } pl) f["max_packet_life_time"] = pl;
@@ -1041,10 +1047,13 @@ internal sealed class FastRandom
     }
 }
 
-/// <summary>The process's GC count (all generations) and total pause time at one moment.</summary>
-internal readonly record struct GcSnapshot(int Collections, double PauseMs)
+/// <summary>The process's GC count (all generations) and total pause time, and the methods the JIT
+/// compiled (first compilations and tier-1 recompilations) and its time, at one moment.</summary>
+internal readonly record struct GcSnapshot(int Collections, double PauseMs, long JitMethods, double JitMs)
 {
-    public static GcSnapshot Now() => new(GC.CollectionCount(0), GC.GetTotalPauseDuration().TotalMilliseconds);
+    public static GcSnapshot Now() => new(GC.CollectionCount(0), GC.GetTotalPauseDuration().TotalMilliseconds,
+        System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime().TotalMilliseconds);
 
-    public static GcSnapshot operator -(GcSnapshot a, GcSnapshot b) => new(a.Collections - b.Collections, a.PauseMs - b.PauseMs);
+    public static GcSnapshot operator -(GcSnapshot a, GcSnapshot b) =>
+        new(a.Collections - b.Collections, a.PauseMs - b.PauseMs, a.JitMethods - b.JitMethods, a.JitMs - b.JitMs);
 }

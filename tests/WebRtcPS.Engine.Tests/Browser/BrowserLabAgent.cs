@@ -154,8 +154,17 @@ internal sealed partial class BrowserLabAgent : IAsyncDisposable
         }
         catch
         {
-            // Where our receive path stands (issue 14: Chromium's greeting sent but never delivered here).
+            // Where our receive path stands (issue 14: Chromium's greeting sent but never delivered
+            // here), and Chromium's send side: a greeting still in its bufferedAmount was never sent.
             if (peer.Connection is { } pc) _facts["webrtcps_data_path"] = await pc.DescribeDataPathAsync();
+            try
+            {
+                _facts["chromium_send_side"] = await page.EvaluateFunctionAsync<JsonElement>(PageScripts.SendSide);
+            }
+            catch (Exception ex)
+            {
+                _facts["chromium_send_side"] = "unavailable: " + ex.Message;
+            }
             throw;
         }
         _facts["webrtcps_open_ms"] = peer.OpenedAfter?.TotalMilliseconds;
@@ -169,6 +178,7 @@ internal sealed partial class BrowserLabAgent : IAsyncDisposable
         await page.WaitForFunctionAsync("() => window.wrtc.messages.length > 0 && window.wrtc.selectedPair", Wait);
         _facts["connect_ms"] = started.Elapsed.TotalMilliseconds;
         await RecordPageAsync(page, "chromium");
+        _facts["chromium_send_side"] = await page.EvaluateFunctionAsync<JsonElement>(PageScripts.SendSide);
         if (_scenario.HideLocalIpsWithMdns) await AwaitMdnsResolutionAsync(peer);
 
         switch (_scenario.Kind)

@@ -37,6 +37,14 @@ public class ChromiumInteropTests(ChromiumLab lab)
         Assert.Equal(ChromiumNamespace.Address, ours.GetProperty("remote").GetProperty("address").GetString());
         Assert.Equal("connected", r.GetProperty("chromium_connection_state").GetString());
         Assert.Empty(Strings(r, "chromium_errors"));
+        // Chromium's send side after the greetings (what a failed scenario reports too): its
+        // greeting was handed to its SCTP. (Its bufferedAmount is no witness: as the answerer,
+        // whose channel our OPEN made, Chromium 156 keeps the greeting's 24 bytes in it for good.)
+        var sendSide = r.GetProperty("chromium_send_side");
+        Assert.Equal("connected", sendSide.GetProperty("sctpState").GetString());
+        var channelStats = sendSide.GetProperty("stats").EnumerateArray().Single(s => s.GetProperty("type").GetString() == "data-channel");
+        Assert.Equal(r.GetProperty("webrtcps_received").GetString()!.Length, channelStats.GetProperty("bytesSent").GetInt32());
+        Assert.True(channelStats.GetProperty("messagesSent").GetInt32() >= 1);
     }
 
     public static TheoryData<string, int> BulkCases => new()

@@ -5,6 +5,24 @@ internal static class PageScripts
 {
     private const string Hex = "const hex = b => [...new Uint8Array(b)].map(x => x.toString(16).padStart(2, '0')).join('');";
 
+    /// <summary>(): where Chromium's send side stands when a scenario failed: the channel's
+    /// bufferedAmount (a message queued and never sent stays in it), and the data-channel,
+    /// transport and nominated pair counters of getStats.</summary>
+    public const string SendSide = """
+        async () => {
+          const out = { bufferedAmount: window.wrtc.channel ? window.wrtc.channel.bufferedAmount : null,
+                        readyState: window.wrtc.channel ? window.wrtc.channel.readyState : null,
+                        sctpState: window.wrtc.pc.sctp ? window.wrtc.pc.sctp.state : null, stats: [] };
+          (await window.wrtc.pc.getStats()).forEach(s => {
+            if (s.type === 'data-channel' || s.type === 'transport' || (s.type === 'candidate-pair' && s.nominated))
+              out.stats.push({ type: s.type, state: s.state || s.dtlsState, messagesSent: s.messagesSent, bytesSent: s.bytesSent,
+                               packetsSent: s.packetsSent, messagesReceived: s.messagesReceived, bytesReceived: s.bytesReceived,
+                               packetsReceived: s.packetsReceived });
+          });
+          return out;
+        }
+        """;
+
     /// <summary>(total): collects binary messages into <c>window.wrtcBulk</c>, a promise of {bytes, messages, sha256}.</summary>
     public const string Collect = "total => { " + Hex + """
          window.wrtcBulk = new Promise(resolve => {

@@ -43,4 +43,21 @@ public class SctpTransportFailureTests
         Assert.Equal(RTCSctpTransportState.Closed, pair.A.State);
         Assert.Equal("transport closed", pair.A.CloseReason);
     }
+
+    [Fact]
+    public async Task ADatagramThatIsNotAPacket_IsDropped_AndDescribedWithItsFirstBytes()
+    {
+        await using var pair = await SctpPair.ConnectAsync();
+        var garbage = new byte[40];
+        garbage[0] = 0x13;
+        garbage[1] = 0x88;   // a plausible source port, then zeros: the checksum cannot match
+        await pair.Link.B.SendAsync(garbage);
+        var deadline = DateTime.UtcNow + SctpPair.Generous;
+        while (pair.A.PacketsDropped == 0 && DateTime.UtcNow < deadline) await Task.Delay(5);
+        Assert.Equal(1, pair.A.PacketsDropped);
+        Assert.Contains("packetsDropped=1 (last: 40 bytes, bad checksum: 1388000000", pair.A.Describe());
+        // The association goes on.
+        pair.B.Send(1, 53, new byte[10]);
+        Assert.Equal(10, (await pair.A.Messages.ReadAsync().AsTask().WaitAsync(SctpPair.Generous)).Data.Length);
+    }
 }

@@ -50,6 +50,7 @@ internal sealed class SctpAssociation : IAsyncDisposable, IDatagramSink
     private long _unconsumed;
     private readonly CountingReader _messageReader;
     private long _packetsSent, _packetsReceived, _packetsDropped, _internalErrors;
+    private volatile string? _lastDropped;   // the last datagram that did not parse, for Describe
     private Task? _receiveTask, _eventTask;
     private IDatagramPushSource? _pushSource;   // the transport pushes packets (OnDatagram) instead of a receive loop
     // The loop's: the packets of one step, handed to the transport together (DTLS encrypts them
@@ -126,8 +127,10 @@ internal sealed class SctpAssociation : IAsyncDisposable, IDatagramSink
     /// <summary>Bugs caught on the loop (should stay 0; tests assert it).</summary>
     public long InternalErrors => Interlocked.Read(ref _internalErrors);
 
-    /// <summary>The core's state summary, read off-loop (racy; diagnostics only).</summary>
-    internal string Describe() => _core.Describe();
+    /// <summary>The core's state summary and the packets taken and dropped here, read off-loop
+    /// (racy; diagnostics only).</summary>
+    internal string Describe() =>
+        $"{_core.Describe()} packetsIn={PacketsReceived} packetsDropped={PacketsDropped}{(_lastDropped is { } last ? $" (last: {last})" : "")}";
 
     /// <summary>The logger given at construction (layers above log through it when they have none of their own).</summary>
     internal ILogger Logger => _logger;
@@ -569,11 +572,7 @@ internal sealed class SctpAssociation : IAsyncDisposable, IDatagramSink
                 if (SetupTrace.Enabled) SetupTrace.Mark("sctp.in", Chunks(packet));
                 Enqueue(core => core.HandlePacket(packet));
             }
-            else
-            {
-                Interlocked.Increment(ref _packetsDropped);
-                SctpLog.DatagramDropped(_logger, n, _options.LocalPort);
-            }
+            else Dropped(buffer.AsSpan(0, n));
         }
     }
 
@@ -595,11 +594,16 @@ internal sealed class SctpAssociation : IAsyncDisposable, IDatagramSink
             if (datagram.Length <= InlinePacketLimit) Post(core => core.HandlePacket(packet));
             else PostDeferred(core => core.HandlePacket(packet));
         }
-        else
-        {
-            Interlocked.Increment(ref _packetsDropped);
-            SctpLog.DatagramDropped(_logger, datagram.Length, _options.LocalPort);
-        }
+        else Dropped(datagram);
+    }
+
+    /// <summary>A datagram that is not a packet for us (bad checksum, malformed chunk, another
+    /// port): counted, logged at Debug, and its first bytes kept for <see cref="Describe"/>.</summary>
+    private void Dropped(ReadOnlySpan<byte> datagram)
+    {
+        Interlocked.Increment(ref _packetsDropped);
+        SctpLog.DatagramDropped(_logger, datagram.Length, _options.LocalPort);
+        _lastDropped = $"{datagram.Length} bytes{(SctpPacket.ChecksumMatches(datagram) ? "" : ", bad checksum")}: {Convert.ToHexString(datagram[..Math.Min(datagram.Length, 64)])}";
     }
 
     /// <summary>The pushing transport closed or failed: as the receive loop's end.</summary>
