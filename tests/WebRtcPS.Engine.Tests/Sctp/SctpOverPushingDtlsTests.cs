@@ -10,63 +10,69 @@ namespace WebRtcPS.Engine.Tests.Sctp;
 /// order; the transport's end closes the association as a receive loop's end did.</summary>
 public class SctpOverPushingDtlsTests
 {
-    private static async Task<(DtlsConnectionTransport A, DtlsConnectionTransport B)> DtlsAsync()
+    /// <summary>Two associations over a connected pair of our DTLS transports (each over a
+    /// <see cref="PushingTransport"/>, as over ICE), established; disposed in that order.</summary>
+    private sealed class Stack : IAsyncDisposable
     {
-        var link = new InMemoryDatagramLink();
-        var accepting = DtlsTransports.StartWhenReadyAsync(new PushingTransport(link.B), DtlsTestPeers.Parameters(DtlsRole.Server) with { Implementation = DtlsImplementation.Native }, null, default);
-        var connecting = DtlsTransports.StartWhenReadyAsync(new PushingTransport(link.A), DtlsTestPeers.Parameters(DtlsRole.Client) with { Implementation = DtlsImplementation.Native }, null, default);
-        return ((DtlsConnectionTransport)await connecting.Within(SctpPair.Generous), (DtlsConnectionTransport)await accepting.Within(SctpPair.Generous));
+        public required DtlsConnectionTransport DtlsA { get; init; }
+        public required DtlsConnectionTransport DtlsB { get; init; }
+        public required SctpAssociation A { get; init; }
+        public required SctpAssociation B { get; init; }
+
+        public static async Task<Stack> ConnectAsync()
+        {
+            var link = new InMemoryDatagramLink();
+            var accepting = DtlsTransports.StartWhenReadyAsync(new PushingTransport(link.B), DtlsTestPeers.Parameters(DtlsRole.Server) with { Implementation = DtlsImplementation.Native }, null, default);
+            var connecting = DtlsTransports.StartWhenReadyAsync(new PushingTransport(link.A), DtlsTestPeers.Parameters(DtlsRole.Client) with { Implementation = DtlsImplementation.Native }, null, default);
+            var dtlsA = (DtlsConnectionTransport)await connecting.Within(SctpPair.Generous);
+            var dtlsB = (DtlsConnectionTransport)await accepting.Within(SctpPair.Generous);
+            var stack = new Stack { DtlsA = dtlsA, DtlsB = dtlsB, A = new SctpAssociation(dtlsA, SctpPair.FastOptions()), B = new SctpAssociation(dtlsB, SctpPair.FastOptions()) };
+            stack.A.Start();
+            stack.B.Start();
+            using var cts = new CancellationTokenSource(SctpPair.Generous);
+            await Task.WhenAll(stack.A.WaitConnectedAsync(cts.Token), stack.B.WaitConnectedAsync(cts.Token));
+            return stack;
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await A.DisposeAsync();
+            await B.DisposeAsync();
+            await DtlsA.DisposeAsync();
+            await DtlsB.DisposeAsync();
+        }
     }
 
     [Fact]
     public async Task SmallAndFullPacketsInterleaved_ArriveWhole_AndInOrderPerStream()
     {
-        var (dtlsA, dtlsB) = await DtlsAsync();
-        await using (dtlsA)
-        await using (dtlsB)
-        {
-            await using var a = new SctpAssociation(dtlsA, SctpPair.FastOptions());
-            await using var b = new SctpAssociation(dtlsB, SctpPair.FastOptions());
-            a.Start();
-            b.Start();
-            using var cts = new CancellationTokenSource(SctpPair.Generous);
-            await Task.WhenAll(a.WaitConnectedAsync(cts.Token), b.WaitConnectedAsync(cts.Token));
+        await using var stack = await Stack.ConnectAsync();
+        using var cts = new CancellationTokenSource(SctpPair.Generous);
 
-            // 100-byte messages (one small packet each, handled inline) between 3,000-byte ones
-            // (full packets, deferred to the pool), on one ordered stream.
-            var sent = new List<byte[]>();
-            for (var i = 0; i < 200; i++)
-            {
-                var message = new byte[i % 3 == 0 ? 3000 : 100];
-                new Random(i).NextBytes(message);
-                message[0] = (byte)i;
-                sent.Add(message);
-                await a.SendAsync(1, 53, message, cancellationToken: cts.Token);
-            }
-            foreach (var expected in sent) Assert.Equal(expected, (await b.Messages.ReadAsync(cts.Token)).Data);
-            Assert.Equal(0, a.InternalErrors + b.InternalErrors);
-            Assert.Equal(0, b.PacketsDropped);
+        // 100-byte messages (one small packet each, handled inline) between 3,000-byte ones
+        // (full packets, deferred to the pool), on one ordered stream.
+        var sent = new List<byte[]>();
+        for (var i = 0; i < 200; i++)
+        {
+            var message = new byte[i % 3 == 0 ? 3000 : 100];
+            new Random(i).NextBytes(message);
+            message[0] = (byte)i;
+            sent.Add(message);
+            await stack.A.SendAsync(1, 53, message, cancellationToken: cts.Token);
         }
+        foreach (var expected in sent) Assert.Equal(expected, (await stack.B.Messages.ReadAsync(cts.Token)).Data);
+        Assert.Equal(0, stack.A.InternalErrors + stack.B.InternalErrors);
+        Assert.Equal(0, stack.B.PacketsDropped);
     }
 
     [Fact]
     public async Task ThePeersCloseNotify_EndsTheSource_AndClosesTheAssociation()
     {
-        var (dtlsA, dtlsB) = await DtlsAsync();
-        await using (dtlsA)
-        await using (dtlsB)
-        {
-            await using var b = new SctpAssociation(dtlsB, SctpPair.FastOptions());
-            await using var a = new SctpAssociation(dtlsA, SctpPair.FastOptions());
-            a.Start();
-            b.Start();
-            using var cts = new CancellationTokenSource(SctpPair.Generous);
-            await Task.WhenAll(a.WaitConnectedAsync(cts.Token), b.WaitConnectedAsync(cts.Token));
+        await using var stack = await Stack.ConnectAsync();
 
-            await dtlsA.CloseAsync();   // close_notify, with no SCTP ABORT or SHUTDOWN before it
-            await b.Completion.WaitAsync(SctpPair.Generous);
-            Assert.Equal(RTCSctpTransportState.Closed, b.State);
-            Assert.Equal("transport closed", b.CloseReason);
-        }
+        await stack.DtlsA.CloseAsync();   // close_notify, with no SCTP ABORT or SHUTDOWN before it
+        await stack.B.Completion.WaitAsync(SctpPair.Generous);
+        Assert.Equal(RTCSctpTransportState.Closed, stack.B.State);
+        Assert.Equal("transport closed", stack.B.CloseReason);
     }
 }
