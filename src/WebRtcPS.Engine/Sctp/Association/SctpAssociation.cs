@@ -20,7 +20,9 @@ namespace WebRtcPS.Engine.Sctp;
 /// <remarks>
 /// The loop has no task of its own: the thread that posts into an idle loop runs it (as
 /// <c>Runtime/SerialLoop</c> does) until the queue is empty, so received packets are handled on the
-/// receive task (after it has queued what the transport had ready: one SACK per burst) and a small
+/// thread that brings them (over our DTLS, ICE's socket thread pushes each record, and handles the
+/// small ones; else the receive task, after queuing what the transport had ready: one SACK per
+/// burst) and a small
 /// message sent on an idle association goes out on the caller's thread, without a thread hop each
 /// (the echo round trip's hand-offs); larger or queued-behind sends are run by a pool thread, so a
 /// bulk sender keeps making messages meanwhile. A transport send that does not complete at once
