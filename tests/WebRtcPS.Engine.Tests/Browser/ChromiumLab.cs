@@ -46,14 +46,40 @@ public sealed class ChromiumLab : IDisposable
 
         var (ip, args) = _namespace!.Command(DotnetHost!, typeof(BrowserLabAgent).Assembly.Location,
             BrowserLabAgent.Verb, JsonSerializer.Serialize(scenario));
-        await using var agent = PeerProcess.Start($"chromium lab {scenario.Kind} (chromium {scenario.ChromiumRole})", ip, args,
-            new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
-        var result = await agent.WaitForEventAsync("result", TimeSpan.FromSeconds(150));
-        var exit = await agent.WaitForExitAsync(TimeSpan.FromSeconds(30));
-        Assert.True(result.GetProperty("ok").GetBoolean() && exit == 0, $"the scenario failed (exit {exit})\n{agent.Transcript()}");
-        Transcript = agent.Transcript();
-        return result;
+        var lost = "";
+        for (var attempt = 1; ; attempt++)
+        {
+            await using var agent = PeerProcess.Start($"chromium lab {scenario.Kind} (chromium {scenario.ChromiumRole})", ip, args,
+                new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
+            var result = await agent.WaitForEventAsync("result", TimeSpan.FromSeconds(150));
+            var exit = await agent.WaitForExitAsync(TimeSpan.FromSeconds(30));
+            if (attempt == 1 && ChromiumDroppedItsGreeting(result))
+            {
+                // Chromium's bug, not ours: run the scenario once more (the transcript keeps both).
+                lost = $"--- first attempt: Chromium dropped its own greeting ---\n{agent.Transcript()}\n";
+                continue;
+            }
+            Assert.True(result.GetProperty("ok").GetBoolean() && exit == 0, $"the scenario failed (exit {exit})\n{lost}{agent.Transcript()}");
+            Transcript = lost + agent.Transcript();
+            return result;
+        }
     }
+
+    /// <summary>
+    /// Chromium 156 as the answerer (its channel made by our DATA_CHANNEL_OPEN) now and then loses
+    /// the message its page sends at the channel's open event: send() returns, the page logs it,
+    /// and Chromium's own getStats counts it nowhere (data-channel messagesSent 0, bufferedAmount
+    /// 0) — nothing reached the wire, our SCTP took only the DCEP ACK (seen 3 times in ~25 CI runs,
+    /// with the ACK and the page's greeting 0-20 ms after the association came up on Chromium's
+    /// side). This signature, and only it, is retried.
+    /// </summary>
+    private static bool ChromiumDroppedItsGreeting(JsonElement result) =>
+        !result.GetProperty("ok").GetBoolean()
+        && result.TryGetProperty("chromium_send_side", out var side) && side.ValueKind == JsonValueKind.Object
+        && side.GetProperty("bufferedAmount").ValueKind == JsonValueKind.Number && side.GetProperty("bufferedAmount").GetInt32() == 0
+        && side.GetProperty("stats").EnumerateArray().Any(s => s.GetProperty("type").GetString() == "data-channel"
+            && s.TryGetProperty("messagesSent", out var sent) && sent.ValueKind == JsonValueKind.Number && sent.GetInt32() == 0)
+        && result.TryGetProperty("webrtcps_data_path", out var path) && path.GetString() is { } p && p.Contains(" dataIn=1 ", StringComparison.Ordinal);
 
     /// <summary>The last scenario's output, for assertion messages.</summary>
     internal string Transcript { get; private set; } = "";
