@@ -208,7 +208,9 @@ public class DtlsImplementationInteropTests
         var c = await DtlsTransports.StartWhenReadyAsync(link.A, Parameters(DtlsRole.Client, DtlsImplementation.Native), null, default).Within(Generous);
         await using var s = await accepting.Within(Generous);
         var closed = new TaskCompletionSource<RTCDtlsTransportState>();
-        s.StateChanged += (_, state) => closed.TrySetResult(state);
+        // State events are raised in order from a queue, so Connecting and Connected may still
+        // arrive after the accept completed: wait for the one that ends the transport.
+        s.StateChanged += (_, state) => { if (state is RTCDtlsTransportState.Closed or RTCDtlsTransportState.Failed) closed.TrySetResult(state); };
         await c.DisposeAsync();
         Assert.Equal(RTCDtlsTransportState.Closed, await closed.Task.Within(Generous));
         await Assert.ThrowsAsync<ObjectDisposedException>(() => s.ReceiveAsync(new byte[100]).AsTask().Within(Generous));
