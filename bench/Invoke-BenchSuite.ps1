@@ -7,7 +7,7 @@
     Runs, one after the other (each alternates implementations run by run, so that the shared
     machine's load swings hit all alike):
       1. bench/peers --suite: setup cold and warm, echo RTT, bulk 65,535 B and 256 KiB, unordered
-         unreliable RTT, peak RSS of a hello process: WebRtcPS (JIT with ReadyToRun images; the same with
+         unreliable RTT, peak RSS of a hello process and the memory floor under it: WebRtcPS (JIT with ReadyToRun images; the same with
          pwsh's runtime settings; the same peer as a Native AOT binary), pion and aiortc pairs; 100 peers in
          one process (ours).
       2. bench/peers --relay --suite: setup and bulk relayed by coturn over UDP, TCP and TLS.

@@ -145,7 +145,7 @@ internal static partial class Orchestrator
                     case "--relay": s.Relay = true; break;
                     case "--suite":
                         s.Suite = true;
-                        s.Only = ["hello", "bulk", "bulk256", "channels8", "ping", "unordered", "many"];
+                        s.Only = ["hello", "bulk", "bulk256", "channels8", "ping", "unordered", "many", "floor"];
                         s.PingRuns = 3;
                         if (!s.BulkBytesSet) s.BulkBytes = 64L << 20;
                         break;
@@ -171,7 +171,7 @@ internal static partial class Orchestrator
                     case "-h" or "--help":
                         Console.WriteLine("""
                             usage: PeersBench [--relay|--suite] [--quick] [--many N] [--many-runs N] [--hello N] [--bulk N] [--bulk-mib M] [--bulk-msg-size B] [--ping N]
-                                              [--ping-count N] [--ping-msg-size B] [--no-warm] [--pairings NAME,NAME] [--reverse] [--aot] [--il] [--pwsh-settings] [--only hello,bulk,bulk256,channels8,ping,unordered,many]
+                                              [--ping-count N] [--ping-msg-size B] [--no-warm] [--pairings NAME,NAME] [--reverse] [--aot] [--il] [--pwsh-settings] [--only hello,bulk,bulk256,channels8,ping,unordered,many,floor]
                                               [--pion-peer PATH] [--out DIR]
                                    PeersBench --peer -role offerer|answerer -signaling-addr URL [pion-peer flags] [-warmup N]
                             """);
@@ -255,6 +255,7 @@ internal static partial class Orchestrator
         if (s.Only.Contains("ping")) await Rounds("ping", s.PingRuns, main);
         if (s.Only.Contains("unordered")) await Rounds("unordered", s.PingRuns, main);
         if (s.Only.Contains("many")) await ManyRoundsAsync(s);
+        if (s.Only.Contains("floor")) await FloorRoundsAsync(s);
 
         var loadAfter = File.ReadAllText("/proc/loadavg").Trim();
         var report = Report(s, outcomes, helloPairings, main);
@@ -308,16 +309,16 @@ internal static partial class Orchestrator
     }
 
     /// <summary>
-    /// The Native AOT peer (aot/PeersPeer.csproj): published with <c>dotnet publish -r linux-x64</c>
-    /// when its binary is missing (the ILCompiler packages must restore); delete it to rebuild.
+    /// The Native AOT peer (aot/PeersPeer.csproj), published with <c>dotnet publish -r linux-x64</c>
+    /// on every run (the ILCompiler packages must restore): incremental, so a few seconds when
+    /// nothing changed, and never a binary older than the engine it is compared with.
     /// </summary>
     private static string PublishAot(string? root)
     {
         if (root is null) throw new InvalidOperationException("bench/peers/aot not found (run from the repository)");
         var project = Path.Combine(root, "bench", "peers", "aot");
         var bin = Path.Combine(project, "bin", "Release", "net10.0", "linux-x64", "publish", "PeersPeer");
-        if (File.Exists(bin)) return bin;
-        Console.WriteLine("# publishing the Native AOT peer (bench/peers/aot), a few minutes");
+        Console.WriteLine("# publishing the Native AOT peer (bench/peers/aot): a few minutes when the engine changed");
         var psi = new ProcessStartInfo("dotnet");
         foreach (var a in new[] { "publish", project, "-c", "Release", "-r", "linux-x64", "-v", "q" }) psi.ArgumentList.Add(a);
         using var p = Process.Start(psi)!;

@@ -60,6 +60,40 @@ internal static partial class Orchestrator
         else Samples.Add(Bench, figure, impl, Num(o.Offerer.Result, "mbps"), "Mbit/s", o.Round);
     }
 
+    /// <summary>
+    /// The memory floor under a hello (<see cref="RssFloor"/>): each of our builds that the run
+    /// measures, in the same process settings as its peer, doing only what a hello needs of the
+    /// runtime and the framework. Its peak RSS is what no .NET peer on that host can go below.
+    /// </summary>
+    private static async Task FloorRoundsAsync(Settings s)
+    {
+        List<(PeerKind Kind, string Impl)> builds = [(Ours, "webrtcps")];
+        if (s.PwshSettings) builds.Add((OursPwsh, "webrtcps-pwsh"));
+        if (s.Aot) builds.Add((OursAot, "webrtcps-aot"));
+        for (var r = 0; r < s.HelloRuns; r++)
+        {
+            foreach (var (kind, impl) in builds)
+            {
+                var tag = $"{Nonce}-floor{r}-{impl}";
+                var proc = new PeerProcess { Role = "floor" };
+                await RunProcessAsync(Command(kind, ["-rss-floor"]), proc, TimeSpan.FromSeconds(60), null, Path.Combine(_outDir, tag));
+                // A JIT host loads an assembly when first used; a Native AOT image lists all it holds.
+                var engine = !kind.Aot && proc.Result?["assemblies"] is System.Text.Json.Nodes.JsonArray loaded
+                    ? loaded.Select(a => (string?)a).FirstOrDefault(a => a?.StartsWith("WebRtcPS", StringComparison.Ordinal) == true) : null;
+                var why = proc.Result?["ok"]?.GetValue<bool>() != true ? $"no result (exit {proc.ExitCode}) {Tail(proc.Stderr)}"
+                    : engine is not null ? $"the floor loaded {engine}" : null;
+                if (why is not null)
+                {
+                    Console.WriteLine($"  floor round {r + 1,2}/{s.HelloRuns} {impl,-30} FAILED: {why}");
+                    Samples.Fail(Bench, "rss_floor", impl, why, r);
+                    continue;
+                }
+                Samples.Add(Bench, "rss_floor", impl, proc.PeakRssKiB / 1024.0, "MiB", r);
+                Console.WriteLine($"  floor round {r + 1,2}/{s.HelloRuns} {impl,-30} peak RSS {proc.PeakRssKiB / 1024.0:0.0} MiB");
+            }
+        }
+    }
+
     private static async Task ManyRoundsAsync(Settings s)
     {
         for (var r = 0; r < s.ManyRuns; r++)
