@@ -53,10 +53,10 @@ public sealed class ChromiumLab : IDisposable
                 new Dictionary<string, string> { ["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1" });
             var result = await agent.WaitForEventAsync("result", TimeSpan.FromSeconds(150));
             var exit = await agent.WaitForExitAsync(TimeSpan.FromSeconds(30));
-            if (attempt == 1 && ChromiumDroppedItsGreeting(result))
+            if (attempt == 1 && ChromiumNeverSentItsGreeting(result))
             {
                 // Chromium's bug, not ours: run the scenario once more (the transcript keeps both).
-                lost = $"--- first attempt: Chromium dropped its own greeting ---\n{agent.Transcript()}\n";
+                lost = $"--- first attempt: Chromium never handed its greeting to its SCTP ---\n{agent.Transcript()}\n";
                 continue;
             }
             Assert.True(result.GetProperty("ok").GetBoolean() && exit == 0, $"the scenario failed (exit {exit})\n{lost}{agent.Transcript()}");
@@ -75,7 +75,7 @@ public sealed class ChromiumLab : IDisposable
     /// bufferedAmount says nothing either way in that role: when the greeting does go out,
     /// Chromium keeps the 24 bytes there for good. This signature, and only it, is retried.
     /// </summary>
-    internal static bool ChromiumDroppedItsGreeting(JsonElement result) =>
+    internal static bool ChromiumNeverSentItsGreeting(JsonElement result) =>
         !result.GetProperty("ok").GetBoolean()
         && result.TryGetProperty("chromium_send_side", out var side) && side.ValueKind == JsonValueKind.Object
         && side.GetProperty("stats").EnumerateArray().Any(s => s.GetProperty("type").GetString() == "data-channel"

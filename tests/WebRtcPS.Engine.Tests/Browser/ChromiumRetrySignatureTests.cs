@@ -20,20 +20,20 @@ public class ChromiumRetrySignatureTests
 
     [Fact]
     public void AGreetingChromiumDropped_IsRetried() =>
-        Assert.True(ChromiumLab.ChromiumDroppedItsGreeting(Result(false, bufferedAmount: 0, messagesSent: 0, bytesSent: 0, dataIn: "1")));
+        Assert.True(ChromiumLab.ChromiumNeverSentItsGreeting(Result(false, bufferedAmount: 0, messagesSent: 0, bytesSent: 0, dataIn: "1")));
 
     [Fact]
     public void AGreetingChromiumHeldInItsBuffer_IsRetried() =>
-        Assert.True(ChromiumLab.ChromiumDroppedItsGreeting(Result(false, bufferedAmount: 24, messagesSent: 0, bytesSent: 0, dataIn: "1")));
+        Assert.True(ChromiumLab.ChromiumNeverSentItsGreeting(Result(false, bufferedAmount: 24, messagesSent: 0, bytesSent: 0, dataIn: "1")));
 
     [Theory]
     [InlineData(true, 0, 0, "1")]    // the scenario passed
     [InlineData(false, 1, 24, "1")]  // Chromium sent it: then it is ours to explain
     [InlineData(false, 0, 0, "2")]   // our SCTP took a DATA chunk beside the DCEP ACK
     public void AnyOtherOutcome_IsNotRetried(bool ok, int messagesSent, int bytesSent, string dataIn) =>
-        Assert.False(ChromiumLab.ChromiumDroppedItsGreeting(Result(ok, bufferedAmount: 24, messagesSent, bytesSent, dataIn)));
+        Assert.False(ChromiumLab.ChromiumNeverSentItsGreeting(Result(ok, bufferedAmount: 24, messagesSent, bytesSent, dataIn)));
 
     [Fact]
     public void AResultWithoutChromiumsSendSide_IsNotRetried() =>
-        Assert.False(ChromiumLab.ChromiumDroppedItsGreeting(JsonDocument.Parse("""{"ok":false,"error":"timeout"}""").RootElement));
+        Assert.False(ChromiumLab.ChromiumNeverSentItsGreeting(JsonDocument.Parse("""{"ok":false,"error":"timeout"}""").RootElement));
 }
